@@ -1,0 +1,44 @@
+"""confmat: how well a classifier really performs, through its confusion matrix.
+
+Examples:
+    >>> import confmat
+    >>> cm = confmat.ConfusionMatrix.from_predictions([0, 1, 1, 0], [0, 1, 0, 0])
+    >>> cm.counts.tolist(), cm.accuracy
+    ([[2, 0], [1, 1]], 0.75)
+"""
+
+from confmat._types import BinaryCounts, ClassCounts
+from confmat.exceptions import (
+    ClassesError,
+    ConfmatError,
+    InputFileError,
+    LabelError,
+    MatrixError,
+    MergeError,
+    OptionError,
+    ScoreError,
+    ShapeError,
+    UndefinedMetricWarning,
+    WeightError,
+)
+from confmat.matrix import ConfusionMatrix
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryCounts",
+    "ClassCounts",
+    "ClassesError",
+    "ConfmatError",
+    "ConfusionMatrix",
+    "InputFileError",
+    "LabelError",
+    "MatrixError",
+    "MergeError",
+    "OptionError",
+    "ScoreError",
+    "ShapeError",
+    "UndefinedMetricWarning",
+    "WeightError",
+    "__version__",
+]

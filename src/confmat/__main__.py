@@ -1,0 +1,5 @@
+"""``python -m confmat``: the command line."""
+
+from confmat.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,338 @@
+"""From user labels and scores to class indices: the class order and the formatting stage.
+
+The rules (see INTERFACE.md):
+
+- classes given by the user fix the order. Integer (or bool) labels are *values* looked up in
+  ``classes`` when every class is an integer (``classes=[3, 1, 2]``); otherwise they are *indices*
+  into the list of names (``classes=["cat", "dog"]``). String labels are always looked up by name.
+- else ``num_classes`` makes integer labels indices ``0..num_classes-1``;
+- else the classes are the sorted unique labels seen (numbers numerically, strings
+  lexicographically). Negative integers are refused there: pass them in ``classes=``.
+- ``y_pred`` of floats are scores: ``(N, C)`` by argmax, ``(N,)`` or ``(N, 1)`` binary
+  probabilities of the positive class, positive iff ``score >= threshold``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from confmat import _validation as v
+from confmat.exceptions import ClassesError, LabelError, ShapeError
+
+_LOOKUP_TABLE_LIMIT = 1 << 22
+"""Largest span of integer class values mapped through a lookup table (else binary search)."""
+
+_DENSE_VALUE_LIMIT = 2048
+"""Largest label value for which inferred classes are counted densely, then compacted."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Samples as class indices, ready for counting.
+
+    Attributes:
+        true: int64 indices of the true classes, shape ``(N,)``.
+        pred: int64 indices of the predicted classes, shape ``(N,)``.
+        weight: float64 sample weights ``(N,)`` or None.
+        classes: the class names, one per index.
+        compact: the indices are label values and classes that never occur are to be dropped
+            after counting (inferred integer classes).
+        positive: index of the positive class when fixed while encoding (binary scores).
+    """
+
+    true: torch.Tensor
+    pred: torch.Tensor
+    weight: torch.Tensor | None
+    classes: list[str]
+    compact: bool = False
+    positive: int | None = None
+
+
+def encode(
+    y_true: object,
+    y_pred: object,
+    *,
+    classes: Sequence[Any] | None = None,
+    num_classes: int | None = None,
+    sample_weight: object = None,
+    ignore_index: int | str | None = None,
+    threshold: float = 0.5,
+    positive: object = None,
+    from_logits: bool = False,
+) -> Encoded:
+    """Validate predictions and turn them into class indices.
+
+    Examples:
+        >>> e = encode(["b", "a", "b"], ["b", "b", "a"])
+        >>> e.classes, e.true.tolist(), e.pred.tolist()
+        (['a', 'b'], [1, 0, 1], [1, 1, 0])
+    """
+    threshold = v.check_threshold(threshold)
+    num_classes = v.check_num_classes(num_classes)
+    true = v.as_values(y_true, "y_true")
+    pred = v.as_values(y_pred, "y_pred")
+    v.check_labels_shape(true, "y_true")
+    v.check_same_length(true.shape[0], pred, "y_pred")
+    v.check_same_device(true, pred)
+    weight = None
+    if sample_weight is not None:
+        weight = v.check_weights(sample_weight, true.shape[0], _device_of(true, pred))
+    if ignore_index is not None:
+        true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
+    v.check_not_empty(true.shape[0])
+    if v.is_float(pred) and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
+        return _encode_binary_scores(
+            true, pred.reshape(-1), weight, classes, num_classes, threshold, positive, from_logits
+        )
+    if v.is_float(pred) and pred.ndim == 2:
+        return _encode_multiclass_scores(true, pred, weight, classes, num_classes)
+    v.check_labels_shape(pred, "y_pred")
+    if v.is_strings(true) != v.is_strings(pred):
+        raise LabelError(
+            "y_true and y_pred must both hold strings or both hold numbers, got "
+            f"{_kind(true)} and {_kind(pred)}"
+        )
+    true_idx, pred_idx, names, compact = _encode_label_pair(true, pred, classes, num_classes)
+    return Encoded(true_idx, pred_idx.to(true_idx.device), weight, names, compact)
+
+
+def resolve_positive(positive: object, classes: list[str]) -> int | None:
+    """Index of the positive class: the named one, else the second of two classes, else None.
+
+    Examples:
+        >>> resolve_positive(None, ["benign", "malignant"])
+        1
+        >>> resolve_positive("benign", ["benign", "malignant"])
+        0
+    """
+    if positive is None:
+        return 1 if len(classes) == 2 else None
+    name = str(positive)
+    if name not in classes:
+        raise ClassesError(f"positive must be one of the classes {classes}, got {positive!r}")
+    if len(classes) != 2:
+        raise ClassesError(
+            f"positive applies to two classes, got {len(classes)} classes {classes[:5]}..."
+        )
+    return classes.index(name)
+
+
+def _kind(values: v.Values) -> str:
+    return "strings" if v.is_strings(values) else f"numbers ({values.dtype})"
+
+
+def _device_of(*values: v.Values) -> torch.device:
+    for value in values:
+        if isinstance(value, torch.Tensor):
+            return value.device
+    return torch.device("cpu")
+
+
+def _drop_ignored(
+    true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: int | str
+) -> tuple[v.Values, v.Values, torch.Tensor | None]:
+    """Remove the samples whose true label is ``ignore_index``."""
+    if v.is_strings(true):
+        keep_np: np.ndarray = true != str(ignore_index)
+        keep = torch.from_numpy(keep_np)
+        true = true[keep_np]
+    else:
+        keep = torch.as_tensor(true != ignore_index)
+        true = true[keep]
+    pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
+    if weight is not None:
+        weight = weight[keep.to(weight.device)]
+    return true, pred, weight
+
+
+def _encode_binary_scores(
+    true: v.Values,
+    scores: torch.Tensor,
+    weight: torch.Tensor | None,
+    classes: Sequence[Any] | None,
+    num_classes: int | None,
+    threshold: float,
+    positive: object,
+    from_logits: bool,
+) -> Encoded:
+    """Binary probabilities (or logits) of the positive class: positive iff score >= threshold."""
+    if num_classes not in (None, 2):
+        raise ClassesError(
+            f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}"
+        )
+    v.check_finite_scores(scores, "y_pred")
+    if from_logits:
+        scores = torch.sigmoid(scores.double())
+    else:
+        v.check_probabilities(scores, "y_pred")
+    if classes is None and v.is_strings(true):
+        classes = sorted(set(np.unique(true).tolist()))
+        if len(classes) != 2:
+            raise ClassesError(
+                f"binary scores need two classes, y_true holds {len(classes)} ({classes[:5]}): "
+                "pass classes=[negative, positive]"
+            )
+    true_idx, names = _encode_true(true, classes, 2, scores.device)
+    if len(names) != 2:
+        raise ClassesError(f"binary scores need two classes, got classes={names}")
+    pos = resolve_positive(positive, names)
+    assert pos is not None
+    is_positive = (scores >= threshold).long()
+    pred_idx = is_positive if pos == 1 else 1 - is_positive
+    return Encoded(true_idx, pred_idx, weight, names, positive=pos)
+
+
+def _encode_multiclass_scores(
+    true: v.Values,
+    scores: torch.Tensor,
+    weight: torch.Tensor | None,
+    classes: Sequence[Any] | None,
+    num_classes: int | None,
+) -> Encoded:
+    """Scores ``(N, C)``, one column per class (softmax needs no undoing): the argmax wins."""
+    width = scores.shape[1]
+    if num_classes is not None and num_classes != width:
+        raise ShapeError(f"y_pred has {width} score columns, but num_classes={num_classes}")
+    v.check_finite_scores(scores, "y_pred")
+    true_idx, names = _encode_true(true, classes, width, scores.device)
+    if len(names) != width:
+        raise ClassesError(f"y_pred has {width} score columns, but {len(names)} classes were given")
+    return Encoded(true_idx, scores.argmax(dim=1), weight, names)
+
+
+def _encode_true(
+    true: v.Values, classes: Sequence[Any] | None, width: int, device: torch.device
+) -> tuple[torch.Tensor, list[str]]:
+    """Index the true labels when the predictions fix ``width`` classes."""
+    if classes is None:
+        if v.is_strings(true):
+            raise ClassesError(
+                "y_true holds strings: pass classes= in the order of y_pred's columns"
+            )
+        labels = v.integral_labels(true, "y_true")  # type: ignore[arg-type]
+        names = ["False", "True"] if true.dtype == torch.bool else [str(i) for i in range(width)]
+        v.check_label_range(labels, width, "y_true")
+        return labels.to(device), names
+    names = v.check_class_names(classes)
+    return _index_labels(true, classes, names, "y_true").to(device), names
+
+
+def _encode_label_pair(
+    true: v.Values, pred: v.Values, classes: Sequence[Any] | None, num_classes: int | None
+) -> tuple[torch.Tensor, torch.Tensor, list[str], bool]:
+    """Index true and predicted labels of one kind; returns (true, pred, names, compact)."""
+    if classes is not None:
+        names = v.check_class_names(classes, num_classes)
+        return (
+            _index_labels(true, classes, names, "y_true"),
+            _index_labels(pred, classes, names, "y_pred"),
+            names,
+            False,
+        )
+    if v.is_strings(true):
+        names_array, inverse = np.unique(np.concatenate([true, pred]), return_inverse=True)
+        inverse_t = torch.from_numpy(inverse.astype(np.int64))
+        n = true.shape[0]
+        return inverse_t[:n], inverse_t[n:], names_array.tolist(), False
+    assert isinstance(true, torch.Tensor)
+    assert isinstance(pred, torch.Tensor)
+    if true.dtype == torch.bool and pred.dtype == torch.bool:
+        return true.long(), pred.long(), ["False", "True"], False
+    true_l = v.integral_labels(true, "y_true")
+    pred_l = v.integral_labels(pred, "y_pred")
+    if num_classes is not None:
+        v.check_label_range(true_l, num_classes, "y_true")
+        v.check_label_range(pred_l, num_classes, "y_pred")
+        return true_l, pred_l, [str(i) for i in range(num_classes)], False
+    return _infer_integer_classes(true_l, pred_l)
+
+
+def _infer_integer_classes(
+    true: torch.Tensor, pred: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, list[str], bool]:
+    """Classes = sorted unique non-negative integers seen."""
+    hint = " (pass classes=[...] to use negative numbers as class values)"
+    high = 0
+    for labels, name in ((true, "y_true"), (pred, "y_pred")):
+        low, top = torch.aminmax(labels)
+        if int(low) < 0:
+            v.check_label_range(labels, int(top) + 1, name, hint)
+        high = max(high, int(top))
+    if high < _DENSE_VALUE_LIMIT:
+        return true, pred, [str(i) for i in range(high + 1)], True
+    values, inverse = torch.unique(torch.cat([true, pred]), return_inverse=True)
+    n = true.shape[0]
+    return inverse[:n], inverse[n:], [str(int(x)) for x in values.tolist()], False
+
+
+def _index_labels(
+    labels: v.Values, classes: Sequence[Any], names: list[str], name: str
+) -> torch.Tensor:
+    """Map labels to positions in ``classes`` (by value or, for names, by index)."""
+    if v.is_strings(labels):
+        return _lookup_strings(labels, names, name)
+    assert isinstance(labels, torch.Tensor)
+    if labels.dtype == torch.bool and not all(isinstance(c, (bool, np.bool_)) for c in classes):
+        labels = labels.long()
+    integer_values = all(
+        isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) for c in classes
+    )
+    if labels.dtype == torch.bool or integer_values:
+        values = torch.tensor([int(c) for c in classes], dtype=torch.int64, device=labels.device)
+        return _lookup_integers(v.integral_labels(labels, name), values, name)
+    indices = v.integral_labels(labels, name)
+    v.check_label_range(indices, len(names), name, f" (indices into classes={names[:5]}...)")
+    return indices
+
+
+def _lookup_integers(labels: torch.Tensor, values: torch.Tensor, name: str) -> torch.Tensor:
+    """Position of each integer label among the class values; unknown labels are an error."""
+    low, high = (int(x) for x in torch.aminmax(values))
+    label_low, label_high = (int(x) for x in torch.aminmax(labels))
+    if label_low < low or label_high > high:
+        outside = (labels < low) | (labels > high)
+        return _check_found(labels, torch.where(outside, -1, 0), values, name)
+    if high - low < _LOOKUP_TABLE_LIMIT:
+        table = torch.full((high - low + 1,), -1, dtype=torch.int64, device=labels.device)
+        table[values - low] = torch.arange(len(values), device=labels.device)
+        indices = table[labels - low]
+    else:
+        order = torch.argsort(values)
+        ordered = values[order]
+        pos = torch.searchsorted(ordered, labels).clamp(max=len(values) - 1)
+        indices = torch.where(ordered[pos] == labels, order[pos], -1)
+    return _check_found(labels, indices, values, name)
+
+
+def _check_found(
+    labels: torch.Tensor, indices: torch.Tensor, values: torch.Tensor, name: str
+) -> torch.Tensor:
+    missing = indices < 0
+    if bool(missing.any()):
+        i = v.first_index(missing)
+        raise LabelError(
+            f"{name} holds label {int(labels[i])} at index {i}, which is not one of the classes "
+            f"{values.tolist()[:10]}"
+        )
+    return indices
+
+
+def _lookup_strings(labels: np.ndarray, names: list[str], name: str) -> torch.Tensor:
+    """Position of each string label among the class names; unknown labels are an error."""
+    table = np.asarray(names, dtype=str)
+    order = np.argsort(table, kind="stable")
+    ordered = table[order]
+    pos = np.searchsorted(ordered, labels).clip(max=len(names) - 1)
+    found = ordered[pos] == labels
+    if not found.all():
+        i = int(np.flatnonzero(~found)[0])
+        raise LabelError(
+            f"{name} holds label {labels[i]!r} at index {i}, which is not one of the classes "
+            f"{names[:10]}"
+        )
+    return torch.from_numpy(order[pos].astype(np.int64))

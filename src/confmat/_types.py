@@ -1,0 +1,62 @@
+"""Small shared types: option literals and named tuples of counts."""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+import torch
+
+Normalize = Literal["true", "pred", "all"]
+"""How to normalize a matrix: by rows (true class), by columns (predicted class) or by the total."""
+
+Average = Literal["macro", "weighted", "micro"]
+"""How per-class statistics are averaged."""
+
+ZeroDivision = Literal["nan", "warn"] | float
+"""The value of 0/0: ``"nan"`` (default), ``"warn"`` (NaN and a warning), ``0.0`` or ``1.0``."""
+
+
+class BinaryCounts(NamedTuple):
+    """The four cells of a binary (one-vs-rest) confusion matrix, in scikit-learn's order.
+
+    Examples:
+        >>> BinaryCounts(tn=50, fp=3, fn=4, tp=43).tp
+        43
+    """
+
+    tn: int | float
+    fp: int | float
+    fn: int | float
+    tp: int | float
+
+
+class ClassCounts(NamedTuple):
+    """One-vs-rest counts of every class, each a float64 tensor of shape ``(C,)``.
+
+    These four vectors are all that the statistics need, so they can come from a dense
+    ``(C, C)`` matrix or from a sparse store alike.
+    """
+
+    tp: torch.Tensor
+    fp: torch.Tensor
+    fn: torch.Tensor
+    tn: torch.Tensor
+
+    @property
+    def support(self) -> torch.Tensor:
+        """Samples whose true class is the class: ``tp + fn``."""
+        return self.tp + self.fn
+
+    @property
+    def predicted(self) -> torch.Tensor:
+        """Samples predicted as the class: ``tp + fp``."""
+        return self.tp + self.fp
+
+    @property
+    def n(self) -> torch.Tensor:
+        """Total number (or weight) of samples, a 0-d tensor."""
+        return self.tp.sum() + self.fn.sum()
+
+    def pooled(self) -> ClassCounts:
+        """The counts summed over classes (micro averaging), each of shape ``(1,)``."""
+        return ClassCounts(*(v.sum().reshape(1) for v in self))

@@ -1,0 +1,439 @@
+"""ConfusionMatrix: the immutable result, its statistics and its JSON document.
+
+C[i, j] is the number (or total sample weight) of samples of true class i predicted as class j:
+rows are true classes, columns predicted classes, both in the order of ``classes``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, overload
+
+import torch
+
+from confmat import _labels, _validation, intervals, significance, stats
+from confmat._kernels import confusion_counts
+from confmat._types import Average, BinaryCounts, ClassCounts, Normalize, ZeroDivision
+from confmat.exceptions import ClassesError, MergeError, OptionError
+
+SCHEMA_VERSION = 1
+
+
+class _PerClass:
+    """A read-only attribute giving one per-class statistic as a ``(C,)`` float64 tensor."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"Per-class {name} ``(C,)`` (see :func:`confmat.stats.{name}`)."
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _PerClass: ...
+    @overload
+    def __get__(self, obj: ConfusionMatrix, owner: type) -> torch.Tensor: ...
+    def __get__(self, obj: ConfusionMatrix | None, owner: type) -> _PerClass | torch.Tensor:
+        return self if obj is None else obj.per_class(self.name)
+
+
+class ConfusionMatrix:
+    """A confusion matrix with class names and every statistic derived from it.
+
+    Args:
+        counts: a ``(C, C)`` matrix, C[i, j] = samples of true class i predicted as j.
+            Integer counts are kept as int64, others (sample weights) as float64.
+        classes: the class names in row order; default ``"0"`` .. ``"C-1"``.
+        positive: the positive class of a two-class matrix (default: the second class).
+        zero_division: the value of 0/0 statistics: ``"nan"`` (default), ``"warn"``, 0 or 1.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[50, 3], [4, 43]], classes=["healthy", "sick"])
+        >>> cm.binary_counts()
+        BinaryCounts(tn=50, fp=3, fn=4, tp=43)
+        >>> round(cm.accuracy, 2), round(float(cm.sensitivity[1]), 4)
+        (0.93, 0.9149)
+    """
+
+    __slots__ = ("_class_counts", "_classes", "_counts", "_positive", "_zero_division")
+
+    def __init__(
+        self,
+        counts: object,
+        classes: Sequence[Any] | None = None,
+        *,
+        positive: object = None,
+        zero_division: ZeroDivision = "nan",
+    ) -> None:
+        self._counts = _validation.check_matrix(counts)
+        size = self._counts.shape[0]
+        self._classes = (
+            [str(i) for i in range(size)]
+            if classes is None
+            else _validation.check_class_names(classes, size)
+        )
+        self._positive = _labels.resolve_positive(positive, self._classes)
+        self._zero_division = _validation.check_zero_division(zero_division)
+        self._class_counts: ClassCounts | None = None
+
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true: object,
+        y_pred: object,
+        classes: Sequence[Any] | None = None,
+        sample_weight: object = None,
+        ignore_index: int | str | None = None,
+        threshold: float = 0.5,
+        positive: object = None,
+        *,
+        num_classes: int | None = None,
+        from_logits: bool = False,
+        zero_division: ZeroDivision = "nan",
+    ) -> ConfusionMatrix:
+        """Count predictions against true labels.
+
+        Args:
+            y_true: true labels ``(N,)``: ints, bools or strings (tensor, array, list, Series).
+            y_pred: predicted labels ``(N,)`` of the same kind; or float scores: ``(N, C)``
+                (argmax) or ``(N,)`` / ``(N, 1)`` probabilities of the positive class.
+            classes: class order; integer classes are label values, other names are indexed
+                by integer labels. Default: sorted unique labels seen.
+            sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
+            ignore_index: samples with this true label are left out.
+            threshold: binary scores are positive iff ``score >= threshold``.
+            positive: the positive class of a binary problem (default: the second class).
+            num_classes: integer labels are indices ``0..num_classes-1``.
+            from_logits: scores are logits (a sigmoid is applied before the threshold).
+            zero_division: the value of 0/0 statistics (default NaN).
+
+        Returns:
+            The matrix, on the device of the inputs.
+
+        Raises:
+            ConfmatError: for invalid labels, scores, weights, shapes or options.
+
+        Examples:
+            >>> cm = ConfusionMatrix.from_predictions(["cat", "dog", "dog"], ["cat", "cat", "dog"])
+            >>> cm.classes, cm.counts.tolist()
+            (['cat', 'dog'], [[1, 0], [1, 1]])
+            >>> ConfusionMatrix.from_predictions([0, 1, 1], [0.2, 0.5, 0.4]).counts.tolist()
+            [[1, 0], [1, 1]]
+        """
+        encoded = _labels.encode(
+            y_true,
+            y_pred,
+            classes=classes,
+            num_classes=num_classes,
+            sample_weight=sample_weight,
+            ignore_index=ignore_index,
+            threshold=threshold,
+            positive=positive,
+            from_logits=from_logits,
+        )
+        counts = confusion_counts(encoded.true, encoded.pred, len(encoded.classes), encoded.weight)
+        names = encoded.classes
+        if encoded.compact:
+            counts, names = _drop_unseen(counts, names, encoded)
+        return cls(counts, names, positive=positive, zero_division=zero_division)
+
+    # -- the data ---------------------------------------------------------------------------
+
+    @property
+    def counts(self) -> torch.Tensor:
+        """The ``(C, C)`` counts, int64 (float64 when weighted); rows true, columns predicted."""
+        return self._counts
+
+    @property
+    def classes(self) -> list[str]:
+        """The class names, in row (and column) order."""
+        return list(self._classes)
+
+    @property
+    def num_classes(self) -> int:
+        """C, the number of classes."""
+        return len(self._classes)
+
+    @property
+    def is_weighted(self) -> bool:
+        """Whether counts are sums of sample weights (float64) rather than integers."""
+        return self._counts.is_floating_point()
+
+    @property
+    def n(self) -> int | float:
+        """The number of samples (total weight when weighted)."""
+        return self._counts.sum().item()
+
+    @property
+    def positive(self) -> str | None:
+        """The positive class of a two-class matrix, else None."""
+        return None if self._positive is None else self._classes[self._positive]
+
+    @property
+    def support(self) -> torch.Tensor:
+        """Samples per true class ``(C,)`` (row sums)."""
+        return self._counts.sum(dim=1)
+
+    @property
+    def class_counts(self) -> ClassCounts:
+        """One-vs-rest ``tp, fp, fn, tn`` of every class, float64 ``(C,)`` each."""
+        if self._class_counts is None:
+            self._class_counts = stats.class_counts(self._counts)
+        return self._class_counts
+
+    def binary_counts(self, positive: object = None) -> BinaryCounts:
+        """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
+
+        Examples:
+            >>> ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 3]]).binary_counts("1")
+            BinaryCounts(tn=8, fp=1, fn=3, tp=8)
+        """
+        index = self._class_index(positive) if positive is not None else self._positive
+        if index is None:
+            raise ClassesError(
+                f"binary_counts needs positive= for a matrix of {self.num_classes} classes"
+            )
+        tp = self._counts[index, index]
+        fn = self._counts[index].sum() - tp
+        fp = self._counts[:, index].sum() - tp
+        tn = self._counts.sum() - tp - fn - fp
+        return BinaryCounts(tn.item(), fp.item(), fn.item(), tp.item())
+
+    # -- statistics -------------------------------------------------------------------------
+
+    def per_class(self, name: str) -> torch.Tensor:
+        """The per-class statistic ``name`` (or an alias such as ``"sensitivity"``), ``(C,)``.
+
+        Examples:
+            >>> ConfusionMatrix([[3, 1], [0, 4]]).per_class("ppv").tolist()
+            [1.0, 0.8]
+        """
+        return stats.statistic(name)(self.class_counts, self._zero_division)
+
+    def average(self, name: str, method: Average = "macro") -> float:
+        """``macro``, ``weighted`` (by support) or ``micro`` (pooled) average of a statistic.
+
+        Macro and weighted averages leave out classes where the statistic is undefined; see
+        :meth:`undefined` for which.
+
+        Examples:
+            >>> ConfusionMatrix([[3, 1], [0, 4]]).average("recall", "macro")
+            0.875
+        """
+        key = stats.ALIASES.get(name, name)
+        return stats.average(
+            self.per_class(key), method, self.class_counts, key, self._zero_division
+        )
+
+    def fbeta(self, beta: float) -> torch.Tensor:
+        """Per-class F-beta ``(C,)``; ``beta > 1`` weighs recall more."""
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
+            raise OptionError(f"beta must be a positive number, got {beta!r}")
+        return stats.fbeta(self.class_counts, float(beta), self._zero_division)
+
+    def undefined(self) -> dict[str, list[str]]:
+        """For each per-class statistic with undefined (NaN) values, the classes concerned."""
+        result = {}
+        for name in stats.PER_CLASS:
+            missing = torch.isnan(self.per_class(name)).tolist()
+            if any(missing):
+                result[name] = [c for c, m in zip(self._classes, missing, strict=True) if m]
+        return result
+
+    prevalence = _PerClass("prevalence")
+    precision = _PerClass("precision")
+    ppv = _PerClass("precision")
+    recall = _PerClass("recall")
+    sensitivity = _PerClass("recall")
+    tpr = _PerClass("recall")
+    specificity = _PerClass("specificity")
+    tnr = _PerClass("specificity")
+    npv = _PerClass("npv")
+    f1 = _PerClass("f1")
+    fpr = _PerClass("fpr")
+    fnr = _PerClass("fnr")
+    fdr = _PerClass("fdr")
+    false_omission_rate = _PerClass("false_omission_rate")
+    jaccard = _PerClass("jaccard")
+    informedness = _PerClass("informedness")
+    markedness = _PerClass("markedness")
+    lr_plus = _PerClass("lr_plus")
+    lr_minus = _PerClass("lr_minus")
+    dor = _PerClass("dor")
+
+    @property
+    def accuracy(self) -> float:
+        """Share of correct predictions."""
+        return stats.accuracy(self.class_counts)
+
+    @property
+    def balanced_accuracy(self) -> float:
+        """Mean recall over the classes present in the true labels."""
+        return stats.balanced_accuracy(self.class_counts)
+
+    @property
+    def no_information_rate(self) -> float:
+        """Accuracy of always predicting the most frequent true class."""
+        return stats.no_information_rate(self.class_counts)
+
+    @property
+    def cohen_kappa(self) -> float:
+        """Cohen's kappa: agreement beyond chance."""
+        return stats.cohen_kappa(self.class_counts)
+
+    @property
+    def mcc(self) -> float:
+        """Matthews correlation coefficient (multiclass R_K)."""
+        return stats.mcc(self.class_counts)
+
+    def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
+        """Exact (Clopper-Pearson) interval of the accuracy; NaN when weighted."""
+        return intervals.clopper_pearson(
+            float(self.class_counts.tp.sum()), float(self.class_counts.n), level
+        )
+
+    @property
+    def accuracy_p_value_vs_nir(self) -> float:
+        """Exact one-sided binomial p-value of accuracy > no-information rate (NaN if weighted)."""
+        c = self.class_counts
+        return significance.binomial_p_value_greater(
+            float(c.tp.sum()), float(c.n), self.no_information_rate
+        )
+
+    # -- views and combinations -------------------------------------------------------------
+
+    def normalized(self, how: Normalize = "true") -> torch.Tensor:
+        """Counts as float64 shares: of each row (``"true"``), column (``"pred"``) or the total.
+
+        A row or column with no samples gives NaN, not 0.
+
+        Examples:
+            >>> ConfusionMatrix([[3, 1], [0, 0]]).normalized("true").tolist()
+            [[0.75, 0.25], [nan, nan]]
+        """
+        m = self._counts.to(torch.float64)
+        if how == "true":
+            return m / m.sum(dim=1, keepdim=True)
+        if how == "pred":
+            return m / m.sum(dim=0, keepdim=True)
+        if how == "all":
+            return m / m.sum()
+        raise OptionError(f'normalize must be "true", "pred" or "all", got {how!r}')
+
+    def to(self, device: torch.device | str) -> ConfusionMatrix:
+        """The same matrix with its counts on ``device``."""
+        return ConfusionMatrix(
+            self._counts.to(device),
+            self._classes,
+            positive=self.positive,
+            zero_division=self._zero_division,
+        )
+
+    def __add__(self, other: object) -> ConfusionMatrix:
+        """Merge two matrices of the same classes: the counts are added."""
+        if not isinstance(other, ConfusionMatrix):
+            return NotImplemented
+        if other._classes != self._classes:
+            raise MergeError(
+                f"can only merge matrices of the same classes in the same order, got "
+                f"{self._classes[:5]} and {other._classes[:5]}"
+            )
+        if other.positive != self.positive:
+            raise MergeError(
+                f"can only merge matrices with one positive class, got {self.positive!r} and "
+                f"{other.positive!r}"
+            )
+        counts = self._counts + other._counts.to(self._counts.device)
+        return ConfusionMatrix(
+            counts, self._classes, positive=self.positive, zero_division=self._zero_division
+        )
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self._classes[:6]) + (", ..." if self.num_classes > 6 else "")
+        return f"ConfusionMatrix(classes=[{shown}], n={self.n:g}, accuracy={self.accuracy:.4f})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of INTERFACE.md: NaN becomes None, infinity the string "inf".
+
+        Examples:
+            >>> d = ConfusionMatrix([[5, 0], [1, 4]], ["no", "yes"]).to_dict()
+            >>> d["n"], d["positive_class"], d["per_class"]["yes"]["recall"]
+            (10, 'yes', 0.8)
+        """
+        return _document(self)
+
+    def _class_index(self, name: object) -> int:
+        text = str(name)
+        if text not in self._classes:
+            raise ClassesError(f"unknown class {name!r}; the classes are {self._classes[:10]}")
+        return self._classes.index(text)
+
+
+def _drop_unseen(
+    counts: torch.Tensor, names: list[str], encoded: _labels.Encoded
+) -> tuple[torch.Tensor, list[str]]:
+    """Keep only the label values that occur in y_true or y_pred (inferred integer classes)."""
+    if encoded.weight is None:
+        seen = (counts.sum(dim=0) + counts.sum(dim=1)) > 0
+    else:  # a weight of 0 must not hide a class that occurs
+        size = len(names)
+        seen = (
+            torch.bincount(encoded.true, minlength=size)
+            + torch.bincount(encoded.pred, minlength=size)
+        ) > 0
+    keep = seen.nonzero().reshape(-1)
+    return counts[keep][:, keep], [names[i] for i in keep.tolist()]
+
+
+def json_number(value: float | int) -> float | int | str | None:
+    """A number for JSON: NaN is None, infinities are "inf" / "-inf"."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    return value
+
+
+def _document(cm: ConfusionMatrix) -> dict[str, Any]:
+    counts = cm.class_counts
+    integral = not cm.is_weighted
+
+    def count_list(values: torch.Tensor) -> list[int] | list[float]:
+        return [int(x) for x in values.tolist()] if integral else values.tolist()
+
+    columns: dict[str, list[Any]] = {
+        "tp": count_list(counts.tp),
+        "fp": count_list(counts.fp),
+        "fn": count_list(counts.fn),
+        "tn": count_list(counts.tn),
+        "support": count_list(counts.support),
+    }
+    for name in stats.PER_CLASS:
+        columns[name] = [json_number(x) for x in cm.per_class(name).tolist()]
+    per_class = {
+        c: {key: values[i] for key, values in columns.items()} for i, c in enumerate(cm.classes)
+    }
+    averages = {
+        method: {name: json_number(cm.average(name, method)) for name in stats.AVERAGED}
+        for method in ("macro", "weighted", "micro")
+    }
+    ci = cm.accuracy_ci()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "classes": cm.classes,
+        "matrix": cm.counts.tolist(),
+        "n": cm.n,
+        "positive_class": cm.positive,
+        "overall": {
+            "accuracy": json_number(cm.accuracy),
+            "accuracy_ci": None if math.isnan(ci[0]) else list(ci),
+            "balanced_accuracy": json_number(cm.balanced_accuracy),
+            "no_information_rate": json_number(cm.no_information_rate),
+            "accuracy_p_value_vs_nir": json_number(cm.accuracy_p_value_vs_nir),
+            "cohen_kappa": json_number(cm.cohen_kappa),
+            "mcc": json_number(cm.mcc),
+        },
+        "per_class": per_class,
+        "averages": averages,
+        "undefined": cm.undefined(),
+        "sample_weighted": cm.is_weighted,
+    }
