@@ -15,8 +15,8 @@ test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory lint typecheck unit
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
