@@ -290,6 +290,36 @@ class ConfusionMatrix:
             float(self.class_counts.tp.sum()), float(self.class_counts.n), level
         )
 
+    # -- uncertainty (issue 6) ----------------------------------------------------------------
+
+    def interval(
+        self, name: str, level: float = 0.95, method: intervals.Method = "wilson"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-class confidence interval ``(lo, hi)`` of a proportion, float64 ``(C,)`` each.
+
+        Args:
+            name: "recall" (or "sensitivity", "tpr"), "specificity" ("tnr"), "precision"
+                ("ppv"), "npv", "accuracy" (one-vs-rest ``(tp + tn) / n``), also "fpr", "fnr",
+                "fdr", "false_omission_rate", "prevalence"; "lr_plus" and "lr_minus" always use
+                the log method of Simel et al. (1991), whatever ``method`` says.
+            level: the confidence level (default 0.95).
+            method: "wilson" (default) or "clopper-pearson" (exact).
+
+        Returns:
+            NaN where the proportion is undefined (no trials) or the counts are weighted and
+            not whole numbers.
+
+        Examples:
+            >>> cm = ConfusionMatrix([[97, 0], [0, 3]], ["ok", "frog"])
+            >>> lo, hi = cm.interval("recall")
+            >>> round(float(lo[1]), 2), float(hi[1])
+            (0.44, 1.0)
+        """
+        key = stats.ALIASES.get(name, name)
+        if key in intervals.RATIOS:
+            return intervals.RATIOS[key](self.class_counts, level)
+        return intervals.per_class(self.class_counts, key, level, method)
+
     @property
     def accuracy_p_value_vs_nir(self) -> float:
         """Exact one-sided binomial p-value of accuracy > no-information rate (NaN if weighted)."""
