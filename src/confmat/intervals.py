@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from scipy import stats as _scipy_stats
 
+from confmat import stats
 from confmat._types import ClassCounts
 from confmat.exceptions import OptionError
 
@@ -296,3 +297,61 @@ RATIOS: dict[str, Callable[[ClassCounts, float], Interval]] = {
     "lr_minus": lr_minus,
 }
 """Per-class ratio statistics with log-method intervals."""
+
+
+def cohen_kappa_se(matrix: torch.Tensor) -> float:
+    """Large-sample standard error of Cohen's kappa (Fleiss, Cohen & Everitt 1969).
+
+    With cell shares ``p_ij``, row (true) shares ``r_i``, column (predicted) shares ``q_j``,
+    observed agreement ``p_o``, chance agreement ``p_e = sum r_i q_i`` and kappa ``k``:
+
+    ``var = (A + B - D) / (n (1 - p_e)^2)`` where
+    ``A = sum_i p_ii (1 - (r_i + q_i)(1 - k))^2``,
+    ``B = (1 - k)^2 sum_{i != j} p_ij (q_i + r_j)^2`` and ``D = (k - p_e (1 - k))^2``.
+
+    This is the non-null asymptotic variance used for intervals by SAS PROC FREQ, statsmodels'
+    ``cohens_kappa`` and R's ``psych::cohen.kappa`` (not the null variance used for testing
+    ``k = 0``). NaN for an empty matrix or when ``p_e = 1``.
+
+    Examples:
+        >>> round(cohen_kappa_se(torch.tensor([[54, 32], [27, 231]])), 4)
+        0.0533
+    """
+    m = matrix.to(torch.float64)
+    n = m.sum()
+    if float(n) <= 0:
+        return math.nan
+    p = m / n
+    rows, cols = p.sum(dim=1), p.sum(dim=0)
+    diagonal = p.diagonal()
+    observed, expected = diagonal.sum(), (rows * cols).sum()
+    if float(expected) >= 1:
+        return math.nan
+    kappa = (observed - expected) / (1 - expected)
+    a = (diagonal * (1 - (rows + cols) * (1 - kappa)) ** 2).sum()
+    spread = (cols[:, None] + rows[None, :]) ** 2
+    b = (1 - kappa) ** 2 * ((p * spread).sum() - (diagonal * spread.diagonal()).sum())
+    d = (kappa - expected * (1 - kappa)) ** 2
+    variance = (a + b - d) / (n * (1 - expected) ** 2)
+    return float(variance.clamp(min=0.0).sqrt())
+
+
+def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float]:
+    """Wald interval ``kappa +- z se`` of Cohen's kappa, clipped to [-1, 1].
+
+    The standard error is :func:`cohen_kappa_se` (Fleiss, Cohen & Everitt 1969). NaN where
+    kappa is undefined or the counts are not whole numbers (sample weights).
+
+    Examples:
+        >>> [round(v, 4) for v in cohen_kappa(torch.tensor([[54, 32], [27, 231]]))]
+        [0.4292, 0.638]
+    """
+    z = normal_quantile(level)
+    m = matrix.to(torch.float64)
+    if not bool((m == m.floor()).all()):
+        return (math.nan, math.nan)
+    se = cohen_kappa_se(m)
+    kappa = stats.cohen_kappa(stats.class_counts(m))
+    if math.isnan(se) or math.isnan(kappa):
+        return (math.nan, math.nan)
+    return (max(-1.0, kappa - z * se), min(1.0, kappa + z * se))

@@ -1,15 +1,33 @@
 """Hypothesis tests on confusion counts.
 
+=================================  ===============================================================
+accuracy vs no-information rate    one-sided exact binomial test (as R's caret ``confusionMatrix``)
+McNemar (2 x 2)                    chi-square with continuity correction (McNemar 1947; Edwards
+                                   1948), and the exact binomial test on the discordant pairs
+Bowker (C x C)                     symmetry chi-square, ``C (C - 1) / 2`` degrees of freedom
+                                   (Bowker 1948), as SAS, statsmodels and R's ``mcnemar.test``
+=================================  ===============================================================
+
+Every test is NaN when its counts are not whole numbers (sample weights) or when it is undefined
+(no discordant pairs).
+
 Examples:
     >>> round(binomial_p_value_greater(60, 100, 0.5), 5)
     0.02844
+    >>> round(mcnemar_chi2(32, 27)[1], 4)
+    0.6025
 """
 
 from __future__ import annotations
 
 import math
 
+import torch
 from scipy import stats as _scipy_stats
+
+
+def _integral(*values: float) -> bool:
+    return all(v == math.floor(v) for v in values)
 
 
 def binomial_p_value_greater(successes: float, trials: float, p: float) -> float:
@@ -17,7 +35,93 @@ def binomial_p_value_greater(successes: float, trials: float, p: float) -> float
 
     Used for accuracy against the no-information rate (as R's caret ``confusionMatrix``).
     NaN for no trials or counts that are not whole numbers (weighted samples).
+
+    Examples:
+        >>> binomial_p_value_greater(0, 0, 0.5)
+        nan
     """
-    if trials <= 0 or successes != math.floor(successes) or trials != math.floor(trials):
+    if trials <= 0 or not _integral(successes, trials):
         return math.nan
     return float(_scipy_stats.binom.sf(successes - 1, trials, p))
+
+
+def mcnemar_chi2(b: float, c: float, correction: bool = True) -> tuple[float, float]:
+    """McNemar's chi-square test of ``b`` against ``c``, the two discordant cells of a 2 x 2 table.
+
+    ``(|b - c| - 1)^2 / (b + c)`` with the continuity correction (without: ``(b - c)^2 /
+    (b + c)``), one degree of freedom. The correction never makes the statistic negative: with
+    ``|b - c| < 1`` it is 0.
+
+    Returns:
+        ``(statistic, p_value)``; NaN for ``b + c = 0`` or counts that are not whole numbers.
+
+    Examples:
+        >>> [round(v, 4) for v in mcnemar_chi2(10, 2)]
+        [4.0833, 0.0433]
+    """
+    if b + c <= 0 or not _integral(b, c):
+        return (math.nan, math.nan)
+    difference = abs(b - c)
+    if correction:
+        difference = max(difference - 1, 0.0)
+    statistic = difference**2 / (b + c)
+    return (float(statistic), float(_scipy_stats.chi2.sf(statistic, 1)))
+
+
+def mcnemar_exact(b: float, c: float) -> float:
+    """Exact McNemar test: two-sided binomial test of ``b`` successes in ``b + c`` at 1/2.
+
+    ``min(1, 2 P(X <= min(b, c)))`` with ``X ~ Binomial(b + c, 1/2)``; NaN for ``b + c = 0``
+    or counts that are not whole numbers.
+
+    Examples:
+        >>> round(mcnemar_exact(10, 2), 4)
+        0.0386
+    """
+    if b + c <= 0 or not _integral(b, c):
+        return math.nan
+    return float(min(1.0, 2 * _scipy_stats.binom.cdf(min(b, c), b + c, 0.5)))
+
+
+def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
+    """Bowker's test of symmetry of a square matrix: ``p_ij = p_ji`` for all ``i != j``.
+
+    ``sum_{i < j} (n_ij - n_ji)^2 / (n_ij + n_ji)`` over the pairs with ``n_ij + n_ji > 0``,
+    chi-square with ``C (C - 1) / 2`` degrees of freedom (the convention of SAS and statsmodels).
+    For two classes it is McNemar's test without continuity correction.
+
+    Returns:
+        ``(statistic, p_value, df)``; NaN for fewer than two classes, no off-diagonal counts or
+        counts that are not whole numbers.
+
+    Examples:
+        >>> statistic, p, df = bowker(torch.tensor([[20, 5, 1], [2, 30, 4], [3, 6, 25]]))
+        >>> round(statistic, 4), round(p, 4), df
+        (2.6857, 0.4427, 3)
+    """
+    m = matrix.to(torch.float64)
+    size = m.shape[0]
+    df = size * (size - 1) // 2
+    upper = torch.triu(m, diagonal=1)
+    lower = torch.triu(m.T, diagonal=1)
+    pairs = upper + lower
+    if df == 0 or float(pairs.sum()) <= 0 or not bool((m == m.floor()).all()):
+        return (math.nan, math.nan, df)
+    kept = pairs > 0
+    statistic = float(((upper - lower)[kept] ** 2 / pairs[kept]).sum())
+    return (statistic, float(_scipy_stats.chi2.sf(statistic, df)), df)
+
+
+def mcnemar_p_value(matrix: torch.Tensor) -> float:
+    """The ``overall.mcnemar_p_value`` of a matrix: McNemar for 2 x 2, Bowker for more classes.
+
+    McNemar's is the chi-square with continuity correction on the off-diagonal cells (as R's
+    ``mcnemar.test`` and caret); Bowker's is :func:`bowker`. NaN where undefined.
+
+    Examples:
+        >>> round(mcnemar_p_value(torch.tensor([[54, 32], [27, 231]])), 4)
+        0.6025
+    """
+    if matrix.shape[0] == 2:
+        return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
+    return bowker(matrix)[1]
