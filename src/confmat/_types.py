@@ -33,6 +33,9 @@ class BinaryCounts(NamedTuple):
 class ClassCounts(NamedTuple):
     """One-vs-rest counts of every class, each a float64 tensor of shape ``(C,)``.
 
+    A leading batch shape ``(..., C)`` (e.g. bootstrap replicates ``(B, C)``) is allowed too:
+    ``n`` and the statistics then reduce over the last dimension only.
+
     These four vectors are all that the statistics need, so they can come from a dense
     ``(C, C)`` matrix or from a sparse store alike.
     """
@@ -54,9 +57,9 @@ class ClassCounts(NamedTuple):
 
     @property
     def n(self) -> torch.Tensor:
-        """Total number (or weight) of samples, a 0-d tensor."""
-        return self.tp.sum() + self.fn.sum()
+        """Total number (or weight) of samples: a 0-d tensor (shape ``(...)`` for batches)."""
+        return self.tp.sum(dim=-1) + self.fn.sum(dim=-1)
 
     def pooled(self) -> ClassCounts:
-        """The counts summed over classes (micro averaging), each of shape ``(1,)``."""
-        return ClassCounts(*(v.sum().reshape(1) for v in self))
+        """The counts summed over classes (micro averaging), each ``(1,)`` or ``(..., 1)``."""
+        return ClassCounts(*(v.sum(dim=-1, keepdim=True) for v in self))

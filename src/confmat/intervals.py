@@ -204,8 +204,8 @@ def _proportions() -> dict[str, Callable[[ClassCounts], tuple[torch.Tensor, torc
         "fnr": lambda c: (c.fn, c.fn + c.tp),
         "fdr": lambda c: (c.fp, c.fp + c.tp),
         "false_omission_rate": lambda c: (c.fn, c.fn + c.tn),
-        "prevalence": lambda c: (c.support, c.n.expand_as(c.tp)),
-        "accuracy": lambda c: (c.tp + c.tn, c.n.expand_as(c.tp)),
+        "prevalence": lambda c: (c.support, c.n.unsqueeze(-1).expand_as(c.tp)),
+        "accuracy": lambda c: (c.tp + c.tn, c.n.unsqueeze(-1).expand_as(c.tp)),
     }
 
 

@@ -49,15 +49,17 @@ Statistic = Callable[[ClassCounts, ZeroDivision], torch.Tensor]
 def class_counts(matrix: torch.Tensor) -> ClassCounts:
     """One-vs-rest counts of each class of a dense ``(C, C)`` matrix (rows true, columns predicted).
 
+    A batch of matrices ``(..., C, C)`` gives counts of shape ``(..., C)``.
+
     Examples:
         >>> class_counts(torch.tensor([[5, 1], [2, 8]])).fp
         tensor([2., 1.], dtype=torch.float64)
     """
     m = matrix.to(torch.float64)
-    tp = m.diagonal()
-    fn = m.sum(dim=1) - tp
-    fp = m.sum(dim=0) - tp
-    tn = m.sum() - tp - fn - fp
+    tp = m.diagonal(dim1=-2, dim2=-1)
+    fn = m.sum(dim=-1) - tp
+    fp = m.sum(dim=-2) - tp
+    tn = m.sum(dim=(-2, -1)).unsqueeze(-1) - tp - fn - fp
     return ClassCounts(tp, fp, fn, tn)
 
 
@@ -91,7 +93,7 @@ def safe_divide(
 
 def prevalence(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
     """Share of samples whose true class is the class: support / n."""
-    return safe_divide(c.support, c.n.expand_as(c.tp), zero_division, "prevalence")
+    return safe_divide(c.support, c.n.unsqueeze(-1).expand_as(c.tp), zero_division, "prevalence")
 
 
 def precision(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
@@ -244,30 +246,56 @@ def average(
     are NaN when no class is left (or, weighted, when the remaining support is 0). ``micro``
     pools the counts and recomputes the statistic ``name`` (which it needs).
     """
+    return float(average_batch(values, method, counts, name, zero_division))
+
+
+def average_batch(
+    values: torch.Tensor,
+    method: Average,
+    counts: ClassCounts,
+    name: str | None = None,
+    zero_division: ZeroDivision = "nan",
+) -> torch.Tensor:
+    """:func:`average` over the last dimension of ``(..., C)`` values: a ``(...)`` tensor.
+
+    Examples:
+        >>> c = class_counts(torch.tensor([[[5, 1], [2, 8]], [[3, 3], [0, 4]]]))
+        >>> average_batch(recall(c), "macro", c)
+        tensor([0.8167, 0.7500], dtype=torch.float64)
+    """
     if method == "micro":
         if name is None:
             raise OptionError("a micro average needs the statistic's name")
-        return float(statistic(name)(counts.pooled(), zero_division)[0])
+        return statistic(name)(counts.pooled(), zero_division)[..., 0]
     defined = ~torch.isnan(values)
     if method == "macro":
-        kept = values[defined]
-        return float(kept.mean()) if kept.numel() else float("nan")
+        return torch.nanmean(values, dim=-1)
     if method == "weighted":
-        weights = counts.support[defined]
-        total = float(weights.sum())
-        return float((values[defined] * weights).sum()) / total if total > 0 else float("nan")
+        weights = torch.where(defined, counts.support, 0.0)
+        total = weights.sum(dim=-1)
+        weighted = torch.where(defined, values * counts.support, 0.0).sum(dim=-1)
+        return torch.where(total > 0, weighted / total, torch.nan)
     raise OptionError(f'average must be "macro", "weighted" or "micro", got {method!r}')
 
 
 def accuracy(c: ClassCounts) -> float:
     """Share of samples on the diagonal: sum(tp) / n (NaN for an empty matrix)."""
-    n = float(c.n)
-    return float(c.tp.sum()) / n if n > 0 else float("nan")
+    return float(accuracy_batch(c))
+
+
+def accuracy_batch(c: ClassCounts) -> torch.Tensor:
+    """:func:`accuracy` of counts ``(..., C)``: a ``(...)`` tensor."""
+    return c.tp.sum(dim=-1) / c.n
 
 
 def balanced_accuracy(c: ClassCounts) -> float:
     """Mean recall over the classes present in the true labels (as scikit-learn)."""
-    return average(recall(c), "macro", c)
+    return float(balanced_accuracy_batch(c))
+
+
+def balanced_accuracy_batch(c: ClassCounts) -> torch.Tensor:
+    """:func:`balanced_accuracy` of counts ``(..., C)``: a ``(...)`` tensor."""
+    return average_batch(recall(c), "macro", c)
 
 
 def no_information_rate(c: ClassCounts) -> float:
@@ -281,10 +309,15 @@ def cohen_kappa(c: ClassCounts) -> float:
 
     NaN when p_e = 1 (one class only, in truth and prediction alike).
     """
+    return float(cohen_kappa_batch(c))
+
+
+def cohen_kappa_batch(c: ClassCounts) -> torch.Tensor:
+    """:func:`cohen_kappa` of counts ``(..., C)``: a ``(...)`` tensor."""
     n = c.n
-    observed = c.tp.sum() / n
-    expected = (c.support * c.predicted).sum() / (n * n)
-    return float(safe_divide(observed - expected, 1 - expected))
+    observed = c.tp.sum(dim=-1) / n
+    expected = (c.support * c.predicted).sum(dim=-1) / (n * n)
+    return safe_divide(observed - expected, 1 - expected)
 
 
 def mcc(c: ClassCounts) -> float:
@@ -294,9 +327,13 @@ def mcc(c: ClassCounts) -> float:
     p_k predicted and t_k true counts of class k. Equals the usual MCC for two classes; NaN when
     all predictions or all true labels fall in one class.
     """
+    return float(mcc_batch(c))
+
+
+def mcc_batch(c: ClassCounts) -> torch.Tensor:
+    """:func:`mcc` of counts ``(..., C)``: a ``(...)`` tensor."""
     s = c.n
-    covariance = c.tp.sum() * s - (c.predicted * c.support).sum()
-    spread = (s * s - (c.predicted**2).sum()) * (s * s - (c.support**2).sum())
-    if float(spread) <= 0:  # one class only: the covariance is 0 too, up to rounding of weights
-        return float("nan")
-    return float(covariance / spread.sqrt())
+    covariance = c.tp.sum(dim=-1) * s - (c.predicted * c.support).sum(dim=-1)
+    spread = (s * s - (c.predicted**2).sum(dim=-1)) * (s * s - (c.support**2).sum(dim=-1))
+    # one class only: the covariance is 0 too, up to rounding of weights
+    return torch.where(spread > 0, covariance / spread.clamp(min=0).sqrt(), torch.nan)
