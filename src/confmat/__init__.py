@@ -8,6 +8,7 @@ Examples:
 """
 
 from confmat._types import BinaryCounts, ClassCounts
+from confmat.accumulator import Accumulator
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -26,6 +27,7 @@ from confmat.matrix import ConfusionMatrix
 __version__ = "0.1.0"
 
 __all__ = [
+    "Accumulator",
     "BinaryCounts",
     "ClassCounts",
     "ClassesError",

@@ -268,3 +268,24 @@ def check_matrix(counts: object) -> torch.Tensor:
             f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}"
         )
     return matrix
+
+
+def check_weights_shape(sample_weight: object, n: int, device: torch.device) -> torch.Tensor:
+    """Sample weights ``(N,)`` of numbers, as float64 on ``device``; values are not inspected.
+
+    The streaming accumulator checks the values on the device, without a host sync.
+
+    Examples:
+        >>> check_weights_shape([1, 2], 2, torch.device("cpu"))
+        tensor([1., 2.], dtype=torch.float64)
+    """
+    weights = as_values(sample_weight, "sample_weight")
+    if is_strings(weights):
+        raise WeightError("sample_weight must hold numbers, got strings")
+    assert isinstance(weights, torch.Tensor)
+    if weights.ndim != 1 or weights.shape[0] != n:
+        raise WeightError(
+            f"sample_weight must have shape ({n},), one weight per sample, got "
+            f"{tuple(weights.shape)}"
+        )
+    return weights.to(device=device, dtype=torch.float64)

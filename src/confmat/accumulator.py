@@ -1,0 +1,516 @@
+"""Accumulator: a confusion matrix counted batch by batch, on the batches' device, without syncs.
+
+C[i, j] is the number (or total sample weight) of samples of true class i predicted as class j.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from confmat import _stream, distributed
+from confmat import _validation as v
+from confmat._labels import resolve_positive
+from confmat.exceptions import (
+    ClassesError,
+    ConfmatError,
+    LabelError,
+    MergeError,
+    OptionError,
+    ScoreError,
+    ShapeError,
+    WeightError,
+)
+from confmat.matrix import ConfusionMatrix
+
+_STATE_VERSION = 1
+
+_PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
+    "y_true": (LabelError, "y_true label(s) out of range, unknown or not whole numbers"),
+    "y_pred": (LabelError, "y_pred label(s) out of range, unknown or not whole numbers"),
+    "scores": (ScoreError, "score row(s) with NaN or infinity (or probabilities outside [0, 1])"),
+    "sample_weight": (WeightError, "sample weight(s) negative, NaN or infinite"),
+}
+
+
+class Accumulator:
+    """A confusion matrix accumulated over batches: ``update`` per batch, ``compute`` at the end.
+
+    Each update adds its samples into a kept ``(C, C)`` buffer (int64, float64 once weighted)
+    with one scatter-add on the batch's device: its cost does not grow with C^2 and it never
+    waits for the device. The class space is fixed up front by ``classes`` or ``num_classes``,
+    or by the first batch of scores (``(N, C)`` scores give C classes, ``(N,)`` binary scores
+    two). String labels need ``classes=``; integer labels without ``classes``/``num_classes``
+    raise :class:`~confmat.ClassesError`, since a stream's class space cannot grow.
+
+    Checks. *Immediate* (raised by ``update``): containers, dtypes, shapes, lengths, devices,
+    the width of scores against C, string labels without ``classes``. *Deferred* (counted on
+    the device, raised by ``compute`` as one :class:`~confmat.ConfmatError` naming each problem
+    and how many samples had it): labels out of range, negative, unknown or not whole numbers;
+    NaN or infinite scores; binary probabilities outside [0, 1]; negative, NaN or infinite
+    weights. Refused samples are never counted. ``validate=False`` skips the deferred checks
+    for hot loops: invalid values then give undefined counts or a torch error.
+
+    Under torch.distributed, ``compute`` sums the counts over all ranks of ``process_group``
+    (see :mod:`confmat.distributed`); with ``max_samples`` this rank counts at most that many
+    samples, which drops the padding that ``DistributedSampler`` adds
+    (:func:`confmat.distributed.real_samples_on_rank`).
+
+    Args:
+        num_classes: C; integer labels are indices ``0..C-1``.
+        classes: the class names in order; integer classes are label values, other names are
+            indexed by integer labels, strings are looked up by name.
+        device: where the counts live (default: the device of the first batch).
+        threshold: binary scores are positive iff ``score >= threshold``.
+        positive: the positive class of binary scores (default: the second class).
+        from_logits: scores are logits (a sigmoid is applied before the threshold).
+        ignore_index: samples whose true label equals it are left out.
+        validate: run the deferred value checks (default True).
+        max_samples: count at most this many samples on this rank; later ones are skipped.
+        process_group: the group ``compute`` sums over (default: the whole world).
+
+    Examples:
+        >>> acc = Accumulator(num_classes=3)
+        >>> acc.update(torch.tensor([0, 1, 2]), torch.tensor([0, 2, 2])).update([1], [1])
+        Accumulator(num_classes=3, device='cpu', samples=4, validate=True)
+        >>> acc.compute().counts.tolist()
+        [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+        >>> bad = Accumulator(num_classes=3).update([0, 7, 1], [0, 1, 1])
+        >>> bad.compute()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.LabelError: invalid input seen by update: 1 y_true label(s) out of ...
+    """
+
+    def __init__(
+        self,
+        num_classes: int | None = None,
+        classes: Sequence[Any] | None = None,
+        device: torch.device | str | None = None,
+        *,
+        threshold: float = 0.5,
+        positive: object = None,
+        from_logits: bool = False,
+        ignore_index: int | str | None = None,
+        validate: bool = True,
+        max_samples: int | None = None,
+        process_group: Any = None,
+    ) -> None:
+        self.process_group = process_group
+        self._configure(
+            num_classes,
+            classes,
+            device,
+            threshold=threshold,
+            positive=positive,
+            from_logits=from_logits,
+            ignore_index=ignore_index,
+            validate=validate,
+            max_samples=max_samples,
+        )
+
+    def _configure(
+        self,
+        num_classes: int | None,
+        classes: Sequence[Any] | None,
+        device: torch.device | str | None,
+        *,
+        threshold: float,
+        positive: object,
+        from_logits: bool,
+        ignore_index: int | str | None,
+        validate: bool,
+        max_samples: int | None,
+    ) -> None:
+        self._threshold = v.check_threshold(threshold)
+        self._positive_arg = positive
+        self._from_logits = bool(from_logits)
+        self._ignore_index = ignore_index
+        self._validate = bool(validate)
+        self._max_samples = _check_max_samples(max_samples)
+        self._device = None if device is None else torch.device(device)
+        self._space = _stream.class_space(num_classes, classes)
+        self._coder: _stream.LabelCoder | None = None
+        self._grid: torch.Tensor | None = None
+        self._positive = 1
+        self._seen = 0
+        if self._space is not None:
+            self._positive = _positive_index(positive, self._space)
+            if self._device is not None:
+                self._allocate(self._device)
+
+    # -- the class space and the state ------------------------------------------------------
+
+    @property
+    def num_classes(self) -> int | None:
+        """C, or None while the class space waits for the first batch."""
+        return None if self._space is None else self._space.size
+
+    @property
+    def classes(self) -> list[str] | None:
+        """The class names, or None while the class space waits for the first batch."""
+        return None if self._space is None else list(self._space.names)
+
+    @property
+    def device(self) -> torch.device | None:
+        """Where the counts live (None before the first batch when no device was given)."""
+        return self._device
+
+    @property
+    def samples_seen(self) -> int:
+        """Samples offered to ``update`` (including ignored, refused and skipped ones)."""
+        return self._seen
+
+    def _allocate(self, device: torch.device) -> None:
+        assert self._space is not None
+        size = self._space.size + _stream.EXTRA
+        self._device = device
+        self._grid = torch.zeros((size, size), dtype=torch.int64, device=device)
+        self._coder = _stream.LabelCoder(self._space, device)
+
+    def reset(self) -> Accumulator:
+        """Forget every sample (the class space and options stay)."""
+        if self._grid is not None:
+            self._grid.zero_()
+            self._grid = self._grid.to(torch.int64)
+        self._seen = 0
+        return self
+
+    # -- counting ---------------------------------------------------------------------------
+
+    def update(self, y_true: object, y_pred: object, sample_weight: object = None) -> Accumulator:
+        """Count one batch; returns ``self``.
+
+        Args:
+            y_true: true labels ``(N,)``: ints, bools or strings (tensor, array, list).
+            y_pred: predicted labels ``(N,)``; or float scores ``(N, C)`` (argmax) or
+                ``(N,)`` / ``(N, 1)`` binary probabilities (logits with ``from_logits``).
+            sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
+
+        Raises:
+            ConfmatError: at once for wrong shapes, dtypes, lengths or devices; value
+                problems are raised by :meth:`compute`.
+        """
+        true = _values(y_true, "y_true")
+        pred = _values(y_pred, "y_pred")
+        n = true.shape[0]
+        _check_shapes(true, pred, n)
+        if self._max_samples is not None:
+            keep = max(0, min(n, self._max_samples - self._seen))
+            self._seen += n
+            if keep == 0:
+                return self
+            if keep < n:
+                true, pred = true[:keep], pred[:keep]
+                sample_weight = None if sample_weight is None else _values(sample_weight, "")[:keep]
+        else:
+            self._seen += n
+        if self._grid is None:
+            self._start(true, pred)
+        assert self._grid is not None
+        assert self._coder is not None
+        rows, cols = self._codes(true, pred)
+        if sample_weight is None:
+            one = torch.ones((), dtype=self._grid.dtype, device=self._grid.device)
+            self._grid.index_put_((rows, cols), one, accumulate=True)
+        else:
+            weight = v.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
+            values, rows = _stream.weighted_values(
+                weight, rows, cols, self._coder.size, self._validate
+            )
+            if not self._grid.is_floating_point():
+                self._grid = self._grid.to(torch.float64)
+            self._grid.index_put_((rows, cols), values, accumulate=True)
+        return self
+
+    def _start(self, true: v.Values, pred: v.Values) -> None:
+        """Fix the class space (if still open) and the device from the first batch."""
+        if self._space is None:
+            self._space = _infer_space(true, pred)
+            self._positive = _positive_index(self._positive_arg, self._space)
+        device = self._device
+        if device is None:
+            device = _device_of(pred, true)
+        self._allocate(device)
+
+    def _codes(self, true: v.Values, pred: v.Values) -> tuple[torch.Tensor, torch.Tensor]:
+        assert self._coder is not None
+        coder, device, validate = self._coder, self._device, self._validate
+        if isinstance(pred, torch.Tensor) and pred.is_floating_point():
+            pred = pred.detach().to(device)
+            if pred.ndim == 2 and pred.shape[1] != 1:
+                _check_width(pred.shape[1], coder.size)
+                cols = _stream.argmax_codes(pred, validate)
+            else:
+                _check_binary(coder.size)
+                cols = _stream.binary_codes(
+                    pred.reshape(-1), self._threshold, self._positive, self._from_logits, validate
+                )
+        else:
+            cols = coder.codes(_to(pred, device), validate)
+        true = _to(true, device)
+        rows = coder.codes(true, validate)
+        if self._ignore_index is not None:
+            rows = self._ignore(true, rows)
+        return rows, cols
+
+    def _ignore(self, true: v.Values, rows: torch.Tensor) -> torch.Tensor:
+        assert self._space is not None
+        if v.is_strings(true):
+            ignored = torch.from_numpy(true == str(self._ignore_index)).to(rows.device)
+        elif isinstance(self._ignore_index, str):
+            return rows
+        else:
+            ignored = torch.as_tensor(true == self._ignore_index)
+        return rows.masked_fill(ignored, self._space.size + 1)
+
+    # -- results ----------------------------------------------------------------------------
+
+    def compute(self, *, timeout: float | None = None) -> ConfusionMatrix:
+        """The confusion matrix of every sample counted so far (summed over all ranks).
+
+        Args:
+            timeout: seconds to wait for the other ranks under torch.distributed (default
+                :data:`confmat.distributed.DEFAULT_TIMEOUT`).
+
+        Raises:
+            ConfmatError: when a deferred check refused samples (naming each problem and how
+                many samples had it), or the class space is still unknown.
+            confmat.distributed.DistributedError: when other ranks do not join in time.
+        """
+        grid = self._grid
+        if distributed.is_active(self.process_group):
+            grid = self._synced_grid(timeout)
+        if grid is None or self._space is None:
+            raise ClassesError(
+                "compute() before any update: the class space is unknown (pass num_classes= "
+                "or classes= to get an empty matrix)"
+            )
+        size = self._space.size
+        self._raise_problems(_stream.problems(grid, size))
+        counts = grid[:size, :size].clone()
+        positive = self._positive_arg if size == 2 else None
+        return ConfusionMatrix(counts, list(self._space.names), positive=positive)
+
+    def _synced_grid(self, timeout: float | None) -> torch.Tensor | None:
+        header = distributed.agree_on_space(
+            None if self._space is None else self._space.size,
+            self._grid is not None and self._grid.is_floating_point(),
+            self.process_group,
+            timeout,
+        )
+        if header is None:
+            return None
+        size, weighted = header
+        if self._space is None:
+            self._space = _stream.ClassSpace(tuple(map(str, range(size))))
+        grid = self._grid
+        if grid is None:
+            grid = torch.zeros(
+                (size + _stream.EXTRA,) * 2,
+                dtype=torch.int64,
+                device=self._device or torch.device("cpu"),
+            )
+        grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
+        return distributed.all_reduce_sum(grid, self.process_group)
+
+    def _raise_problems(self, found: dict[str, int | float]) -> None:
+        bad = [(key, count) for key, count in found.items() if count]
+        if not bad:
+            return
+        error_type = _PROBLEMS[bad[0][0]][0]
+        parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
+        names = list(self._space.names[:10]) if self._space is not None else []
+        raise error_type(f"invalid input seen by update: {parts} (classes: {names})")
+
+    def merge(self, *others: Accumulator) -> Accumulator:
+        """Add the counts of other accumulators (same classes) into this one; returns ``self``.
+
+        Examples:
+            >>> a = Accumulator(num_classes=2).update([0, 1], [0, 0])
+            >>> b = Accumulator(num_classes=2).update([1], [1])
+            >>> a.merge(b).compute().counts.tolist()
+            [[1, 0], [1, 1]]
+        """
+        for other in others:
+            if not isinstance(other, Accumulator):
+                raise MergeError(f"can only merge Accumulators, got {type(other).__name__}")
+            if other._space is None or other._grid is None:
+                self._seen += other._seen
+                continue
+            if self._space is None:
+                self._space = other._space
+                self._positive = _positive_index(self._positive_arg, self._space)
+            if other._space.names != self._space.names:
+                raise MergeError(
+                    f"can only merge accumulators of the same classes, got "
+                    f"{list(self._space.names[:5])} and {list(other._space.names[:5])}"
+                )
+            if self._grid is None:
+                self._allocate(self._device or other._grid.device)
+            assert self._grid is not None
+            self._add_grid(other._grid)
+            self._seen += other._seen
+        return self
+
+    def _add_grid(self, grid: torch.Tensor) -> None:
+        assert self._grid is not None
+        if grid.is_floating_point() and not self._grid.is_floating_point():
+            self._grid = self._grid.to(torch.float64)
+        self._grid += grid.to(self._grid.device, self._grid.dtype)
+
+    def to(self, device: torch.device | str) -> Accumulator:
+        """Move the counts (and every later batch) to ``device``; returns ``self``."""
+        self._device = torch.device(device)
+        if self._grid is not None and self._space is not None:
+            self._grid = self._grid.to(self._device)
+            self._coder = _stream.LabelCoder(self._space, self._device)
+        return self
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume: counts, class space, options, samples seen."""
+        return {
+            "version": _STATE_VERSION,
+            "grid": None if self._grid is None else self._grid.detach().clone(),
+            "classes": None if self._space is None else list(self._space.names),
+            "class_values": None if self._space is None else _maybe_list(self._space.values),
+            "samples_seen": self._seen,
+            "config": {
+                "threshold": self._threshold,
+                "positive": self._positive_arg,
+                "from_logits": self._from_logits,
+                "ignore_index": self._ignore_index,
+                "validate": self._validate,
+                "max_samples": self._max_samples,
+            },
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> Accumulator:
+        """Restore what :meth:`state_dict` saved (the classes must match if already fixed)."""
+        if not isinstance(state, dict) or state.get("version") != _STATE_VERSION:
+            raise OptionError("state must be a dict made by Accumulator.state_dict()")
+        config = state["config"]
+        self._configure(None, state["class_values"] or state["classes"], self._device, **config)
+        grid = state["grid"]
+        if grid is not None:
+            self._check_state_grid(grid)
+            if self._grid is None:
+                self._allocate(self._device or grid.device)
+            self._add_grid(grid)
+        self._seen = int(state["samples_seen"])
+        return self
+
+    def _check_state_grid(self, grid: object) -> None:
+        if self._space is None or not isinstance(grid, torch.Tensor):
+            raise OptionError("state holds counts but no classes")
+        size = self._space.size + _stream.EXTRA
+        if tuple(grid.shape) != (size, size):
+            raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {size}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.state_dict()
+        state["device"] = None if self._device is None else str(self._device)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._device = None if state["device"] is None else torch.device(state["device"])
+        self.process_group = None
+        self.load_state_dict(state)
+
+    def __repr__(self) -> str:
+        if self._space is None:
+            space = "classes=None"
+        elif self._space.names == tuple(map(str, range(self._space.size))):
+            space = f"num_classes={self._space.size}"
+        else:
+            shown = ", ".join(self._space.names[:6]) + (", ..." if self._space.size > 6 else "")
+            space = f"classes=[{shown}]"
+        device = None if self._device is None else str(self._device)
+        weighted = ", weighted" if self._grid is not None and self._grid.is_floating_point() else ""
+        return (
+            f"Accumulator({space}, device={device!r}, samples={self._seen}{weighted}, "
+            f"validate={self._validate})"
+        )
+
+
+def _maybe_list(values: tuple[int, ...] | None) -> list[int] | None:
+    return None if values is None else list(values)
+
+
+def _check_max_samples(max_samples: int | None) -> int | None:
+    if max_samples is None:
+        return None
+    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
+        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples!r}")
+    if max_samples < 0:
+        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples}")
+    return int(max_samples)
+
+
+def _positive_index(positive: object, space: _stream.ClassSpace) -> int:
+    index = resolve_positive(positive, list(space.names))
+    return 1 if index is None else index
+
+
+def _values(x: object, name: str) -> v.Values:
+    if isinstance(x, torch.Tensor) and not x.is_complex():
+        return x
+    return v.as_values(x, name)
+
+
+def _to(values: v.Values, device: torch.device | None) -> v.Values:
+    if v.is_strings(values):
+        return values
+    assert isinstance(values, torch.Tensor)
+    return values.to(device)
+
+
+def _device_of(*values: v.Values) -> torch.device:
+    for value in values:
+        if isinstance(value, torch.Tensor):
+            return value.device
+    return torch.device("cpu")
+
+
+def _check_shapes(true: v.Values, pred: v.Values, n: int) -> None:
+    v.check_labels_shape(true, "y_true")
+    v.check_same_length(n, pred, "y_pred")
+    v.check_same_device(true, pred)
+    if pred.ndim == 2 and v.is_float(pred):
+        return
+    v.check_labels_shape(pred, "y_pred")
+
+
+def _check_width(width: int, size: int) -> None:
+    if width != size:
+        raise ShapeError(
+            f"y_pred has {width} score columns, but the accumulator has {size} classes"
+        )
+
+
+def _check_binary(size: int) -> None:
+    if size != 2:
+        raise ClassesError(
+            f"y_pred of shape (N,) holds binary scores, but the accumulator has {size} classes"
+        )
+
+
+def _infer_space(true: v.Values, pred: v.Values) -> _stream.ClassSpace:
+    """The class space from the first batch of scores (labels cannot fix it)."""
+    if v.is_float(pred) and pred.ndim == 2 and pred.shape[1] != 1:
+        return _stream.ClassSpace(tuple(map(str, range(pred.shape[1]))))
+    if v.is_float(pred):
+        if v.is_strings(true):
+            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
+        bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
+        return _stream.ClassSpace(("False", "True") if bools else ("0", "1"))
+    kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"
+    raise ClassesError(
+        f"an Accumulator fed {kind} needs its class space up front: pass classes=[...] "
+        "(or num_classes= for integer labels); only scores can fix it"
+    )
