@@ -1,0 +1,185 @@
+"""Bootstrap intervals of whole-matrix statistics, from the counts alone.
+
+Resampling N samples with replacement from the evaluated samples and counting them again is the
+same as drawing the matrix's cells from a multinomial distribution with N trials and the cells'
+observed frequencies: the nonparametric bootstrap of any statistic of the matrix needs only the
+counts (so it works for streamed and distributed results too). Only the non-zero cells are drawn;
+the B replicates are drawn at once (numpy's multinomial), turned into one-vs-rest counts of shape
+``(B, C)`` and fed to the batched statistics of :mod:`confmat.stats`. Intervals are percentile
+intervals (Efron & Tibshirani 1993, ch. 13) over the replicates where the statistic is defined.
+
+Examples:
+    >>> result = bootstrap(torch.tensor([[50, 3, 0], [4, 40, 6], [0, 2, 45]]), seed=0)
+    >>> ci = result["macro_f1"]
+    >>> round(ci.estimate, 3), ci.lo < ci.estimate < ci.hi
+    (0.898, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import torch
+
+from confmat import stats
+from confmat._types import ClassCounts
+from confmat.exceptions import OptionError
+from confmat.intervals import check_level
+
+BatchStatistic = Callable[[ClassCounts], torch.Tensor]
+
+STATISTICS: dict[str, BatchStatistic] = {
+    "accuracy": stats.accuracy_batch,
+    "balanced_accuracy": stats.balanced_accuracy_batch,
+    "macro_f1": lambda c: stats.average_batch(stats.f1(c), "macro", c),
+    "weighted_f1": lambda c: stats.average_batch(stats.f1(c), "weighted", c),
+    "mcc": stats.mcc_batch,
+    "cohen_kappa": stats.cohen_kappa_batch,
+}
+"""Statistics with bootstrap intervals: name -> function of counts ``(B, C)`` -> ``(B,)``."""
+
+DEFAULT_STATISTICS = ("macro_f1", "weighted_f1", "mcc", "balanced_accuracy", "cohen_kappa")
+
+_CHUNK_ELEMENTS = 4_000_000  # replicates are drawn in chunks of at most this many cells
+
+
+class BootstrapInterval(NamedTuple):
+    """A statistic, its percentile bootstrap interval and the replicates it rests on.
+
+    ``defined`` counts the replicates where the statistic is defined (e.g. MCC is undefined
+    when a resample predicts one class only); the interval uses those.
+    """
+
+    estimate: float
+    lo: float
+    hi: float
+    defined: int
+
+
+def check_resamples(n_resamples: int) -> int:
+    """A positive number of bootstrap replicates."""
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
+        raise OptionError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+    return n_resamples
+
+
+def check_statistics(names: Sequence[str]) -> list[str]:
+    """Known statistic names (keys of :data:`STATISTICS`)."""
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in STATISTICS]
+    if unknown or not names:
+        raise OptionError(
+            f"statistics must be among {', '.join(STATISTICS)}, got {unknown or names!r}"
+        )
+    return names
+
+
+def resample(cell_counts: np.ndarray, n_resamples: int, seed: int | None) -> Iterator[torch.Tensor]:
+    """Multinomial replicates of integer ``cell_counts`` ``(K,)``, in chunks ``(b, K)`` int64.
+
+    Each replicate draws ``sum(cell_counts)`` samples with probabilities ``cell_counts / sum``.
+
+    Examples:
+        >>> chunks = list(resample(np.array([3, 0, 7]), 4, seed=1))
+        >>> chunks[0].shape, chunks[0].sum(dim=1).tolist(), int(chunks[0][:, 1].sum())
+        (torch.Size([4, 3]), [10, 10, 10, 10], 0)
+    """
+    rng = np.random.default_rng(seed)
+    total = int(cell_counts.sum())
+    probabilities = cell_counts / total
+    chunk = max(1, _CHUNK_ELEMENTS // max(1, cell_counts.size))
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        yield torch.from_numpy(rng.multinomial(total, probabilities, size=size))
+
+
+def cells_to_class_counts(
+    cells: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, num_classes: int
+) -> ClassCounts:
+    """One-vs-rest counts ``(B, C)`` of replicates ``cells`` ``(B, K)`` of the cells (rows, cols).
+
+    Examples:
+        >>> rows, cols = torch.tensor([0, 0, 1, 1]), torch.tensor([0, 1, 0, 1])
+        >>> c = cells_to_class_counts(torch.tensor([[5, 1, 2, 8]]), rows, cols, 2)
+        >>> c.fp.tolist(), c.tn.tolist()
+        ([[2.0, 1.0]], [[8.0, 5.0]])
+    """
+    x = cells.to(torch.float64)
+    shape = (x.shape[0], num_classes)
+    support = torch.zeros(shape, dtype=torch.float64).index_add_(1, rows, x)
+    predicted = torch.zeros(shape, dtype=torch.float64).index_add_(1, cols, x)
+    diagonal = rows == cols
+    tp = torch.zeros(shape, dtype=torch.float64).index_add_(1, rows[diagonal], x[:, diagonal])
+    fn, fp = support - tp, predicted - tp
+    tn = x.sum(dim=1, keepdim=True) - tp - fn - fp
+    return ClassCounts(tp, fp, fn, tn)
+
+
+def percentile_interval(
+    replicates: torch.Tensor, estimate: float, level: float
+) -> BootstrapInterval:
+    """The percentile interval of the defined (non-NaN) ``replicates`` ``(B,)``.
+
+    Examples:
+        >>> percentile_interval(torch.arange(101.0), 50.0, 0.9)
+        BootstrapInterval(estimate=50.0, lo=5.0, hi=95.0, defined=101)
+    """
+    alpha = 1 - check_level(level)
+    kept = replicates[~torch.isnan(replicates)]
+    if kept.numel() == 0 or math.isnan(estimate):
+        return BootstrapInterval(estimate, math.nan, math.nan, int(kept.numel()))
+    bounds = torch.quantile(kept, torch.tensor([alpha / 2, 1 - alpha / 2], dtype=kept.dtype))
+    return BootstrapInterval(estimate, float(bounds[0]), float(bounds[1]), int(kept.numel()))
+
+
+def bootstrap(
+    matrix: torch.Tensor,
+    statistics: Sequence[str] = DEFAULT_STATISTICS,
+    *,
+    n_resamples: int = 2000,
+    level: float = 0.95,
+    seed: int | None = 0,
+) -> dict[str, BootstrapInterval]:
+    """Percentile bootstrap intervals of whole-matrix statistics of a ``(C, C)`` count matrix.
+
+    Args:
+        matrix: integer counts, C[i, j] = samples of true class i predicted as j.
+        statistics: names among :data:`STATISTICS` (default: macro and weighted F1, MCC,
+            balanced accuracy, Cohen's kappa).
+        n_resamples: B, the number of bootstrap replicates (default 2000).
+        level: the confidence level (default 0.95).
+        seed: seed of the random generator (None: fresh entropy); equal seeds, equal results.
+
+    Returns:
+        For each statistic, its :class:`BootstrapInterval`. NaN bounds when the counts are not
+        whole numbers (sample weights) or the matrix is empty.
+
+    Examples:
+        >>> result = bootstrap(torch.tensor([[5, 1], [2, 8]]), ["mcc"], n_resamples=500, seed=3)
+        >>> round(result["mcc"].estimate, 4), result["mcc"].defined
+        (0.6181, 500)
+    """
+    names = check_statistics(statistics)
+    check_resamples(n_resamples)
+    check_level(level)
+    m = matrix.detach().to("cpu", torch.float64)
+    estimates = {name: float(STATISTICS[name](stats.class_counts(m))) for name in names}
+    if float(m.sum()) <= 0 or not bool((m == m.floor()).all()):
+        return {n: BootstrapInterval(e, math.nan, math.nan, 0) for n, e in estimates.items()}
+    size = m.shape[0]
+    flat = m.reshape(-1)
+    nonzero = flat.nonzero().reshape(-1)
+    rows, cols = nonzero // size, nonzero % size
+    cells = flat[nonzero].to(torch.int64).numpy()
+    replicates: dict[str, list[torch.Tensor]] = {name: [] for name in names}
+    for chunk in resample(cells, n_resamples, seed):
+        counts = cells_to_class_counts(chunk, rows, cols, size)
+        for name in names:
+            replicates[name].append(STATISTICS[name](counts))
+    return {
+        name: percentile_interval(torch.cat(replicates[name]), estimates[name], level)
+        for name in names
+    }
