@@ -9,6 +9,8 @@ Examples:
 
 from confmat._types import BinaryCounts, ClassCounts
 from confmat.accumulator import Accumulator
+from confmat.evaluate import evaluate
+from confmat.evaluation import EvaluationResult
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -33,6 +35,7 @@ __all__ = [
     "ClassesError",
     "ConfmatError",
     "ConfusionMatrix",
+    "EvaluationResult",
     "InputFileError",
     "LabelError",
     "MatrixError",
@@ -43,4 +46,5 @@ __all__ = [
     "UndefinedMetricWarning",
     "WeightError",
     "__version__",
+    "evaluate",
 ]

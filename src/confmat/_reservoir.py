@@ -1,0 +1,114 @@
+"""Bounded, streaming "keep the k best rows of each group", vectorized per batch.
+
+With uniform random keys this is reservoir sampling: the k rows of largest key in a group are a
+uniform sample without replacement of the group's rows, however many arrive (and merging two
+such stores by the same rule keeps the property, which makes them exact across processes).
+With the loss as key it keeps the k worst samples.
+
+Rows arrive in batches and wait in a pending list (no host synchronisation); once the pending
+rows outnumber ``max(min_pending, kept rows)`` they are compacted by one sort. So memory stays
+below ``2 * k * groups + min_pending + batch`` rows whatever the length of the stream.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+
+
+class Rows(NamedTuple):
+    """A table: ``group`` (N,) int64, ``key`` (N,) float, ``ints`` (N, a), ``floats`` (N, b).
+
+    A key of ``-inf`` marks a row that is never kept (e.g. distributed padding).
+    """
+
+    group: torch.Tensor
+    key: torch.Tensor
+    ints: torch.Tensor
+    floats: torch.Tensor
+
+    @property
+    def size(self) -> int:
+        """The number of rows."""
+        return int(self.group.shape[0])
+
+    def cpu(self) -> Rows:
+        """The rows on the CPU."""
+        return Rows(*(t.cpu() for t in self))
+
+
+def concat(parts: list[Rows]) -> Rows:
+    """Stack tables of rows (all on one device)."""
+    return Rows(*(torch.cat(columns) for columns in zip(*parts, strict=True)))
+
+
+def top_k_per_group(rows: Rows, k: int) -> Rows:
+    """The (at most) ``k`` rows of largest key in each group, sorted by group then key (desc).
+
+    Ties keep the earlier row. Rows with key ``-inf`` are dropped.
+
+    Examples:
+        >>> rows = Rows(torch.tensor([1, 0, 1, 1]), torch.tensor([0.1, 0.5, 0.9, 0.4]),
+        ...             torch.arange(4).reshape(4, 1), torch.zeros(4, 0))
+        >>> kept = top_k_per_group(rows, 2)
+        >>> kept.group.tolist(), kept.ints.reshape(-1).tolist()
+        ([0, 1, 1], [1, 2, 3])
+    """
+    by_key = torch.sort(rows.key, descending=True, stable=True).indices
+    order = by_key[torch.sort(rows.group[by_key], stable=True).indices]
+    group = rows.group[order]
+    first = torch.searchsorted(group, group)
+    rank = torch.arange(group.shape[0], device=group.device) - first
+    keep = order[(rank < k) & (rows.key[order] > float("-inf"))]
+    return Rows(rows.group[keep], rows.key[keep], rows.ints[keep], rows.floats[keep])
+
+
+class GroupedTopK:
+    """Keeps the ``k`` rows of largest key per group from a stream of batches.
+
+    Args:
+        k: rows kept per group (0 keeps nothing).
+        min_pending: rows allowed to wait before a compaction, at least.
+
+    Examples:
+        >>> store = GroupedTopK(k=2)
+        >>> for start in range(0, 100, 10):
+        ...     group = torch.arange(start, start + 10) % 3
+        ...     key = torch.arange(start, start + 10, dtype=torch.float32)
+        ...     store.push(Rows(group, key, key.long().reshape(-1, 1), torch.zeros(10, 0)))
+        >>> store.rows().ints.reshape(-1).tolist()
+        [99, 96, 97, 94, 98, 95]
+    """
+
+    def __init__(self, k: int, min_pending: int = 4096) -> None:
+        self.k = k
+        self.min_pending = min_pending
+        self._kept: Rows | None = None
+        self._pending: list[Rows] = []
+        self._pending_size = 0
+        self.peak_size = 0
+        """The largest number of rows held at once (kept and pending)."""
+
+    def push(self, rows: Rows) -> None:
+        """Add a batch of rows (no host synchronisation, except at an occasional compaction)."""
+        if self.k <= 0:
+            return
+        self._pending.append(rows)
+        self._pending_size += rows.size
+        kept = 0 if self._kept is None else self._kept.size
+        self.peak_size = max(self.peak_size, kept + self._pending_size)
+        if self._pending_size > max(self.min_pending, kept):
+            self._compact()
+
+    def rows(self) -> Rows | None:
+        """The rows kept so far (compacting what waits), or None if nothing arrived."""
+        if self._pending:
+            self._compact()
+        return self._kept
+
+    def _compact(self) -> None:
+        parts = ([] if self._kept is None else [self._kept]) + self._pending
+        self._kept = top_k_per_group(concat(parts), self.k)
+        self._pending = []
+        self._pending_size = 0

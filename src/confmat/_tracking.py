@@ -1,0 +1,154 @@
+"""The evaluation loop's per-run state: counts, kept samples, paired tables, dataset indices.
+
+A thin stateful shell: counting is the Accumulator's, scoring is :mod:`confmat._batches`',
+keeping samples is :mod:`confmat._reservoir`'s. Nothing here waits for the device except the
+final gathering.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from torch.utils.data import BatchSampler, DataLoader, IterableDataset, SequentialSampler
+from torch.utils.data.distributed import DistributedSampler
+
+from confmat._batches import Scored
+from confmat._reservoir import GroupedTopK, Rows, concat, top_k_per_group
+from confmat.accumulator import Accumulator
+from confmat.evaluation import IndexSource, ModelSamples
+
+
+def distributed_active() -> bool:
+    """Whether a torch.distributed process group is running."""
+    return dist.is_available() and dist.is_initialized()
+
+
+class Indexer:
+    """The dataset index of the samples at stream positions ``start .. start + n - 1``.
+
+    For a DataLoader over a map-style dataset with a sequential or distributed sampler the
+    order is known up front ("sampler"); for a DataLoader whose sampler reorders in an unknown
+    way the positions are kept but are not dataset indices ("unknown"); for anything else the
+    position in the stream is the index ("position").
+    """
+
+    def __init__(self, loader: Any, device: torch.device) -> None:
+        self.device = device
+        self.order: torch.Tensor | None = None
+        self.max_samples: int | None = None
+        self.source: IndexSource = "position"
+        if not isinstance(loader, DataLoader) or isinstance(loader.dataset, IterableDataset):
+            return
+        batches = loader.batch_sampler
+        sampler = loader.sampler
+        if batches is not None and type(batches) is not BatchSampler:
+            self.source = "unknown"
+        elif isinstance(sampler, SequentialSampler):
+            self.source = "sampler"
+        elif isinstance(sampler, DistributedSampler):
+            self.source = "sampler"
+            self.order = torch.tensor(list(iter(sampler)), dtype=torch.int64, device=device)
+            if distributed_active():
+                from confmat.distributed import real_samples_on_rank
+
+                self.max_samples = real_samples_on_rank(sampler)
+        else:
+            self.source = "unknown"
+
+    def __call__(self, start: int, n: int) -> torch.Tensor:
+        """Indices ``(n,)`` on the device."""
+        if self.order is not None and start + n <= self.order.shape[0]:
+            return self.order[start : start + n]
+        return torch.arange(start, start + n, device=self.device)
+
+
+class ModelTracker:
+    """What one model's evaluation keeps: its Accumulator and two sample stores."""
+
+    def __init__(
+        self, accumulator: Accumulator, keep_samples: int, keep_worst: int, generator: Any
+    ) -> None:
+        self.accumulator = accumulator
+        self.num_classes = accumulator.num_classes or 0
+        self.reservoir = GroupedTopK(keep_samples)
+        self.worst = GroupedTopK(keep_worst)
+        self.generator = generator
+        self.correct: torch.Tensor | None = None
+
+    def add(
+        self, targets: torch.Tensor, scores: torch.Tensor, scored: Scored, index: torch.Tensor
+    ) -> torch.Tensor:
+        """Count a batch and offer its samples to the stores; returns which were correct."""
+        self.accumulator.update(targets, scores)
+        correct = scored.pred == targets
+        n = targets.shape[0]
+        ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)
+        floats = torch.stack([scored.confidence, scored.loss], dim=1)
+        if self.reservoir.k > 0:
+            group = targets.clamp(0, self.num_classes - 1) * self.num_classes + scored.pred
+            key = torch.rand(n, generator=self.generator, device=targets.device)
+            self.reservoir.push(Rows(group, key, ints, floats))
+        if self.worst.k > 0:
+            key = torch.nan_to_num(scored.loss, nan=float("inf"))
+            self.worst.push(Rows(torch.zeros_like(targets), key, ints, floats))
+        return correct
+
+    def count_correct(self, correct: torch.Tensor) -> None:
+        """Add to the running count of correct predictions (for the progress bar)."""
+        total = correct.sum()
+        self.correct = total if self.correct is None else self.correct + total
+
+    def kept(self) -> ModelSamples:
+        """The kept samples, gathered from every rank under torch.distributed."""
+        return ModelSamples(
+            _gathered(self.reservoir.rows(), self.reservoir.k),
+            _gathered(self.worst.rows(), self.worst.k),
+        )
+
+
+def _gathered(rows: Rows | None, k: int) -> Rows | None:
+    local = None if rows is None else rows.cpu()
+    if not distributed_active():
+        return local
+    parts: list[Rows | None] = [None] * dist.get_world_size()
+    dist.all_gather_object(parts, local)
+    found = [p for p in parts if p is not None]
+    return top_k_per_group(concat(found), k) if found else None
+
+
+class PairedTables:
+    """The correctness table of every pair of models, accumulated on the device.
+
+    Cell codes: 0 both right, 1 only the first, 2 only the second, 3 both wrong.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.pairs = list(itertools.combinations(names, 2))
+        self.tables: dict[tuple[str, str], torch.Tensor] = {}
+
+    def add(self, correct: dict[str, torch.Tensor]) -> None:
+        """Count one batch given each model's correctness ``(N,)``."""
+        for a, b in self.pairs:
+            code = (~correct[a]).long() * 2 + (~correct[b]).long()
+            counts = torch.bincount(code, minlength=4)
+            previous = self.tables.get((a, b))
+            self.tables[(a, b)] = counts if previous is None else previous + counts
+
+    def totals(self) -> dict[tuple[str, str], list[int]]:
+        """Each table as ``[both right, only a, only b, both wrong]``, for both orders.
+
+        Summed over ranks under torch.distributed.
+        """
+        result: dict[tuple[str, str], list[int]] = {}
+        for (a, b), table in self.tables.items():
+            if distributed_active():
+                table = table.clone()
+                dist.all_reduce(table)
+            both, only_a, only_b, wrong = table.tolist()
+            result[(a, b)] = [both, only_a, only_b, wrong]
+            result[(b, a)] = [both, only_b, only_a, wrong]
+        return result

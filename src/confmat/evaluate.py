@@ -1,0 +1,381 @@
+"""evaluate(model, loader): the evaluation loop every tutorial writes by hand, as one call.
+
+The loop only: batches are moved and unpacked by :mod:`confmat._batches`, counted by
+:class:`confmat.Accumulator`, and samples are kept by :mod:`confmat._reservoir`. C[i, j] of
+each resulting matrix counts samples of true class i predicted as class j.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import torch
+
+from confmat import _batches, _tracking, _validation
+from confmat.accumulator import Accumulator
+from confmat.evaluation import EvaluationResult, paired_counts
+from confmat.exceptions import OptionError, ShapeError
+
+_PROGRESS_SECONDS = 0.5
+"""Seconds between refreshes of the progress bar's accuracy (a refresh waits for the device)."""
+
+
+def evaluate(
+    model: Callable[..., Any] | Mapping[str, Callable[..., Any]],
+    loader: Iterable[Any],
+    classes: Sequence[Any] | None = None,
+    device: torch.device | str | None = None,
+    progress: bool = True,
+    *,
+    threshold: float = 0.5,
+    from_logits: bool = True,
+    batch_fn: Callable[[Any], Any] | None = None,
+    input_key: str | None = None,
+    target_key: str | None = None,
+    index_key: str = "index",
+    output_transform: Callable[[Any], Any] | None = None,
+    autocast: bool | torch.dtype = False,
+    keep_samples: int = 8,
+    keep_worst: int = 32,
+    seed: int = 0,
+) -> EvaluationResult:
+    """Run a model over a loader and count its confusion matrix, keeping examples of each cell.
+
+    The model runs in eval mode under ``torch.inference_mode()``; the train/eval mode of each
+    of its modules is restored afterwards, also on error. Batches (tensors nested in tuples,
+    lists and dicts) move to the model's device; counts stay there, and nothing waits for the
+    device per batch (the progress bar refreshes its running accuracy every 0.5 s).
+
+    Batches are ``(inputs, targets, ...)``, or dicts (targets under ``target_key``, default the
+    first of ``label, labels, target, targets, y``; inputs under ``input_key``, or all other
+    entries as keyword arguments), or whatever ``batch_fn(batch)`` turns into ``(inputs,
+    targets)`` or ``(inputs, targets, index)``. Targets are class indices ``0..C-1`` (the
+    columns of the outputs). Inputs that are a dict are passed as ``model(**inputs)``.
+
+    Outputs are ``(N, C)`` scores (argmax), or one binary score per sample ``(N,)`` /
+    ``(N, 1)`` (positive, class 1, iff its probability ``>= threshold``); a dict with
+    ``"logits"`` or an object with ``.logits`` is unwrapped, or ``output_transform(outputs)``
+    gives the scores. Scores are **logits by default** (``from_logits=True``: softmax or
+    sigmoid give the probabilities); pass ``from_logits=False`` for probabilities.
+
+    Every confusion cell keeps a uniform random sample of at most ``keep_samples`` samples
+    (reservoir sampling with seeded random keys), and the ``keep_worst`` highest-loss samples
+    are kept: memory does not grow with the dataset. ``Sample.index`` is the dataset index:
+    taken from the batches (``index_key`` of dict batches, or the third item of ``batch_fn``),
+    else from a DataLoader's sequential or distributed sampler, else the position in the
+    stream (see :attr:`EvaluationResult.index_source`).
+
+    Under torch.distributed with a ``DistributedSampler``, each sample counts once (the
+    sampler's padding is dropped) and the results, kept samples included, are combined over all
+    ranks: every rank must call ``evaluate``.
+
+    A dict of models, ``{"a": model_a, "b": model_b}``, runs every model on the same batches in
+    one pass: ``result.matrices[name]`` per model and ``result.paired_table(("a", "b"))``, the
+    paired correctness table of a McNemar test.
+
+    Args:
+        model: a module (or any callable), or a dict of them by name.
+        loader: an iterable of batches, typically a ``torch.utils.data.DataLoader``.
+        classes: the class names, one per output column (default ``"0"``, ``"1"``, ...).
+        device: where batches go (default: the model's device; must agree with it).
+        progress: show a tqdm progress bar (only when standard error is a terminal).
+        threshold: binary probability threshold.
+        from_logits: the outputs are logits (default) rather than probabilities.
+        batch_fn: unpacks a batch into ``(inputs, targets)`` or ``(inputs, targets, index)``.
+        input_key: the inputs' key in dict batches.
+        target_key: the targets' key in dict batches.
+        index_key: the dataset indices' key in dict batches (used if present).
+        output_transform: turns the model's outputs into the score tensor.
+        autocast: run the model under ``torch.autocast`` (True, or the dtype to use).
+        keep_samples: samples kept per confusion cell (0: none).
+        keep_worst: highest-loss samples kept (0: none).
+        seed: seed of the random sample kept per cell.
+
+    Returns:
+        An :class:`~confmat.EvaluationResult`.
+
+    Raises:
+        ConfmatError: for unusable batches, outputs, labels or options.
+
+    Examples:
+        >>> import torch, confmat
+        >>> model = torch.nn.Linear(4, 3)
+        >>> data = [(torch.randn(8, 4), torch.randint(0, 3, (8,))) for _ in range(3)]
+        >>> result = confmat.evaluate(model, data, classes=["a", "b", "c"], progress=False)
+        >>> result.matrix.n, result.matrix.classes, model.training
+        (24, ['a', 'b', 'c'], True)
+    """
+    models = _named_models(model)
+    run_device = _device_of(models, device)
+    options = _Options(
+        threshold=_validation.check_threshold(threshold),
+        from_logits=bool(from_logits),
+        classes=None if classes is None else _validation.check_class_names(classes),
+        keep_samples=_check_keep(keep_samples, "keep_samples"),
+        keep_worst=_check_keep(keep_worst, "keep_worst"),
+        seed=seed,
+        output_transform=output_transform,
+    )
+
+    def unpack(batch: Any) -> _batches.Batch:
+        return _batches.unpack(
+            batch,
+            batch_fn=batch_fn,
+            input_key=input_key,
+            target_key=target_key,
+            index_key=index_key,
+        )
+
+    started = time.perf_counter()
+    loop = _Loop(models, run_device, _tracking.Indexer(loader, run_device), options)
+    with _eval_mode(models.values()), torch.inference_mode(), _autocast(run_device, autocast):
+        for batch in _with_progress(loader, progress, loop):
+            loop.step(unpack(_batches.to_device(batch, run_device)))
+    return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
+
+
+class _Options:
+    def __init__(
+        self,
+        *,
+        threshold: float,
+        from_logits: bool,
+        classes: list[str] | None,
+        keep_samples: int,
+        keep_worst: int,
+        seed: int,
+        output_transform: Callable[[Any], Any] | None,
+    ) -> None:
+        self.threshold = threshold
+        self.from_logits = from_logits
+        self.classes = classes
+        self.keep_samples = keep_samples
+        self.keep_worst = keep_worst
+        self.seed = seed
+        self.output_transform = output_transform
+
+
+class _Loop:
+    """One pass over the loader: the per-batch step and the final result."""
+
+    def __init__(
+        self,
+        models: dict[str, Callable[..., Any]],
+        device: torch.device,
+        indexer: _tracking.Indexer,
+        options: _Options,
+    ) -> None:
+        self.models = models
+        self.device = device
+        self.indexer = indexer
+        self.options = options
+        self.trackers: dict[str, _tracking.ModelTracker] = {}
+        self.paired = _tracking.PairedTables(list(models))
+        self.seen = 0
+        self.counted = 0
+        self.from_batches = True
+        self.track_correct = False
+
+    def step(self, batch: _batches.Batch) -> None:
+        """Run every model on one batch and count it."""
+        targets = batch.targets.to(self.device).long()
+        n = int(targets.shape[0])
+        start, self.seen = self.seen, self.seen + n
+        keep = n if self.indexer.max_samples is None else min(n, self.indexer.max_samples - start)
+        if keep <= 0:
+            return  # distributed padding only
+        index = self._index(batch.index, start, n)
+        targets, index = targets[:keep], index[:keep]
+        self.counted += keep
+        correct = {}
+        for name, model in self.models.items():
+            scores = self._scores(model, batch.inputs)[:keep]
+            tracker = self._tracker(name, scores, targets)
+            safe = targets.clamp(0, tracker.num_classes - 1)
+            scored = _batches.score(
+                scores, safe, from_logits=self.options.from_logits, threshold=self.options.threshold
+            )
+            correct[name] = tracker.add(targets, scores, scored, index)
+            if self.track_correct:
+                tracker.count_correct(correct[name])
+        if len(correct) > 1:
+            self.paired.add(correct)
+
+    def _scores(self, model: Callable[..., Any], inputs: Any) -> torch.Tensor:
+        outputs = _batches.call_model(model, inputs)
+        if self.options.output_transform is not None:
+            outputs = self.options.output_transform(outputs)
+        scores = _batches.logits_of(outputs)
+        _batches.num_outputs(scores)
+        return scores
+
+    def _index(self, given: torch.Tensor | None, start: int, n: int) -> torch.Tensor:
+        if given is not None:
+            if given.shape[0] != n:
+                raise ShapeError(f"the batch holds {n} targets but {given.shape[0]} indices")
+            return given.to(self.device)
+        self.from_batches = False
+        return self.indexer(start, n)
+
+    def _tracker(
+        self, name: str, scores: torch.Tensor, targets: torch.Tensor
+    ) -> _tracking.ModelTracker:
+        tracker = self.trackers.get(name)
+        if tracker is not None:
+            return tracker
+        if scores.shape[0] != targets.shape[0]:
+            raise ShapeError(
+                f"model {name!r} gave {scores.shape[0]} outputs for {targets.shape[0]} targets"
+            )
+        width = _batches.num_outputs(scores)
+        classes = self.options.classes
+        if classes is not None and len(classes) != width:
+            raise ShapeError(
+                f"model {name!r} gives scores for {width} classes, but {len(classes)} classes "
+                f"were given: {classes[:10]}"
+            )
+        accumulator = Accumulator(
+            num_classes=width,
+            classes=classes,
+            device=self.device,
+            threshold=self.options.threshold,
+            from_logits=self.options.from_logits,
+            max_samples=self.indexer.max_samples,
+        )
+        generator = torch.Generator(device=self.device)
+        generator.manual_seed(self.options.seed + _rank() * 7919 + len(self.trackers))
+        tracker = _tracking.ModelTracker(
+            accumulator, self.options.keep_samples, self.options.keep_worst, generator
+        )
+        self.trackers[name] = tracker
+        return tracker
+
+    def running_accuracy(self) -> str:
+        """The accuracy of each model so far, for the progress bar (waits for the device)."""
+        if self.counted == 0:
+            return ""
+        parts = [
+            f"{name}={float(t.correct) / self.counted:.4f}"
+            if len(self.trackers) > 1
+            else f"{float(t.correct) / self.counted:.4f}"
+            for name, t in self.trackers.items()
+            if t.correct is not None
+        ]
+        return " ".join(parts)
+
+    def result(self, dataset: Any, seconds: float) -> EvaluationResult:
+        """Compute the matrices and gather the kept samples (over all ranks)."""
+        if not self.trackers:
+            raise ShapeError("the loader yielded no batches: nothing to evaluate")
+        matrices = {name: t.accumulator.compute() for name, t in self.trackers.items()}
+        kept = {name: t.kept() for name, t in self.trackers.items()}
+        paired = {pair: paired_counts(cells) for pair, cells in self.paired.totals().items()}
+        source = "batch" if self.from_batches else self.indexer.source
+        return EvaluationResult(matrices, kept, paired, source, dataset, seconds)
+
+
+def _named_models(model: object) -> dict[str, Callable[..., Any]]:
+    if isinstance(model, Mapping):
+        if not model or not all(isinstance(k, str) and callable(m) for k, m in model.items()):
+            raise OptionError(
+                "model must be a callable or a non-empty dict of callables by name, got "
+                f"{type(model).__name__} with keys {list(model)[:5]}"
+            )
+        return dict(model)
+    if not callable(model):
+        raise OptionError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}")
+    return {"model": model}
+
+
+def _device_of(
+    models: dict[str, Callable[..., Any]], device: torch.device | str | None
+) -> torch.device:
+    """The device of the models' parameters, which ``device`` (if given) must agree with."""
+    found: dict[str, torch.device] = {}
+    for name, model in models.items():
+        if isinstance(model, torch.nn.Module):
+            tensor = next(itertools.chain(model.parameters(), model.buffers()), None)
+            if tensor is not None:
+                found[name] = tensor.device
+    wanted = None if device is None else torch.device(device)
+    places = set(found.values())
+    if len(places) > 1:
+        raise OptionError(f"the models must be on one device, got {found}")
+    if places and wanted is not None and _same_device(wanted, next(iter(places))) is False:
+        raise OptionError(
+            f"device={str(wanted)!r}, but the model is on {next(iter(places))}: move it first"
+        )
+    if places:
+        return next(iter(places))
+    return wanted if wanted is not None else torch.device("cpu")
+
+
+def _same_device(a: torch.device, b: torch.device) -> bool:
+    return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
+
+
+def _check_keep(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OptionError(f"{name} must be a non-negative integer, got {value!r}")
+    return value
+
+
+def _rank() -> int:
+    return int(torch.distributed.get_rank()) if _tracking.distributed_active() else 0
+
+
+@contextlib.contextmanager
+def _eval_mode(models: Iterable[Callable[..., Any]]) -> Iterator[None]:
+    """Every module in eval mode; each module's own previous mode restored on exit."""
+    modes = [
+        (module, module.training)
+        for model in models
+        if isinstance(model, torch.nn.Module)
+        for module in model.modules()
+    ]
+    try:
+        for module, _ in modes:
+            module.training = False
+        yield
+    finally:
+        for module, training in modes:
+            module.training = training
+
+
+def _autocast(
+    device: torch.device, autocast: bool | torch.dtype
+) -> contextlib.AbstractContextManager[Any]:
+    if autocast is False:
+        return contextlib.nullcontext()
+    if autocast is True:
+        return torch.autocast(device.type)
+    if isinstance(autocast, torch.dtype):
+        return torch.autocast(device.type, dtype=autocast)
+    raise OptionError(f"autocast must be True, False or a torch.dtype, got {autocast!r}")
+
+
+def _with_progress(loader: Iterable[Any], progress: bool, loop: _Loop) -> Iterator[Any]:
+    """The batches, with a tqdm bar on a terminal showing the running accuracy."""
+    if not progress or not sys.stderr.isatty() or _rank() != 0:
+        yield from loader
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the progress extra is not installed
+        yield from loader
+        return
+    total = len(loader) if hasattr(loader, "__len__") else None  # type: ignore[arg-type]
+    loop.track_correct = True
+    last = time.monotonic()
+    with tqdm(total=total, unit="batch", desc="evaluate", leave=False) as bar:
+        for batch in loader:
+            yield batch
+            bar.update(1)
+            if time.monotonic() - last >= _PROGRESS_SECONDS:
+                bar.set_postfix_str(f"accuracy {loop.running_accuracy()}", refresh=False)
+                last = time.monotonic()

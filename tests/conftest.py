@@ -1,0 +1,55 @@
+"""Shared fixtures. Each section belongs to the tests that use it; add new ones as new sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import TensorDataset
+
+# -- a small real model: digits (scikit-learn's bundled 8x8 images) -------------------------
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A classifier trained on the first 1200 digits and the 597 held-out ones."""
+
+    model: nn.Module
+    test: TensorDataset  # images (N, 1, 8, 8) float32 in [0, 1], labels (N,) int64
+    images: torch.Tensor
+    labels: torch.Tensor
+
+
+def _digits_model() -> nn.Module:
+    return nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(64, 48),
+        nn.BatchNorm1d(48),
+        nn.ReLU(),
+        nn.Dropout(0.3),
+        nn.Linear(48, 10),
+    )
+
+
+@pytest.fixture(scope="session")
+def digits() -> Digits:
+    """Trains in well under a second (full-batch Adam), once per test session (per worker)."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    images = torch.as_tensor(data.images, dtype=torch.float32).div(16.0).unsqueeze(1)
+    labels = torch.as_tensor(data.target, dtype=torch.int64)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = _digits_model()
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+        x, y = images[:1200], labels[:1200]
+        for _ in range(100):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+    model.eval()
+    test_images, test_labels = images[1200:], labels[1200:]
+    return Digits(model, TensorDataset(test_images, test_labels), test_images, test_labels)
