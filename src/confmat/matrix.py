@@ -286,6 +286,8 @@ class ConfusionMatrix:
 
     def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
         """Exact (Clopper-Pearson) interval of the accuracy; NaN when weighted."""
+        if self.is_weighted:  # weighted sums are not counts, even when they are whole numbers
+            return (math.nan, math.nan)
         return intervals.clopper_pearson(
             float(self.class_counts.tp.sum()), float(self.class_counts.n), level
         )
@@ -323,6 +325,8 @@ class ConfusionMatrix:
     @property
     def accuracy_p_value_vs_nir(self) -> float:
         """Exact one-sided binomial p-value of accuracy > no-information rate (NaN if weighted)."""
+        if self.is_weighted:
+            return math.nan
         c = self.class_counts
         return significance.binomial_p_value_greater(
             float(c.tp.sum()), float(c.n), self.no_information_rate
