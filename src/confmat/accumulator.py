@@ -135,6 +135,7 @@ class Accumulator:
         self._space = _stream.class_space(num_classes, classes)
         self._coder: _stream.LabelCoder | None = None
         self._grid: torch.Tensor | None = None
+        self._one = torch.ones((), dtype=torch.int64)
         self._positive = 1
         self._seen = 0
         if self._space is not None:
@@ -168,14 +169,13 @@ class Accumulator:
         assert self._space is not None
         size = self._space.size + _stream.EXTRA
         self._device = device
-        self._grid = torch.zeros((size, size), dtype=torch.int64, device=device)
+        self._set_grid(torch.zeros((size, size), dtype=torch.int64, device=device))
         self._coder = _stream.LabelCoder(self._space, device)
 
     def reset(self) -> Accumulator:
         """Forget every sample (the class space and options stay)."""
         if self._grid is not None:
-            self._grid.zero_()
-            self._grid = self._grid.to(torch.int64)
+            self._set_grid(torch.zeros_like(self._grid, dtype=torch.int64))
         self._seen = 0
         return self
 
@@ -196,35 +196,42 @@ class Accumulator:
         """
         true = _values(y_true, "y_true")
         pred = _values(y_pred, "y_pred")
+        _check_shapes(true, pred)
         n = true.shape[0]
-        _check_shapes(true, pred, n)
-        if self._max_samples is not None:
-            keep = max(0, min(n, self._max_samples - self._seen))
-            self._seen += n
+        if n == 0:  # nothing to count, nor to infer the class space from
+            return self
+        self._seen += n
+        if self._max_samples is not None and self._seen > self._max_samples:
+            keep = max(0, n - (self._seen - self._max_samples))
             if keep == 0:
                 return self
-            if keep < n:
-                true, pred = true[:keep], pred[:keep]
-                sample_weight = None if sample_weight is None else _values(sample_weight, "")[:keep]
-        else:
-            self._seen += n
+            true, pred = true[:keep], pred[:keep]
+            if sample_weight is not None:
+                sample_weight = _values(sample_weight, "sample_weight")[:keep]
         if self._grid is None:
             self._start(true, pred)
-        assert self._grid is not None
-        assert self._coder is not None
+        grid = self._grid
+        assert grid is not None
         rows, cols = self._codes(true, pred)
         if sample_weight is None:
-            one = torch.ones((), dtype=self._grid.dtype, device=self._grid.device)
-            self._grid.index_put_((rows, cols), one, accumulate=True)
+            grid.index_put_((rows, cols), self._one, accumulate=True)
         else:
-            weight = v.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
-            values, rows = _stream.weighted_values(
-                weight, rows, cols, self._coder.size, self._validate
-            )
-            if not self._grid.is_floating_point():
-                self._grid = self._grid.to(torch.float64)
-            self._grid.index_put_((rows, cols), values, accumulate=True)
+            self._add_weighted(rows, cols, sample_weight)
         return self
+
+    def _add_weighted(self, rows: torch.Tensor, cols: torch.Tensor, sample_weight: object) -> None:
+        assert self._grid is not None
+        assert self._coder is not None
+        weight = v.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
+        values, rows = _stream.weighted_values(weight, rows, cols, self._coder.size, self._validate)
+        if not self._grid.is_floating_point():
+            self._set_grid(self._grid.to(torch.float64))
+        self._grid.index_put_((rows, cols), values, accumulate=True)
+
+    def _set_grid(self, grid: torch.Tensor) -> None:
+        """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches."""
+        self._grid = grid
+        self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
 
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
@@ -281,9 +288,10 @@ class Accumulator:
                 many samples had it), or the class space is still unknown.
             confmat.distributed.DistributedError: when other ranks do not join in time.
         """
-        grid = self._grid
         if distributed.is_active(self.process_group):
             grid = self._synced_grid(timeout)
+        else:
+            grid = self._grid_or_zeros()
         if grid is None or self._space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
@@ -307,15 +315,17 @@ class Accumulator:
         size, weighted = header
         if self._space is None:
             self._space = _stream.ClassSpace(tuple(map(str, range(size))))
-        grid = self._grid
-        if grid is None:
-            grid = torch.zeros(
-                (size + _stream.EXTRA,) * 2,
-                dtype=torch.int64,
-                device=self._device or torch.device("cpu"),
-            )
+        grid = self._grid_or_zeros()
+        assert grid is not None
         grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
         return distributed.all_reduce_sum(grid, self.process_group)
+
+    def _grid_or_zeros(self) -> torch.Tensor | None:
+        """The counts; zeros when the class space is known but nothing was counted yet."""
+        if self._grid is not None or self._space is None:
+            return self._grid
+        size = self._space.size + _stream.EXTRA
+        return torch.zeros((size, size), dtype=torch.int64, device=self._device)
 
     def _raise_problems(self, found: dict[str, int | float]) -> None:
         bad = [(key, count) for key, count in found.items() if count]
@@ -359,14 +369,14 @@ class Accumulator:
     def _add_grid(self, grid: torch.Tensor) -> None:
         assert self._grid is not None
         if grid.is_floating_point() and not self._grid.is_floating_point():
-            self._grid = self._grid.to(torch.float64)
+            self._set_grid(self._grid.to(torch.float64))
         self._grid += grid.to(self._grid.device, self._grid.dtype)
 
     def to(self, device: torch.device | str) -> Accumulator:
         """Move the counts (and every later batch) to ``device``; returns ``self``."""
         self._device = torch.device(device)
         if self._grid is not None and self._space is not None:
-            self._grid = self._grid.to(self._device)
+            self._set_grid(self._grid.to(self._device))
             self._coder = _stream.LabelCoder(self._space, self._device)
         return self
 
@@ -467,7 +477,7 @@ def _to(values: v.Values, device: torch.device | None) -> v.Values:
     if v.is_strings(values):
         return values
     assert isinstance(values, torch.Tensor)
-    return values.to(device)
+    return values if values.device == device else values.to(device)
 
 
 def _device_of(*values: v.Values) -> torch.device:
@@ -477,13 +487,16 @@ def _device_of(*values: v.Values) -> torch.device:
     return torch.device("cpu")
 
 
-def _check_shapes(true: v.Values, pred: v.Values, n: int) -> None:
+def _check_shapes(true: v.Values, pred: v.Values) -> None:
     v.check_labels_shape(true, "y_true")
-    v.check_same_length(n, pred, "y_pred")
-    v.check_same_device(true, pred)
+    n = true.shape[0]
     if pred.ndim == 2 and v.is_float(pred):
-        return
-    v.check_labels_shape(pred, "y_pred")
+        v.check_same_length(n, pred, "y_pred")
+    else:
+        v.check_labels_shape(pred, "y_pred")
+        if pred.shape[0] != n:
+            v.check_same_length(n, pred, "y_pred")
+    v.check_same_device(true, pred)
 
 
 def _check_width(width: int, size: int) -> None:
