@@ -30,6 +30,18 @@ class BinaryCounts(NamedTuple):
     tp: int | float
 
 
+class PredictiveValues(NamedTuple):
+    """Per-class positive and negative predictive values, float64 ``(C,)`` each.
+
+    Examples:
+        >>> PredictiveValues(torch.tensor([0.5]), torch.tensor([0.9])).ppv
+        tensor([0.5000])
+    """
+
+    ppv: torch.Tensor
+    npv: torch.Tensor
+
+
 class ClassCounts(NamedTuple):
     """One-vs-rest counts of every class, each a float64 tensor of shape ``(C,)``.
 

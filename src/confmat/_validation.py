@@ -289,3 +289,28 @@ def check_weights_shape(sample_weight: object, n: int, device: torch.device) -> 
             f"{tuple(weights.shape)}"
         )
     return weights.to(device=device, dtype=torch.float64)
+
+
+def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:
+    """A population prevalence in [0, 1]: one number, or one per class, as float64 ``(C,)``.
+
+    Examples:
+        >>> check_prevalence(0.001, 2)
+        tensor([0.0010, 0.0010], dtype=torch.float64)
+    """
+    if isinstance(prevalence, bool):
+        raise OptionError(f"prevalence must be a number in [0, 1], got {prevalence!r}")
+    try:
+        p = torch.as_tensor(prevalence, dtype=torch.float64).reshape(-1)
+    except (TypeError, ValueError, RuntimeError):
+        raise OptionError(
+            f"prevalence must be a number in [0, 1] or one per class, got {prevalence!r:.60}"
+        ) from None
+    if p.numel() == 1:
+        p = p.expand(num_classes)
+    if p.numel() != num_classes or not bool(((p >= 0) & (p <= 1)).all()):
+        raise OptionError(
+            f"prevalence must be a number in [0, 1] or {num_classes} of them (one per class), "
+            f"got {prevalence!r:.60}"
+        )
+    return p

@@ -9,7 +9,7 @@ the B replicates are drawn at once (numpy's multinomial), turned into one-vs-res
 intervals (Efron & Tibshirani 1993, ch. 13) over the replicates where the statistic is defined.
 
 Examples:
-    >>> result = bootstrap(torch.tensor([[50, 3, 0], [4, 40, 6], [0, 2, 45]]), seed=0)
+    >>> result = bootstrap_counts(torch.tensor([[50, 3, 0], [4, 40, 6], [0, 2, 45]]), seed=0)
     >>> ci = result["macro_f1"]
     >>> round(ci.estimate, 3), ci.lo < ci.estimate < ci.hi
     (0.898, True)
@@ -135,7 +135,7 @@ def percentile_interval(
     return BootstrapInterval(estimate, float(bounds[0]), float(bounds[1]), int(kept.numel()))
 
 
-def bootstrap(
+def bootstrap_counts(
     matrix: torch.Tensor,
     statistics: Sequence[str] = DEFAULT_STATISTICS,
     *,
@@ -158,7 +158,8 @@ def bootstrap(
         whole numbers (sample weights) or the matrix is empty.
 
     Examples:
-        >>> result = bootstrap(torch.tensor([[5, 1], [2, 8]]), ["mcc"], n_resamples=500, seed=3)
+        >>> matrix = torch.tensor([[5, 1], [2, 8]])
+        >>> result = bootstrap_counts(matrix, ["mcc"], n_resamples=500, seed=3)
         >>> round(result["mcc"].estimate, 4), result["mcc"].defined
         (0.6181, 500)
     """

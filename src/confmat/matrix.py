@@ -14,7 +14,15 @@ import torch
 
 from confmat import _labels, _validation, intervals, significance, stats
 from confmat._kernels import confusion_counts
-from confmat._types import Average, BinaryCounts, ClassCounts, Normalize, ZeroDivision
+from confmat._types import (
+    Average,
+    BinaryCounts,
+    ClassCounts,
+    Normalize,
+    PredictiveValues,
+    ZeroDivision,
+)
+from confmat.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
 from confmat.exceptions import ClassesError, MergeError, OptionError
 
 SCHEMA_VERSION = 1
@@ -308,8 +316,8 @@ class ConfusionMatrix:
             method: "wilson" (default) or "clopper-pearson" (exact).
 
         Returns:
-            NaN where the proportion is undefined (no trials) or the counts are weighted and
-            not whole numbers.
+            NaN where the proportion is undefined (no trials), and everywhere when the counts
+            are sums of sample weights that are not all whole numbers.
 
         Examples:
             >>> cm = ConfusionMatrix([[97, 0], [0, 3]], ["ok", "frog"])
@@ -319,8 +327,79 @@ class ConfusionMatrix:
         """
         key = stats.ALIASES.get(name, name)
         if key in intervals.RATIOS:
-            return intervals.RATIOS[key](self.class_counts, level)
-        return intervals.per_class(self.class_counts, key, level, method)
+            lo, hi = intervals.RATIOS[key](self.class_counts, level)
+        else:
+            lo, hi = intervals.per_class(self.class_counts, key, level, method)
+        if self.is_weighted and not bool((self._counts == self._counts.floor()).all()):
+            return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
+        return lo, hi
+
+    def cohen_kappa_ci(self, level: float = 0.95) -> tuple[float, float]:
+        """Wald interval of Cohen's kappa with the Fleiss-Cohen-Everitt (1969) standard error.
+
+        Examples:
+            >>> [round(v, 4) for v in ConfusionMatrix([[54, 32], [27, 231]]).cohen_kappa_ci()]
+            [0.4292, 0.638]
+        """
+        return intervals.cohen_kappa(self._counts.cpu(), level)
+
+    @property
+    def mcnemar_p_value(self) -> float:
+        """McNemar's test (corrected chi-square) for two classes, Bowker's symmetry test for more.
+
+        NaN without off-diagonal counts or with counts that are not whole numbers.
+
+        Examples:
+            >>> round(ConfusionMatrix([[54, 32], [27, 231]]).mcnemar_p_value, 4)
+            0.6025
+        """
+        return significance.mcnemar_p_value(self._counts.cpu())
+
+    def bootstrap(
+        self,
+        statistics: Sequence[str] = DEFAULT_STATISTICS,
+        *,
+        n_resamples: int = 2000,
+        level: float = 0.95,
+        seed: int | None = 0,
+    ) -> dict[str, BootstrapInterval]:
+        """Percentile bootstrap intervals of whole-matrix statistics, from the counts alone.
+
+        See :func:`confmat.bootstrap.bootstrap_counts`: ``statistics`` among "accuracy",
+        "balanced_accuracy", "macro_f1", "weighted_f1", "mcc", "cohen_kappa".
+
+        Examples:
+            >>> ci = ConfusionMatrix([[50, 3], [4, 43]]).bootstrap(["mcc"], seed=1)["mcc"]
+            >>> ci.lo < ci.estimate < ci.hi
+            True
+        """
+        return bootstrap_counts(
+            self._counts, statistics, n_resamples=n_resamples, level=level, seed=seed
+        )
+
+    def at_prevalence(self, prevalence: float | Sequence[float]) -> PredictiveValues:
+        """PPV and NPV of every class at a population prevalence, by Bayes' rule.
+
+        The sensitivity and specificity measured here do not depend on how enriched the test
+        set was; the predictive values do. For a binary matrix, read the positive class's entry
+        (index ``cm.classes.index(cm.positive)``).
+
+        Args:
+            prevalence: the share of each class in the target population: one number for all
+                classes, or one per class.
+
+        Returns:
+            ``(ppv, npv)``, float64 ``(C,)`` each (see
+            :func:`confmat.stats.predictive_values_at_prevalence`).
+
+        Examples:
+            >>> cm = ConfusionMatrix([[900, 100], [5, 95]], ["healthy", "sick"])
+            >>> round(float(cm.at_prevalence(0.001).ppv[1]), 4)
+            0.0094
+        """
+        p = _validation.check_prevalence(prevalence, self.num_classes)
+        ppv, npv = stats.predictive_values_at_prevalence(self.class_counts, p, self._zero_division)
+        return PredictiveValues(ppv, npv)
 
     @property
     def accuracy_p_value_vs_nir(self) -> float:
@@ -427,6 +506,21 @@ def json_number(value: float | int) -> float | int | str | None:
     return value
 
 
+INTERVAL_KEYS = ("recall", "specificity", "precision", "npv", "lr_plus", "lr_minus")
+"""Per-class statistics whose 95% interval is in the JSON document as ``"<name>_ci"``."""
+
+
+def _interval_columns(cm: ConfusionMatrix) -> dict[str, list[list[float] | None]]:
+    """``"<name>_ci"``: per class ``[lo, hi]`` (Wilson, or the log method for LRs), or None."""
+    columns: dict[str, list[list[float] | None]] = {}
+    for name in INTERVAL_KEYS:
+        lo, hi = cm.interval(name)
+        columns[f"{name}_ci"] = [
+            None if math.isnan(a) else [a, b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+        ]
+    return columns
+
+
 def _document(cm: ConfusionMatrix) -> dict[str, Any]:
     counts = cm.class_counts
     integral = not cm.is_weighted
@@ -443,6 +537,7 @@ def _document(cm: ConfusionMatrix) -> dict[str, Any]:
     }
     for name in stats.PER_CLASS:
         columns[name] = [json_number(x) for x in cm.per_class(name).tolist()]
+    columns.update(_interval_columns(cm))
     per_class = {
         c: {key: values[i] for key, values in columns.items()} for i, c in enumerate(cm.classes)
     }
@@ -451,6 +546,7 @@ def _document(cm: ConfusionMatrix) -> dict[str, Any]:
         for method in ("macro", "weighted", "micro")
     }
     ci = cm.accuracy_ci()
+    kappa_ci = cm.cohen_kappa_ci()
     return {
         "schema_version": SCHEMA_VERSION,
         "classes": cm.classes,
@@ -465,6 +561,8 @@ def _document(cm: ConfusionMatrix) -> dict[str, Any]:
             "accuracy_p_value_vs_nir": json_number(cm.accuracy_p_value_vs_nir),
             "cohen_kappa": json_number(cm.cohen_kappa),
             "mcc": json_number(cm.mcc),
+            "mcnemar_p_value": json_number(cm.mcnemar_p_value),
+            "cohen_kappa_ci": None if math.isnan(kappa_ci[0]) else list(kappa_ci),
         },
         "per_class": per_class,
         "averages": averages,

@@ -123,5 +123,7 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
         0.6025
     """
     if matrix.shape[0] == 2:
+        if not bool((matrix == matrix.floor()).all()):
+            return math.nan
         return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
     return bowker(matrix)[1]

@@ -337,3 +337,28 @@ def mcc_batch(c: ClassCounts) -> torch.Tensor:
     spread = (s * s - (c.predicted**2).sum(dim=-1)) * (s * s - (c.support**2).sum(dim=-1))
     # one class only: the covariance is 0 too, up to rounding of weights
     return torch.where(spread > 0, covariance / spread.clamp(min=0).sqrt(), torch.nan)
+
+
+def predictive_values_at_prevalence(
+    c: ClassCounts, prevalence: torch.Tensor, zero_division: ZeroDivision = "nan"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """PPV and NPV ``(C,)`` at a population ``prevalence`` by Bayes' rule.
+
+    ``ppv = sens p / (sens p + (1 - spec)(1 - p))`` and
+    ``npv = spec (1 - p) / (spec (1 - p) + (1 - sens) p)`` with the sensitivity and specificity
+    of the counts (which do not depend on the prevalence of the test set) and ``p`` the share of
+    the class in the population the classifier will meet (a scalar or ``(C,)`` tensor).
+
+    Examples:
+        >>> c = class_counts(torch.tensor([[900, 100], [5, 95]]))
+        >>> ppv, npv = predictive_values_at_prevalence(c, torch.tensor(0.001))
+        >>> round(float(ppv[1]), 4), round(float(npv[1]), 6)
+        (0.0094, 0.999944)
+    """
+    sens, spec = recall(c, zero_division), specificity(c, zero_division)
+    p = prevalence.to(torch.float64)
+    true_pos, false_pos = sens * p, (1 - spec) * (1 - p)
+    true_neg, false_neg = spec * (1 - p), (1 - sens) * p
+    ppv = safe_divide(true_pos, true_pos + false_pos, zero_division, "ppv")
+    npv = safe_divide(true_neg, true_neg + false_neg, zero_division, "npv")
+    return ppv, npv
