@@ -314,3 +314,18 @@ def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:
             f"got {prevalence!r:.60}"
         )
     return p
+
+
+def check_option_choice(value: object, choices: Sequence[str], name: str) -> str:
+    """An option that must be one of a few strings (e.g. ``by="count"``)."""
+    if not isinstance(value, str) or value not in choices:
+        expected = " or ".join(f'"{c}"' for c in choices)
+        raise OptionError(f"{name} must be {expected}, got {value!r}")
+    return value
+
+
+def check_positive_count(value: object, name: str) -> int:
+    """An option that must be a positive integer (e.g. ``k`` or ``top``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise OptionError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

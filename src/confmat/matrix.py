@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import torch
 
@@ -24,6 +24,11 @@ from confmat._types import (
 )
 from confmat.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
 from confmat.exceptions import ClassesError, MergeError, OptionError
+
+if TYPE_CHECKING:  # pictures and confusions (confmat.plot, confmat.pairs) are imported lazily
+    from matplotlib.axes import Axes
+
+    from confmat.pairs import ConfusedPair, ConfusionRank
 
 SCHEMA_VERSION = 1
 
@@ -458,6 +463,31 @@ class ConfusionMatrix:
         return ConfusionMatrix(
             counts, self._classes, positive=self.positive, zero_division=self._zero_division
         )
+
+    # -- pictures and confusions (confmat.plot, confmat.pairs) ------------------------------
+
+    def plot(self, **kwargs: Any) -> Axes:
+        """The annotated heatmap; the keyword arguments are those of :func:`confmat.plot.heatmap`.
+
+        Examples:
+            >>> ax = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
+            >>> ax.get_ylabel(), [t.get_text() for t in ax.get_xticklabels()]
+            ('True class', ['no', 'yes'])
+        """
+        from confmat.plot import heatmap
+
+        return heatmap(self, **kwargs)
+
+    def most_confused(self, k: int | None = 10, by: ConfusionRank = "count") -> list[ConfusedPair]:
+        """The ``k`` largest off-diagonal cells (see :func:`confmat.pairs.most_confused`).
+
+        Examples:
+            >>> ConfusionMatrix([[8, 2], [5, 5]], ["a", "b"]).most_confused(1)
+            [ConfusedPair(true='b', pred='a', count=5, rate=0.5)]
+        """
+        from confmat.pairs import most_confused
+
+        return most_confused(self, k, by)
 
     def __repr__(self) -> str:
         shown = ", ".join(self._classes[:6]) + (", ..." if self.num_classes > 6 else "")

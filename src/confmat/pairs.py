@@ -1,0 +1,163 @@
+"""Which classes a model confuses with which: ranked off-diagonal cells and confusion orders.
+
+C[i, j] counts samples of true class i predicted as class j; the off-diagonal cells (i != j)
+are the confusions. Everything here is a pure function of the counts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+import numpy as np
+import torch
+
+from confmat import _validation
+
+if TYPE_CHECKING:
+    from confmat.matrix import ConfusionMatrix
+
+ConfusionRank = Literal["count", "rate"]
+"""How confusions are ranked: by their count, or by their rate within the true class."""
+
+_OPTIMAL_ORDER_MAX = 300
+"""Up to this many classes the leaf order is optimised (its cost grows fast with C)."""
+
+
+class ConfusedPair(NamedTuple):
+    """One off-diagonal cell: samples of class ``true`` predicted as class ``pred``.
+
+    ``rate`` is ``count`` divided by the support of ``true`` (its row sum): the share of that
+    class's samples that went to ``pred``.
+
+    Examples:
+        >>> ConfusedPair(true="cat", pred="dog", count=4, rate=0.08)
+        ConfusedPair(true='cat', pred='dog', count=4, rate=0.08)
+    """
+
+    true: str
+    pred: str
+    count: int | float  # type: ignore[assignment]  # the field shadows tuple.count
+    rate: float
+
+
+def most_confused(
+    cm: ConfusionMatrix, k: int | None = 10, by: ConfusionRank = "count"
+) -> list[ConfusedPair]:
+    """The ``k`` largest off-diagonal cells, largest first; cells of zero are left out.
+
+    Args:
+        cm: the confusion matrix.
+        k: how many pairs at most; ``None`` for every non-zero off-diagonal cell.
+        by: ``"count"`` ranks by count (ties by rate), ``"rate"`` by the share of the true
+            class (ties by count); remaining ties keep row-major order.
+
+    Returns:
+        The pairs as :class:`ConfusedPair`, ``(true, pred, count, rate)``.
+
+    Raises:
+        OptionError: if ``k`` is not a positive integer or ``by`` is unknown.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> cm = ConfusionMatrix([[8, 2, 0], [1, 3, 6], [0, 0, 5]], ["a", "b", "c"])
+        >>> for pair in most_confused(cm, k=2):
+        ...     print(pair.true, pair.pred, pair.count, pair.rate)
+        b c 6 0.6
+        a b 2 0.2
+        >>> [(p.true, p.pred) for p in most_confused(cm, by="rate")]
+        [('b', 'c'), ('a', 'b'), ('b', 'a')]
+    """
+    limit = None if k is None else _validation.check_positive_count(k, "k")
+    _validation.check_option_choice(by, ("count", "rate"), "by")
+    rows, cols, counts, rates = _ranked_cells(cm.counts, by)
+    if limit is not None:
+        rows, cols, counts, rates = rows[:limit], cols[:limit], counts[:limit], rates[:limit]
+    names = cm.classes
+    as_count = float if cm.is_weighted else int
+    return [
+        ConfusedPair(names[i], names[j], as_count(c), float(r))
+        for i, j, c, r in zip(
+            rows.tolist(), cols.tolist(), counts.tolist(), rates.tolist(), strict=True
+        )
+    ]
+
+
+def _ranked_cells(
+    counts: torch.Tensor, by: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns, counts and rates of the non-zero off-diagonal cells, best first."""
+    matrix = counts.detach().to("cpu", torch.float64).numpy()
+    support = matrix.sum(axis=1)
+    off = matrix.copy()
+    np.fill_diagonal(off, 0.0)
+    rows, cols = np.nonzero(off)  # row-major order: the final tie-break
+    values = off[rows, cols]
+    rates = values / support[rows]  # support > 0 wherever a cell is non-zero
+    primary, secondary = (values, rates) if by == "count" else (rates, values)
+    order = np.lexsort((-secondary, -primary))  # stable: equal keys keep row-major order
+    return rows[order], cols[order], values[order], rates[order]
+
+
+def most_confused_classes(cm: ConfusionMatrix, k: int) -> list[int]:
+    """Indices of the ``k`` classes most involved in confusions, in class order.
+
+    Classes are taken from the most confused pairs (by count) in turn; if fewer than ``k``
+    classes are ever confused, the rest are filled by their total errors (row and column),
+    then by class order.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> cm = ConfusionMatrix([[9, 0, 0, 1], [0, 9, 0, 0], [0, 5, 4, 0], [0, 0, 0, 9]])
+        >>> most_confused_classes(cm, 2), most_confused_classes(cm, 3)
+        ([1, 2], [0, 1, 2])
+    """
+    size = cm.num_classes
+    k = min(_validation.check_positive_count(k, "top"), size)
+    rows, cols, _, _ = _ranked_cells(cm.counts, "count")
+    sequence = np.stack([rows, cols], axis=1).reshape(-1)
+    seen, first = np.unique(sequence, return_index=True)
+    chosen = seen[np.argsort(first, kind="stable")][:k]
+    if chosen.size < k:
+        matrix = cm.counts.detach().to("cpu", torch.float64).numpy()
+        errors = matrix.sum(axis=0) + matrix.sum(axis=1) - 2 * np.diag(matrix)
+        rest = np.setdiff1d(np.arange(size), chosen)
+        rest = rest[np.argsort(-errors[rest], kind="stable")]
+        chosen = np.concatenate([chosen, rest[: k - chosen.size]])
+    return sorted(int(i) for i in chosen)
+
+
+def confusion_order(cm: ConfusionMatrix) -> list[int]:
+    """An order of the classes that puts classes confused with each other side by side.
+
+    The similarity of classes i and j is ``R[i, j] + R[j, i]`` where ``R`` is the matrix
+    normalized by true class (rows with no samples count as 0); the order is the leaf order of
+    an average-linkage hierarchical clustering of ``1 - similarity / max(similarity)``.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> cm = ConfusionMatrix([[9, 0, 1, 0], [0, 9, 0, 1], [1, 0, 9, 0], [0, 1, 0, 9]])
+        >>> confusion_order(cm)
+        [0, 2, 3, 1]
+    """
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    size = cm.num_classes
+    if size < 3:
+        return list(range(size))
+    matrix = cm.counts.detach().to("cpu", torch.float64).numpy()
+    support = matrix.sum(axis=1, keepdims=True)
+    rates = np.divide(matrix, support, out=np.zeros_like(matrix), where=support > 0)
+    similarity = rates + rates.T
+    np.fill_diagonal(similarity, 0.0)
+    top = similarity.max()
+    if top <= 0:
+        return list(range(size))
+    distance = 1.0 - similarity / top
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(
+        squareform(distance, checks=False),
+        method="average",
+        optimal_ordering=size <= _OPTIMAL_ORDER_MAX,
+    )
+    return [int(i) for i in leaves_list(tree)]
