@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,8 @@ class Digits:
     test: TensorDataset  # images (N, 1, 8, 8) float32 in [0, 1], labels (N,) int64
     images: torch.Tensor
     labels: torch.Tensor
+    train_seconds: float  # wall time
+    train_cpu_seconds: float  # CPU time of this process
 
 
 def _digits_model() -> nn.Module:
@@ -41,6 +44,9 @@ def digits() -> Digits:
     data = load_digits()
     images = torch.as_tensor(data.images, dtype=torch.float32).div(16.0).unsqueeze(1)
     labels = torch.as_tensor(data.target, dtype=torch.int64)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: threads only add waiting on a shared machine
     with torch.random.fork_rng():
         torch.manual_seed(0)
         model = _digits_model()
@@ -50,6 +56,10 @@ def digits() -> Digits:
             optimizer.zero_grad()
             nn.functional.cross_entropy(model(x), y).backward()
             optimizer.step()
+    torch.set_num_threads(threads)
     model.eval()
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - started_cpu
     test_images, test_labels = images[1200:], labels[1200:]
-    return Digits(model, TensorDataset(test_images, test_labels), test_images, test_labels)
+    test = TensorDataset(test_images, test_labels)
+    return Digits(model, test, test_images, test_labels, seconds, cpu_seconds)

@@ -377,5 +377,5 @@ def _with_progress(loader: Iterable[Any], progress: bool, loop: _Loop) -> Iterat
             yield batch
             bar.update(1)
             if time.monotonic() - last >= _PROGRESS_SECONDS:
-                bar.set_postfix_str(f"accuracy {loop.running_accuracy()}", refresh=False)
+                bar.set_postfix_str(f"accuracy {loop.running_accuracy()}")
                 last = time.monotonic()

@@ -95,9 +95,10 @@ def _input_of(item: Any) -> Any:
 
 
 def _hwc(tensor: torch.Tensor) -> torch.Tensor:
-    """CHW, HWC, HW or flat square -> HW or HWC."""
+    """CHW, HWC, HW or flat square -> HW or HWC (ambiguous ``(3, 4, 4)`` is read as CHW)."""
     t = tensor.detach()
-    if t.ndim == 3 and t.shape[0] in _CHANNELS and t.shape[-1] not in _CHANNELS:
+    channels_first = t.ndim == 3 and t.shape[0] in _CHANNELS
+    if channels_first and (t.shape[-1] not in _CHANNELS or t.shape[0] < t.shape[-1]):
         t = t.permute(1, 2, 0)
     if t.ndim == 3 and t.shape[-1] == 1:
         t = t[..., 0]
