@@ -63,7 +63,7 @@ def measure(num_classes: int, batch: int, rounds: int, per_round: int) -> dict[s
     ]
     updates = contenders(num_classes)
     times: dict[str, list[float]] = {name: [] for name in updates}
-    for name, update in updates.items():  # warm-up
+    for update in updates.values():  # warm-up
         for y_true, y_pred in data:
             update(y_true, y_pred)
     for _ in range(rounds):
