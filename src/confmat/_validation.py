@@ -7,6 +7,7 @@ argument, what was expected and what arrived. Kernels and statistics trust what 
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from typing import Any, TypeGuard
@@ -329,3 +330,28 @@ def check_positive_count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise OptionError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+_IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
+
+
+def check_gallery(gallery: object) -> list[tuple[str, str]]:
+    """Gallery images: ``(data URI, caption)`` pairs; raster ``data:image/...;base64`` URIs only.
+
+    Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
+    """
+    if gallery is None:
+        return []
+    if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
+        raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
+    checked = []
+    for index, item in enumerate(gallery):
+        if not (isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str)):
+            raise OptionError(f"gallery[{index}] must be (image URI, caption), got {item!r:.60}")
+        if _IMAGE_URI.fullmatch(item[0]) is None:
+            raise OptionError(
+                f"gallery[{index}] must be a base64 data:image/png, jpeg, gif or webp URI, "
+                f"got {item[0]!r:.60}"
+            )
+        checked.append((item[0], str(item[1])))
+    return checked

@@ -6,6 +6,8 @@ Exit status 0 on success, 2 on bad input or usage with one line on standard erro
 from __future__ import annotations
 
 import argparse
+import functools
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +19,7 @@ from confmat import io
 from confmat.exceptions import ConfmatError, InputFileError
 from confmat.matrix import ConfusionMatrix
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "markdown", "json", "csv", "html")
 
 Renderer = Callable[[ConfusionMatrix], str]
 
@@ -74,7 +76,8 @@ def _one_line(text: str) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     cm = matrix_from_file(args)
-    text = _renderer(args.format)(cm)
+    color = args.format == "text" and not args.output and sys.stdout.isatty()
+    text = _renderer(args.format, source=args.input, color=color)(cm)
     if args.plot:
         _plot(cm, args.plot)
     if args.output:
@@ -84,11 +87,25 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _renderer(fmt: str) -> Renderer:
-    from confmat.report import render_json, render_text
+def _renderer(fmt: str, source: str | None = None, color: bool = False) -> Renderer:
+    """The report of ``fmt``; colour only for text to a terminal, never to a file or pipe."""
+    from confmat import report
 
-    renderers: dict[str, Renderer] = {"text": render_text, "json": render_json}
+    name = None if source in (None, "-") else source
+    renderers: dict[str, Renderer] = {
+        "text": functools.partial(
+            report.render_text, source=name, color=color, width=_terminal_width(color)
+        ),
+        "markdown": functools.partial(report.render_markdown, source=name),
+        "json": report.render_json,
+        "csv": report.render_csv,
+        "html": functools.partial(report.render_html, source=name),
+    }
     return renderers[fmt]
+
+
+def _terminal_width(color: bool) -> int | None:
+    return shutil.get_terminal_size().columns if color else None
 
 
 def _plot(cm: ConfusionMatrix, path: str) -> None:

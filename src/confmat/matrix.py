@@ -30,6 +30,11 @@ if TYPE_CHECKING:  # pictures and confusions (confmat.plot, confmat.pairs) are i
 
     from confmat.pairs import ConfusedPair, ConfusionRank
 
+if TYPE_CHECKING:  # reports (confmat.report) are imported lazily
+    from pandas import DataFrame
+
+    from confmat.report.frames import Table
+
 SCHEMA_VERSION = 1
 
 
@@ -488,6 +493,27 @@ class ConfusionMatrix:
         from confmat.pairs import most_confused
 
         return most_confused(self, k, by)
+
+    # -- reports (confmat.report, imported lazily) --------------------------------------------
+
+    def to_pandas(self, table: Table = "per_class") -> DataFrame:
+        """A table as a DataFrame: ``"per_class"``, ``"overall"`` or ``"matrix"``.
+
+        See :func:`confmat.report.to_pandas`; needs pandas.
+
+        Examples:
+            >>> ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).to_pandas("matrix").index.name
+            'true'
+        """
+        from confmat.report.frames import to_pandas
+
+        return to_pandas(self, table)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML view for Jupyter (see :func:`confmat.report.repr_html`)."""
+        from confmat.report.html import repr_html
+
+        return repr_html(self)
 
     def __repr__(self) -> str:
         shown = ", ".join(self._classes[:6]) + (", ..." if self.num_classes > 6 else "")

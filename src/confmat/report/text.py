@@ -1,13 +1,36 @@
-"""Plain-text and JSON renderings of a confusion matrix."""
+"""Terminal, plain-text and JSON renderings of a confusion matrix.
+
+The terminal report is drawn with rich: a summary block, the matrix (for a few classes), the
+per-class table, the most confused pairs and the findings. Without colour it is plain text, for
+files and pipes. Every user-provided string is shown as text (never as rich markup) with control
+characters made visible, so a class name cannot restyle or clear the terminal.
+"""
 
 from __future__ import annotations
 
+import io
 import json
-import math
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 
 from confmat.matrix import ConfusionMatrix
+from confmat.report import _format
+from confmat.report.model import Report, build_report
 
-_PER_CLASS_COLUMNS = ("precision", "recall", "specificity", "npv", "f1")
+MATRIX_MAX_CLASSES = 12
+"""The terminal report prints the matrix itself only up to this many classes."""
+
+PLAIN_WIDTH = 100
+"""The width of plain-text reports (files, pipes)."""
+
+_RULE_UNDER_HEADER = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+"""A table box with one ASCII rule under the header and nothing else (plain text stays ASCII)."""
+
+_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def render_json(cm: ConfusionMatrix) -> str:
@@ -21,79 +44,162 @@ def render_json(cm: ConfusionMatrix) -> str:
     return json.dumps(cm.to_dict(), indent=2, allow_nan=False) + "\n"
 
 
-def render_text(cm: ConfusionMatrix) -> str:
-    """A plain table report: the summary, the matrix and the per-class statistics.
+def render_text(
+    cm: ConfusionMatrix,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+) -> str:
+    """The report as text: plain by default, with ANSI colours when ``color`` is true.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class).
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
+        color: add ANSI colour codes (for a terminal).
+        width: the line width (default :data:`PLAIN_WIDTH`).
+
+    Returns:
+        The report, ending with a newline.
 
     Examples:
         >>> print(render_text(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])).splitlines()[0])
         Confusion matrix report: 16 samples, 2 classes (positive class: yes)
     """
-    lines = [_title(cm), "", *_summary(cm), "", *_matrix(cm), "", *_per_class(cm)]
-    return "\n".join(lines) + "\n"
+    report = build_report(cm, title=title, source=source)
+    return text_from_report(report, color=color, width=width)
 
 
-def _fmt(value: float, digits: int = 4) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.{digits}f}"
+def text_from_report(report: Report, *, color: bool = False, width: int | None = None) -> str:
+    """Render a built :class:`~confmat.report.model.Report` as text (see :func:`render_text`).
+
+    Examples:
+        >>> report = build_report(ConfusionMatrix([[5, 1], [2, 8]]), source="p.csv")
+        >>> text_from_report(report).splitlines()[1]
+        'source: p.csv'
+    """
+    console = Console(
+        file=io.StringIO(),
+        width=width or PLAIN_WIDTH,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    console.print(renderable(report))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in str(text).splitlines()) + "\n"
 
 
-def _title(cm: ConfusionMatrix) -> str:
-    positive = f" (positive class: {cm.positive})" if cm.positive is not None else ""
-    return f"Confusion matrix report: {cm.n:g} samples, {cm.num_classes} classes{positive}"
+def print_report(cm: ConfusionMatrix, console: Console | None = None, **options: str) -> None:
+    """Print the report to a rich console (default: standard output, coloured on a terminal).
+
+    Args:
+        cm: the confusion matrix.
+        console: where to print.
+        **options: ``title`` and ``source`` as for :func:`render_text`.
+
+    Examples:
+        >>> console = Console(file=io.StringIO(), width=100)
+        >>> print_report(ConfusionMatrix([[1, 0], [0, 1]]), console)
+        >>> console.file.getvalue().splitlines()[0]
+        'Confusion matrix report: 2 samples, 2 classes (positive class: 1)'
+    """
+    report = build_report(cm, **options)  # type: ignore[arg-type]
+    (console or Console(highlight=False)).print(renderable(report))
 
 
-def _summary(cm: ConfusionMatrix) -> list[str]:
-    lo, hi = cm.accuracy_ci()
-    interval = "" if math.isnan(lo) else f"  (95% CI {_fmt(lo)} - {_fmt(hi)})"
-    p_value = cm.accuracy_p_value_vs_nir
-    rows = [
-        ("accuracy", _fmt(cm.accuracy) + interval),
-        ("no-information rate", _fmt(cm.no_information_rate)),
-        ("p-value acc > NIR", "n/a" if math.isnan(p_value) else f"{p_value:.3g}"),
-        ("balanced accuracy", _fmt(cm.balanced_accuracy)),
-        ("Cohen's kappa", _fmt(cm.cohen_kappa)),
-        ("MCC", _fmt(cm.mcc)),
-        ("macro F1", _fmt(cm.average("f1", "macro"))),
-        ("weighted F1", _fmt(cm.average("f1", "weighted"))),
+def renderable(report: Report) -> RenderableType:
+    """The whole report as one rich renderable: a heading and a block per section."""
+    sections: list[tuple[str, RenderableType]] = [("Summary", _summary(report))]
+    if report.summary.num_classes <= MATRIX_MAX_CLASSES:
+        sections.append(("Matrix (rows: true class, columns: predicted class)", _matrix(report)))
+    sections += [
+        ("Per class", _per_class(report)),
+        ("Most confused pairs", _pairs(report)),
+        ("Findings", _findings(report)),
     ]
-    width = max(len(label) for label, _ in rows)
-    return [f"  {label:<{width}}  {value}" for label, value in rows]
+    parts: list[RenderableType] = [_header(report)]
+    for heading, block in sections:
+        parts += [Text(""), Text(heading, style="bold underline"), block]
+    return Group(*parts)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (cell.rjust(w) for cell, w in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest]).rstrip()
-
-    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+def _text(value: str, style: str = "") -> Text:
+    return Text(_format.printable(value), style=style)
 
 
-def _matrix(cm: ConfusionMatrix) -> list[str]:
-    counts = cm.counts.tolist()
-    cell = "{:g}" if cm.is_weighted else "{}"
-    rows = [
-        [name, *(cell.format(x) for x in row)] for name, row in zip(cm.classes, counts, strict=True)
-    ]
-    return [
-        "Matrix (rows: true class, columns: predicted class)",
-        *_table(["true \\ pred", *cm.classes], rows),
-    ]
+def _header(report: Report) -> Text:
+    header = Text()
+    header.append(_format.printable(report.title), style="bold")
+    header.append(f": {_format.printable(_format.subtitle(report))}")
+    if report.source is not None:
+        header.append("\nsource: " + _format.printable(report.source), style="dim")
+    return header
 
 
-def _per_class(cm: ConfusionMatrix) -> list[str]:
-    values = {name: cm.per_class(name).tolist() for name in _PER_CLASS_COLUMNS}
-    support = cm.support.tolist()
-    rows = [
-        [name, *(_fmt(values[k][i]) for k in _PER_CLASS_COLUMNS), f"{support[i]:g}"]
-        for i, name in enumerate(cm.classes)
-    ]
-    for method in ("macro", "weighted", "micro"):
-        averaged = [_fmt(cm.average(k, method)) for k in _PER_CLASS_COLUMNS]
-        rows.append([f"({method} avg)", *averaged, ""])
-    return ["Per class", *_table(["class", *_PER_CLASS_COLUMNS, "support"], rows)]
+def _table(header: Sequence[str | Text], *, left: int = 1) -> Table:
+    """A table whose first ``left`` columns are text and the rest right-aligned numbers."""
+    table = Table(box=_RULE_UNDER_HEADER, header_style="bold", show_edge=False, pad_edge=False)
+    for index, name in enumerate(header):
+        table.add_column(name, justify="left" if index < left else "right")
+    return table
+
+
+def _summary(report: Report) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    for label, value in _format.summary_rows(report):
+        table.add_row(label, Text(value, style="bold" if label == "accuracy" else ""))
+    return table
+
+
+def _matrix(report: Report) -> Table:
+    names = report.classes
+    table = _table(["true \\ pred", *(_text(name) for name in names)])
+    counts = report.matrix.counts.tolist()
+    for i, name in enumerate(names):
+        cells = [
+            _text(_format.count(x), "bold green" if i == j else ("red" if x else "dim"))
+            for j, x in enumerate(counts[i])
+        ]
+        table.add_row(_text(name), *cells)
+    return table
+
+
+def _per_class(report: Report) -> Table:
+    header, rows = _format.class_table(report)
+    table = _table(header)
+    for row in rows:
+        table.add_row(_text(row[0]), *row[1:])
+    table.add_section()
+    for row in _format.average_rows(report):
+        table.add_row(*(_text(cell, "dim") for cell in row))
+    return table
+
+
+def _pairs(report: Report) -> RenderableType:
+    if not report.pairs:
+        return Text("none: every sample is on the diagonal")
+    table = _table(["true class", "predicted as", "count", "of true class"], left=2)
+    for true, pred, *numbers in _format.pair_rows(report):
+        table.add_row(_text(true), _text(pred), *numbers)
+    return table
+
+
+def _findings(report: Report) -> RenderableType:
+    if not report.findings:
+        return Text("nothing to flag")
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for finding in report.findings:
+        style = _SEVERITY_STYLE[finding.severity]
+        table.add_row(Text(f"{finding.severity}:", style=style), _text(finding.message))
+    return table

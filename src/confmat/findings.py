@@ -1,0 +1,302 @@
+"""Findings in words: what the numbers of a confusion matrix say, for people to read.
+
+Each finding is a :class:`Finding` (severity, code, message) computed by a pure function of a
+:class:`~confmat.matrix.ConfusionMatrix`; renderers style them by severity. Nothing here computes
+a statistic: the functions read the matrix's statistics, its intervals and
+:func:`confmat.pairs.most_confused`, and put them into sentences.
+
+Examples:
+    >>> cm = ConfusionMatrix([[90, 0], [10, 0]], ["healthy", "sick"])
+    >>> [f.code for f in findings(cm)]
+    ['accuracy-paradox', 'never-predicted', 'most-confused']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from confmat.matrix import ConfusionMatrix
+from confmat.pairs import ConfusedPair, most_confused
+
+Severity = Literal["info", "warning", "critical"]
+"""How much a finding matters: ``"critical"`` undermines the headline numbers."""
+
+ALPHA = 0.05
+"""The significance level below which accuracy counts as better than the majority baseline."""
+
+MIN_SAMPLES = 10
+"""Estimates resting on fewer samples than this are flagged, with their 95% interval."""
+
+MAX_NAMED = 5
+"""At most this many classes are named one by one in a finding; the rest are counted."""
+
+MAX_SPELLED = 3
+"""Up to this many small classes get a sentence each; more are summed up in one finding."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about a confusion matrix, in words.
+
+    Args:
+        severity: ``"info"``, ``"warning"`` or ``"critical"``.
+        code: a stable identifier such as ``"never-predicted"``, for programs and styling.
+        message: the sentence a person reads (plain text; renderers escape it).
+
+    Examples:
+        >>> Finding("warning", "never-predicted", "'frog' is never predicted.").code
+        'never-predicted'
+    """
+
+    severity: Severity
+    code: str
+    message: str
+
+
+def findings(
+    cm: ConfusionMatrix,
+    *,
+    pairs: Sequence[ConfusedPair] | None = None,
+    top_pairs: int = 3,
+    min_samples: int = MIN_SAMPLES,
+) -> list[Finding]:
+    """All findings about ``cm``, the most serious first.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class).
+        pairs: the most confused pairs, if already at hand (else computed).
+        top_pairs: how many confused pairs to describe.
+        min_samples: estimates resting on fewer samples are flagged.
+
+    Returns:
+        The findings, sorted by severity (critical, warning, info), stable within each.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[50, 2], [3, 45]], ["cat", "dog"])
+        >>> [f.message for f in findings(cm, top_pairs=1)]
+        ["'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog')."]
+    """
+    if pairs is None:
+        pairs = most_confused(cm, k=top_pairs)
+    found = [
+        *accuracy_paradox(cm),
+        *never_predicted(cm),
+        *absent_from_targets(cm),
+        *few_samples(cm, min_samples),
+        *confused_pairs(pairs[:top_pairs]),
+    ]
+    order = {"critical": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda f: order[f.severity])
+
+
+def accuracy_paradox(cm: ConfusionMatrix, alpha: float = ALPHA) -> list[Finding]:
+    """Accuracy not (significantly) better than always predicting the majority class.
+
+    Critical when accuracy is at most the no-information rate (NIR); a warning when it is
+    higher but the one-sided exact binomial p-value of accuracy > NIR is ``alpha`` or more.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[95, 0], [5, 0]], ["ok", "fault"])
+        >>> print(accuracy_paradox(cm)[0].message)  # doctest: +NORMALIZE_WHITESPACE
+        Accuracy 0.950 is no better than always predicting the majority class 'ok' (no-information
+        rate 0.950; p = 0.62 for accuracy > NIR): on imbalanced data accuracy alone misleads (the
+        accuracy paradox); look at balanced accuracy (0.500), kappa (0.000) and MCC (n/a) instead.
+    """
+    accuracy, nir = cm.accuracy, cm.no_information_rate
+    p_value = cm.accuracy_p_value_vs_nir
+    if math.isnan(accuracy) or cm.num_classes < 2:
+        return []
+    significant = p_value < alpha if not math.isnan(p_value) else accuracy > nir
+    if significant and accuracy > nir:
+        return []
+    majority = majority_class(cm)
+    tested = "" if math.isnan(p_value) else f"; p = {p_value:.2g} for accuracy > NIR"
+    if accuracy <= nir:
+        severity: Severity = "critical"
+        verdict = "no better than always predicting"
+        advice = "on imbalanced data accuracy alone misleads (the accuracy paradox)"
+    else:
+        severity = "warning"
+        verdict = "not significantly better than always predicting"
+        advice = "the gain over this baseline may be chance"
+    message = (
+        f"Accuracy {accuracy:.3f} is {verdict} the majority class {_quote(majority)} "
+        f"(no-information rate {nir:.3f}{tested}): {advice}; look at balanced accuracy "
+        f"({_number(cm.balanced_accuracy)}), kappa ({_number(cm.cohen_kappa)}) and MCC "
+        f"({_number(cm.mcc)}) instead."
+    )
+    return [Finding(severity, "accuracy-paradox", message)]
+
+
+def majority_class(cm: ConfusionMatrix) -> str:
+    """The most frequent true class: the one the no-information rate always predicts.
+
+    Examples:
+        >>> majority_class(ConfusionMatrix([[1, 2], [0, 9]], ["rare", "common"]))
+        'common'
+    """
+    return cm.classes[int(cm.support.argmax())]
+
+
+def never_predicted(cm: ConfusionMatrix) -> list[Finding]:
+    """Classes that occur in the true labels but are never predicted.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[5, 1, 0], [2, 8, 0], [1, 2, 0]], ["cat", "dog", "frog"])
+        >>> print(never_predicted(cm)[0].message)
+        'frog' (3 samples) is never predicted: its recall is 0 and its precision undefined.
+    """
+    counts = cm.class_counts
+    support, predicted = counts.support.tolist(), counts.predicted.tolist()
+    names = [
+        (name, s)
+        for name, s, p in zip(cm.classes, support, predicted, strict=True)
+        if s > 0 and p == 0
+    ]
+    if not names:
+        return []
+    if len(names) == 1:
+        name, s = names[0]
+        subject = f"{_quote(name)} ({_count(s, 'sample')}) is"
+        tail = "its recall is 0 and its precision undefined."
+    else:
+        subject = f"{len(names)} classes are"
+        tail = f"their recall is 0 and their precision undefined: {_names(n for n, _ in names)}."
+    return [Finding("warning", "never-predicted", f"{subject} never predicted: {tail}")]
+
+
+def absent_from_targets(cm: ConfusionMatrix) -> list[Finding]:
+    """Classes that never occur in the true labels (predicted or not).
+
+    Examples:
+        >>> cm = ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 0]], ["cat", "dog", "frog"])
+        >>> print(absent_from_targets(cm)[0].message)  # doctest: +NORMALIZE_WHITESPACE
+        'frog' never occurs in the true labels but is predicted 1 time: every such prediction
+        is wrong, and its recall is undefined.
+    """
+    counts = cm.class_counts
+    support, predicted = counts.support.tolist(), counts.predicted.tolist()
+    result = []
+    absent = [(n, p) for n, s, p in zip(cm.classes, support, predicted, strict=True) if s == 0]
+    wrong = [(n, p) for n, p in absent if p > 0]
+    unused = [n for n, p in absent if p == 0]
+    if len(wrong) == 1:
+        name, p = wrong[0]
+        message = (
+            f"{_quote(name)} never occurs in the true labels but is predicted "
+            f"{_count(p, 'time')}: every such prediction is wrong, and its recall is undefined."
+        )
+        result.append(Finding("warning", "absent-from-targets", message))
+    elif wrong:
+        message = (
+            f"{len(wrong)} classes never occur in the true labels but are predicted: every such "
+            f"prediction is wrong, and their recall is undefined: {_names(n for n, _ in wrong)}."
+        )
+        result.append(Finding("warning", "absent-from-targets", message))
+    if unused:
+        verb = (
+            "class neither occurs nor is" if len(unused) == 1 else "classes neither occur nor are"
+        )
+        message = (
+            f"{len(unused)} {verb} predicted, so {'its' if len(unused) == 1 else 'their'} "
+            f"statistics are undefined: {_names(unused)}."
+        )
+        result.append(Finding("info", "empty-class", message))
+    return result
+
+
+def few_samples(cm: ConfusionMatrix, min_samples: int = MIN_SAMPLES) -> list[Finding]:
+    """Recall and precision estimates resting on fewer than ``min_samples`` samples.
+
+    Each names the estimate, how many samples it rests on and its 95% Wilson interval; when more
+    than :data:`MAX_SPELLED` classes are concerned, one finding counts them and quotes the least
+    certain estimate.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[40, 2, 0], [1, 50, 0], [0, 0, 3]], ["cat", "dog", "frog"])
+        >>> for finding in few_samples(cm):
+        ...     print(finding.message)
+        recall of 'frog' is 1.00 but rests on 3 samples: 95% CI 0.44-1.00.
+        precision of 'frog' is 1.00 but rests on 3 predictions: 95% CI 0.44-1.00.
+    """
+    counts = cm.class_counts
+    return [
+        *_few_samples(cm, "recall", counts.support.tolist(), "sample", min_samples),
+        *_few_samples(cm, "precision", counts.predicted.tolist(), "prediction", min_samples),
+    ]
+
+
+def _few_samples(
+    cm: ConfusionMatrix, statistic: str, sizes: list[float], noun: str, min_samples: int
+) -> list[Finding]:
+    small = [i for i, size in enumerate(sizes) if 0 < size < min_samples]
+    if not small:
+        return []
+    value = cm.per_class(statistic).tolist()
+    lo, hi = (t.tolist() for t in cm.interval(statistic))
+
+    def sentence(i: int) -> str:
+        return (
+            f"{statistic} of {_quote(cm.classes[i])} is {value[i]:.2f} but rests on "
+            f"{_count(sizes[i], noun)}{_interval(lo[i], hi[i])}"
+        )
+
+    if len(small) <= MAX_SPELLED:
+        return [Finding("warning", "few-samples", sentence(i) + ".") for i in small]
+    widest = max(small, key=lambda i: hi[i] - lo[i] if not math.isnan(lo[i]) else -1.0)
+    message = (
+        f"{len(small)} classes have a {statistic} resting on fewer than {min_samples} "
+        f"{noun}s, e.g. {sentence(widest)}."
+    )
+    return [Finding("warning", "few-samples", message)]
+
+
+def confused_pairs(pairs: Sequence[ConfusedPair]) -> list[Finding]:
+    """The most confused pairs (true class predicted as another), one finding each.
+
+    Examples:
+        >>> cm = ConfusionMatrix([[50, 2], [3, 45]], ["cat", "dog"])
+        >>> print(confused_pairs(most_confused(cm, k=1))[0].message)
+        'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog').
+    """
+    return [
+        Finding(
+            "info",
+            "most-confused",
+            f"{_quote(p.true)} is mistaken for {_quote(p.pred)} {_count(p.count, 'time')} "
+            f"({_percent(p.rate)} of true {_quote(p.true)}).",
+        )
+        for p in pairs
+        if p.count > 0
+    ]
+
+
+def _quote(name: str) -> str:
+    return repr(str(name))
+
+
+def _number(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.3f}"
+
+
+def _percent(rate: float) -> str:
+    return "n/a" if math.isnan(rate) else f"{100 * rate:.1f}%"
+
+
+def _count(value: float, noun: str) -> str:
+    text = f"{value:g}"
+    return f"{text} {noun}" if value == 1 else f"{text} {noun}s"
+
+
+def _interval(lo: float, hi: float) -> str:
+    return "" if math.isnan(lo) else f": 95% CI {lo:.2f}-{hi:.2f}"
+
+
+def _names(names: Iterable[str]) -> str:
+    listed = list(names)
+    shown = ", ".join(_quote(n) for n in listed[:MAX_NAMED])
+    more = len(listed) - MAX_NAMED
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -1,0 +1,205 @@
+"""The standalone HTML report and the compact HTML of Jupyter's ``_repr_html_``.
+
+One self-contained file that works offline: inline CSS, the heatmap inlined as SVG, no script and
+no external address (a Content-Security-Policy forbids both). Templates live in
+``report/templates`` and are rendered by jinja2 with autoescaping, so every user string (class
+names, title, file name, captions) is text, never markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from confmat.matrix import ConfusionMatrix
+from confmat.report import _format
+from confmat.report.model import Report, build_report
+
+if TYPE_CHECKING:
+    import jinja2
+
+HEATMAP_FULL_MAX = 100
+"""Up to this many classes the HTML report shows the whole heatmap."""
+
+HEATMAP_TOP = 30
+"""Beyond :data:`HEATMAP_FULL_MAX` classes it shows the sub-matrix of this many most confused."""
+
+WIDE_HEATMAP = 30
+"""Beyond this many classes the heatmap keeps its natural size and scrolls, not shrinks."""
+
+REPR_ROWS = 20
+"""The Jupyter view lists at most this many classes."""
+
+LOW = 0.5
+"""Per-class statistics below this are highlighted in the HTML table."""
+
+
+class Cell(NamedTuple):
+    """A table cell: its text and a CSS class (``"low"``, ``"na"`` or empty)."""
+
+    text: str
+    css: str
+
+
+class Card(NamedTuple):
+    """A number of the summary: its label, its value and a note under it."""
+
+    label: str
+    value: str
+    note: str
+
+
+def render_html(
+    cm: ConfusionMatrix,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    gallery: Sequence[tuple[str, str]] | None = None,
+    heatmap: bool = True,
+) -> str:
+    """The report as one standalone HTML file.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class).
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
+        gallery: misclassified examples as ``(data:image/png;base64,... URI, caption)`` pairs.
+        heatmap: include the heatmap (needs matplotlib); beyond :data:`HEATMAP_FULL_MAX`
+            classes, the :data:`HEATMAP_TOP` most confused classes.
+
+    Returns:
+        The HTML document.
+
+    Raises:
+        OptionError: if a gallery image is not a raster ``data:image/`` URI.
+
+    Examples:
+        >>> page = render_html(ConfusionMatrix([[5, 1], [2, 8]], ["<b>no</b>", "yes"]))
+        >>> page.startswith("<!DOCTYPE html>"), "&lt;b&gt;no&lt;/b&gt;" in page, "<svg" in page
+        (True, True, True)
+    """
+    report = build_report(cm, title=title, source=source, gallery=gallery)
+    return html_from_report(report, heatmap=heatmap)
+
+
+def html_from_report(report: Report, *, heatmap: bool = True) -> str:
+    """Render a built :class:`~confmat.report.model.Report` as a standalone HTML file.
+
+    Examples:
+        >>> report = build_report(ConfusionMatrix([[1, 0], [0, 1]]), title="A & B")
+        >>> "<title>A &amp; B</title>" in html_from_report(report, heatmap=False)
+        True
+    """
+    header, rows = _class_rows(report)
+    svg, caption = _heatmap(report) if heatmap else ("", "")
+    return _template("report.html.j2").render(
+        version=_version(),
+        title=report.title,
+        subtitle=_format.subtitle(report),
+        source=report.source,
+        cards=_cards(report),
+        findings=report.findings,
+        heatmap=_markup(svg),
+        heatmap_caption=caption,
+        heatmap_wide=report.summary.num_classes > WIDE_HEATMAP,
+        class_header=header,
+        class_rows=rows,
+        average_rows=_format.average_rows(report),
+        pair_rows=_format.pair_rows(report),
+        gallery=report.gallery,
+    )
+
+
+def repr_html(cm: ConfusionMatrix) -> str:
+    """A compact HTML view for Jupyter: summary, up to :data:`REPR_ROWS` classes, findings.
+
+    Examples:
+        >>> "<table>" in repr_html(ConfusionMatrix([[3, 1], [0, 4]], ["a", "<b>"]))
+        True
+    """
+    report = build_report(cm, top_pairs=3)
+    header, rows = _format.class_table(report)
+    return _template("repr.html.j2").render(
+        subtitle=_format.subtitle(report),
+        summary=_format.summary_rows(report)[:6],
+        class_header=header,
+        class_rows=rows[:REPR_ROWS],
+        hidden=max(0, len(rows) - REPR_ROWS),
+        findings=report.findings[:5],
+    )
+
+
+def _cards(report: Report) -> list[Card]:
+    s = report.summary
+    ci = _format.interval(*s.accuracy_ci)
+    majority = repr(s.majority_class)
+    return [
+        Card("accuracy", _format.number(s.accuracy), f"95% CI {ci}" if ci else ""),
+        Card("no-information rate", _format.number(s.no_information_rate), f"always {majority}"),
+        Card("p-value acc > NIR", _format.p_value(s.p_value_vs_nir), "one-sided exact binomial"),
+        Card("balanced accuracy", _format.number(s.balanced_accuracy), "mean recall"),
+        Card("Cohen's kappa", _format.number(s.cohen_kappa), "agreement beyond chance"),
+        Card("MCC", _format.number(s.mcc), "Matthews correlation"),
+        Card("macro F1", _format.number(s.macro_f1), "classes weigh equally"),
+        Card("weighted F1", _format.number(s.weighted_f1), "weighted by support"),
+    ]
+
+
+def _class_rows(report: Report) -> tuple[list[str], list[list[Cell]]]:
+    """The per-class table with undefined values greyed and values below :data:`LOW` marked."""
+    header, rows = _format.class_table(report)
+    first = header.index(_format.TABLE_STATISTICS[0])
+    styled = []
+    for i, row in enumerate(rows):
+        cells = [Cell(text, "na" if text == "n/a" else "") for text in row]
+        for offset, name in enumerate(_format.TABLE_STATISTICS):
+            if report.per_class[name][i] < LOW:
+                cells[first + offset] = Cell(row[first + offset], "low")
+        styled.append(cells)
+    return header, styled
+
+
+def _heatmap(report: Report) -> tuple[str, str]:
+    from confmat.plot import heatmap_svg
+
+    size = report.summary.num_classes
+    if size <= HEATMAP_FULL_MAX:
+        caption = "Counts; rows are true classes, columns predicted classes."
+        return heatmap_svg(report.matrix), caption
+    caption = (
+        f"The {HEATMAP_TOP} classes most involved in confusions, of {size}; rows are true "
+        f"classes, columns predicted classes."
+    )
+    return heatmap_svg(report.matrix, top=HEATMAP_TOP), caption
+
+
+def _markup(svg: str) -> Any:
+    """Trusted SVG from matplotlib (its text is drawn as paths) as jinja2 markup."""
+    import markupsafe
+
+    return markupsafe.Markup(svg)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("confmat", "report/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)
+
+
+def _version() -> str:
+    from confmat import __version__
+
+    return __version__

@@ -1,0 +1,98 @@
+"""The Markdown report (GitHub-flavoured tables), with every user string escaped.
+
+Class names, titles and file names are text, never markup: characters Markdown (and GitHub)
+give a meaning to are backslash-escaped, HTML tags cannot form, and line breaks cannot end a
+table row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from confmat.matrix import ConfusionMatrix
+from confmat.report import _format
+from confmat.report.model import Report, build_report
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$@])")
+"""Characters with a meaning inside a line of GitHub Markdown: escapes, code, emphasis, links,
+HTML and entities, table cells, strike-through, math, mentions, headings."""
+
+_SEVERITY_LABEL = {"critical": "**critical**", "warning": "*warning*", "info": "info"}
+
+
+def escape(text: str) -> str:
+    r"""``text`` as literal Markdown on one line: markup characters backslash-escaped.
+
+    Control characters and line breaks are shown as escapes (``\n``), so a name cannot end a
+    table row or start a block.
+
+    Examples:
+        >>> print(escape("a|b <script> *x* [l](u)"))
+        a\|b \<script\> \*x\* \[l\](u)
+    """
+    return _SPECIAL.sub(r"\\\1", _format.printable(text))
+
+
+def render_markdown(
+    cm: ConfusionMatrix, *, title: str | None = None, source: str | None = None
+) -> str:
+    """The report as Markdown: summary, per-class table, most confused pairs and findings.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class).
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
+
+    Returns:
+        The Markdown document, ending with a newline.
+
+    Examples:
+        >>> md = render_markdown(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]))
+        >>> print(md.splitlines()[0])
+        # Confusion matrix report
+        >>> "| yes | 10 | 9 |" in md
+        True
+    """
+    return markdown_from_report(build_report(cm, title=title, source=source))
+
+
+def markdown_from_report(report: Report) -> str:
+    """Render a built :class:`~confmat.report.model.Report` as Markdown.
+
+    Examples:
+        >>> print(markdown_from_report(build_report(ConfusionMatrix([[1]]))).splitlines()[2])
+        1 samples, 1 classes
+    """
+    lines = [f"# {escape(report.title)}", ""]
+    lines.append(escape(_format.subtitle(report)))
+    if report.source is not None:
+        lines += ["", f"Source: {escape(report.source)}"]
+    lines += ["", "## Summary", ""]
+    lines += _table(["statistic", "value"], _format.summary_rows(report), numeric_from=1)
+    header, rows = _format.class_table(report)
+    lines += ["", "## Per class", ""]
+    lines += _table(header, [*rows, *_format.average_rows(report)], numeric_from=1)
+    lines += ["", "## Most confused pairs", ""]
+    pairs = _format.pair_rows(report)
+    header = ["true class", "predicted as", "count", "of true class"]
+    lines += _table(header, pairs, numeric_from=2) if pairs else ["None: no errors."]
+    lines += ["", "## Findings", ""]
+    lines += [f"- {_SEVERITY_LABEL[f.severity]}: {escape(f.message)}" for f in report.findings]
+    if not report.findings:
+        lines.append("Nothing to flag.")
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> list[str]:
+    """A GitHub table; columns from ``numeric_from`` on are right-aligned."""
+    align = ["---" if i < numeric_from else "--:" for i in range(len(header))]
+    return [
+        _row(header),
+        "|" + "|".join(align) + "|",
+        *(_row(r) for r in rows),
+    ]
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(escape(c) if c else " " for c in cells) + " |"

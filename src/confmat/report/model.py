@@ -1,0 +1,181 @@
+"""The report model: every number a report shows, read once from a confusion matrix.
+
+One :class:`Report` feeds every rendering (terminal, plain text, Markdown, CSV, HTML, DataFrames).
+It does no math of its own: it reads the matrix's statistics, intervals, most confused pairs and
+findings, and keeps them as plain Python values (NaN where a statistic is undefined).
+
+Examples:
+    >>> cm = ConfusionMatrix([[50, 3], [4, 43]], ["healthy", "sick"])
+    >>> report = build_report(cm, title="Screening")
+    >>> report.summary.accuracy, report.classes[1], report.per_class["support"][1]
+    (0.93, 'sick', 47)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from confmat import _validation, stats
+from confmat.findings import Finding, findings, majority_class
+from confmat.matrix import ConfusionMatrix
+from confmat.pairs import ConfusedPair, most_confused
+
+DEFAULT_TITLE = "Confusion matrix report"
+
+TOP_PAIRS = 10
+"""How many most confused pairs a report lists."""
+
+COUNT_COLUMNS = ("support", "predicted", "tp", "fp", "fn", "tn")
+"""The per-class counts of the report's table (float when the matrix is weighted)."""
+
+INTERVAL_COLUMNS = ("recall_ci_low", "recall_ci_high", "precision_ci_low", "precision_ci_high")
+"""The 95% Wilson intervals of recall and precision, after the statistics."""
+
+AVERAGED = ("precision", "recall", "f1", "specificity")
+"""The statistics averaged in the table's footer (macro, weighted, micro)."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The overall numbers of a report.
+
+    Examples:
+        >>> build_report(ConfusionMatrix([[5, 0], [1, 4]])).summary.no_information_rate
+        0.5
+    """
+
+    n: int | float
+    num_classes: int
+    positive: str | None
+    weighted: bool
+    accuracy: float
+    accuracy_ci: tuple[float, float]
+    no_information_rate: float
+    majority_class: str
+    p_value_vs_nir: float
+    balanced_accuracy: float
+    cohen_kappa: float
+    mcc: float
+    macro_f1: float
+    weighted_f1: float
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """One image of the misclassified gallery: a ``data:image/...`` URI and its caption.
+
+    Examples:
+        >>> GalleryItem("data:image/png;base64,iVBORw0KGgo=", "true 3, predicted 8").caption
+        'true 3, predicted 8'
+    """
+
+    uri: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a rendering of a confusion matrix shows.
+
+    Build it with :func:`build_report`. ``per_class[column][i]`` is the value of a column for
+    ``classes[i]``; the columns are :data:`COUNT_COLUMNS`, every statistic of
+    :data:`confmat.stats.PER_CLASS` and :data:`INTERVAL_COLUMNS`, in that order.
+    ``averages[method][statistic]`` holds the macro, weighted and micro averages of
+    :data:`AVERAGED`.
+
+    Examples:
+        >>> report = build_report(ConfusionMatrix([[8, 2], [1, 9]], ["a", "b"]))
+        >>> report.title, [p.true for p in report.pairs], round(report.averages["macro"]["f1"], 3)
+        ('Confusion matrix report', ['a', 'b'], 0.85)
+    """
+
+    matrix: ConfusionMatrix
+    title: str
+    source: str | None
+    summary: Summary
+    classes: tuple[str, ...]
+    per_class: dict[str, list[int | float]]
+    averages: dict[str, dict[str, float]]
+    pairs: tuple[ConfusedPair, ...]
+    findings: tuple[Finding, ...]
+    gallery: tuple[GalleryItem, ...]
+
+
+def build_report(
+    cm: ConfusionMatrix,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    gallery: Sequence[tuple[str, str]] | None = None,
+    top_pairs: int = TOP_PAIRS,
+) -> Report:
+    """Read everything a report shows from ``cm``, once.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class).
+        title: the report's title (default :data:`DEFAULT_TITLE`).
+        source: where the predictions came from, e.g. a file name.
+        gallery: misclassified examples as ``(data:image/... URI, caption)`` pairs.
+        top_pairs: how many most confused pairs to list.
+
+    Returns:
+        The report model.
+
+    Raises:
+        OptionError: if a gallery image is not a ``data:image/`` URI of a raster format.
+
+    Examples:
+        >>> report = build_report(ConfusionMatrix([[3, 1], [0, 4]]), source="preds.csv")
+        >>> report.source, report.per_class["recall"][0]
+        ('preds.csv', 0.75)
+    """
+    pairs = most_confused(cm, k=top_pairs)
+    return Report(
+        matrix=cm,
+        title=DEFAULT_TITLE if title is None else str(title),
+        source=None if source is None else str(source),
+        summary=_summary(cm),
+        classes=tuple(cm.classes),
+        per_class=_per_class(cm),
+        averages={
+            method: {name: cm.average(name, method) for name in AVERAGED}
+            for method in ("macro", "weighted", "micro")
+        },
+        pairs=tuple(pairs),
+        findings=tuple(findings(cm, pairs=pairs)),
+        gallery=tuple(GalleryItem(u, c) for u, c in _validation.check_gallery(gallery)),
+    )
+
+
+def _summary(cm: ConfusionMatrix) -> Summary:
+    return Summary(
+        n=cm.n,
+        num_classes=cm.num_classes,
+        positive=cm.positive,
+        weighted=cm.is_weighted,
+        accuracy=cm.accuracy,
+        accuracy_ci=cm.accuracy_ci(),
+        no_information_rate=cm.no_information_rate,
+        majority_class=majority_class(cm),
+        p_value_vs_nir=cm.accuracy_p_value_vs_nir,
+        balanced_accuracy=cm.balanced_accuracy,
+        cohen_kappa=cm.cohen_kappa,
+        mcc=cm.mcc,
+        macro_f1=cm.average("f1", "macro"),
+        weighted_f1=cm.average("f1", "weighted"),
+    )
+
+
+def _per_class(cm: ConfusionMatrix) -> dict[str, list[int | float]]:
+    counts = cm.class_counts
+    as_count = float if cm.is_weighted else int
+    columns: dict[str, list[int | float]] = {
+        name: [as_count(x) for x in getattr(counts, name).tolist()] for name in COUNT_COLUMNS
+    }
+    for name in stats.PER_CLASS:
+        columns[name] = cm.per_class(name).tolist()
+    for name in ("recall", "precision"):
+        lo, hi = cm.interval(name)
+        columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo.tolist(), hi.tolist()
+    return columns
