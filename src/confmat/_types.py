@@ -42,6 +42,19 @@ class PredictiveValues(NamedTuple):
     npv: torch.Tensor
 
 
+class ThresholdCriterion(NamedTuple):
+    """How to choose a decision threshold (parsed from e.g. ``"sensitivity>=0.95"``).
+
+    ``kind`` is "youden", "fbeta" (``value`` = beta), "sensitivity", "specificity" or
+    "precision" (``value`` = the target), or "cost" (``fp_cost``, ``fn_cost``).
+    """
+
+    kind: Literal["youden", "fbeta", "sensitivity", "specificity", "precision", "cost"]
+    value: float = 0.0
+    fp_cost: float = 0.0
+    fn_cost: float = 0.0
+
+
 class ClassCounts(NamedTuple):
     """One-vs-rest counts of every class, each a float64 tensor of shape ``(C,)``.
 

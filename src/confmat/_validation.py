@@ -10,12 +10,12 @@ import math
 import re
 import warnings
 from collections.abc import Sequence
-from typing import Any, TypeGuard
+from typing import Any, Literal, TypeGuard
 
 import numpy as np
 import torch
 
-from confmat._types import ZeroDivision
+from confmat._types import ThresholdCriterion, ZeroDivision
 from confmat.exceptions import (
     ClassesError,
     LabelError,
@@ -355,3 +355,92 @@ def check_gallery(gallery: object) -> list[tuple[str, str]]:
             )
         checked.append((item[0], str(item[1])))
     return checked
+
+
+_TARGETS: dict[str, Literal["sensitivity", "specificity", "precision"]] = {
+    "sensitivity": "sensitivity",
+    "recall": "sensitivity",
+    "tpr": "sensitivity",
+    "specificity": "specificity",
+    "tnr": "specificity",
+    "precision": "precision",
+    "ppv": "precision",
+}
+_CRITERIA_HELP = (
+    'youden, f1, fbeta=B, sensitivity>=X, specificity>=X, precision>=X or "cost=FP:a,FN:b"'
+)
+
+
+def parse_threshold_criterion(text: object) -> ThresholdCriterion:
+    """A threshold criterion from its text (see :func:`confmat.curves.choose_threshold`).
+
+    Examples:
+        >>> parse_threshold_criterion("sensitivity>=0.95")
+        ThresholdCriterion(kind='sensitivity', value=0.95, fp_cost=0.0, fn_cost=0.0)
+        >>> parse_threshold_criterion("cost=FP:1,FN:10").fn_cost
+        10.0
+    """
+    if not isinstance(text, str):
+        raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
+    spec = "".join(text.split()).lower()
+    if spec == "youden":
+        return ThresholdCriterion("youden")
+    if spec == "f1" or spec.startswith("fbeta="):
+        beta = 1.0 if spec == "f1" else _number(spec[6:], text)
+        if not beta > 0:
+            raise OptionError(f"criterion {text!r}: beta must be positive")
+        return ThresholdCriterion("fbeta", beta)
+    if ">=" in spec:
+        name, _, target = spec.partition(">=")
+        if name in _TARGETS:
+            value = _number(target, text)
+            if not 0 <= value <= 1:
+                raise OptionError(f"criterion {text!r}: the target must be in [0, 1]")
+            return ThresholdCriterion(_TARGETS[name], value)
+    if spec.startswith("cost="):
+        return _parse_costs(spec[5:], text)
+    raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
+
+
+def _number(text: str, whole: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise OptionError(f"criterion {whole!r}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise OptionError(f"criterion {whole!r}: {text!r} is not a finite number")
+    return value
+
+
+def _parse_costs(text: str, whole: str) -> ThresholdCriterion:
+    costs: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, amount = part.partition(":")
+        if name not in ("fp", "fn") or name in costs:
+            raise OptionError(f'criterion {whole!r}: costs must read "cost=FP:a,FN:b"')
+        costs[name] = _number(amount, whole)
+    if set(costs) != {"fp", "fn"} or min(costs.values()) < 0 or max(costs.values()) <= 0:
+        raise OptionError(
+            f'criterion {whole!r}: costs must read "cost=FP:a,FN:b" with a, b >= 0, not both 0'
+        )
+    return ThresholdCriterion("cost", fp_cost=costs["fp"], fn_cost=costs["fn"])
+
+
+def check_real_scores(scores: object, name: str) -> torch.Tensor:
+    """Real, finite scores ``(N,)`` (or ``(N, 1)``), as float64.
+
+    Examples:
+        >>> check_real_scores([[0.5], [2.0]], "scores")
+        tensor([0.5000, 2.0000], dtype=torch.float64)
+    """
+    values = as_values(scores, name)
+    if is_strings(values) or values.dtype == torch.bool:
+        raise ScoreError(f"{name} must hold real numbers, got {values.dtype}")
+    assert isinstance(values, torch.Tensor)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values.reshape(-1)
+    if values.ndim != 1:
+        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
+    values = values.to(torch.float64)
+    check_finite_scores(values, name)
+    return values
