@@ -417,3 +417,19 @@ def test_max_samples_counts_the_head_of_the_stream(limit: int) -> None:
         ).counts
     assert torch.equal(acc.compute().counts, expected)
     assert acc.samples_seen == 400
+
+
+def test_load_state_dict_refuses_other_classes() -> None:
+    state = Accumulator(num_classes=2).update([0], [1]).state_dict()
+    with pytest.raises(MergeError, match="saved classes"):
+        Accumulator(num_classes=3).load_state_dict(state)
+    with pytest.raises(confmat.OptionError, match="lacks"):
+        Accumulator().load_state_dict({"version": 1})
+
+
+def test_state_made_inside_inference_mode_takes_updates_outside_it() -> None:
+    acc = Accumulator(num_classes=2)
+    with torch.inference_mode():
+        acc.update(torch.tensor([0, 1]), torch.tensor([0, 0]))
+    acc.update([1], [1]).merge(Accumulator(num_classes=2).update([0], [0]))
+    assert acc.compute().counts.tolist() == [[2, 0], [1, 1]]

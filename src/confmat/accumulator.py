@@ -229,9 +229,14 @@ class Accumulator:
         self._grid.index_put_((rows, cols), values, accumulate=True)
 
     def _set_grid(self, grid: torch.Tensor) -> None:
-        """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches."""
-        self._grid = grid
-        self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
+        """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches.
+
+        The state is a normal tensor even when made inside ``torch.inference_mode()``, so that
+        later updates outside it may still add to it.
+        """
+        with torch.inference_mode(False):
+            self._grid = grid.clone() if grid.is_inference() else grid
+            self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
 
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
@@ -373,7 +378,12 @@ class Accumulator:
         self._grid += grid.to(self._grid.device, self._grid.dtype)
 
     def to(self, device: torch.device | str) -> Accumulator:
-        """Move the counts (and every later batch) to ``device``; returns ``self``."""
+        """Move the counts (and every later batch) to ``device``; returns ``self``.
+
+        Examples:
+            >>> Accumulator(num_classes=2).to("cpu").device
+            device(type='cpu')
+        """
         self._device = torch.device(device)
         if self._grid is not None and self._space is not None:
             self._set_grid(self._grid.to(self._device))
@@ -383,7 +393,16 @@ class Accumulator:
     # -- persistence ------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to resume: counts, class space, options, samples seen."""
+        """Everything needed to resume: counts, class space, options, samples seen.
+
+        Tensors and plain Python values only, so ``torch.save`` / ``torch.load(...,
+        weights_only=True)`` keep it; the counts include the cells of refused samples.
+
+        Examples:
+            >>> state = Accumulator(num_classes=2).update([0, 1], [1, 1]).state_dict()
+            >>> state["classes"], state["samples_seen"]
+            (['0', '1'], 2)
+        """
         return {
             "version": _STATE_VERSION,
             "grid": None if self._grid is None else self._grid.detach().clone(),
@@ -401,18 +420,39 @@ class Accumulator:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> Accumulator:
-        """Restore what :meth:`state_dict` saved (the classes must match if already fixed)."""
+        """Restore what :meth:`state_dict` saved: counts, classes, options; returns ``self``.
+
+        The saved options replace this accumulator's; its device and process group stay.
+
+        Raises:
+            OptionError: when ``state`` was not made by :meth:`state_dict`.
+            MergeError: when this accumulator's classes are fixed and differ from the saved ones.
+
+        Examples:
+            >>> saved = Accumulator(classes=["no", "yes"]).update(["yes"], ["no"]).state_dict()
+            >>> Accumulator().load_state_dict(saved).update(["no"], ["no"]).compute().counts
+            tensor([[1, 0],
+                    [1, 0]])
+        """
         if not isinstance(state, dict) or state.get("version") != _STATE_VERSION:
             raise OptionError("state must be a dict made by Accumulator.state_dict()")
-        config = state["config"]
-        self._configure(None, state["class_values"] or state["classes"], self._device, **config)
-        grid = state["grid"]
+        try:
+            names, values, config = state["classes"], state["class_values"], state["config"]
+            grid, seen = state["grid"], int(state["samples_seen"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
+        if self._space is not None and names is not None and list(self._space.names) != names:
+            raise MergeError(
+                f"the saved classes {names[:5]} differ from this accumulator's "
+                f"{list(self._space.names[:5])}"
+            )
+        self._configure(None, values or names, self._device, **config)
         if grid is not None:
             self._check_state_grid(grid)
             if self._grid is None:
                 self._allocate(self._device or grid.device)
             self._add_grid(grid)
-        self._seen = int(state["samples_seen"])
+        self._seen = seen
         return self
 
     def _check_state_grid(self, grid: object) -> None:
@@ -429,7 +469,8 @@ class Accumulator:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._device = None if state["device"] is None else torch.device(state["device"])
-        self.process_group = None
+        self.process_group = None  # process groups do not pickle: the default group is used
+        self._space = None
         self.load_state_dict(state)
 
     def __repr__(self) -> str:
