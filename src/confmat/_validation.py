@@ -444,3 +444,51 @@ def check_real_scores(scores: object, name: str) -> torch.Tensor:
     values = values.to(torch.float64)
     check_finite_scores(values, name)
     return values
+
+
+def check_same_kind(first: Values, second: Values, first_name: str, second_name: str) -> None:
+    """Two predictions of one kind: both labels (strings, or integers/bools) or both scores.
+
+    Examples:
+        >>> check_same_kind(torch.tensor([0.2]), torch.tensor([1]), "a", "b")
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.ShapeError: a and b must be of one kind, got scores and labels
+    """
+
+    def kind(values: Values) -> str:
+        if is_strings(values):
+            return "strings"
+        return "scores" if is_float(values) else "labels"
+
+    if kind(first) != kind(second) or first.ndim != second.ndim:
+        described = (
+            f"{kind(v)}" + (f" {tuple(v.shape)}" if kind(first) == kind(second) else "")
+            for v in (first, second)
+        )
+        raise ShapeError(
+            f"{first_name} and {second_name} must be of one kind, got " + " and ".join(described)
+        )
+
+
+def check_paired_table(cells: Sequence[object]) -> tuple[int, int, int, int]:
+    """A paired correctness table: four non-negative whole counts, not all zero.
+
+    Examples:
+        >>> check_paired_table((90, 10, 2, 3))
+        (90, 10, 2, 3)
+    """
+    names = ("both_right", "only_a", "only_b", "both_wrong")
+    counts = []
+    for name, value in zip(names, cells, strict=True):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or value < 0
+            or value != math.floor(value)
+        ):
+            raise OptionError(f"{name} must be a non-negative whole number, got {value!r}")
+        counts.append(int(value))
+    if sum(counts) == 0:
+        raise OptionError("a paired table needs at least one sample, got four zeros")
+    return (counts[0], counts[1], counts[2], counts[3])
