@@ -433,3 +433,47 @@ def test_state_made_inside_inference_mode_takes_updates_outside_it() -> None:
         acc.update(torch.tensor([0, 1]), torch.tensor([0, 0]))
     acc.update([1], [1]).merge(Accumulator(num_classes=2).update([0], [0]))
     assert acc.compute().counts.tolist() == [[2, 0], [1, 1]]
+
+
+# -- no host synchronization in update ------------------------------------------------------
+
+
+@pytest.fixture
+def no_host_sync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way a tensor's values reach Python (a host-device sync on GPUs) raises."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a tensor value was read on the host during update")
+
+    for name in ("item", "tolist", "nonzero", "__bool__", "__int__", "__float__", "numpy"):
+        monkeypatch.setattr(torch.Tensor, name, refuse)
+    for name in ("nonzero", "unique", "masked_select", "aminmax"):
+        monkeypatch.setattr(torch, name, refuse)
+
+
+@pytest.mark.usefixtures("no_host_sync")
+@pytest.mark.parametrize(
+    ("kwargs", "y_true", "y_pred", "weight"),
+    [
+        ({"num_classes": 3}, [0, 5, -1, 2], [2, 1, 0, 9], None),
+        ({"classes": [7, 3, 11]}, [7, 3, 4, 11], [3, 3, 11, 8], None),
+        ({"classes": [10**9, 3]}, [3, 10**9, 4, 3], [3, 3, 3, 2], None),
+        ({"num_classes": 3}, [0, 1, 2, 1], [[0.1, 0.5, 0.4]] * 4, [1.0, -1.0, 2.0, 0.5]),
+        ({"num_classes": 2}, [0, 1, 1, 0], [0.2, 0.7, 1.5, 0.5], None),
+        ({"from_logits": True}, [0, 1, 1, 0], [-0.2, 0.7, 9.0, 0.0], None),
+        ({"num_classes": 3, "ignore_index": -1, "max_samples": 3}, [0, -1, 2, 1], [1] * 4, None),
+    ],
+    ids=["indices", "values-table", "values-sorted", "weights", "binary", "logits", "ignored"],
+)  # fmt: skip
+def test_update_never_reads_tensor_values_on_the_host(
+    kwargs: dict[str, Any], y_true: list[Any], y_pred: list[Any], weight: list[float] | None
+) -> None:
+    acc = Accumulator(**kwargs)
+    for _ in range(2):
+        acc.update(
+            torch.tensor(y_true),
+            torch.tensor(y_pred),
+            None if weight is None else torch.tensor(weight),
+        )
+    with pytest.raises(AssertionError, match="on the host"):
+        bool(torch.tensor([True]))  # the guard is on

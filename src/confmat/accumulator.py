@@ -57,7 +57,8 @@ class Accumulator:
     Under torch.distributed, ``compute`` sums the counts over all ranks of ``process_group``
     (see :mod:`confmat.distributed`); with ``max_samples`` this rank counts at most that many
     samples, which drops the padding that ``DistributedSampler`` adds
-    (:func:`confmat.distributed.real_samples_on_rank`).
+    (:func:`confmat.distributed.real_samples_on_rank`). Create every rank's accumulator with
+    the same classes. Pickling keeps counts, classes and options, not the process group.
 
     Args:
         num_classes: C; integer labels are indices ``0..C-1``.
