@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from confmat import _validation as v
+from confmat.exceptions import ClassesError, ConfmatError, LabelError, ScoreError, WeightError
 
 EXTRA = 4
 """Extra rows and columns of the grid beyond the C classes."""
@@ -204,6 +205,14 @@ def weighted_values(
     return torch.where(counted, weight, 1.0), rows
 
 
+_PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
+    "y_true": (LabelError, "y_true label(s) out of range, unknown or not whole numbers"),
+    "y_pred": (LabelError, "y_pred label(s) out of range, unknown or not whole numbers"),
+    "scores": (ScoreError, "score row(s) with NaN or infinity (or probabilities outside [0, 1])"),
+    "sample_weight": (WeightError, "sample weight(s) negative, NaN or infinite"),
+}
+
+
 def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
     """How many samples each deferred check refused, read from the extra cells (one sync).
 
@@ -219,4 +228,41 @@ def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
     bad_true = grid[size].sum() + grid[size + 3].sum()
     bad_weight = grid[size + 2].sum()
     values = torch.stack([bad_true, bad_pred, bad_scores, bad_weight]).tolist()
-    return dict(zip(("y_true", "y_pred", "scores", "sample_weight"), values, strict=True))
+    return dict(zip(_PROBLEMS, values, strict=True))
+
+
+def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
+    """Raise one error naming every deferred problem and how many samples had it, if any.
+
+    The error's type is that of the first problem (LabelError, ScoreError, WeightError).
+
+    Examples:
+        >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> g[0, 3] = 2
+        >>> raise_problems(g, ["a", "b"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.ScoreError: invalid input seen by update: 2 score row(s) with NaN ...
+    """
+    bad = [(key, count) for key, count in problems(grid, len(names)).items() if count]
+    if not bad:
+        return
+    parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
+    error_type = _PROBLEMS[bad[0][0]][0]
+    raise error_type(f"invalid input seen by update: {parts} (classes: {list(names[:10])})")
+
+
+def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
+    """The class space from the first batch of scores (labels cannot fix it)."""
+    if v.is_float(pred) and pred.ndim == 2 and pred.shape[1] != 1:
+        return ClassSpace(tuple(map(str, range(pred.shape[1]))))
+    if v.is_float(pred):
+        if v.is_strings(true):
+            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
+        bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
+        return ClassSpace(("False", "True") if bools else ("0", "1"))
+    kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"
+    raise ClassesError(
+        f"an Accumulator fed {kind} needs its class space up front: pass classes=[...] "
+        "(or num_classes= for integer labels); only scores can fix it"
+    )

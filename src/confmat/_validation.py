@@ -492,3 +492,44 @@ def check_paired_table(cells: Sequence[object]) -> tuple[int, int, int, int]:
     if sum(counts) == 0:
         raise OptionError("a paired table needs at least one sample, got four zeros")
     return (counts[0], counts[1], counts[2], counts[3])
+
+
+def check_stream_shapes(y_true: Values, y_pred: Values) -> None:
+    """One batch of a stream: labels ``(N,)``; predictions ``(N,)``, or scores ``(N, C)``.
+
+    Examples:
+        >>> check_stream_shapes(torch.zeros(3), torch.zeros(2))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.ShapeError: y_pred must have one entry per sample: y_true has 3, ...
+    """
+    check_labels_shape(y_true, "y_true")
+    if not (y_pred.ndim == 2 and is_float(y_pred)):
+        check_labels_shape(y_pred, "y_pred")
+    check_same_length(y_true.shape[0], y_pred, "y_pred")
+    check_same_device(y_true, y_pred)
+
+
+def check_score_width(width: int, num_classes: int) -> None:
+    """Scores ``(N, C)`` of a fixed class space must have one column per class."""
+    if width != num_classes:
+        raise ShapeError(f"y_pred has {width} score columns, but there are {num_classes} classes")
+
+
+def check_binary_scores_fit(num_classes: int) -> None:
+    """Scores ``(N,)`` are binary: they need a class space of two classes."""
+    if num_classes != 2:
+        raise ClassesError(
+            f"y_pred of shape (N,) holds binary scores, but there are {num_classes} classes"
+        )
+
+
+def check_max_samples(max_samples: int | None) -> int | None:
+    """``max_samples`` is None or a non-negative integer."""
+    if max_samples is None:
+        return None
+    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
+        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples!r}")
+    if max_samples < 0:
+        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples}")
+    return int(max_samples)

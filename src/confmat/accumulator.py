@@ -8,32 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 
 from confmat import _stream, distributed
 from confmat import _validation as v
 from confmat._labels import resolve_positive
-from confmat.exceptions import (
-    ClassesError,
-    ConfmatError,
-    LabelError,
-    MergeError,
-    OptionError,
-    ScoreError,
-    ShapeError,
-    WeightError,
-)
+from confmat.exceptions import ClassesError, MergeError, OptionError
 from confmat.matrix import ConfusionMatrix
 
 _STATE_VERSION = 1
-
-_PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
-    "y_true": (LabelError, "y_true label(s) out of range, unknown or not whole numbers"),
-    "y_pred": (LabelError, "y_pred label(s) out of range, unknown or not whole numbers"),
-    "scores": (ScoreError, "score row(s) with NaN or infinity (or probabilities outside [0, 1])"),
-    "sample_weight": (WeightError, "sample weight(s) negative, NaN or infinite"),
-}
 
 
 class Accumulator:
@@ -131,7 +114,7 @@ class Accumulator:
         self._from_logits = bool(from_logits)
         self._ignore_index = ignore_index
         self._validate = bool(validate)
-        self._max_samples = _check_max_samples(max_samples)
+        self._max_samples = v.check_max_samples(max_samples)
         self._device = None if device is None else torch.device(device)
         self._space = _stream.class_space(num_classes, classes)
         self._coder: _stream.LabelCoder | None = None
@@ -197,7 +180,7 @@ class Accumulator:
         """
         true = _values(y_true, "y_true")
         pred = _values(y_pred, "y_pred")
-        _check_shapes(true, pred)
+        v.check_stream_shapes(true, pred)
         n = true.shape[0]
         if n == 0:  # nothing to count, nor to infer the class space from
             return self
@@ -242,7 +225,7 @@ class Accumulator:
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
-            self._space = _infer_space(true, pred)
+            self._space = _stream.infer_space(true, pred)
             self._positive = _positive_index(self._positive_arg, self._space)
         device = self._device
         if device is None:
@@ -255,10 +238,10 @@ class Accumulator:
         if isinstance(pred, torch.Tensor) and pred.is_floating_point():
             pred = pred.detach().to(device)
             if pred.ndim == 2 and pred.shape[1] != 1:
-                _check_width(pred.shape[1], coder.size)
+                v.check_score_width(pred.shape[1], coder.size)
                 cols = _stream.argmax_codes(pred, validate)
             else:
-                _check_binary(coder.size)
+                v.check_binary_scores_fit(coder.size)
                 cols = _stream.binary_codes(
                     pred.reshape(-1), self._threshold, self._positive, self._from_logits, validate
                 )
@@ -304,7 +287,7 @@ class Accumulator:
                 "or classes= to get an empty matrix)"
             )
         size = self._space.size
-        self._raise_problems(_stream.problems(grid, size))
+        _stream.raise_problems(grid, self._space.names)
         counts = grid[:size, :size].clone()
         positive = self._positive_arg if size == 2 else None
         return ConfusionMatrix(counts, list(self._space.names), positive=positive)
@@ -332,15 +315,6 @@ class Accumulator:
             return self._grid
         size = self._space.size + _stream.EXTRA
         return torch.zeros((size, size), dtype=torch.int64, device=self._device)
-
-    def _raise_problems(self, found: dict[str, int | float]) -> None:
-        bad = [(key, count) for key, count in found.items() if count]
-        if not bad:
-            return
-        error_type = _PROBLEMS[bad[0][0]][0]
-        parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
-        names = list(self._space.names[:10]) if self._space is not None else []
-        raise error_type(f"invalid input seen by update: {parts} (classes: {names})")
 
     def merge(self, *others: Accumulator) -> Accumulator:
         """Add the counts of other accumulators (same classes) into this one; returns ``self``.
@@ -494,16 +468,6 @@ def _maybe_list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-def _check_max_samples(max_samples: int | None) -> int | None:
-    if max_samples is None:
-        return None
-    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
-        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples!r}")
-    if max_samples < 0:
-        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples}")
-    return int(max_samples)
-
-
 def _positive_index(positive: object, space: _stream.ClassSpace) -> int:
     index = resolve_positive(positive, list(space.names))
     return 1 if index is None else index
@@ -527,45 +491,3 @@ def _device_of(*values: v.Values) -> torch.device:
         if isinstance(value, torch.Tensor):
             return value.device
     return torch.device("cpu")
-
-
-def _check_shapes(true: v.Values, pred: v.Values) -> None:
-    v.check_labels_shape(true, "y_true")
-    n = true.shape[0]
-    if pred.ndim == 2 and v.is_float(pred):
-        v.check_same_length(n, pred, "y_pred")
-    else:
-        v.check_labels_shape(pred, "y_pred")
-        if pred.shape[0] != n:
-            v.check_same_length(n, pred, "y_pred")
-    v.check_same_device(true, pred)
-
-
-def _check_width(width: int, size: int) -> None:
-    if width != size:
-        raise ShapeError(
-            f"y_pred has {width} score columns, but the accumulator has {size} classes"
-        )
-
-
-def _check_binary(size: int) -> None:
-    if size != 2:
-        raise ClassesError(
-            f"y_pred of shape (N,) holds binary scores, but the accumulator has {size} classes"
-        )
-
-
-def _infer_space(true: v.Values, pred: v.Values) -> _stream.ClassSpace:
-    """The class space from the first batch of scores (labels cannot fix it)."""
-    if v.is_float(pred) and pred.ndim == 2 and pred.shape[1] != 1:
-        return _stream.ClassSpace(tuple(map(str, range(pred.shape[1]))))
-    if v.is_float(pred):
-        if v.is_strings(true):
-            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
-        bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
-        return _stream.ClassSpace(("False", "True") if bools else ("0", "1"))
-    kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"
-    raise ClassesError(
-        f"an Accumulator fed {kind} needs its class space up front: pass classes=[...] "
-        "(or num_classes= for integer labels); only scores can fix it"
-    )
