@@ -9,6 +9,7 @@ Examples:
 
 from confmat._types import BinaryCounts, ClassCounts
 from confmat.accumulator import Accumulator
+from confmat.compare import Comparison, compare
 from confmat.evaluate import evaluate
 from confmat.evaluation import EvaluationResult
 from confmat.exceptions import (
@@ -33,6 +34,7 @@ __all__ = [
     "BinaryCounts",
     "ClassCounts",
     "ClassesError",
+    "Comparison",
     "ConfmatError",
     "ConfusionMatrix",
     "EvaluationResult",
@@ -46,5 +48,6 @@ __all__ = [
     "UndefinedMetricWarning",
     "WeightError",
     "__version__",
+    "compare",
     "evaluate",
 ]

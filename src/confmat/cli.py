@@ -48,10 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     classes.add_argument("--classes", help="comma-separated class names, in order")
     classes.add_argument("--classes-file", help="file with one class name per line")
     report.add_argument("--positive", help="the positive class of a binary problem")
-    report.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
+    cut = report.add_mutually_exclusive_group()
+    cut.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
+    cut.add_argument(
+        "--choose-threshold",
+        metavar="CRITERION",
+        help="choose the binary threshold from the scores: youden, f1, fbeta=B, "
+        "sensitivity>=X, specificity>=X, precision>=X or cost=FP:a,FN:b",
+    )
     report.add_argument("--format", choices=FORMATS, default="text", help="report format")
     report.add_argument("--output", help="write the report to this file (atomically)")
     report.add_argument("--plot", help="write the heatmap to this file (.png, .svg, .pdf)")
+    _add_compare_parser(commands)
     return parser
 
 
@@ -59,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "compare":
+            return _compare(args)
         return _report(args)
     except ConfmatError as error:
         print(f"confmat: error: {_one_line(str(error))}", file=sys.stderr)
@@ -128,10 +138,129 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
         y_pred = io.column(table, args.pred_col, source)
     try:
         return ConfusionMatrix.from_predictions(
-            y_true, y_pred, classes=classes, threshold=args.threshold, positive=args.positive
+            y_true,
+            y_pred,
+            classes=classes,
+            threshold=_threshold(args, y_true, y_pred, classes),
+            positive=args.positive,
         )
     except ConfmatError as error:
         raise type(error)(f"{source}: {error}") from None
+
+
+def _threshold(
+    args: argparse.Namespace, y_true: np.ndarray, y_pred: np.ndarray, classes: list[Any] | None
+) -> float:
+    """``--threshold``, or the one ``--choose-threshold`` picks (announced on standard error)."""
+    if args.choose_threshold is None:
+        return float(args.threshold)
+    from confmat import curves
+
+    if y_pred.dtype.kind != "f" or y_pred.ndim != 1:
+        raise UsageError(
+            "--choose-threshold needs binary scores: one column of probabilities (--pred-col)"
+        )
+    counts = curves.threshold_counts(y_true, y_pred, classes=classes, positive=args.positive)
+    choice = curves.choose_threshold(counts, args.choose_threshold)
+    print(
+        f"confmat: threshold {choice.threshold:.6g} chosen by {choice.criterion} "
+        f"(value {choice.value:.4g} there; {choice.counts})",
+        file=sys.stderr,
+    )
+    return choice.threshold
+
+
+def _add_compare_parser(commands: Any) -> None:
+    """``confmat compare``: two models' predictions of the same samples."""
+    compare = commands.add_parser(
+        "compare",
+        help="compare two models on the same samples (McNemar, paired bootstrap)",
+        description="Compare two models on the same samples: two prediction columns of one "
+        "file, or one prediction column in each of two files with the same true labels.",
+    )
+    compare.add_argument("file_a", help="predictions file (or - for CSV on standard input)")
+    compare.add_argument("file_b", nargs="?", help="second predictions file (same rows)")
+    compare.add_argument("--true-col", default="y_true", help="column of true labels")
+    compare.add_argument(
+        "--pred-col-a", help="model A's column (default y_pred_a, or y_pred with two files)"
+    )
+    compare.add_argument(
+        "--pred-col-b", help="model B's column (default y_pred_b, or y_pred with two files)"
+    )
+    classes = compare.add_mutually_exclusive_group()
+    classes.add_argument("--classes", help="comma-separated class names, in order")
+    classes.add_argument("--classes-file", help="file with one class name per line")
+    compare.add_argument("--positive", help="the positive class of a binary problem")
+    compare.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
+    compare.add_argument("--resamples", type=int, default=2000, help="bootstrap replicates")
+    compare.add_argument("--level", type=float, default=0.95, help="confidence level")
+    compare.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.add_argument("--output", help="write the comparison to this file (atomically)")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import json
+
+    from confmat.compare import compare
+    from confmat.report.comparison import render_comparison
+
+    y_true, pred_a, pred_b, names = _paired_columns(args)
+    try:
+        result = compare(
+            y_true,
+            pred_a,
+            pred_b,
+            classes=_classes(args, y_true),
+            threshold=args.threshold,
+            positive=args.positive,
+            n_resamples=args.resamples,
+            level=args.level,
+            seed=args.seed,
+        )
+    except ConfmatError as error:
+        raise type(error)(f"{args.file_a}: {error}") from None
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+    else:
+        text = render_comparison(result, *names)
+    if args.output:
+        io.write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _paired_columns(
+    args: argparse.Namespace,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, str]]:
+    """(y_true, predictions of A, predictions of B, the two models' names) from the files."""
+    default = "y_pred" if args.file_b else None
+    col_a = args.pred_col_a or default or "y_pred_a"
+    col_b = args.pred_col_b or default or "y_pred_b"
+    table_a = io.read_table(args.file_a)
+    y_true = io.column(table_a, args.true_col, args.file_a)
+    pred_a = io.column(table_a, col_a, args.file_a)
+    if not args.file_b:
+        return y_true, pred_a, io.column(table_a, col_b, args.file_a), (col_a, col_b)
+    if args.file_b == "-" and args.file_a == "-":
+        raise UsageError("only one of the two files can be standard input (-)")
+    table_b = io.read_table(args.file_b)
+    true_b = io.column(table_b, args.true_col, args.file_b)
+    if true_b.shape != y_true.shape:
+        raise InputFileError(
+            f"{args.file_b}: {true_b.shape[0]} rows, but {args.file_a} has {y_true.shape[0]}; "
+            "the two files must hold the same samples in the same order"
+        )
+    differ = np.flatnonzero(true_b.astype(str) != y_true.astype(str))
+    if differ.size:
+        raise InputFileError(
+            f"{args.file_b}: true label {str(true_b[differ[0]])!r} in data row {differ[0] + 1} "
+            f"differs from {args.file_a}'s {str(y_true[differ[0]])!r}; the files must hold the "
+            "same samples in the same order"
+        )
+    names = (f"{args.file_a}:{col_a}", f"{args.file_b}:{col_b}")
+    return y_true, pred_a, io.column(table_b, col_b, args.file_b), names
 
 
 def _scores(values: np.ndarray, name: str, source: str) -> np.ndarray:

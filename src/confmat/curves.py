@@ -290,8 +290,10 @@ def _objective(
     if rule.kind == "precision":
         precision = stats.precision(c)
         return sensitivity, precision >= rule.value, precision
-    p = float(stats.prevalence(c.pooled())[0]) if prevalence is None else prevalence
-    p = float(_validation.check_prevalence(p, 1)[0])
+    if prevalence is None:  # the test set's: positives / samples (the same at every threshold)
+        p = float((c.tp[0] + c.fn[0]) / (c.tp[0] + c.fn[0] + c.fp[0] + c.tn[0]))
+    else:
+        p = float(_validation.check_prevalence(prevalence, 1)[0])
     fpr, fnr = (torch.nan_to_num(r, nan=0.0) for r in (stats.fpr(c), stats.fnr(c)))
     cost = rule.fp_cost * (1 - p) * fpr + rule.fn_cost * p * fnr
     return -cost, everywhere, cost
