@@ -12,7 +12,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 import confmat
-from confmat import evaluate
+from confmat import evaluate, significance
 from confmat._reservoir import GroupedTopK, Rows
 from confmat.evaluation import PairedCounts
 
@@ -253,7 +253,7 @@ def test_reservoir_memory_bounded():
         stored.append((len(result.samples()), len(result.worst())))
     assert stored[0] == stored[1] == (9 * 5, 7)
     for n in (3_000, 30_000):
-        store = GroupedTopK(k=5, min_pending=1000)
+        store = GroupedTopK(k=5, groups=9, min_pending=1000)
         for start in range(0, n, 100):
             group = torch.arange(start, start + 100) % 9
             store.push(Rows(group, torch.rand(100), group.reshape(-1, 1), torch.zeros(100, 0)))
@@ -265,7 +265,7 @@ def test_reservoir_is_a_uniform_sample():
     """Every sample of a cell is equally likely to be kept (k / n), whatever its position."""
     kept = torch.zeros(40)
     for seed in range(300):
-        store = GroupedTopK(k=4, min_pending=8)
+        store = GroupedTopK(k=4, groups=1, min_pending=8)
         gen = torch.Generator().manual_seed(seed)
         for start in range(0, 40, 5):
             index = torch.arange(start, start + 5)
@@ -317,6 +317,9 @@ def test_paired_table(digits):
     assert table.both_right + table.only_a == int(a.counts.diagonal().sum())
     assert table.both_right + table.only_b == int(b.counts.diagonal().sum())
     assert result.paired_table() == table
+    assert table.n == len(digits.test)
+    expected_p = significance.mcnemar_chi2(table.only_a, table.only_b)[1]
+    assert table.mcnemar_p_value() == pytest.approx(expected_p)
     flipped = result.paired_table(("weak", "mlp"))
     assert (flipped.only_a, flipped.only_b) == (table.only_b, table.only_a)
     single = evaluate(digits.model, loader, progress=False)

@@ -208,10 +208,15 @@ def score(
     """
     if scores.ndim == 2 and scores.shape[1] > 1:
         values = scores.float()
-        logp = F.log_softmax(values, dim=1) if from_logits else values.clamp_min(1e-30).log()
-        best, pred = logp.max(dim=1)
-        loss = -logp.gather(1, targets.reshape(-1, 1)).reshape(-1)
-        return Scored(pred, best.exp(), loss)
+        best, pred = values.max(dim=1)  # the first maximum, as argmax; NaN rows give NaN
+        if not from_logits:
+            true_score = values.gather(1, targets.reshape(-1, 1)).reshape(-1)
+            return Scored(pred, best, -true_score.clamp_min(1e-30).log())
+        # softmax by hand: fewer passes than log_softmax over narrow rows
+        shifted = values - best.unsqueeze(1)
+        total = shifted.exp().sum(dim=1)
+        loss = total.log() - shifted.gather(1, targets.reshape(-1, 1)).reshape(-1)
+        return Scored(pred, total.reciprocal(), loss)
     values = scores.reshape(-1).double()  # as ConfusionMatrix.from_predictions, at the tie too
     if from_logits:
         prob = torch.sigmoid(values)

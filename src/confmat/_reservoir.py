@@ -7,7 +7,9 @@ With the loss as key it keeps the k worst samples.
 
 Rows arrive in batches and wait in a pending list (no host synchronisation); once the pending
 rows outnumber ``max(min_pending, kept rows)`` they are compacted by one sort. So memory stays
-below ``2 * k * groups + min_pending + batch`` rows whatever the length of the stream.
+below ``2 * k * groups + min_pending + batch`` rows whatever the length of the stream. On the
+CPU, where looking at values costs no synchronisation, a row whose key cannot beat the k-th
+key of its full group is dropped on arrival, which makes compactions rare.
 """
 
 from __future__ import annotations
@@ -69,10 +71,11 @@ class GroupedTopK:
 
     Args:
         k: rows kept per group (0 keeps nothing).
+        groups: the number of groups (group ids are ``0..groups-1``).
         min_pending: rows allowed to wait before a compaction, at least.
 
     Examples:
-        >>> store = GroupedTopK(k=2)
+        >>> store = GroupedTopK(k=2, groups=3)
         >>> for start in range(0, 100, 10):
         ...     group = torch.arange(start, start + 10) % 3
         ...     key = torch.arange(start, start + 10, dtype=torch.float32)
@@ -81,9 +84,11 @@ class GroupedTopK:
         [99, 96, 97, 94, 98, 95]
     """
 
-    def __init__(self, k: int, min_pending: int = 4096) -> None:
+    def __init__(self, k: int, groups: int, min_pending: int = 4096) -> None:
         self.k = k
+        self.groups = groups
         self.min_pending = min_pending
+        self._bar: torch.Tensor | None = None  # k-th key of each full group, else -inf
         self._kept: Rows | None = None
         self._pending: list[Rows] = []
         self._pending_size = 0
@@ -94,6 +99,9 @@ class GroupedTopK:
         """Add a batch of rows (no host synchronisation, except at an occasional compaction)."""
         if self.k <= 0:
             return
+        if self._bar is not None and rows.key.device.type == "cpu":
+            passing = rows.key > self._bar[rows.group]
+            rows = Rows(*(column[passing] for column in rows))
         self._pending.append(rows)
         self._pending_size += rows.size
         kept = 0 if self._kept is None else self._kept.size
@@ -109,6 +117,15 @@ class GroupedTopK:
 
     def _compact(self) -> None:
         parts = ([] if self._kept is None else [self._kept]) + self._pending
-        self._kept = top_k_per_group(concat(parts), self.k)
+        kept = top_k_per_group(concat(parts), self.k)
+        self._kept = kept
         self._pending = []
         self._pending_size = 0
+        # kept rows are sorted by group, key descending: the k-th of a group is its bar
+        last = torch.ones_like(kept.group, dtype=torch.bool)
+        if kept.size > self.k - 1:
+            last[self.k - 1 :] = kept.group[self.k - 1 :] == kept.group[: kept.size - self.k + 1]
+        last[: self.k - 1] = False
+        bar = torch.full((self.groups,), float("-inf"), device=kept.key.device)
+        bar[kept.group[last]] = kept.key[last].to(bar.dtype)
+        self._bar = bar

@@ -20,6 +20,7 @@ from confmat._batches import Scored
 from confmat._reservoir import GroupedTopK, Rows, concat, top_k_per_group
 from confmat.accumulator import Accumulator
 from confmat.evaluation import IndexSource, ModelSamples
+from confmat.exceptions import ScoreError
 
 
 def distributed_active() -> bool:
@@ -74,16 +75,26 @@ class ModelTracker:
     ) -> None:
         self.accumulator = accumulator
         self.num_classes = accumulator.num_classes or 0
-        self.reservoir = GroupedTopK(keep_samples)
-        self.worst = GroupedTopK(keep_worst)
+        self.reservoir = GroupedTopK(keep_samples, groups=self.num_classes**2)
+        self.worst = GroupedTopK(keep_worst, groups=1)
         self.generator = generator
         self.correct: torch.Tensor | None = None
+        self.nan_scores: torch.Tensor | None = None
 
     def add(
         self, targets: torch.Tensor, scores: torch.Tensor, scored: Scored, index: torch.Tensor
     ) -> torch.Tensor:
-        """Count a batch and offer its samples to the stores; returns which were correct."""
-        self.accumulator.update(targets, scores)
+        """Count a batch and offer its samples to the stores; returns which were correct.
+
+        Binary scores go to the Accumulator, which thresholds and checks them; of ``(N, C)``
+        scores it gets the predicted labels (the one argmax), rows with NaN being counted here.
+        """
+        if scores.ndim == 2 and scores.shape[1] > 1:
+            self.accumulator.update(targets, scored.pred)
+            nan = torch.isnan(scored.confidence).sum()
+            self.nan_scores = nan if self.nan_scores is None else self.nan_scores + nan
+        else:
+            self.accumulator.update(targets, scores)
         correct = scored.pred == targets
         n = targets.shape[0]
         ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)
@@ -101,6 +112,19 @@ class ModelTracker:
         """Add to the running count of correct predictions (for the progress bar)."""
         total = correct.sum()
         self.correct = total if self.correct is None else self.correct + total
+
+    def check_scores(self) -> None:
+        """Raise if some ``(N, C)`` score rows held NaN (one wait for the device)."""
+        if self.nan_scores is None:
+            return
+        total = self.nan_scores
+        if distributed_active():
+            total = total.clone()
+            dist.all_reduce(total)
+        if int(total):
+            raise ScoreError(
+                f"the model's outputs held NaN in {int(total)} sample(s) (rows of scores)"
+            )
 
     def kept(self) -> ModelSamples:
         """The kept samples, gathered from every rank under torch.distributed."""

@@ -273,6 +273,8 @@ class _Loop:
         if not self.trackers:
             raise ShapeError("the loader yielded no batches: nothing to evaluate")
         matrices = {name: t.accumulator.compute() for name, t in self.trackers.items()}
+        for tracker in self.trackers.values():
+            tracker.check_scores()
         kept = {name: t.kept() for name, t in self.trackers.items()}
         paired = {pair: paired_counts(cells) for pair, cells in self.paired.totals().items()}
         source = "batch" if self.from_batches else self.indexer.source

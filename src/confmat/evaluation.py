@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import torch
 
-from confmat import _validation
+from confmat import _validation, significance
 from confmat._reservoir import Rows
 from confmat.exceptions import ClassesError, OptionError
 
@@ -69,6 +69,26 @@ class PairedCounts(NamedTuple):
     only_a: int
     only_b: int
     both_wrong: int
+
+    @property
+    def n(self) -> int:
+        """The number of samples."""
+        return self.both_right + self.only_a + self.only_b + self.both_wrong
+
+    def mcnemar_p_value(self, exact: bool = False) -> float:
+        """McNemar's test that both models are equally accurate, from the discordant cells.
+
+        Chi-square with continuity correction (as R's ``mcnemar.test``), or with
+        ``exact=True`` the exact binomial test; NaN when the models never disagree.
+
+        Examples:
+            >>> table = PairedCounts(both_right=90, only_a=10, only_b=2, both_wrong=3)
+            >>> round(table.mcnemar_p_value(), 4), round(table.mcnemar_p_value(exact=True), 4)
+            (0.0433, 0.0386)
+        """
+        if exact:
+            return significance.mcnemar_exact(self.only_a, self.only_b)
+        return significance.mcnemar_chi2(self.only_a, self.only_b)[1]
 
 
 @dataclass(frozen=True)
