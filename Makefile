@@ -6,13 +6,28 @@ TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean chromium
 
 demo: $(VENV)/.installed-all
 	$(BIN)/confmat demo
 
 test: $(VENV)/.installed-dev
+	@$(MAKE) --no-print-directory chromium
 	$(MAKE) --no-print-directory lint typecheck unit
+
+# The browser test needs Chromium: install Debian's package when it is missing and apt is at hand
+# (as root, or through password-less sudo). Never fails: without it the browser test is skipped.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "no chromium and no apt-get: the browser test will be skipped"; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true >/dev/null 2>&1; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ]; then echo "no chromium, and apt-get needs root: the browser test will be skipped"; \
+	  else echo "installing chromium with apt-get (for the browser test)"; \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	      || echo "could not install chromium: the browser test will be skipped"; \
+	  fi; \
+	fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check

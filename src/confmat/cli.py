@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", help="write the report to this file (atomically)")
     report.add_argument("--plot", help="write the heatmap to this file (.png, .svg, .pdf)")
     _add_compare_parser(commands)
+    _add_demo_parser(commands)
     return parser
 
 
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "demo":
+            return _demo(args)
         return _report(args)
     except ConfmatError as error:
         print(f"confmat: error: {_one_line(str(error))}", file=sys.stderr)
@@ -119,7 +122,44 @@ def _terminal_width(color: bool) -> int | None:
 
 
 def _plot(cm: ConfusionMatrix, path: str) -> None:
-    raise UsageError(f"--plot {path}: plotting is not available yet")
+    """Write the heatmap to ``path``: PNG, SVG or PDF by its extension, atomically."""
+    from confmat import plot
+
+    plot.image_format(path)  # a wrong extension fails before anything is drawn or written
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError(f"--plot {path}: needs matplotlib: pip install 'confmat[plot]'") from None
+    ax = plot.heatmap(cm)
+    try:
+        plot.save(ax, path)
+    finally:
+        plot.close(ax)
+
+
+# -- confmat demo ---------------------------------------------------------------------------
+
+
+def _add_demo_parser(commands: Any) -> None:
+    demo = commands.add_parser(
+        "demo", help="train two small networks, evaluate them, print and write their reports"
+    )
+    demo.add_argument(
+        "--out",
+        default="confmat-demo",
+        help="directory for the heatmaps, JSON and HTML reports (default ./confmat-demo/)",
+    )
+    demo.add_argument("--seed", type=int, default=0, help="seed of the splits and the training")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from confmat.demo import run_demo
+
+    try:
+        run_demo(args.out, seed=args.seed)
+    except ImportError as error:
+        raise UsageError(f"the demo needs {error.name}: pip install 'confmat[all]'") from None
+    return 0
 
 
 def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:

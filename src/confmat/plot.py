@@ -251,8 +251,7 @@ def _draw_cells(
     from matplotlib.colors import PowerNorm
 
     unit = _DESCRIPTIONS[normalize][1]
-    figure = ax.get_figure(root=False)
-    assert figure is not None
+    figure = ax.figure  # the figure or subfigure holding the axes
     bar: dict[str, Any] = {
         "shrink": 0.8 if size <= ALL_CELLS_ANNOTATED else 0.5,
         "pad": 0.01,
@@ -537,9 +536,10 @@ def _root(figure: Axes | Figure | SubFigure) -> Figure:
 
     if isinstance(figure, Figure):
         return figure
-    root = figure.get_figure(root=True)
-    assert isinstance(root, Figure)
-    return root
+    node: Any = figure
+    while not isinstance(node, Figure):  # axes -> (subfigures ->) the figure
+        node = node.figure
+    return node
 
 
 def _render(figure: Figure, fmt: str, dpi: float | None) -> bytes:

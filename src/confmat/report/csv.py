@@ -56,7 +56,7 @@ def csv_from_report(report: Report) -> str:
         b,0,0,0,0,0,1,0.0,,,
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # RFC 4180: CRLF rows; a CR or LF inside a cell is quoted
     columns = report.per_class
     writer.writerow(["class", *(safe_cell(name) for name in columns)])
     for i, name in enumerate(report.classes):
