@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 import confmat
 from confmat import evaluate, significance
 from confmat._reservoir import GroupedTopK, Rows
-from confmat.evaluation import PairedCounts
+from confmat.compare import PairedTable
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -312,14 +312,17 @@ def test_paired_table(digits):
     result = evaluate({"mlp": digits.model, "weak": weak}, loader, progress=False)
     a, b = result.matrices["mlp"], result.matrices["weak"]
     table = result.paired_table(("mlp", "weak"))
-    assert isinstance(table, PairedCounts)
+    assert isinstance(table, PairedTable)
     assert sum(table) == len(digits.test) == a.n == b.n
     assert table.both_right + table.only_a == int(a.counts.diagonal().sum())
     assert table.both_right + table.only_b == int(b.counts.diagonal().sum())
     assert result.paired_table() == table
-    assert table.n == len(digits.test)
-    expected_p = significance.mcnemar_chi2(table.only_a, table.only_b)[1]
-    assert table.mcnemar_p_value() == pytest.approx(expected_p)
+    comparison = result.compare(n_resamples=200)
+    assert comparison.table == table
+    expected_p = significance.mcnemar_exact(table.only_a, table.only_b)
+    assert comparison.mcnemar_exact_p_value == pytest.approx(expected_p)
+    accuracy = comparison.differences["accuracy"]
+    assert accuracy.difference == pytest.approx(b.accuracy - a.accuracy)
     flipped = result.paired_table(("weak", "mlp"))
     assert (flipped.only_a, flipped.only_b) == (table.only_b, table.only_a)
     single = evaluate(digits.model, loader, progress=False)

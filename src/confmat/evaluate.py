@@ -18,7 +18,7 @@ import torch
 
 from confmat import _batches, _tracking, _validation
 from confmat.accumulator import Accumulator
-from confmat.evaluation import EvaluationResult, paired_counts
+from confmat.evaluation import EvaluationResult, table_from_cells
 from confmat.exceptions import OptionError, ShapeError
 
 _PROGRESS_SECONDS = 0.5
@@ -276,7 +276,7 @@ class _Loop:
         for tracker in self.trackers.values():
             tracker.check_scores()
         kept = {name: t.kept() for name, t in self.trackers.items()}
-        paired = {pair: paired_counts(cells) for pair, cells in self.paired.totals().items()}
+        paired = {pair: table_from_cells(cells) for pair, cells in self.paired.totals().items()}
         source = "batch" if self.from_batches else self.indexer.source
         return EvaluationResult(matrices, kept, paired, source, dataset, seconds)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 
-from confmat import _validation, significance
+from confmat import _validation
 from confmat._reservoir import Rows
+from confmat.compare import Comparison, PairedTable
 from confmat.exceptions import ClassesError, OptionError
 
 if TYPE_CHECKING:
@@ -51,46 +52,6 @@ class Sample:
     loss: float
 
 
-class PairedCounts(NamedTuple):
-    """Correctness of two models on the same samples: the table a McNemar test reads.
-
-    Attributes:
-        both_right: samples both models classify correctly.
-        only_a: samples only the first model classifies correctly.
-        only_b: samples only the second model classifies correctly.
-        both_wrong: samples both models get wrong.
-
-    Examples:
-        >>> PairedCounts(both_right=90, only_a=6, only_b=2, both_wrong=2).only_a
-        6
-    """
-
-    both_right: int
-    only_a: int
-    only_b: int
-    both_wrong: int
-
-    @property
-    def n(self) -> int:
-        """The number of samples."""
-        return self.both_right + self.only_a + self.only_b + self.both_wrong
-
-    def mcnemar_p_value(self, exact: bool = False) -> float:
-        """McNemar's test that both models are equally accurate, from the discordant cells.
-
-        Chi-square with continuity correction (as R's ``mcnemar.test``), or with
-        ``exact=True`` the exact binomial test; NaN when the models never disagree.
-
-        Examples:
-            >>> table = PairedCounts(both_right=90, only_a=10, only_b=2, both_wrong=3)
-            >>> round(table.mcnemar_p_value(), 4), round(table.mcnemar_p_value(exact=True), 4)
-            (0.0433, 0.0386)
-        """
-        if exact:
-            return significance.mcnemar_exact(self.only_a, self.only_b)
-        return significance.mcnemar_chi2(self.only_a, self.only_b)[1]
-
-
 @dataclass(frozen=True)
 class ModelSamples:
     """The samples kept for one model: a per-cell reservoir and the highest losses.
@@ -111,7 +72,8 @@ class EvaluationResult:
         matrices: one :class:`~confmat.ConfusionMatrix` per model name (``"model"`` for a
             single model).
         kept: the samples kept per model name.
-        paired: for each ordered pair of model names, its :class:`PairedCounts`.
+        paired: for each ordered pair of model names, its
+            :class:`~confmat.compare.PairedTable`.
         index_source: where ``Sample.index`` comes from: ``"batch"`` (indices in the batches),
             ``"sampler"`` (the loader's sequential or distributed sampler), ``"position"`` (the
             position in the stream, the dataset index for a loader that does not reorder) or
@@ -131,7 +93,7 @@ class EvaluationResult:
 
     matrices: dict[str, ConfusionMatrix]
     kept: dict[str, ModelSamples]
-    paired: dict[tuple[str, str], PairedCounts] = field(default_factory=dict)
+    paired: dict[tuple[str, str], PairedTable] = field(default_factory=dict)
     index_source: IndexSource = "position"
     dataset: Any = None
     seconds: float = 0.0
@@ -207,7 +169,7 @@ class EvaluationResult:
         )
         return chosen + others[: k - len(chosen)]
 
-    def paired_table(self, models: tuple[str, str] | None = None) -> PairedCounts:
+    def paired_table(self, models: tuple[str, str] | None = None) -> PairedTable:
         """The paired correctness table of two models (default: the two evaluated).
 
         Examples:
@@ -217,7 +179,7 @@ class EvaluationResult:
             >>> result = confmat.evaluate({"a": torch.nn.Identity(), "b": flip}, data,
             ...                           progress=False)
             >>> result.paired_table()
-            PairedCounts(both_right=0, only_a=1, only_b=1, both_wrong=0)
+            PairedTable(both_right=0, only_a=1, only_b=1, both_wrong=0)
         """
         if models is None:
             if len(self.matrices) != 2:
@@ -232,6 +194,31 @@ class EvaluationResult:
                 f"got {models!r}"
             )
         return self.paired[models]
+
+    def compare(
+        self,
+        models: tuple[str, str] | None = None,
+        *,
+        n_resamples: int = 2000,
+        level: float = 0.95,
+        seed: int | None = 0,
+    ) -> Comparison:
+        """McNemar's tests and the accuracy difference ``b - a`` of two evaluated models.
+
+        Built by :meth:`confmat.compare.Comparison.from_paired_table` from
+        :meth:`paired_table`.
+
+        Examples:
+            >>> import torch, confmat
+            >>> data = [(torch.tensor([[0.0, 3.0], [3.0, 0.0]]), torch.tensor([0, 0]))]
+            >>> result = confmat.evaluate({"a": torch.nn.Identity(), "b": lambda x: x.flip(1)},
+            ...                           data, progress=False)
+            >>> result.compare(n_resamples=100).mcnemar_exact_p_value
+            1.0
+        """
+        return Comparison.from_paired_table(
+            *self.paired_table(models), n_resamples=n_resamples, level=level, seed=seed
+        )
 
     def show_misclassified(
         self,
@@ -342,6 +329,6 @@ class EvaluationResult:
         ]
 
 
-def paired_counts(table: Sequence[int]) -> PairedCounts:
-    """A :class:`PairedCounts` from the 4 cells ``[both right, only a, only b, both wrong]``."""
-    return PairedCounts(*(int(x) for x in table))
+def table_from_cells(cells: Sequence[int]) -> PairedTable:
+    """A paired table from its 4 cells ``[both right, only a, only b, both wrong]``."""
+    return PairedTable(*(int(x) for x in cells))
