@@ -256,12 +256,16 @@ def _infer_integer_classes(
     true: torch.Tensor, pred: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor, list[str], bool]:
     """Classes = sorted unique non-negative integers seen."""
-    hint = " (pass classes=[...] to use negative numbers as class values)"
     high = 0
     for labels, name in ((true, "y_true"), (pred, "y_pred")):
         low, top = torch.aminmax(labels)
         if int(low) < 0:
-            v.check_label_range(labels, int(top) + 1, name, hint)
+            i = v.first_index(labels < 0)
+            raise LabelError(
+                f"{name} must hold non-negative integer labels when the classes are inferred, "
+                f"got {int(labels[i])} at index {i} (pass classes=[...] to use negative numbers "
+                "as class values)"
+            )
         high = max(high, int(top))
     if high < _DENSE_VALUE_LIMIT:
         return true, pred, [str(i) for i in range(high + 1)], True
@@ -332,7 +336,7 @@ def _lookup_strings(labels: np.ndarray, names: list[str], name: str) -> torch.Te
     if not found.all():
         i = int(np.flatnonzero(~found)[0])
         raise LabelError(
-            f"{name} holds label {labels[i]!r} at index {i}, which is not one of the classes "
+            f"{name} holds label {str(labels[i])!r} at index {i}, which is not one of the classes "
             f"{names[:10]}"
         )
     return torch.from_numpy(order[pos].astype(np.int64))

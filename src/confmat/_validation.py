@@ -55,6 +55,7 @@ def as_values(x: object, name: str) -> Values:
     except (ValueError, TypeError) as error:
         raise ShapeError(f"{name} could not be read as an array: {error}") from None
     if array.dtype.kind == "O":
+        _check_no_missing(array, name)
         array = np.asarray(array.tolist())
     if array.dtype.kind in _STRING_KINDS:
         return array.astype(str)
@@ -65,6 +66,16 @@ def as_values(x: object, name: str) -> Values:
             warnings.simplefilter("ignore", UserWarning)
             return torch.from_numpy(array)
     return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _check_no_missing(array: np.ndarray, name: str) -> None:
+    """Objects (e.g. a pandas Series of text) must not hide missing values as None or NaN."""
+    missing = np.equal(array, np.array(None, dtype=object)) | (array != array)
+    if bool(missing.any()):
+        i = first_index(missing)
+        raise LabelError(
+            f"{name} must not have missing values, got {array.reshape(-1)[i]!r} at index {i}"
+        )
 
 
 def is_strings(values: Values) -> TypeGuard[np.ndarray]:

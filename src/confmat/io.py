@@ -11,6 +11,7 @@ import io as _io
 import os
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
 
 
 def _read_npz(path: Path) -> Table:
+    if not zipfile.is_zipfile(path):
+        raise InputFileError(f"{path}: not a readable .npz archive (not a zip file)")
     try:
         with np.load(path, allow_pickle=False) as archive:
             table = {key: archive[key] for key in archive.files}
@@ -106,16 +109,39 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
         raise InputFileError(
             f"{name}: could not read the {kind} data ({_one_line(error)})"
         ) from None
+    names = table.column_names
+    for field in names:
+        if names.count(field) > 1:
+            raise InputFileError(f"{name}: column {field!r} appears {names.count(field)} times")
     return {
         field: _to_numpy(table.column(field), name, field, kind) for field in table.column_names
     }
 
 
 def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
+    import pyarrow.types as pa_types
+
     if chunked.null_count:
         first = int(np.flatnonzero(chunked.is_null().to_numpy(zero_copy_only=False))[0])
         where = f"line {first + 2}" if kind in ("csv", "tsv") else f"row {first + 1}"
-        raise InputFileError(f"{name}: column {field!r} has an empty value at {where}")
+        raise InputFileError(
+            f"{name}: column {field!r} has a missing value (empty, NA or NaN) at {where}"
+        )
+    kind_of = chunked.type
+    if pa_types.is_binary(kind_of) or pa_types.is_large_binary(kind_of):
+        raise InputFileError(f"{name}: column {field!r} is not valid UTF-8 text")
+    if not (
+        pa_types.is_integer(kind_of)
+        or pa_types.is_floating(kind_of)
+        or pa_types.is_boolean(kind_of)
+        or pa_types.is_string(kind_of)
+        or pa_types.is_large_string(kind_of)
+        or pa_types.is_dictionary(kind_of)
+        or pa_types.is_null(kind_of)  # no rows at all (nulls were refused above)
+    ):
+        raise InputFileError(
+            f"{name}: column {field!r} must hold one label or score per row, got {kind_of}"
+        )
     values: np.ndarray = chunked.to_numpy()
     if values.dtype.kind == "O":
         values = values.astype(str)
