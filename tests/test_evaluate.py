@@ -512,3 +512,43 @@ def test_distributed_counts_each_sample_once(tmp_path: Path):
         indices = [s.index for s in saved["samples"]]
         assert len(indices) == len(set(indices)) == len(single.samples(model="a"))
         assert sorted(indices) == sorted(s.index for s in single.samples(model="a"))
+
+
+def test_distributed_sampler_shard_without_process_group():
+    """A rank's shard alone: the sampler's padding is not counted, indices are the sampler's."""
+    from torch.utils.data.distributed import DistributedSampler
+
+    data = random_stream(101, seed=5)
+    shards = []
+    for rank in range(2):
+        sampler = DistributedSampler(data, num_replicas=2, rank=rank, shuffle=True, seed=1)
+        loader = DataLoader(data, batch_size=16, sampler=sampler)
+        shards.append(evaluate(Biased(), loader, keep_samples=50, progress=False))
+    whole = evaluate(Biased(), DataLoader(data, batch_size=16), keep_samples=50, progress=False)
+    assert [s.matrix.n for s in shards] == [51, 50]
+    assert torch.equal(shards[0].matrix.counts + shards[1].matrix.counts, whole.matrix.counts)
+    indices = sorted(s.index for shard in shards for s in shard.samples())
+    assert indices == list(range(101))
+    for shard in shards:
+        assert shard.index_source == "sampler"
+        for s in shard.samples():
+            assert str(int(data[s.index][1])) == s.true
+
+
+def test_autocast_and_nothing_kept(digits):
+    loader = DataLoader(digits.test, batch_size=100)
+    exact = evaluate(digits.model, loader, progress=False)
+    low = evaluate(
+        digits.model, loader, autocast=torch.bfloat16, keep_samples=0, keep_worst=0, progress=False
+    )
+    assert low.matrix.n == exact.matrix.n
+    assert abs(low.matrix.accuracy - exact.matrix.accuracy) < 0.02
+    assert low.samples() == []
+    assert low.worst() == []
+    assert "accuracy=" in repr(low)
+
+
+def test_nan_outputs_are_refused():
+    data = [(torch.tensor([[0.0, float("nan")], [1.0, 0.0]]), torch.tensor([0, 1]))]
+    with pytest.raises(confmat.ScoreError, match="NaN in 1 sample"):
+        evaluate(nn.Identity(), data, progress=False)

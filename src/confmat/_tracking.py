@@ -19,6 +19,7 @@ from torch.utils.data.distributed import DistributedSampler
 from confmat._batches import Scored
 from confmat._reservoir import GroupedTopK, Rows, concat, top_k_per_group
 from confmat.accumulator import Accumulator
+from confmat.distributed import real_samples_on_rank
 from confmat.evaluation import IndexSource, ModelSamples
 from confmat.exceptions import ScoreError
 
@@ -53,10 +54,7 @@ class Indexer:
         elif isinstance(sampler, DistributedSampler):
             self.source = "sampler"
             self.order = torch.tensor(list(iter(sampler)), dtype=torch.int64, device=device)
-            if distributed_active():
-                from confmat.distributed import real_samples_on_rank
-
-                self.max_samples = real_samples_on_rank(sampler)
+            self.max_samples = real_samples_on_rank(sampler)  # the rest is padding
         else:
             self.source = "unknown"
 

@@ -64,7 +64,7 @@ class ModelSamples:
     worst: Rows | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EvaluationResult:
     """The outcome of :func:`confmat.evaluate`.
 
@@ -279,6 +279,12 @@ class EvaluationResult:
             (png_data_uri(picture), caption(s))
             for picture, s in zip(pictures, samples, strict=True)
         ]
+
+    def __repr__(self) -> str:
+        models = ", ".join(
+            f"{name}: n={m.n:g}, accuracy={m.accuracy:.4f}" for name, m in self.matrices.items()
+        )
+        return f"EvaluationResult({models}; index_source={self.index_source!r})"
 
     # -- helpers ----------------------------------------------------------------------------
 
