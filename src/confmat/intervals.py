@@ -329,8 +329,9 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
         return math.nan
     kappa = (observed - expected) / (1 - expected)
     a = (diagonal * (1 - (rows + cols) * (1 - kappa)) ** 2).sum()
-    spread = (cols[:, None] + rows[None, :]) ** 2
-    b = (1 - kappa) ** 2 * ((p * spread).sum() - (diagonal * spread.diagonal()).sum())
+    # sum_{i,j} p_ij (q_i + r_j)^2 expanded, so that only one matrix-vector product is needed
+    every_cell = (cols**2 * rows).sum() + 2 * (cols @ (p @ rows)) + (rows**2 * cols).sum()
+    b = (1 - kappa) ** 2 * (every_cell - (diagonal * (cols + rows) ** 2).sum())
     d = (kappa - expected * (1 - kappa)) ** 2
     variance = (a + b - d) / (n * (1 - expected) ** 2)
     return float(variance.clamp(min=0.0).sqrt())
@@ -348,7 +349,7 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     """
     z = normal_quantile(level)
     m = matrix.to(torch.float64)
-    if not bool((m == m.floor()).all()):
+    if matrix.is_floating_point() and not bool((m == m.floor()).all()):
         return (math.nan, math.nan)
     se = cohen_kappa_se(m)
     kappa = stats.cohen_kappa(stats.class_counts(m))

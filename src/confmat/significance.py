@@ -102,13 +102,14 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
     m = matrix.to(torch.float64)
     size = m.shape[0]
     df = size * (size - 1) // 2
-    upper = torch.triu(m, diagonal=1)
-    lower = torch.triu(m.T, diagonal=1)
-    pairs = upper + lower
-    if df == 0 or float(pairs.sum()) <= 0 or not bool((m == m.floor()).all()):
+    pairs = m + m.T
+    off_diagonal = float(pairs.sum() - 2 * m.diagonal().sum())
+    whole = not matrix.is_floating_point() or bool((m == m.floor()).all())
+    if df == 0 or off_diagonal <= 0 or not whole:
         return (math.nan, math.nan, df)
-    kept = pairs > 0
-    statistic = float(((upper - lower)[kept] ** 2 / pairs[kept]).sum())
+    difference = m - m.T
+    terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
+    statistic = float(terms.sum()) / 2  # each pair counted twice (i, j) and (j, i)
     return (statistic, float(_scipy_stats.chi2.sf(statistic, df)), df)
 
 
