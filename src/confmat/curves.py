@@ -221,7 +221,8 @@ def average_precision(counts: ThresholdCounts) -> float:
     c = counts.class_counts()
     recall = stats.recall(c)
     gains = torch.diff(recall, prepend=torch.zeros(1, dtype=torch.float64))
-    return float(max(0.0, float((gains * stats.precision(c)).sum())))
+    area = float((gains * stats.precision(c)).sum())
+    return area if math.isnan(area) else max(0.0, area)  # no -0.0 from rounding
 
 
 def choose_threshold(
