@@ -118,7 +118,9 @@ def heatmap(
     labels = shorten_labels(names, limit)
     if ax is None:
         ax = _new_axes(_figure_size(size, labels))
-    layout = _layout(ax, size)
+        layout = _layout(_grid_inches(size) / size)
+    else:
+        layout = _layout(_cell_inches(ax, size))
     images = _draw_cells(ax, values, normalize, cmap)
     if annotate:
         _annotate(ax, images, values, row_shares, normalize, percent, layout)
@@ -200,22 +202,31 @@ def _shorten(name: str, max_length: int) -> str:
 
 
 def _figure_size(size: int, labels: Sequence[str]) -> tuple[float, float]:
-    """Figure inches: the grid grows with the classes, plus room for labels and colour bars."""
-    grid = min(max(3.2, 0.55 * size), max(10.0, 0.16 * size), 30.0)
+    """Figure inches: the grid, plus room for the labels and the colour bars."""
+    grid = _grid_inches(size)
     cell_points = grid * 72 / size
     tick_font = _tick_font(cell_points)
     label_inches = min(max(len(t) for t in labels) * 0.6 * tick_font / 72, 3.0)
     return grid + label_inches + 2.6, grid + label_inches + 1.2
 
 
+def _grid_inches(size: int) -> float:
+    """Inches of the grid side: 0.55 a cell to 18 classes, 10 to 62, then 0.16 a cell to 30."""
+    return min(max(3.2, 0.55 * size), max(10.0, 0.16 * size), 30.0)
+
+
+def _cell_inches(ax: Axes, size: int) -> float:
+    """The side of a cell in axes given by the caller (before the colour bars take their room)."""
+    box = ax.get_position()
+    width, height = _root(ax).get_size_inches()
+    return float(min(box.width * width * 0.8, box.height * height)) / size
+
+
 def _tick_font(cell_points: float) -> float:
     return max(4.0, min(11.0, cell_points * 0.62))
 
 
-def _layout(ax: Axes, size: int) -> _Layout:
-    box = ax.get_position()
-    width, height = _root(ax).get_size_inches()
-    cell = min(box.width * width * 0.8, box.height * height) / size
+def _layout(cell: float) -> _Layout:
     cell_points = cell * 72
     tick_font = _tick_font(cell_points)
     full_font = cell_points * 0.62
@@ -342,7 +353,10 @@ def _annotate(
 ) -> None:
     """Write the values of the chosen cells, in black or white by the cell's darkness."""
     cells = _cells_to_annotate(values)
-    texts = [_cell_text(values[i, j], row_shares[i, j], normalize, percent) for i, j in cells]
+    compact = values.shape[0] > ALL_CELLS_ANNOTATED
+    texts = [
+        _cell_text(values[i, j], row_shares[i, j], normalize, percent, compact) for i, j in cells
+    ]
     if not texts:
         return
     longest = max(max(len(line) for line in t.split("\n")) for t in texts)
@@ -390,11 +404,16 @@ def _cells_to_annotate(values: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
-def _cell_text(value: float, row_share: float, normalize: Normalize | None, percent: bool) -> str:
+def _cell_text(
+    value: float, row_share: float, normalize: Normalize | None, percent: bool, compact: bool
+) -> str:
+    """A cell's number; ``compact`` drops the leading zero of shares (``.85``)."""
     if value == 0:
         return "0"
     if normalize is not None:
-        return _percent(value) if percent else _share(value)
+        if percent:
+            return _percent(value)
+        return _share(value).removeprefix("0") if compact else _share(value)
     count = f"{value:.0f}" if value == int(value) else f"{value:.3g}"
     if not percent or math.isnan(row_share):
         return count
