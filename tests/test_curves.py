@@ -227,3 +227,26 @@ def test_cli_choose_threshold(tmp_path, capsys) -> None:  # type: ignore[no-unty
     labels.write_text("y_true,y_pred\n0,1\n1,1\n")
     assert main(["report", str(labels), "--choose-threshold", "f1"]) == 2
     assert "needs binary scores" in capsys.readouterr().err
+
+
+def test_plots_mark_the_chosen_point() -> None:
+    from confmat import plot_curves
+
+    y = np.array([0, 0, 1, 1, 0, 1, 1, 0])
+    s = np.array([0.1, 0.3, 0.35, 0.8, 0.6, 0.7, 0.9, 0.2])
+    counts = curves.threshold_counts(y, s)
+    choice = curves.choose_threshold(counts, "f1")
+    ax = plot_curves.roc(counts, choice=choice)
+    point = ax.get_lines()[-1]
+    c = choice.counts
+    assert point.get_xdata()[0] == pytest.approx(c.fp / (c.fp + c.tn))
+    assert point.get_ydata()[0] == pytest.approx(c.tp / (c.tp + c.fn))
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[0] == f"ROC, AUC = {metrics.roc_auc_score(y, s):.3f}"
+    assert texts[1].startswith(f"threshold {choice.threshold:.4g} (f1)")
+    ax = plot_curves.precision_recall(counts, choice=choice)
+    point = ax.get_lines()[-1]
+    assert point.get_xdata()[0] == pytest.approx(c.tp / (c.tp + c.fn))
+    assert point.get_ydata()[0] == pytest.approx(c.tp / (c.tp + c.fp))
+    legend = ax.get_legend().get_texts()[0].get_text()
+    assert legend == f"PR, AP = {metrics.average_precision_score(y, s):.3f}"
