@@ -552,3 +552,12 @@ def test_nan_outputs_are_refused():
     data = [(torch.tensor([[0.0, float("nan")], [1.0, 0.0]]), torch.tensor([0, 1]))]
     with pytest.raises(confmat.ScoreError, match="NaN in 1 sample"):
         evaluate(nn.Identity(), data, progress=False)
+
+
+def test_float_targets_are_checked():
+    model = nn.Linear(64, 2)
+    whole = [(torch.zeros(3, 64), torch.tensor([0.0, 1.0, 1.0]))]
+    assert evaluate(model, whole, progress=False).matrix.n == 3
+    fractional = [(torch.zeros(3, 64), torch.tensor([0.0, 0.5, 1.0]))]
+    with pytest.raises(confmat.LabelError, match="whole numbers"):
+        evaluate(model, fractional, progress=False)

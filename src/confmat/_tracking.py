@@ -80,19 +80,26 @@ class ModelTracker:
         self.nan_scores: torch.Tensor | None = None
 
     def add(
-        self, targets: torch.Tensor, scores: torch.Tensor, scored: Scored, index: torch.Tensor
+        self,
+        labels: torch.Tensor,
+        targets: torch.Tensor,
+        scores: torch.Tensor,
+        scored: Scored,
+        index: torch.Tensor,
     ) -> torch.Tensor:
         """Count a batch and offer its samples to the stores; returns which were correct.
 
-        Binary scores go to the Accumulator, which thresholds and checks them; of ``(N, C)``
-        scores it gets the predicted labels (the one argmax), rows with NaN being counted here.
+        ``labels`` are the targets as given (the Accumulator checks them), ``targets`` the
+        same as int64. Binary scores go to the Accumulator, which thresholds and checks them;
+        of ``(N, C)`` scores it gets the predicted labels (the one argmax), rows with NaN being
+        counted here.
         """
         if scores.ndim == 2 and scores.shape[1] > 1:
-            self.accumulator.update(targets, scored.pred)
+            self.accumulator.update(labels, scored.pred)
             nan = torch.isnan(scored.confidence).sum()
             self.nan_scores = nan if self.nan_scores is None else self.nan_scores + nan
         else:
-            self.accumulator.update(targets, scores)
+            self.accumulator.update(labels, scores)
         correct = scored.pred == targets
         n = targets.shape[0]
         ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)

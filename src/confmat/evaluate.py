@@ -12,6 +12,7 @@ import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -139,25 +140,15 @@ def evaluate(
     return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
 
 
+@dataclass(frozen=True)
 class _Options:
-    def __init__(
-        self,
-        *,
-        threshold: float,
-        from_logits: bool,
-        classes: list[str] | None,
-        keep_samples: int,
-        keep_worst: int,
-        seed: int,
-        output_transform: Callable[[Any], Any] | None,
-    ) -> None:
-        self.threshold = threshold
-        self.from_logits = from_logits
-        self.classes = classes
-        self.keep_samples = keep_samples
-        self.keep_worst = keep_worst
-        self.seed = seed
-        self.output_transform = output_transform
+    threshold: float
+    from_logits: bool
+    classes: list[str] | None
+    keep_samples: int
+    keep_worst: int
+    seed: int
+    output_transform: Callable[[Any], Any] | None
 
 
 class _Loop:
@@ -183,14 +174,15 @@ class _Loop:
 
     def step(self, batch: _batches.Batch) -> None:
         """Run every model on one batch and count it."""
-        targets = batch.targets.to(self.device).long()
-        n = int(targets.shape[0])
+        labels = batch.targets.to(self.device)  # as given: the Accumulator checks them
+        n = int(labels.shape[0])
         start, self.seen = self.seen, self.seen + n
         keep = n if self.indexer.max_samples is None else min(n, self.indexer.max_samples - start)
         if keep <= 0:
             return  # distributed padding only
-        index = self._index(batch.index, start, n)
-        targets, index = targets[:keep], index[:keep]
+        index = self._index(batch.index, start, n)[:keep]
+        labels = labels[:keep]
+        targets = labels.long()
         self.counted += keep
         correct = {}
         for name, model in self.models.items():
@@ -200,7 +192,7 @@ class _Loop:
             scored = _batches.score(
                 scores, safe, from_logits=self.options.from_logits, threshold=self.options.threshold
             )
-            correct[name] = tracker.add(targets, scores, scored, index)
+            correct[name] = tracker.add(labels, targets, scores, scored, index)
             if self.track_correct:
                 tracker.count_correct(correct[name])
         if len(correct) > 1:
