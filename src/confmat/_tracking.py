@@ -163,9 +163,12 @@ class PairedTables:
         """Count one batch given each model's correctness ``(N,)``."""
         for a, b in self.pairs:
             code = (~correct[a]).long() * 2 + (~correct[b]).long()
-            counts = torch.bincount(code, minlength=4)
-            previous = self.tables.get((a, b))
-            self.tables[(a, b)] = counts if previous is None else previous + counts
+            table = self.tables.get((a, b))
+            if table is None:
+                table = torch.zeros(4, dtype=torch.int64, device=code.device)
+                self.tables[(a, b)] = table
+            # a scatter-add: unlike bincount on CUDA, it never waits for the device
+            table.index_put_((code,), torch.ones((), dtype=torch.int64, device=code.device), True)
 
     def totals(self) -> dict[tuple[str, str], list[int]]:
         """Each table as ``[both right, only a, only b, both wrong]``, for both orders.
