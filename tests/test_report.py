@@ -22,6 +22,7 @@ from confmat.report import (
     repr_html,
     to_pandas,
 )
+from confmat.report._format import printable
 from confmat.report.csv import safe_cell
 from confmat.report.markdown import escape
 
@@ -288,6 +289,15 @@ def test_csv_neutralises_formulas_in_names(name, cell):
     assert cell in (rows[1][0], rows[2][0])
 
 
+@given(st.lists(st.text(min_size=1, max_size=10), min_size=2, max_size=4, unique=True))
+@settings(max_examples=40, deadline=None)
+def test_csv_round_trips_any_names_made_safe(names):
+    cm = ConfusionMatrix(torch.eye(len(names), dtype=torch.int64) + 1, names)
+    rows = list(csv.reader(io.StringIO(render_csv(cm), newline="")))
+    assert [r[0] for r in rows[1:]] == [safe_cell(n) for n in names]
+    assert all(not r[0].startswith(("=", "+", "@", "\t", "\r")) for r in rows[1:])
+
+
 def test_csv_hostile_names_do_not_start_formulas(hostile):
     rows = list(csv.reader(io.StringIO(render_csv(hostile), newline="")))
     assert [r[0] for r in rows[1:]] == [
@@ -383,6 +393,45 @@ def test_html_escapes_hostile_names_titles_sources_and_captions(hostile):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert f'<img src="{PNG}" alt="&lt;img src=x onerror=alert(2)&gt;">' in page
+
+
+class _RowHeaders(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = set()
+        self.headers = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self._inside = tag == "th" and ("scope", "row") in attrs
+        if self._inside:
+            self.headers.append("")
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.headers[-1] += data
+
+
+PAGE_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "p", "code",
+    "section", "dl", "div", "dt", "dd", "small", "ul", "li", "span", "table", "thead", "tbody",
+    "tr", "th", "td", "footer",
+}  # fmt: skip
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=2, max_size=4, unique=True))
+@settings(max_examples=40, deadline=None)
+def test_html_shows_any_names_as_text(names):
+    cm = ConfusionMatrix(torch.eye(len(names), dtype=torch.int64) * 2 + 1, names)
+    parser = _RowHeaders()
+    parser.feed(render_html(cm, title=names[0], source=names[1], heatmap=False))
+    assert parser.tags <= PAGE_TAGS
+    expected = [" ".join(printable(n).split()) for n in names]
+    assert [" ".join(h.split()) for h in parser.headers] == expected
 
 
 def test_html_gallery(animals):

@@ -1,9 +1,10 @@
-"""The standalone HTML report and the compact HTML of Jupyter's ``_repr_html_``.
+r"""The standalone HTML report and the compact HTML of Jupyter's ``_repr_html_``.
 
 One self-contained file that works offline: inline CSS, the heatmap inlined as SVG, no script and
 no external address (a Content-Security-Policy forbids both). Templates live in
 ``report/templates`` and are rendered by jinja2 with autoescaping, so every user string (class
-names, title, file name, captions) is text, never markup.
+names, title, file name, captions) is text, never markup; control characters in it are shown as
+escapes such as ``\x1b``.
 """
 
 from __future__ import annotations
@@ -192,7 +193,17 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
+
+
+def _visible(value: object) -> object:
+    """Every value a template prints, with control characters shown as escapes (not markup)."""
+    import markupsafe
+
+    if isinstance(value, (markupsafe.Markup, int, float)):
+        return value
+    return _format.printable(str(value))
 
 
 def _template(name: str) -> jinja2.Template:
