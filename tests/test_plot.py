@@ -54,6 +54,25 @@ def draw() -> Iterator[Callable[..., Any]]:
         plot.close(ax)
 
 
+@pytest.fixture(scope="module")
+def picture() -> Iterator[Callable[[int, str | None], tuple[ConfusionMatrix, Any]]]:
+    """The heatmap of the test matrix of ``size`` classes, drawn once per module."""
+    cache: dict[tuple[int, str | None], tuple[ConfusionMatrix, Any]] = {}
+
+    def get(size: int, normalize: str | None) -> tuple[ConfusionMatrix, Any]:
+        if (size, normalize) not in cache:
+            cm = ConfusionMatrix(_matrix(size), _names(size))
+            cache[size, normalize] = (cm, plot.heatmap(cm, normalize=normalize))  # type: ignore[arg-type]
+        return cache[size, normalize]
+
+    yield get
+    for _, ax in cache.values():
+        plot.close(ax)
+
+
+Picture = Callable[[int, "str | None"], tuple[ConfusionMatrix, Any]]
+
+
 def _expected(cm: ConfusionMatrix, normalize: str | None) -> np.ndarray:
     if normalize is None:
         return cm.counts.double().numpy()
@@ -78,9 +97,8 @@ def _texts(ax: Any) -> dict[tuple[int, int], str]:
 
 @pytest.mark.parametrize("normalize", NORMALIZE)
 @pytest.mark.parametrize("size", SIZES)
-def test_axes_ticks_and_titles(draw: Callable[..., Any], size: int, normalize: str | None) -> None:
-    cm = ConfusionMatrix(_matrix(size), _names(size))
-    ax = draw(cm, normalize=normalize)
+def test_axes_ticks_and_titles(picture: Picture, size: int, normalize: str | None) -> None:
+    cm, ax = picture(size, normalize)
     assert ax.get_xlabel() == "Predicted class"
     assert ax.get_ylabel() == "True class"
     for axis in (ax.xaxis, ax.yaxis):
@@ -96,9 +114,8 @@ def test_axes_ticks_and_titles(draw: Callable[..., Any], size: int, normalize: s
 
 @pytest.mark.parametrize("normalize", NORMALIZE)
 @pytest.mark.parametrize("size", SIZES)
-def test_image_holds_the_values(draw: Callable[..., Any], size: int, normalize: str | None) -> None:
-    cm = ConfusionMatrix(_matrix(size), _names(size))
-    ax = draw(cm, normalize=normalize)
+def test_image_holds_the_values(picture: Picture, size: int, normalize: str | None) -> None:
+    cm, ax = picture(size, normalize)
     expected = _expected(cm, normalize)
     drawn = _image_values(ax)
     off_zero = (expected == 0) & ~np.eye(size, dtype=bool)
@@ -115,10 +132,9 @@ def test_image_holds_the_values(draw: Callable[..., Any], size: int, normalize: 
 @pytest.mark.parametrize("normalize", NORMALIZE)
 @pytest.mark.parametrize("size", [2, 10])
 def test_every_defined_cell_is_annotated(
-    draw: Callable[..., Any], size: int, normalize: str | None
+    picture: Picture, size: int, normalize: str | None
 ) -> None:
-    cm = ConfusionMatrix(_matrix(size), _names(size))
-    ax = draw(cm, normalize=normalize)
+    cm, ax = picture(size, normalize)
     expected = _expected(cm, normalize)
     texts = _texts(ax)
     assert set(texts) == {(i, j) for i, j in zip(*np.nonzero(~np.isnan(expected)), strict=True)}
@@ -134,11 +150,10 @@ def test_every_defined_cell_is_annotated(
 
 @pytest.mark.parametrize("normalize", NORMALIZE)
 def test_beyond_thirty_classes_only_notable_cells_are_annotated(
-    draw: Callable[..., Any], normalize: str | None
+    picture: Picture, normalize: str | None
 ) -> None:
     size = 100
-    cm = ConfusionMatrix(_matrix(size), _names(size))
-    ax = draw(cm, normalize=normalize)
+    cm, ax = picture(size, normalize)
     expected = _expected(cm, normalize)
     texts = _texts(ax)
     diagonal = {(i, i) for i in range(size) if not np.isnan(expected[i, i])}
@@ -217,14 +232,12 @@ def test_matrix_plot_delegates(draw: Callable[..., Any]) -> None:
         plot.close(ax)
 
 
-def test_figure_grows_with_the_classes(draw: Callable[..., Any]) -> None:
-    sizes = [plot._root(draw(ConfusionMatrix(_matrix(c)))).get_size_inches() for c in SIZES]
-    widths = [s[0] for s in sizes]
+def test_figure_grows_with_the_classes(picture: Picture) -> None:
+    axes = [picture(c, None)[1] for c in SIZES]
+    widths = [plot._root(ax).get_size_inches()[0] for ax in axes]
     assert widths == sorted(widths)
     assert widths[-1] > 2 * widths[0]
-    fonts = [
-        draw(ConfusionMatrix(_matrix(c))).xaxis.get_ticklabels()[0].get_fontsize() for c in SIZES
-    ]
+    fonts = [ax.xaxis.get_ticklabels()[0].get_fontsize() for ax in axes]
     assert fonts[0] >= fonts[-1] >= 4
 
 
@@ -335,12 +348,12 @@ MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_save_by_extension(draw: Callable[..., Any], tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"heatmap.{fmt.upper() if fmt == 'pdf' else fmt}"
-    ax = draw(ConfusionMatrix(_matrix(10), _names(10)), normalize="true")
+    ax = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
     plot.save(ax, path)
     data = path.read_bytes()
     assert data.startswith(MAGIC[fmt])
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
-    again = draw(ConfusionMatrix(_matrix(10), _names(10)), normalize="true")
+    again = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
     plot.save(plot._root(again), path)  # a figure works too, and the file is replaced
     assert path.read_bytes() == data  # no timestamps: the same matrix, the same bytes
 
@@ -354,7 +367,7 @@ def test_save_refuses_other_extensions(draw: Callable[..., Any], tmp_path: Path,
 
 
 def test_heatmap_svg_is_an_svg_element() -> None:
-    svg = plot.heatmap_svg(ConfusionMatrix(_matrix(10)), normalize="true")
+    svg = plot.heatmap_svg(ConfusionMatrix(_matrix(3)), normalize="true")
     assert svg.startswith("<svg")
     assert svg.rstrip().endswith("</svg>")
     with pytest.raises(OptionError, match="ax="):
