@@ -76,7 +76,9 @@ def markdown_from_report(report: Report) -> str:
     lines += ["", "## Most confused pairs", ""]
     pairs = _format.pair_rows(report)
     header = ["true class", "predicted as", "count", "of true class"]
-    lines += _table(header, pairs, numeric_from=2) if pairs else ["None: no errors."]
+    lines += (
+        _table(header, pairs, numeric_from=2) if pairs else ["None: no sample is misclassified."]
+    )
     lines += ["", "## Findings", ""]
     lines += [f"- {_SEVERITY_LABEL[f.severity]}: {escape(f.message)}" for f in report.findings]
     if not report.findings:

@@ -232,7 +232,7 @@ def _per_class(report: Report) -> Text:
 
 def _pairs(report: Report) -> RenderableType:
     if not report.pairs:
-        return Text("none: every sample is on the diagonal")
+        return Text("none: no sample is misclassified")
     header = ["true class", "predicted as", "count", "of true class"]
     rows = _format.pair_rows(report)
     for row in rows:
