@@ -492,3 +492,35 @@ def test_aliases_are_the_same_statistic():
     assert torch.equal(cm.per_class("youden_j"), cm.informedness)
     assert cm.average("sensitivity", "macro") == cm.average("recall", "macro")
     assert cm.average("recall", "micro") == pytest.approx(cm.accuracy, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("classes", "y_true", "y_pred", "expected"),
+    [
+        pytest.param([0, 1, 2], [2, 0], [2, 1], [[0, 1, 0], [0, 0, 0], [0, 0, 1]], id="range"),
+        pytest.param([5, 6, 7], [7, 5], [7, 6], [[0, 1, 0], [0, 0, 0], [0, 0, 1]], id="offset"),
+        pytest.param([7, 5, 6], [7, 5], [7, 6], [[1, 0, 0], [0, 0, 1], [0, 0, 0]], id="table"),
+        pytest.param(
+            [-5, 7, 6], [-5, 6], [7, -5], [[0, 1, 0], [0, 0, 0], [1, 0, 0]], id="negative"
+        ),
+        pytest.param([10**12, 3], [3, 10**12], [10**12, 10**12], [[1, 0], [1, 0]], id="sparse"),
+    ],
+)
+def test_integer_class_values_every_lookup_path(classes, y_true, y_pred, expected):
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, classes=classes)
+    assert cm.counts.tolist() == expected
+    assert cm.classes == [str(c) for c in classes]
+
+
+@pytest.mark.parametrize(
+    ("classes", "label"),
+    [
+        pytest.param([0, 2], 1, id="hole-in-table"),
+        pytest.param([5, 6], 4, id="below"),
+        pytest.param([10**12, 3], 4, id="sparse"),
+        pytest.param([-5, 7], 0, id="negative-table"),
+    ],
+)
+def test_integer_label_not_among_class_values(classes, label):
+    with pytest.raises(confmat.LabelError, match=f"label {label} at index 1"):
+        ConfusionMatrix.from_predictions([classes[0], label], [classes[0]] * 2, classes=classes)

@@ -258,8 +258,8 @@ def _infer_integer_classes(
     """Classes = sorted unique non-negative integers seen."""
     high = 0
     for labels, name in ((true, "y_true"), (pred, "y_pred")):
-        low, top = torch.aminmax(labels)
-        if int(low) < 0:
+        low, top = v.value_range(labels)
+        if low < 0:
             i = v.first_index(labels < 0)
             raise LabelError(
                 f"{name} must hold non-negative integer labels when the classes are inferred, "
@@ -296,20 +296,43 @@ def _index_labels(
 
 def _lookup_integers(labels: torch.Tensor, values: torch.Tensor, name: str) -> torch.Tensor:
     """Position of each integer label among the class values; unknown labels are an error."""
-    low, high = (int(x) for x in torch.aminmax(values))
-    label_low, label_high = (int(x) for x in torch.aminmax(labels))
+    low, high = v.value_range(values)
+    label_low, label_high = v.value_range(labels)
     if label_low < low or label_high > high:
         outside = (labels < low) | (labels > high)
         return _check_found(labels, torch.where(outside, -1, 0), values, name)
+    size = len(values)
+    if high - low + 1 == size and bool((values.diff() == 1).all()):
+        # consecutive values in increasing order (classes=range(C)): the position is the offset
+        return labels if low == 0 else labels - low
     if high - low < _LOOKUP_TABLE_LIMIT:
-        table = torch.full((high - low + 1,), -1, dtype=torch.int64, device=labels.device)
-        table[values - low] = torch.arange(len(values), device=labels.device)
-        indices = table[labels - low]
+        return _lookup_table(labels, values, name, (low, high), (label_low, label_high))
+    order = torch.argsort(values)
+    ordered = values[order]
+    pos = torch.searchsorted(ordered, labels).clamp(max=size - 1)
+    indices = torch.where(ordered[pos] == labels, order[pos], -1)
+    return _check_found(labels, indices, values, name)
+
+
+def _lookup_table(
+    labels: torch.Tensor,
+    values: torch.Tensor,
+    name: str,
+    span: tuple[int, int],
+    label_span: tuple[int, int],
+) -> torch.Tensor:
+    """Positions through a table indexed by value (from 0 when no value is negative)."""
+    base = 0 if span[0] >= 0 and span[1] < _LOOKUP_TABLE_LIMIT else span[0]
+    table = torch.full((span[1] - base + 1,), -1, dtype=torch.int64, device=values.device)
+    table[values - base] = torch.arange(len(values), device=values.device)
+    shifted = labels if base == 0 else labels - base
+    if labels.device.type == "cpu":  # numpy's gather is several times faster than torch's
+        indices = torch.from_numpy(np.take(table.numpy(), shifted.numpy()))
     else:
-        order = torch.argsort(values)
-        ordered = values[order]
-        pos = torch.searchsorted(ordered, labels).clamp(max=len(values) - 1)
-        indices = torch.where(ordered[pos] == labels, order[pos], -1)
+        indices = table[shifted]
+    seen = table[label_span[0] - base : label_span[1] - base + 1]
+    if bool((seen >= 0).all()):  # every value the labels can take is a class: nothing missing
+        return indices
     return _check_found(labels, indices, values, name)
 
 

@@ -548,6 +548,8 @@ def _drop_unseen(
             torch.bincount(encoded.true, minlength=size)
             + torch.bincount(encoded.pred, minlength=size)
         ) > 0
+    if bool(seen.all()):  # every value up to the largest occurs: nothing to drop, no copy
+        return counts, names
     keep = seen.nonzero().reshape(-1)
     return counts[keep][:, keep], [names[i] for i in keep.tolist()]
 
