@@ -168,7 +168,7 @@ def bootstrap_counts(
     check_level(level)
     m = matrix.detach().to("cpu", torch.float64)
     estimates = {name: float(STATISTICS[name](stats.class_counts(m))) for name in names}
-    if float(m.sum()) <= 0 or not bool((m == m.floor()).all()):
+    if float(m.sum()) <= 0 or not stats.is_whole(m):
         return {n: BootstrapInterval(e, math.nan, math.nan, 0) for n, e in estimates.items()}
     size = m.shape[0]
     flat = m.reshape(-1)

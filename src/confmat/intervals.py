@@ -349,7 +349,7 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     """
     z = normal_quantile(level)
     m = matrix.to(torch.float64)
-    if matrix.is_floating_point() and not bool((m == m.floor()).all()):
+    if not stats.is_whole(matrix):
         return (math.nan, math.nan)
     se = cohen_kappa_se(m)
     kappa = stats.cohen_kappa(stats.class_counts(m))

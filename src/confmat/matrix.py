@@ -340,7 +340,7 @@ class ConfusionMatrix:
             lo, hi = intervals.RATIOS[key](self.class_counts, level)
         else:
             lo, hi = intervals.per_class(self.class_counts, key, level, method)
-        if self.is_weighted and not bool((self._counts == self._counts.floor()).all()):
+        if not stats.is_whole(self._counts):
             return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
         return lo, hi
 

@@ -25,6 +25,8 @@ import math
 import torch
 from scipy import stats as _scipy_stats
 
+from confmat.stats import is_whole
+
 
 def _integral(*values: float) -> bool:
     return all(v == math.floor(v) for v in values)
@@ -104,8 +106,7 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
     df = size * (size - 1) // 2
     pairs = m + m.T
     off_diagonal = float(pairs.sum() - 2 * m.diagonal().sum())
-    whole = not matrix.is_floating_point() or bool((m == m.floor()).all())
-    if df == 0 or off_diagonal <= 0 or not whole:
+    if df == 0 or off_diagonal <= 0 or not is_whole(matrix):
         return (math.nan, math.nan, df)
     difference = m - m.T
     terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
@@ -124,7 +125,7 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
         0.6025
     """
     if matrix.shape[0] == 2:
-        if not bool((matrix == matrix.floor()).all()):
+        if not is_whole(matrix):
             return math.nan
         return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
     return bowker(matrix)[1]

@@ -63,6 +63,18 @@ def class_counts(matrix: torch.Tensor) -> ClassCounts:
     return ClassCounts(tp, fp, fn, tn)
 
 
+def is_whole(counts: torch.Tensor) -> bool:
+    """Whether all counts are whole numbers (always for integer tensors; weighted sums may not be).
+
+    The exact tests and intervals need whole counts; sums of sample weights usually are not.
+
+    Examples:
+        >>> is_whole(torch.tensor([[2.0, 1.0]])), is_whole(torch.tensor([[2.5, 1.0]]))
+        (True, False)
+    """
+    return not counts.is_floating_point() or bool((counts == counts.floor()).all())
+
+
 def safe_divide(
     numerator: torch.Tensor,
     denominator: torch.Tensor,
