@@ -1,0 +1,150 @@
+"""Reading prediction files (every format) and writing reports atomically."""
+
+from __future__ import annotations
+
+import io as _io
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from confmat import InputFileError, io
+
+COLUMNS = {"y_true": ["cat", "dog", "dog"], "y_pred": ["cat", "cat", "dog"], "n": [1, 2, 3]}
+
+
+def write(path: Path, columns: dict[str, list[object]]) -> Path:
+    """The same columns in the format of ``path``'s extension."""
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    suffix = path.suffix
+    if suffix in (".csv", ".tsv"):
+        sep = "," if suffix == ".csv" else "\t"
+        lines = [sep.join(names), *(sep.join(str(x) for x in row) for row in rows)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif suffix == ".jsonl":
+        import json
+
+        path.write_text(
+            "".join(json.dumps(dict(zip(names, row, strict=True))) + "\n" for row in rows)
+        )
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table(columns), path)
+    elif suffix == ".npz":
+        np.savez(path, **{k: np.asarray(v) for k, v in columns.items()})
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet", ".npz"])
+def test_every_format_reads_the_same_columns(tmp_path: Path, suffix: str):
+    table = io.read_table(write(tmp_path / f"p{suffix}", COLUMNS))
+    assert set(table) == set(COLUMNS)
+    assert table["y_true"].tolist() == COLUMNS["y_true"]
+    assert table["y_pred"].tolist() == COLUMNS["y_pred"]
+    assert table["n"].tolist() == [1, 2, 3]
+    assert table["n"].dtype.kind in "iu"
+    assert table["y_true"].dtype.kind == "U"
+
+
+def test_upper_case_extension_and_str_path(tmp_path: Path):
+    path = write(tmp_path / "p.csv", COLUMNS)
+    upper = path.rename(tmp_path / "P.CSV")
+    assert io.read_table(str(upper))["y_true"].tolist() == COLUMNS["y_true"]
+
+
+def test_stdin_is_csv(monkeypatch: pytest.MonkeyPatch):
+    class _Stdin:
+        buffer = _io.BytesIO(b"y_true,y_pred\n1,0\n0,0\n")
+
+    monkeypatch.setattr(sys, "stdin", _Stdin())
+    table = io.read_table("-")
+    assert table["y_true"].tolist() == [1, 0]
+
+
+def test_floats_and_bools_keep_their_kind(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    path.write_text("y_true,score,flag\n1,0.25,true\n0,0.75,false\n")
+    table = io.read_table(path)
+    assert table["score"].dtype.kind == "f"
+    assert table["flag"].dtype.kind == "b"
+    assert table["flag"].tolist() == [True, False]
+
+
+def test_quoted_csv_fields_with_commas(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    path.write_text('y_true,y_pred\n"a, b",c\n')
+    assert io.read_table(path)["y_true"].tolist() == ["a, b"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        pytest.param("p.txt", b"x", "unsupported file type '.txt'", id="extension"),
+        pytest.param("p.csv", None, "no such file", id="missing"),
+        pytest.param("p.csv", b"a,b\n1,2,3\n", "could not read the csv data", id="ragged"),
+        pytest.param("p.csv", b"a,b\n1,\n", "column 'b' has a missing value .* line 2", id="empty"),
+        pytest.param("p.csv", b"a,a\n1,2\n", "column 'a' appears 2 times", id="duplicate"),
+        pytest.param("p.csv", b"a\n\xff\n", "not valid UTF-8", id="encoding"),
+        pytest.param("p.jsonl", b'{"a": [1]}\n', "one label or score per row", id="nested"),
+        pytest.param("p.jsonl", b'{"a": 1}\n{"a": null}\n', "missing value .* row 2", id="null"),
+        pytest.param("p.npz", b"PK not really", "not a readable .npz", id="npz"),
+        pytest.param("p.parquet", b"PAR1", "could not read the parquet data", id="parquet"),
+    ],
+)
+def test_bad_files(tmp_path: Path, name: str, content: bytes | None, match: str):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputFileError, match=match) as caught:
+        io.read_table(path)
+    assert str(path) in str(caught.value)
+
+
+def test_npz_with_objects_is_refused(tmp_path: Path):
+    path = tmp_path / "p.npz"
+    np.savez(path, y_true=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(InputFileError, match=r"not a readable \.npz archive"):
+        io.read_table(path)
+
+
+def test_column_lists_the_columns_there_are():
+    with pytest.raises(InputFileError, match=r"src: no column 'label'; the columns are \['a'\]"):
+        io.column({"a": np.zeros(1)}, "label", "src")
+
+
+def test_write_atomic_replaces_an_existing_file(tmp_path: Path):
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    io.write_atomic(target, "new\n")
+    assert target.read_text() == "new\n"
+    io.write_atomic(target, b"bytes")
+    assert target.read_bytes() == b"bytes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_write_atomic_leaves_the_old_file_when_the_rename_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    target = tmp_path / "report.json"
+    target.write_text("old")
+
+    def failing_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        io.write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_write_atomic_refuses_directories(tmp_path: Path):
+    with pytest.raises(InputFileError, match="is a directory"):
+        io.write_atomic(tmp_path, "x")
+    with pytest.raises(InputFileError, match="does not exist"):
+        io.write_atomic(tmp_path / "missing" / "r.txt", "x")
