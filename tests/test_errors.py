@@ -343,6 +343,18 @@ API_CASES: list[tuple[str, type[Exception], str, Callable[[], object]]] = [
         "one positive class",
         lambda: ConfusionMatrix([[1, 0], [0, 1]]) + ConfusionMatrix([[1, 0], [0, 1]], positive="0"),
     ),
+    (
+        "ignore_index text on numbers",
+        confmat.OptionError,
+        "ignore_index must be a number.*'x'",
+        lambda: fp([0, 1], [0, 1], ignore_index="x"),
+    ),
+    (
+        "num_classes with strings",
+        confmat.ClassesError,
+        "num_classes=3 applies to integer labels",
+        lambda: fp(["a", "b"], ["a", "a"], num_classes=3),
+    ),
 ]
 
 

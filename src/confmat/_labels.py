@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from confmat import _validation as v
-from confmat.exceptions import ClassesError, LabelError, ShapeError
+from confmat.exceptions import ClassesError, LabelError, OptionError, ShapeError
 
 _LOOKUP_TABLE_LIMIT = 1 << 22
 """Largest span of integer class values mapped through a lookup table (else binary search)."""
@@ -142,7 +142,13 @@ def _drop_ignored(
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        keep = torch.as_tensor(true != ignore_index)
+        if isinstance(ignore_index, (str, bytes)) or not isinstance(
+            ignore_index, (int, float, np.integer, np.floating)
+        ):
+            raise OptionError(
+                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
+            )
+        keep = true != ignore_index
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
     if weight is not None:
@@ -233,6 +239,13 @@ def _encode_label_pair(
             _index_labels(pred, classes, names, "y_pred"),
             names,
             False,
+        )
+    if num_classes is not None and (
+        v.is_strings(true) or (true.dtype == torch.bool and num_classes != 2)
+    ):
+        raise ClassesError(
+            f"num_classes={num_classes} applies to integer labels, got {_kind(true)}: "
+            "pass classes= to fix the classes of strings or bools"
         )
     if v.is_strings(true):
         names_array, inverse = np.unique(np.concatenate([true, pred]), return_inverse=True)
