@@ -148,7 +148,12 @@ def _as_tensor(values: Any, name: str) -> torch.Tensor:
 
 
 def call_model(model: Callable[..., Any], inputs: Any) -> Any:
-    """``model(**inputs)`` for a dict, else ``model(inputs)``."""
+    """``model(**inputs)`` for a dict, else ``model(inputs)``.
+
+    Examples:
+        >>> call_model(lambda x, y: x + y, {"x": 1, "y": 2}), call_model(abs, -3)
+        (3, 3)
+    """
     if isinstance(inputs, Mapping):
         return model(**inputs)
     return model(inputs)
@@ -178,7 +183,12 @@ def logits_of(outputs: Any) -> torch.Tensor:
 
 
 def num_outputs(scores: torch.Tensor) -> int:
-    """The number of classes that a score tensor stands for: C for ``(N, C)``, 2 for binary."""
+    """The number of classes that a score tensor stands for: C for ``(N, C)``, 2 for binary.
+
+    Examples:
+        >>> [num_outputs(torch.zeros(shape)) for shape in [(4, 5), (4,), (4, 1)]]
+        [5, 2, 2]
+    """
     if scores.ndim == 1 or (scores.ndim == 2 and scores.shape[1] == 1):
         return 2
     if scores.ndim == 2:

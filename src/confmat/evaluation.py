@@ -159,7 +159,16 @@ class EvaluationResult:
         return found if k is None else found[: _validation.check_positive_count(k, "k")]
 
     def misclassified(self, k: int = 16, *, model: str | None = None) -> list[Sample]:
-        """Up to ``k`` misclassified samples: the worst ones, then others from each cell."""
+        """Up to ``k`` misclassified samples: the worst ones, then others from each cell.
+
+        Examples:
+            >>> import torch, confmat
+            >>> scores = torch.tensor([[0.0, 3.0], [3.0, 0.0], [1.0, 0.0]])
+            >>> data = [(scores, torch.tensor([0, 0, 1]))]
+            >>> result = confmat.evaluate(torch.nn.Identity(), data, progress=False)
+            >>> [(s.index, s.true, s.pred) for s in result.misclassified()]
+            [(0, '0', '1'), (2, '1', '0')]
+        """
         k = _validation.check_positive_count(k, "k")
         chosen = self.worst(model=model, misclassified=True)[:k]
         seen = {s.index for s in chosen}
@@ -250,6 +259,17 @@ class EvaluationResult:
 
         Returns:
             A matplotlib Figure (matplotlib is imported only here).
+
+        Examples:
+            >>> import torch, confmat
+            >>> images = torch.rand(6, 1, 8, 8)
+            >>> data = torch.utils.data.TensorDataset(images, torch.tensor([0, 1, 0, 1, 0, 1]))
+            >>> model = lambda x: torch.stack([x.mean((1, 2, 3)), 0.5 * torch.ones(len(x))], 1)
+            >>> result = confmat.evaluate(model, torch.utils.data.DataLoader(data, batch_size=4),
+            ...                           from_logits=False, progress=False)
+            >>> figure = result.show_misclassified(k=4)
+            >>> len([ax for ax in figure.axes if ax.images]) == len(result.misclassified(4))
+            True
         """
         from confmat.gallery import caption, grid, images
 
@@ -270,6 +290,14 @@ class EvaluationResult:
 
         The list fits ``render_html(..., gallery=...)``; arguments as in
         :meth:`show_misclassified`.
+
+        Examples:
+            >>> import torch, confmat
+            >>> data = torch.utils.data.TensorDataset(torch.eye(4), torch.tensor([0, 1, 2, 0]))
+            >>> result = confmat.evaluate(torch.nn.Identity(), torch.utils.data.DataLoader(data),
+            ...                           progress=False)
+            >>> [(uri[:22], caption) for uri, caption in result.gallery()]
+            [('data:image/png;base64,', '0 -> 3 (0.48)')]
         """
         from confmat.gallery import caption, images, png_data_uri
 

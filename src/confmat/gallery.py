@@ -48,7 +48,14 @@ def images(
     to_image: Callable[[Any], Any] | None = None,
     denormalize: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> list[np.ndarray]:
-    """The image of each sample, read from ``dataset[sample.index]``."""
+    """The image of each sample, read from ``dataset[sample.index]`` (see :func:`as_image`).
+
+    Examples:
+        >>> from confmat.evaluation import Sample
+        >>> dataset = [(torch.zeros(3, 4, 4), 0), (torch.ones(3, 4, 4), 1)]
+        >>> [image.shape for image in images([Sample(1, "1", "0", 0.9, 2.3)], dataset)]
+        [(4, 4, 3)]
+    """
     return [as_image(dataset[s.index], to_image, denormalize) for s in samples]
 
 
