@@ -130,6 +130,7 @@ def build_report(
         >>> report.source, report.per_class["recall"][0]
         ('preds.csv', 0.75)
     """
+    images = _validation.check_gallery(gallery)  # before any work
     pairs = most_confused(cm, k=top_pairs)
     return Report(
         matrix=cm,
@@ -144,7 +145,7 @@ def build_report(
         },
         pairs=tuple(pairs),
         findings=tuple(findings(cm, pairs=pairs)),
-        gallery=tuple(GalleryItem(u, c) for u, c in _validation.check_gallery(gallery)),
+        gallery=tuple(GalleryItem(uri, caption) for uri, caption in images),
     )
 
 
