@@ -443,6 +443,7 @@ def test_no_progress_bar_off_terminal(digits, monkeypatch):
         ({"output_transform": lambda out: (out,)}, confmat.ShapeError, "output_transform"),
         ({"threshold": 2.0}, confmat.ConfmatError, "threshold"),
         ({"autocast": "yes"}, confmat.OptionError, "autocast"),
+        ({"output_transform": lambda out: out[:3]}, confmat.ShapeError, "3 outputs for 4"),
         ({"device": "meta"}, confmat.OptionError, "device"),
     ],
     ids=[
@@ -455,6 +456,7 @@ def test_no_progress_bar_off_terminal(digits, monkeypatch):
         "outputs",
         "threshold",
         "autocast",
+        "outputs for targets",
         "device",
     ],
 )

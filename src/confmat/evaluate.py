@@ -186,8 +186,8 @@ class _Loop:
         self.counted += keep
         correct = {}
         for name, model in self.models.items():
-            scores = self._scores(model, batch.inputs)[:keep]
-            tracker = self._tracker(name, scores, targets)
+            scores = self._scores(name, model, batch.inputs, n)[:keep]
+            tracker = self._tracker(name, scores)
             safe = targets.clamp(0, tracker.num_classes - 1)
             scored = _batches.score(
                 scores, safe, from_logits=self.options.from_logits, threshold=self.options.threshold
@@ -198,12 +198,14 @@ class _Loop:
         if len(correct) > 1:
             self.paired.add(correct)
 
-    def _scores(self, model: Callable[..., Any], inputs: Any) -> torch.Tensor:
+    def _scores(self, name: str, model: Callable[..., Any], inputs: Any, n: int) -> torch.Tensor:
         outputs = _batches.call_model(model, inputs)
         if self.options.output_transform is not None:
             outputs = self.options.output_transform(outputs)
         scores = _batches.logits_of(outputs)
         _batches.num_outputs(scores)
+        if scores.shape[0] != n:
+            raise ShapeError(f"model {name!r} gave {scores.shape[0]} outputs for {n} targets")
         return scores
 
     def _index(self, given: torch.Tensor | None, start: int, n: int) -> torch.Tensor:
@@ -214,16 +216,10 @@ class _Loop:
         self.from_batches = False
         return self.indexer(start, n)
 
-    def _tracker(
-        self, name: str, scores: torch.Tensor, targets: torch.Tensor
-    ) -> _tracking.ModelTracker:
+    def _tracker(self, name: str, scores: torch.Tensor) -> _tracking.ModelTracker:
         tracker = self.trackers.get(name)
         if tracker is not None:
             return tracker
-        if scores.shape[0] != targets.shape[0]:
-            raise ShapeError(
-                f"model {name!r} gave {scores.shape[0]} outputs for {targets.shape[0]} targets"
-            )
         width = _batches.num_outputs(scores)
         classes = self.options.classes
         if classes is not None and len(classes) != width:
