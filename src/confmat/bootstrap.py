@@ -4,8 +4,9 @@ Resampling N samples with replacement from the evaluated samples and counting th
 same as drawing the matrix's cells from a multinomial distribution with N trials and the cells'
 observed frequencies: the nonparametric bootstrap of any statistic of the matrix needs only the
 counts (so it works for streamed and distributed results too). Only the non-zero cells are drawn;
-the B replicates are drawn at once (numpy's multinomial), turned into one-vs-rest counts of shape
-``(B, C)`` and fed to the batched statistics of :mod:`confmat.stats`. Intervals are percentile
+the replicates are drawn many at a time (numpy's multinomial, chunks of ``b`` replicates), turned
+into one-vs-rest counts of shape ``(b, C)`` and fed to the batched statistics of
+:mod:`confmat.stats`: no Python loop over replicates or classes. Intervals are percentile
 intervals (Efron & Tibshirani 1993, ch. 13) over the replicates where the statistic is defined.
 
 Examples:
@@ -43,7 +44,13 @@ STATISTICS: dict[str, BatchStatistic] = {
 
 DEFAULT_STATISTICS = ("macro_f1", "weighted_f1", "mcc", "balanced_accuracy", "cohen_kappa")
 
-_CHUNK_ELEMENTS = 4_000_000  # replicates are drawn in chunks of at most this many cells
+_CHUNK_CELLS = 4_000_000
+"""Replicates are drawn in chunks of at most this many cells (bounds the memory)."""
+
+_CHUNK_STATISTICS = 32_768
+"""... and of at most this many per-class values: torch computes tensors this small on the
+calling thread, which on a busy machine is far faster than waking its thread pool for each of
+the many small operations of the statistics."""
 
 
 class BootstrapInterval(NamedTuple):
@@ -77,45 +84,79 @@ def check_statistics(names: Sequence[str]) -> list[str]:
     return names
 
 
-def resample(cell_counts: np.ndarray, n_resamples: int, seed: int | None) -> Iterator[torch.Tensor]:
+def replicates_per_chunk(num_classes: int, num_cells: int) -> int:
+    """How many replicates to draw and evaluate at once (see :data:`_CHUNK_STATISTICS`)."""
+    return max(1, min(_CHUNK_CELLS // max(1, num_cells), _CHUNK_STATISTICS // num_classes))
+
+
+def resample(
+    cell_counts: np.ndarray, n_resamples: int, seed: int | None, chunk: int = 1024
+) -> Iterator[np.ndarray]:
     """Multinomial replicates of integer ``cell_counts`` ``(K,)``, in chunks ``(b, K)`` int64.
 
     Each replicate draws ``sum(cell_counts)`` samples with probabilities ``cell_counts / sum``.
 
     Examples:
         >>> chunks = list(resample(np.array([3, 0, 7]), 4, seed=1))
-        >>> chunks[0].shape, chunks[0].sum(dim=1).tolist(), int(chunks[0][:, 1].sum())
-        (torch.Size([4, 3]), [10, 10, 10, 10], 0)
+        >>> chunks[0].shape, chunks[0].sum(axis=1).tolist(), int(chunks[0][:, 1].sum())
+        ((4, 3), [10, 10, 10, 10], 0)
     """
     rng = np.random.default_rng(seed)
     total = int(cell_counts.sum())
     probabilities = cell_counts / total
-    chunk = max(1, _CHUNK_ELEMENTS // max(1, cell_counts.size))
     for start in range(0, n_resamples, chunk):
-        size = min(chunk, n_resamples - start)
-        yield torch.from_numpy(rng.multinomial(total, probabilities, size=size))
+        yield rng.multinomial(total, probabilities, size=min(chunk, n_resamples - start))
 
 
-def cells_to_class_counts(
-    cells: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, num_classes: int
-) -> ClassCounts:
-    """One-vs-rest counts ``(B, C)`` of replicates ``cells`` ``(B, K)`` of the cells (rows, cols).
+class CellLayout:
+    """Where the drawn cells lie in the matrix, to turn replicates into one-vs-rest counts.
+
+    Several cells may share a (row, column) position (the paired bootstrap draws triples).
+
+    Args:
+        rows: the true class of each cell ``(K,)``.
+        cols: the predicted class of each cell ``(K,)``.
+        num_classes: C.
 
     Examples:
-        >>> rows, cols = torch.tensor([0, 0, 1, 1]), torch.tensor([0, 1, 0, 1])
-        >>> c = cells_to_class_counts(torch.tensor([[5, 1, 2, 8]]), rows, cols, 2)
+        >>> layout = CellLayout(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), 2)
+        >>> c = layout.class_counts(np.array([[5, 1, 2, 8]]))
         >>> c.fp.tolist(), c.tn.tolist()
         ([[2.0, 1.0]], [[8.0, 5.0]])
     """
-    x = cells.to(torch.float64)
-    shape = (x.shape[0], num_classes)
-    support = torch.zeros(shape, dtype=torch.float64).index_add_(1, rows, x)
-    predicted = torch.zeros(shape, dtype=torch.float64).index_add_(1, cols, x)
-    diagonal = rows == cols
-    tp = torch.zeros(shape, dtype=torch.float64).index_add_(1, rows[diagonal], x[:, diagonal])
-    fn, fp = support - tp, predicted - tp
-    tn = x.sum(dim=1, keepdim=True) - tp - fn - fp
-    return ClassCounts(tp, fp, fn, tn)
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, num_classes: int) -> None:
+        self.num_classes = num_classes
+        self._rows = _Groups(rows)
+        self._cols = _Groups(cols)
+        self._diagonal = np.flatnonzero(rows == cols)
+        self._correct = _Groups(rows[self._diagonal])
+
+    def class_counts(self, cells: np.ndarray) -> ClassCounts:
+        """One-vs-rest counts ``(b, C)``, float64, of replicates ``cells`` ``(b, K)``."""
+        size = self.num_classes
+        support = torch.from_numpy(self._rows.sums(cells, size))
+        predicted = torch.from_numpy(self._cols.sums(cells, size))
+        tp = torch.from_numpy(self._correct.sums(cells[:, self._diagonal], size))
+        fn, fp = support - tp, predicted - tp
+        tn = support.sum(dim=1, keepdim=True) - tp - fn - fp
+        return ClassCounts(tp, fp, fn, tn)
+
+
+class _Groups:
+    """Sums of cells by class (numpy's ``add.reduceat`` over the cells sorted by class)."""
+
+    def __init__(self, classes: np.ndarray) -> None:
+        self.order = np.argsort(classes, kind="stable")
+        ordered = classes[self.order]
+        self.starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        self.classes = ordered[self.starts]
+
+    def sums(self, cells: np.ndarray, size: int) -> np.ndarray:
+        out = np.zeros((cells.shape[0], size))
+        if self.order.size:  # reduceat needs at least one cell
+            out[:, self.classes] = np.add.reduceat(cells[:, self.order], self.starts, axis=1)
+        return out
 
 
 def percentile_interval(
@@ -171,13 +212,13 @@ def bootstrap_counts(
     if float(m.sum()) <= 0 or not stats.is_whole(m):
         return {n: BootstrapInterval(e, math.nan, math.nan, 0) for n, e in estimates.items()}
     size = m.shape[0]
-    flat = m.reshape(-1)
-    nonzero = flat.nonzero().reshape(-1)
-    rows, cols = nonzero // size, nonzero % size
-    cells = flat[nonzero].to(torch.int64).numpy()
+    flat = m.reshape(-1).numpy()
+    nonzero = np.flatnonzero(flat)
+    layout = CellLayout(nonzero // size, nonzero % size, size)
+    chunk = replicates_per_chunk(size, nonzero.size)
     replicates: dict[str, list[torch.Tensor]] = {name: [] for name in names}
-    for chunk in resample(cells, n_resamples, seed):
-        counts = cells_to_class_counts(chunk, rows, cols, size)
+    for cells in resample(flat[nonzero].astype(np.int64), n_resamples, seed, chunk):
+        counts = layout.class_counts(cells)
         for name in names:
             replicates[name].append(STATISTICS[name](counts))
     return {

@@ -39,9 +39,10 @@ from confmat import _labels, _validation, significance
 from confmat.bootstrap import (
     STATISTICS,
     BootstrapInterval,
-    cells_to_class_counts,
+    CellLayout,
     check_resamples,
     percentile_interval,
+    replicates_per_chunk,
     resample,
 )
 from confmat.intervals import check_level
@@ -142,7 +143,7 @@ class Comparison:
         right_a = np.array([1.0, 1.0, 0.0, 0.0])
         right_b = np.array([1.0, 0.0, 1.0, 0.0])
         replicates = [
-            torch.from_numpy((chunk.numpy() @ (right_b - right_a)) / n)
+            torch.from_numpy((chunk @ (right_b - right_a)) / n)
             for chunk in resample(np.array(cells), n_resamples, seed)
         ]
         a, b = (both_right + only_a) / n, (both_right + only_b) / n
@@ -238,10 +239,12 @@ def compare(
     table = PairedTable(*(int(counts[m].sum()) for m in masks))
     matrix_a = _matrix(counts, t, a, names, positive)
     matrix_b = _matrix(counts, t, b, names, positive)
+    layout_a = CellLayout(t.numpy(), a.numpy(), size)
+    layout_b = CellLayout(t.numpy(), b.numpy(), size)
+    chunk = replicates_per_chunk(size, counts.numel())
     replicates: dict[str, list[torch.Tensor]] = {name: [] for name in METRICS}
-    for chunk in resample(counts.numpy(), n_resamples, seed):
-        counts_a = cells_to_class_counts(chunk, t, a, size)
-        counts_b = cells_to_class_counts(chunk, t, b, size)
+    for cells in resample(counts.numpy(), n_resamples, seed, chunk):
+        counts_a, counts_b = layout_a.class_counts(cells), layout_b.class_counts(cells)
         for name in METRICS:
             replicates[name].append(STATISTICS[name](counts_b) - STATISTICS[name](counts_a))
     differences = {}
