@@ -11,15 +11,15 @@ imported ``matplotlib.pyplot`` itself (then ``plt.show()`` and notebooks display
 from __future__ import annotations
 
 import io as _io
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
+from confmat import _heatmap_layout as hl
 from confmat import _validation, io, pairs
 from confmat._types import Normalize
 from confmat.exceptions import OptionError
@@ -37,8 +37,6 @@ IMAGE_FORMATS = ("png", "svg", "pdf")
 
 DIAGONAL_CMAP = "Blues"
 OFF_DIAGONAL_CMAP = "Reds"
-ALL_CELLS_ANNOTATED = 30
-"""Up to this many classes every cell is annotated; beyond, only the notable ones."""
 
 _NAN_COLOUR = "#d9d9d9"
 _DESCRIPTIONS = {
@@ -47,15 +45,6 @@ _DESCRIPTIONS = {
     "pred": ("normalized by predicted class (precision on the diagonal)", "share of the predicted"),
     "all": ("normalized by all samples", "share of all samples"),
 }
-
-
-class _Layout(NamedTuple):
-    """Sizes that adapt to the number of classes: cell side (inches) and font sizes (points)."""
-
-    cell: float
-    tick_font: float
-    tick_step: int
-    annotate_font: float
 
 
 def heatmap(
@@ -114,13 +103,13 @@ def heatmap(
     row_shares = cm.normalized("true")[index][:, index].numpy()
     names = [cm.classes[i] for i in order]
     size = len(order)
-    limit = max_label_length or (24 if size <= ALL_CELLS_ANNOTATED else 14)
+    limit = max_label_length or (24 if size <= hl.ALL_CELLS_ANNOTATED else 14)
     labels = shorten_labels(names, limit)
     if ax is None:
-        ax = _new_axes(_figure_size(size, labels))
-        layout = _layout(_grid_inches(size) / size)
+        ax = _new_axes(hl.figure_size(size, labels))
+        layout = hl.layout(hl.grid_inches(size) / size)
     else:
-        layout = _layout(_cell_inches(ax, size))
+        layout = hl.layout(_cell_inches(ax, size))
     images = _draw_cells(ax, values, normalize, cmap)
     if annotate:
         _annotate(ax, images, values, row_shares, normalize, percent, layout)
@@ -128,7 +117,7 @@ def heatmap(
     ax.set_title(
         title if title is not None else _default_title(cm, normalize, size, reorder, top),
         parse_math=False,
-        fontsize=12 if size <= ALL_CELLS_ANNOTATED else 15,
+        fontsize=12 if size <= hl.ALL_CELLS_ANNOTATED else 15,
     )
     ax.confmat_classes = names  # type: ignore[attr-defined]
     ax.confmat_order = order  # type: ignore[attr-defined]
@@ -183,36 +172,11 @@ def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:
         >>> shorten_labels(["prefix_aaaa_end", "prefix_bbbb_end"], 8)
         ['pref…end [0]', 'pref…end [1]']
     """
-    shown = [_shorten(name, max_length) for name in names]
+    shown = [hl.shorten(name, max_length) for name in names]
     counts: dict[str, int] = {}
     for label in shown:
         counts[label] = counts.get(label, 0) + 1
     return [f"{label} [{i}]" if counts[label] > 1 else label for i, label in enumerate(shown)]
-
-
-def _shorten(name: str, max_length: int) -> str:
-    text = " ".join(name.split())
-    if not text:
-        return repr(name)
-    if len(text) <= max_length:
-        return text
-    head = math.ceil((max_length - 1) / 2)
-    tail = max_length - 1 - head
-    return text[:head].rstrip() + "…" + (text[-tail:].lstrip() if tail else "")
-
-
-def _figure_size(size: int, labels: Sequence[str]) -> tuple[float, float]:
-    """Figure inches: the grid, plus room for the labels and the colour bars."""
-    grid = _grid_inches(size)
-    cell_points = grid * 72 / size
-    tick_font = _tick_font(cell_points)
-    label_inches = min(max(len(t) for t in labels) * 0.6 * tick_font / 72, 3.0)
-    return grid + label_inches + 2.6, grid + label_inches + 1.2
-
-
-def _grid_inches(size: int) -> float:
-    """Inches of the grid side: 0.55 a cell to 18 classes, 10 to 62, then 0.16 a cell to 30."""
-    return min(max(3.2, 0.55 * size), max(10.0, 0.16 * size), 30.0)
 
 
 def _cell_inches(ax: Axes, size: int) -> float:
@@ -220,19 +184,6 @@ def _cell_inches(ax: Axes, size: int) -> float:
     box = ax.get_position()
     width, height = _root(ax).get_size_inches()
     return float(min(box.width * width * 0.8, box.height * height)) / size
-
-
-def _tick_font(cell_points: float) -> float:
-    return max(4.0, min(11.0, cell_points * 0.62))
-
-
-def _layout(cell: float) -> _Layout:
-    cell_points = cell * 72
-    tick_font = _tick_font(cell_points)
-    full_font = cell_points * 0.62
-    step = max(1, math.ceil(4.5 / full_font))
-    annotate_font = min(12.0, cell_points * 0.45)
-    return _Layout(cell, tick_font, step, annotate_font)
 
 
 def _new_axes(figsize: tuple[float, float]) -> Axes:
@@ -264,7 +215,7 @@ def _draw_cells(
     unit = _DESCRIPTIONS[normalize][1]
     figure = ax.figure  # the figure or subfigure holding the axes
     bar: dict[str, Any] = {
-        "shrink": 0.8 if size <= ALL_CELLS_ANNOTATED else 0.5,
+        "shrink": 0.8 if size <= hl.ALL_CELLS_ANNOTATED else 0.5,
         "pad": 0.01,
         "aspect": 30,
     }
@@ -336,7 +287,7 @@ def _outline_diagonal(ax: Axes, size: int) -> None:
     from matplotlib.patches import Rectangle
 
     boxes = [Rectangle((i - 0.5, i - 0.5), 1.0, 1.0) for i in range(size)]
-    width = 1.5 if size <= ALL_CELLS_ANNOTATED else 0.6
+    width = 1.5 if size <= hl.ALL_CELLS_ANNOTATED else 0.6
     ax.add_collection(
         PatchCollection(boxes, facecolor="none", edgecolor="#222222", linewidth=width)
     )
@@ -349,13 +300,13 @@ def _annotate(
     row_shares: np.ndarray,
     normalize: Normalize | None,
     percent: bool,
-    layout: _Layout,
+    layout: hl.Layout,
 ) -> None:
     """Write the values of the chosen cells, in black or white by the cell's darkness."""
-    cells = _cells_to_annotate(values)
-    compact = values.shape[0] > ALL_CELLS_ANNOTATED
+    cells = hl.cells_to_annotate(values)
+    compact = values.shape[0] > hl.ALL_CELLS_ANNOTATED
     texts = [
-        _cell_text(values[i, j], row_shares[i, j], normalize, percent, compact) for i, j in cells
+        hl.cell_text(values[i, j], row_shares[i, j], normalize, percent, compact) for i, j in cells
     ]
     if not texts:
         return
@@ -381,59 +332,7 @@ def _annotate(
         )
 
 
-def _cells_to_annotate(values: np.ndarray) -> list[tuple[int, int]]:
-    """The cells worth a number: up to 30 classes all (off-diagonal zeros only up to 12).
-
-    Beyond 30 classes: the defined diagonal and the largest non-zero off-diagonal cells, as many
-    as there are classes.
-    """
-    size = values.shape[0]
-    defined = ~np.isnan(values)
-    diagonal = np.eye(size, dtype=bool)
-    if size <= 12:
-        keep = defined
-    elif size <= ALL_CELLS_ANNOTATED:
-        keep = defined & (diagonal | (values > 0))
-    else:
-        off = np.where(defined & ~diagonal & (values > 0), values, -np.inf).reshape(-1)
-        count = min(size, int(np.isfinite(off).sum()))
-        largest = np.argsort(-off, kind="stable")[:count]
-        keep = defined & diagonal
-        keep.reshape(-1)[largest] = True
-    rows, cols = np.nonzero(keep)
-    return list(zip(rows.tolist(), cols.tolist(), strict=True))
-
-
-def _cell_text(
-    value: float, row_share: float, normalize: Normalize | None, percent: bool, compact: bool
-) -> str:
-    """A cell's number; ``compact`` drops the leading zero of shares (``.85``)."""
-    if value == 0:
-        return "0"
-    if normalize is not None:
-        if percent:
-            return _percent(value)
-        return _share(value).removeprefix("0") if compact else _share(value)
-    count = f"{value:.0f}" if value == int(value) else f"{value:.3g}"
-    if not percent or math.isnan(row_share):
-        return count
-    return f"{count}\n{_percent(row_share)}"
-
-
-def _share(value: float) -> str:
-    if 0 < value < 0.005:
-        return "<.01"
-    return f"{value:.2f}"
-
-
-def _percent(value: float) -> str:
-    share = value * 100
-    if 0 < share < 0.1:
-        return "<0.1%"
-    return f"{share:.1f}%" if share < 10 else f"{share:.0f}%"
-
-
-def _decorate(ax: Axes, labels: list[str], layout: _Layout) -> None:
+def _decorate(ax: Axes, labels: list[str], layout: hl.Layout) -> None:
     size = len(labels)
     positions = list(range(0, size, layout.tick_step))
     shown = [labels[i] for i in positions]
@@ -442,11 +341,11 @@ def _decorate(ax: Axes, labels: list[str], layout: _Layout) -> None:
     ax.set_yticks(positions)
     ax.set_xticklabels(shown, rotation=rotation, fontsize=layout.tick_font, parse_math=False)
     ax.set_yticklabels(shown, fontsize=layout.tick_font, parse_math=False)
-    axis_font = 10 if size <= ALL_CELLS_ANNOTATED else 13
+    axis_font = 10 if size <= hl.ALL_CELLS_ANNOTATED else 13
     ax.set_xlabel("Predicted class", fontsize=axis_font)
     ax.set_ylabel("True class", fontsize=axis_font)
-    ax.tick_params(length=2 if size > ALL_CELLS_ANNOTATED else 3.5)
-    if size <= ALL_CELLS_ANNOTATED:  # thin white lines between the cells
+    ax.tick_params(length=2 if size > hl.ALL_CELLS_ANNOTATED else 3.5)
+    if size <= hl.ALL_CELLS_ANNOTATED:  # thin white lines between the cells
         ax.set_xticks(np.arange(-0.5, size, 1.0), minor=True)
         ax.set_yticks(np.arange(-0.5, size, 1.0), minor=True)
         ax.grid(which="minor", color="white", linewidth=1.0 if size <= 12 else 0.5)
