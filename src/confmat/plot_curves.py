@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from confmat import curves
+import torch
+
+from confmat import curves, stats
+from confmat._types import ClassCounts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +32,21 @@ def _axes(ax: Axes | None) -> Axes:
     from confmat.plot import _new_axes
 
     return _new_axes(_SIZE)
+
+
+def _counts_at(choice: curves.ThresholdChoice) -> ClassCounts:
+    """The counts of the positive class at the chosen threshold, for :mod:`confmat.stats`."""
+    c = choice.counts
+    values = (c.tp, c.fp, c.fn, c.tn)
+    return ClassCounts(*(torch.tensor([float(v)], dtype=torch.float64) for v in values))
+
+
+def _finish(ax: Axes, xlabel: str, ylabel: str) -> None:
+    """Unit square limits and the axis labels."""
+    ax.set_xlim(-0.01, 1.01)
+    ax.set_ylim(-0.01, 1.01)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
 
 
 def _mark(ax: Axes, x: float, y: float, choice: curves.ThresholdChoice) -> None:
@@ -79,20 +97,11 @@ def roc(
     )
     ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1, label="_chance")
     if choice is not None:
-        c = choice.counts
-        negatives, positives = c.fp + c.tn, c.tp + c.fn
-        _mark(
-            ax,
-            c.fp / negatives if negatives else float("nan"),
-            c.tp / positives if positives else float("nan"),
-            choice,
-        )
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
-    ax.set_xlabel("False positive rate (1 - specificity)")
-    ax.set_ylabel("True positive rate (sensitivity)")
-    ax.set_title("ROC curve")
+        c = _counts_at(choice)
+        _mark(ax, float(stats.fpr(c)[0]), float(stats.recall(c)[0]), choice)
     ax.set_aspect("equal")
+    _finish(ax, "False positive rate (1 - specificity)", "True positive rate (sensitivity)")
+    ax.set_title("ROC curve")
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
@@ -128,18 +137,9 @@ def precision_recall(
     total = positives + float(counts.fp[-1] + counts.tn[-1])
     ax.axhline(positives / total, color="#999999", linestyle="--", linewidth=1, label="_baseline")
     if choice is not None:
-        c = choice.counts
-        predicted, actual = c.tp + c.fp, c.tp + c.fn
-        _mark(
-            ax,
-            c.tp / actual if actual else float("nan"),
-            c.tp / predicted if predicted else float("nan"),
-            choice,
-        )
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
-    ax.set_xlabel("Recall (sensitivity)")
-    ax.set_ylabel("Precision (PPV)")
+        c = _counts_at(choice)
+        _mark(ax, float(stats.recall(c)[0]), float(stats.precision(c)[0]), choice)
+    _finish(ax, "Recall (sensitivity)", "Precision (PPV)")
     ax.set_title("Precision-recall curve")
     ax.legend(loc="lower left", fontsize="small")
     return ax
