@@ -129,3 +129,30 @@ def percent_text(value: float) -> str:
     if 0 < points < 0.1:
         return "<0.1%"
     return f"{points:.1f}%" if points < 10 else f"{points:.0f}%"
+
+
+def square_root_ticks(top: float, integer: bool = False) -> list[float]:
+    """Colour-bar ticks for a square-root scale on ``[0, top]``, evenly spread along the bar.
+
+    Round values of three ranges (to ``top / 16``, ``top / 4`` and ``top``), keeping those at
+    least an eighth of the bar apart; whole numbers only if ``integer``.
+
+    Examples:
+        >>> square_root_ticks(150.0, integer=True)
+        [0.0, 4.0, 16.0, 32.0, 60.0, 90.0, 150.0]
+        >>> square_root_ticks(1.0)
+        [0.0, 0.03, 0.1, 0.2, 0.4, 0.6, 1.0]
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    locator = MaxNLocator(nbins=5, integer=integer)
+    candidates = np.unique(
+        np.concatenate([locator.tick_values(0.0, top * part) for part in (1 / 16, 1 / 4, 1.0)])
+    )
+    if integer:
+        candidates = candidates[candidates == np.floor(candidates)]
+    kept = [0.0]
+    for tick in candidates[(candidates > 0) & (candidates <= top * (1 + 1e-9))].tolist():
+        if math.sqrt(tick / top) - math.sqrt(kept[-1] / top) >= 0.125:
+            kept.append(round(tick, 10))
+    return kept

@@ -241,8 +241,10 @@ def _draw_cells(
             norm=PowerNorm(0.5, vmin=0.0, vmax=top),
             interpolation="nearest",
         )
-        figure.colorbar(image, ax=ax, label=f"correct (diagonal): {unit}", **bar)
-        figure.colorbar(errors, ax=ax, label=f"errors (off-diagonal): {unit}", **bar)
+        finite = values[np.isfinite(values)]
+        ticks = hl.square_root_ticks(top, integer=bool(np.all(finite == np.floor(finite))))
+        figure.colorbar(image, ax=ax, label=f"correct (diagonal): {unit}", ticks=ticks, **bar)
+        figure.colorbar(errors, ax=ax, label=f"errors (off-diagonal): {unit}", ticks=ticks, **bar)
         images = [image, errors]
     _hatch_undefined(ax, undefined)
     return images
