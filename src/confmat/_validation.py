@@ -561,3 +561,18 @@ def check_max_samples(max_samples: int | None) -> int | None:
     if max_samples < 0:
         raise OptionError(f"max_samples must be a non-negative integer, got {max_samples}")
     return int(max_samples)
+
+
+def check_two_string_classes(labels: np.ndarray) -> list[str]:
+    """The two classes of binary string labels, sorted (the second is the default positive).
+
+    Examples:
+        >>> check_two_string_classes(np.array(["yes", "no", "yes"]))
+        ['no', 'yes']
+    """
+    classes = sorted(set(labels.tolist()))
+    if len(classes) != 2:
+        raise OptionError(
+            f"string labels need classes=[negative, positive], y_true holds {classes[:5]}"
+        )
+    return classes

@@ -131,11 +131,7 @@ def _encode(
     _validation.check_same_length(true.shape[0], values, "scores")
     _validation.check_not_empty(true.shape[0])
     if classes is None and _validation.is_strings(true):
-        classes = sorted(set(true.tolist()))
-        if len(classes) != 2:
-            raise OptionError(
-                f"string labels need classes=[negative, positive], y_true holds {classes[:5]}"
-            )
+        classes = _validation.check_two_string_classes(true)
     index, names = _labels._encode_true(true, classes, 2, torch.device("cpu"))
     pos = _labels.resolve_positive(positive, names)
     assert pos is not None  # two classes
@@ -143,12 +139,6 @@ def _encode(
     if sample_weight is not None:
         weight = _validation.check_weights(sample_weight, true.shape[0], torch.device("cpu"))
     return torch.eq(index.cpu(), pos), values.cpu(), weight
-
-
-def _rates(counts: ThresholdCounts) -> tuple[torch.Tensor, torch.Tensor]:
-    """(fpr, tpr) at each threshold; NaN without negatives (fpr) or positives (tpr)."""
-    c = counts.class_counts()
-    return stats.fpr(c), stats.recall(c)
 
 
 def roc_curve(counts: ThresholdCounts, drop_intermediate: bool = True) -> Curve:
