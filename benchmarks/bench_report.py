@@ -6,7 +6,7 @@ slows them all alike. Figures are the median and the best of the rounds, in seco
 warm-up round (imports, template compilation); the first, cold round is shown too.
 
 - confmat text: ``render_text`` (model, statistics, intervals, findings and the rich table).
-- confmat HTML: ``render_html`` (the same, plus the heatmap of the 30 most confused classes as
+- confmat HTML: ``render_html`` (the same, plus the heatmap of the 20 most confused classes as
   inline SVG and the per-class table).
 - PyCM: building ``pycm.ConfusionMatrix`` from the matrix (its statistics, no report).
 - scikit-learn: ``classification_report`` from the labels (a text table of four statistics).

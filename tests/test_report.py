@@ -459,7 +459,7 @@ def test_html_marks_low_and_undefined_values():
 @pytest.mark.slow
 def test_html_heatmap_of_many_classes_shows_the_most_confused():
     page = render_html(synthetic(120, per_class=5))
-    assert "The 30 classes most involved in confusions, of 120" in page
+    assert "The 20 classes most involved in confusions, of 120" in page
     assert page.count("<svg") == 1
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 HEATMAP_FULL_MAX = 100
 """Up to this many classes the HTML report shows the whole heatmap."""
 
-HEATMAP_TOP = 30
+HEATMAP_TOP = 20
 """Beyond :data:`HEATMAP_FULL_MAX` classes it shows the sub-matrix of this many most confused."""
 
 WIDE_HEATMAP = 30
@@ -103,7 +103,7 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         findings=report.findings,
         heatmap=_markup(svg),
         heatmap_caption=caption,
-        heatmap_wide=report.summary.num_classes > WIDE_HEATMAP,
+        heatmap_wide=_heatmap_size(report) > WIDE_HEATMAP,
         class_header=header,
         class_rows=rows,
         average_rows=_format.average_rows(report),
@@ -165,7 +165,7 @@ def _heatmap(report: Report) -> tuple[str, str]:
     from confmat.plot import heatmap_svg
 
     size = report.summary.num_classes
-    if size <= HEATMAP_FULL_MAX:
+    if _heatmap_size(report) == size:
         caption = "Counts; rows are true classes, columns predicted classes."
         return heatmap_svg(report.matrix), caption
     caption = (
@@ -173,6 +173,12 @@ def _heatmap(report: Report) -> tuple[str, str]:
         f"classes, columns predicted classes."
     )
     return heatmap_svg(report.matrix, top=HEATMAP_TOP), caption
+
+
+def _heatmap_size(report: Report) -> int:
+    """How many classes the heatmap shows: all, or the most confused beyond the limit."""
+    size = report.summary.num_classes
+    return size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP
 
 
 def _markup(svg: str) -> Any:
