@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import confmat
@@ -53,6 +53,10 @@ def mcc_undefined(matrix: np.ndarray) -> bool:
 def test_matches_scikit_learn(case: cst.Case) -> None:
     cm = from_case(case)
     ref = oracle.reference(case.y_true, case.y_pred, case.labels, case.sample_weight)
+    kind = type(case.labels[0]).__name__
+    event(f"labels: {kind}; weighted: {case.sample_weight is not None}")
+    absent = set(case.labels) - set(case.y_true) - set(case.y_pred)
+    event(f"classes absent from the data: {bool(absent)}")
 
     assert cm.classes == case.names
     assert cm.counts.dtype == (torch.float64 if case.sample_weight else torch.int64)
