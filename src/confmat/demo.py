@@ -50,7 +50,12 @@ OUTPUTS = (
 
 @dataclass(frozen=True)
 class Task:
-    """One demo problem: its data, its network and how long to train it."""
+    """One demo problem: its data, its network and how long to train it.
+
+    Examples:
+        >>> digits_task().epochs
+        10
+    """
 
     name: str
     title: str
@@ -92,13 +97,20 @@ def run_demo(
         result = train_and_evaluate(task, seed)
         stream.write(_terminal_report(result, task, stream))
         stream.write("\n")
-        written += write_outputs(result, task, directory)
+        written += _write_outputs(result, task, directory)
     stream.write("".join(f"wrote {path}\n" for path in written))
     return written
 
 
 def prepare_output(directory: Path) -> Path:
-    """Create the output directory, refusing to replace files the demo did not write."""
+    """Create the output directory, refusing to replace files the demo did not write.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> out = prepare_output(pathlib.Path(tempfile.mkdtemp()) / "demo")
+        >>> [p.name for p in out.iterdir()]
+        ['.confmat-demo']
+    """
     if directory.exists() and not directory.is_dir():
         raise InputFileError(f"--out {directory}: is a file, not a directory")
     if directory.is_dir() and not (directory / MARKER).exists():
@@ -117,7 +129,13 @@ def prepare_output(directory: Path) -> Path:
 
 
 def digits_task() -> Task:
-    """Handwritten digits 0-9, 8x8 gray images, a small convolutional network."""
+    """Handwritten digits 0-9, 8x8 gray images, a small convolutional network.
+
+    Examples:
+        >>> task = digits_task()
+        >>> task.name, task.classes[:3], task.network()(torch.zeros(2, 1, 8, 8)).shape
+        ('digits', ['0', '1', '2'], torch.Size([2, 10]))
+    """
     return Task(
         name="digits",
         title="confmat demo: handwritten digits (8x8 images, 10 classes)",
@@ -136,7 +154,12 @@ def digits_task() -> Task:
 
 
 def breast_cancer_task() -> Task:
-    """Breast cancer (Wisconsin diagnostic), 30 features, malignant is the positive class."""
+    """Breast cancer (Wisconsin diagnostic), 30 features, malignant is the positive class.
+
+    Examples:
+        >>> breast_cancer_task().classes
+        ['benign', 'malignant']
+    """
     return Task(
         name="breast_cancer",
         title="confmat demo: breast cancer (malignant vs benign)",
@@ -190,6 +213,11 @@ def train_and_evaluate(task: Task, seed: int) -> EvaluationResult:
     """Train the task's network on its training split and evaluate it on the held-out split.
 
     The global torch random state and number of threads are left as they were.
+
+    Examples:
+        >>> result = train_and_evaluate(breast_cancer_task(), seed=0)
+        >>> result.matrix.n, result.matrix.positive, result.matrix.accuracy > 0.9
+        (143, 'malignant', True)
     """
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -237,7 +265,7 @@ def _terminal_report(result: EvaluationResult, task: Task, stream: TextIO) -> st
     return render_text(result.matrix, title=task.title, color=color, width=width)
 
 
-def write_outputs(result: EvaluationResult, task: Task, directory: Path) -> list[Path]:
+def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> list[Path]:
     """The heatmaps, the JSON document and the HTML report of one task; returns the paths."""
     from confmat import plot
     from confmat.report import render_html, render_json
