@@ -148,3 +148,20 @@ def test_write_atomic_refuses_directories(tmp_path: Path):
         io.write_atomic(tmp_path, "x")
     with pytest.raises(InputFileError, match="does not exist"):
         io.write_atomic(tmp_path / "missing" / "r.txt", "x")
+
+
+def test_write_atomic_gives_the_usual_permissions(tmp_path: Path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        io.write_atomic(tmp_path / "new.txt", "x")
+        assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+        existing = tmp_path / "private.txt"
+        existing.write_text("old")
+        existing.chmod(0o600)
+        io.write_atomic(existing, "new")
+        assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)

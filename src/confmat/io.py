@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io as _io
 import os
+import stat
 import sys
 import tempfile
 import zipfile
@@ -70,10 +71,21 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
+        os.chmod(temporary, _file_mode(target))  # mkstemp makes 0600: keep the usual permissions
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The permissions of the written file: the replaced file's, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _read_npz(path: Path) -> Table:
