@@ -155,3 +155,32 @@ def count_matrices(draw: st.DrawFn, max_classes: int = 6, max_count: int = 50) -
     if matrix.sum() == 0:
         matrix[draw(st.integers(0, c - 1)), draw(st.integers(0, c - 1))] = 1
     return matrix
+
+
+# -- binary scores with many ties (threshold analysis, confmat.curves) ----------------------
+
+
+@st.composite
+def scored_samples(
+    draw: st.DrawFn, weighted: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Binary labels with both classes and scores drawn from a few values (many ties)."""
+    n = draw(st.integers(2, 80))
+    labels = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    if len(set(labels)) < 2:
+        labels[0], labels[-1] = 0, 1
+    levels = draw(st.integers(1, 12))
+    scores = draw(
+        st.lists(st.integers(0, levels), min_size=n, max_size=n).map(
+            lambda v: np.array(v, dtype=np.float64) / levels
+        )
+        | st.lists(
+            st.floats(-5, 5, allow_nan=False, allow_infinity=False), min_size=n, max_size=n
+        ).map(np.array)
+    )
+    weights = None
+    if weighted:
+        weights = np.array(
+            draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n)), dtype=np.float64
+        )
+    return np.array(labels), scores, weights

@@ -27,11 +27,11 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.proportion import proportion_confint
 
 import confmat
+import strategies
 from confmat import intervals
 from confmat.stats import class_counts
 
@@ -137,13 +137,7 @@ def test_lr_intervals_undefined_when_a_count_is_zero() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.integers(2, 5).flatmap(
-        lambda c: st.lists(st.integers(0, 30), min_size=c * c, max_size=c * c).map(
-            lambda v: np.array(v).reshape(c, c)
-        )
-    )
-)
+@given(strategies.count_matrices(max_classes=5, max_count=30))
 def test_kappa_se_and_interval_agree_with_statsmodels(table: np.ndarray) -> None:
     rows, cols = table.sum(axis=1), table.sum(axis=0)
     n = table.sum()

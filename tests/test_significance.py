@@ -20,6 +20,7 @@ from scipy.stats import binomtest
 from statsmodels.stats.contingency_tables import SquareTable, mcnemar
 
 import confmat
+import strategies
 from confmat import significance
 
 discordant = st.tuples(st.integers(0, 60), st.integers(0, 60))
@@ -52,13 +53,7 @@ def test_mcnemar_agrees_with_statsmodels(bc: tuple[int, int], a: int, d: int) ->
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    st.integers(2, 6).flatmap(
-        lambda c: st.lists(st.integers(0, 20), min_size=c * c, max_size=c * c).map(
-            lambda v: np.array(v).reshape(c, c)
-        )
-    )
-)
+@given(strategies.count_matrices(max_classes=6, max_count=20))
 def test_bowker_agrees_with_statsmodels(table: np.ndarray) -> None:
     statistic, p, df = significance.bowker(torch.tensor(table))
     off_diagonal = table.sum() - np.trace(table)
