@@ -103,13 +103,20 @@ def text_from_report(report: Report, *, color: bool = False, width: int | None =
     return "\n".join(line.rstrip() for line in str(text).splitlines()) + "\n"
 
 
-def print_report(cm: ConfusionMatrix, console: Console | None = None, **options: str) -> None:
+def print_report(
+    cm: ConfusionMatrix,
+    console: Console | None = None,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+) -> None:
     """Print the report to a rich console (default: standard output, coloured on a terminal).
 
     Args:
         cm: the confusion matrix.
         console: where to print.
-        **options: ``title`` and ``source`` as for :func:`render_text`.
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
 
     Examples:
         >>> console = Console(file=io.StringIO(), width=100)
@@ -117,7 +124,7 @@ def print_report(cm: ConfusionMatrix, console: Console | None = None, **options:
         >>> console.file.getvalue().splitlines()[0]
         'Confusion matrix report: 2 samples, 2 classes (positive class: 1)'
     """
-    report = build_report(cm, **options)  # type: ignore[arg-type]
+    report = build_report(cm, title=title, source=source)
     (console or Console(highlight=False)).print(renderable(report), crop=False)
 
 
