@@ -194,8 +194,13 @@ def test_interval_nan_where_undefined_or_weighted() -> None:
         [0, 1, 1, 0], [0, 1, 0, 0], sample_weight=[0.5, 1.0, 2.0, 1.0]
     )
     assert bool(torch.isnan(weighted.interval("recall")[0]).all())
-    integral = confmat.ConfusionMatrix(torch.tensor([[3.0, 1.0], [1.0, 4.0]]))
-    assert not bool(torch.isnan(integral.interval("recall")[0]).any())
+    whole = confmat.ConfusionMatrix(torch.tensor([[3.0, 1.0], [1.0, 4.0]]))  # still weights
+    assert bool(torch.isnan(whole.interval("recall")[0]).all())
+    assert math.isnan(whole.mcnemar_p_value)
+    assert math.isnan(whole.cohen_kappa_ci()[0])
+    assert math.isnan(whole.bootstrap(["accuracy"], n_resamples=10)["accuracy"].lo)
+    counted = confmat.ConfusionMatrix(torch.tensor([[3, 1], [1, 4]]))
+    assert not bool(torch.isnan(counted.interval("recall")[0]).any())
 
 
 @pytest.mark.parametrize(

@@ -195,8 +195,8 @@ def bootstrap_counts(
         seed: seed of the random generator (None: fresh entropy); equal seeds, equal results.
 
     Returns:
-        For each statistic, its :class:`BootstrapInterval`. NaN bounds when the counts are not
-        whole numbers (sample weights) or the matrix is empty.
+        For each statistic, its :class:`BootstrapInterval`. NaN bounds for a float matrix (sums
+        of sample weights are not counts to resample) or an empty one.
 
     Examples:
         >>> matrix = torch.tensor([[5, 1], [2, 8]])
@@ -209,7 +209,7 @@ def bootstrap_counts(
     check_level(level)
     m = matrix.detach().to("cpu", torch.float64)
     estimates = {name: float(STATISTICS[name](stats.class_counts(m))) for name in names}
-    if float(m.sum()) <= 0 or not stats.is_whole(m):
+    if float(m.sum()) <= 0 or not stats.holds_counts(matrix):
         return {n: BootstrapInterval(e, math.nan, math.nan, 0) for n, e in estimates.items()}
     size = m.shape[0]
     flat = m.reshape(-1).numpy()

@@ -341,7 +341,7 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     """Wald interval ``kappa +- z se`` of Cohen's kappa, clipped to [-1, 1].
 
     The standard error is :func:`cohen_kappa_se` (Fleiss, Cohen & Everitt 1969). NaN where
-    kappa is undefined or the counts are not whole numbers (sample weights).
+    kappa is undefined or the matrix is float (sums of sample weights are not counts).
 
     Examples:
         >>> [round(v, 4) for v in cohen_kappa(torch.tensor([[54, 32], [27, 231]]))]
@@ -349,7 +349,7 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     """
     z = normal_quantile(level)
     m = matrix.to(torch.float64)
-    if not stats.is_whole(matrix):
+    if not stats.holds_counts(matrix):
         return (math.nan, math.nan)
     se = cohen_kappa_se(m)
     kappa = stats.cohen_kappa(stats.class_counts(m))

@@ -326,8 +326,8 @@ class ConfusionMatrix:
             method: "wilson" (default) or "clopper-pearson" (exact).
 
         Returns:
-            NaN where the proportion is undefined (no trials), and everywhere when the counts
-            are sums of sample weights that are not all whole numbers.
+            NaN where the proportion is undefined (no trials), and everywhere for a weighted
+            matrix (weighted sums are not counts, even when they are whole numbers).
 
         Examples:
             >>> cm = ConfusionMatrix([[97, 0], [0, 3]], ["ok", "frog"])
@@ -340,7 +340,7 @@ class ConfusionMatrix:
             lo, hi = intervals.RATIOS[key](self.class_counts, level)
         else:
             lo, hi = intervals.per_class(self.class_counts, key, level, method)
-        if not stats.is_whole(self._counts):
+        if not stats.holds_counts(self._counts):
             return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
         return lo, hi
 
@@ -357,7 +357,7 @@ class ConfusionMatrix:
     def mcnemar_p_value(self) -> float:
         """McNemar's test (corrected chi-square) for two classes, Bowker's symmetry test for more.
 
-        NaN without off-diagonal counts or with counts that are not whole numbers.
+        NaN without off-diagonal counts or for a weighted matrix.
 
         Examples:
             >>> round(ConfusionMatrix([[54, 32], [27, 231]]).mcnemar_p_value, 4)

@@ -8,8 +8,9 @@ Bowker (C x C)                     symmetry chi-square, ``C (C - 1) / 2`` degree
                                    (Bowker 1948), as SAS, statsmodels and R's ``mcnemar.test``
 =================================  ===============================================================
 
-Every test is NaN when its counts are not whole numbers (sample weights) or when it is undefined
-(no discordant pairs).
+Every test is NaN when it is undefined (no discordant pairs) or its input is not counts: a float
+matrix holds sums of sample weights (even when they are whole numbers), and the scalar forms
+refuse counts that are not whole numbers.
 
 Examples:
     >>> round(binomial_p_value_greater(60, 100, 0.5), 5)
@@ -25,7 +26,7 @@ import math
 import torch
 from scipy import stats as _scipy_stats
 
-from confmat.stats import is_whole
+from confmat.stats import holds_counts
 
 
 def _integral(*values: float) -> bool:
@@ -94,7 +95,7 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
 
     Returns:
         ``(statistic, p_value, df)``; NaN for fewer than two classes, no off-diagonal counts or
-        counts that are not whole numbers.
+        a float matrix (sums of sample weights are not counts).
 
     Examples:
         >>> statistic, p, df = bowker(torch.tensor([[20, 5, 1], [2, 30, 4], [3, 6, 25]]))
@@ -106,7 +107,7 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
     df = size * (size - 1) // 2
     pairs = m + m.T
     off_diagonal = float(pairs.sum() - 2 * m.diagonal().sum())
-    if df == 0 or off_diagonal <= 0 or not is_whole(matrix):
+    if df == 0 or off_diagonal <= 0 or not holds_counts(matrix):
         return (math.nan, math.nan, df)
     difference = m - m.T
     terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
@@ -118,14 +119,15 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
     """The ``overall.mcnemar_p_value`` of a matrix: McNemar for 2 x 2, Bowker for more classes.
 
     McNemar's is the chi-square with continuity correction on the off-diagonal cells (as R's
-    ``mcnemar.test`` and caret); Bowker's is :func:`bowker`. NaN where undefined.
+    ``mcnemar.test`` and caret); Bowker's is :func:`bowker`. NaN where undefined or for a float
+    (weighted) matrix.
 
     Examples:
         >>> round(mcnemar_p_value(torch.tensor([[54, 32], [27, 231]])), 4)
         0.6025
     """
     if matrix.shape[0] == 2:
-        if not is_whole(matrix):
+        if not holds_counts(matrix):
             return math.nan
         return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
     return bowker(matrix)[1]

@@ -63,16 +63,17 @@ def class_counts(matrix: torch.Tensor) -> ClassCounts:
     return ClassCounts(tp, fp, fn, tn)
 
 
-def is_whole(counts: torch.Tensor) -> bool:
-    """Whether all counts are whole numbers (always for integer tensors; weighted sums may not be).
+def holds_counts(matrix: torch.Tensor) -> bool:
+    """Whether a matrix holds counts of samples (integers), not sums of sample weights (floats).
 
-    The exact tests and intervals need whole counts; sums of sample weights usually are not.
+    The exact tests and the intervals need counts; weighted sums are not counts, even when they
+    happen to be whole numbers (as :meth:`confmat.ConfusionMatrix.accuracy_ci` has it).
 
     Examples:
-        >>> is_whole(torch.tensor([[2.0, 1.0]])), is_whole(torch.tensor([[2.5, 1.0]]))
+        >>> holds_counts(torch.tensor([[2, 1]])), holds_counts(torch.tensor([[2.0, 1.0]]))
         (True, False)
     """
-    return not counts.is_floating_point() or bool((counts == counts.floor()).all())
+    return not matrix.is_floating_point()
 
 
 def safe_divide(
