@@ -137,7 +137,8 @@ def evaluate(
     with _eval_mode(models.values()), torch.inference_mode(), _autocast(run_device, autocast):
         for batch in _with_progress(loader, progress, loop):
             loop.step(unpack(_batches.to_device(batch, run_device)))
-    return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
+    with _one_thread(run_device):
+        return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -180,13 +181,21 @@ class _Loop:
         keep = n if self.indexer.max_samples is None else min(n, self.indexer.max_samples - start)
         if keep <= 0:
             return  # distributed padding only
-        index = self._index(batch.index, start, n)[:keep]
-        labels = labels[:keep]
+        outputs = {
+            name: self._scores(name, model, batch.inputs, n)[:keep]
+            for name, model in self.models.items()
+        }
+        with _one_thread(self.device):
+            self._count(outputs, labels[:keep], self._index(batch.index, start, n)[:keep])
+
+    def _count(
+        self, outputs: dict[str, torch.Tensor], labels: torch.Tensor, index: torch.Tensor
+    ) -> None:
+        """Count one batch of every model's scores and keep its samples."""
         targets = labels.long()
-        self.counted += keep
+        self.counted += labels.shape[0]
         correct = {}
-        for name, model in self.models.items():
-            scores = self._scores(name, model, batch.inputs, n)[:keep]
+        for name, scores in outputs.items():
             tracker = self._tracker(name, scores)
             safe = targets.clamp(0, tracker.num_classes - 1)
             scored = _batches.score(
@@ -313,6 +322,24 @@ def _check_keep(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise OptionError(f"{name} must be a non-negative integer, got {value!r}")
     return value
+
+
+@contextlib.contextmanager
+def _one_thread(device: torch.device) -> Iterator[None]:
+    """One intra-op CPU thread for the bookkeeping between forward passes.
+
+    Its tensors are tiny: on a busy machine, waking a thread pool for them costs far more
+    (hundreds of microseconds per batch) than the work itself.
+    """
+    threads = torch.get_num_threads() if device.type == "cpu" else 1
+    if threads == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _rank() -> int:
