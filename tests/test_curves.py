@@ -114,9 +114,14 @@ def test_cost_uses_the_population_prevalence() -> None:
     y = np.array([0] * 50 + [1] * 50)
     s = np.concatenate([np.linspace(0, 0.6, 50), np.linspace(0.4, 1, 50)])
     counts = curves.threshold_counts(y, s)
-    enriched = curves.choose_threshold(counts, "cost=FP:1,FN:1")
-    rare = curves.choose_threshold(counts, "cost=FP:1,FN:1", prevalence=0.01)
-    assert rare.threshold > enriched.threshold  # rare disease: fewer positives called
+    enriched = curves.choose_threshold(counts, "cost=FP:1,FN:5")
+    rare = curves.choose_threshold(counts, "cost=FP:1,FN:5", prevalence=0.01)
+    assert enriched.counts.fn == 0  # a miss costs five false alarms: call every positive
+    assert rare.counts.fp == 0  # at 1% prevalence false alarms dominate: call none wrongly
+    assert rare.threshold > enriched.threshold
+    same = curves.choose_threshold(counts, "cost=FP:1,FN:5", prevalence=0.5)
+    assert same.threshold == enriched.threshold
+    assert same.value == pytest.approx(enriched.value)
 
 
 def test_string_labels_weights_and_positive() -> None:

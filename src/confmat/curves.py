@@ -253,7 +253,9 @@ def choose_threshold(
     ranked = torch.where(feasible & ~torch.isnan(objective), objective, -math.inf)
     if not bool(feasible.any()) or float(ranked.max()) == -math.inf:
         raise OptionError(f"no threshold meets {criterion!r} on these scores")
-    index = int(torch.nonzero(ranked == ranked.max())[0, 0])
+    best = float(ranked.max())
+    # values equal up to rounding are ties, and ties go to the highest threshold
+    index = int(torch.nonzero(ranked >= best - 1e-12 * max(1.0, abs(best)))[0, 0])
     return ThresholdChoice(
         float(counts.thresholds[index]),
         criterion,
@@ -281,10 +283,10 @@ def _objective(
     if rule.kind == "precision":
         precision = stats.precision(c)
         return sensitivity, precision >= rule.value, precision
-    if prevalence is None:  # the test set's: positives / samples (the same at every threshold)
-        p = float((c.tp[0] + c.fn[0]) / (c.tp[0] + c.fn[0] + c.fp[0] + c.tn[0]))
-    else:
-        p = float(_validation.check_prevalence(prevalence, 1)[0])
+    if prevalence is None:  # the test set's: the mean cost per sample, from the counts
+        cost = (rule.fp_cost * c.fp + rule.fn_cost * c.fn) / (c.tp + c.fp + c.fn + c.tn)
+        return -cost, everywhere, cost
+    p = float(_validation.check_prevalence(prevalence, 1)[0])
     fpr, fnr = (torch.nan_to_num(r, nan=0.0) for r in (stats.fpr(c), stats.fnr(c)))
     cost = rule.fp_cost * (1 - p) * fpr + rule.fn_cost * p * fnr
     return -cost, everywhere, cost
