@@ -563,3 +563,20 @@ def test_float_targets_are_checked():
     fractional = [(torch.zeros(3, 64), torch.tensor([0.0, 0.5, 1.0]))]
     with pytest.raises(confmat.LabelError, match="whole numbers"):
         evaluate(model, fractional, progress=False)
+
+
+def test_thread_count_restored(digits):
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        seen = []
+
+        def model(x: torch.Tensor) -> torch.Tensor:
+            seen.append(torch.get_num_threads())  # the forward pass keeps every thread
+            return digits.model(x)
+
+        evaluate(model, DataLoader(digits.test, batch_size=300), progress=False)
+        assert seen == [2, 2]
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(threads)
