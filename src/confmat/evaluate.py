@@ -25,6 +25,12 @@ from confmat.exceptions import OptionError, ShapeError
 _PROGRESS_SECONDS = 0.5
 """Seconds between refreshes of the progress bar's accuracy (a refresh waits for the device)."""
 
+_GATHER_SAMPLES = 8192
+"""Outputs of this many samples at most are gathered before they are counted and sampled."""
+
+_GATHER_SCORES = 1 << 20
+"""... and at most this many scores (samples times classes), which bounds the memory used."""
+
 
 def evaluate(
     model: Callable[..., Any] | Mapping[str, Callable[..., Any]],
@@ -137,6 +143,7 @@ def evaluate(
     with _eval_mode(models.values()), torch.inference_mode(), _autocast(run_device, autocast):
         for batch in _with_progress(loader, progress, loop):
             loop.step(unpack(_batches.to_device(batch, run_device)))
+        loop.flush()
     with _one_thread(run_device):
         return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
 
@@ -172,6 +179,9 @@ class _Loop:
         self.counted = 0
         self.from_batches = True
         self.track_correct = False
+        self.gathered: list[tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]] = []
+        self.gathered_samples = 0
+        self.gathered_scores = 0
 
     def step(self, batch: _batches.Batch) -> None:
         """Run every model on one batch and count it."""
@@ -185,8 +195,28 @@ class _Loop:
             name: self._scores(name, model, batch.inputs, n)[:keep]
             for name, model in self.models.items()
         }
+        index = self._index(batch.index, start, n)[:keep]
+        self.gathered.append((outputs, labels[:keep], index))
+        self.gathered_samples += keep
+        self.gathered_scores += sum(scores[0].numel() for scores in outputs.values()) * keep
+        full = self.gathered_samples >= _GATHER_SAMPLES or self.gathered_scores >= _GATHER_SCORES
+        if full or not self.trackers:  # the first batch at once: its problems show early
+            self.flush()
+
+    def flush(self) -> None:
+        """Count the gathered batches in one go (fewer, larger operations than per batch)."""
+        if not self.gathered:
+            return
+        gathered, self.gathered = self.gathered, []
+        self.gathered_samples = self.gathered_scores = 0
+        if len(gathered) == 1:
+            outputs, labels, index = gathered[0]
+        else:
+            outputs = {name: torch.cat([g[0][name] for g in gathered]) for name in self.models}
+            labels = torch.cat([g[1] for g in gathered])
+            index = torch.cat([g[2] for g in gathered])
         with _one_thread(self.device):
-            self._count(outputs, labels[:keep], self._index(batch.index, start, n)[:keep])
+            self._count(outputs, labels, index)
 
     def _count(
         self, outputs: dict[str, torch.Tensor], labels: torch.Tensor, index: torch.Tensor
