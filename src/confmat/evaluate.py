@@ -192,11 +192,11 @@ class _Loop:
         if keep <= 0:
             return  # distributed padding only
         outputs = {
-            name: self._scores(name, model, batch.inputs, n)[:keep]
+            name: _own(self._scores(name, model, batch.inputs, n)[:keep])
             for name, model in self.models.items()
         }
-        index = self._index(batch.index, start, n)[:keep]
-        self.gathered.append((outputs, labels[:keep], index))
+        index = _own(self._index(batch.index, start, n)[:keep])
+        self.gathered.append((outputs, _own(labels[:keep]), index))
         self.gathered_samples += keep
         self.gathered_scores += sum(scores[0].numel() for scores in outputs.values()) * keep
         full = self.gathered_samples >= _GATHER_SAMPLES or self.gathered_scores >= _GATHER_SCORES
@@ -352,6 +352,13 @@ def _check_keep(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise OptionError(f"{name} must be a non-negative integer, got {value!r}")
     return value
+
+
+def _own(tensor: torch.Tensor) -> torch.Tensor:
+    """The tensor, copied if it is a view into a larger one (which gathering would keep alive)."""
+    if tensor.untyped_storage().nbytes() > 2 * tensor.numel() * tensor.element_size():
+        return tensor.clone()
+    return tensor
 
 
 @contextlib.contextmanager
