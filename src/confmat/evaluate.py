@@ -56,7 +56,9 @@ def evaluate(
     The model runs in eval mode under ``torch.inference_mode()``; the train/eval mode of each
     of its modules is restored afterwards, also on error. Batches (tensors nested in tuples,
     lists and dicts) move to the model's device; counts stay there, and nothing waits for the
-    device per batch (the progress bar refreshes its running accuracy every 0.5 s).
+    device per batch (the progress bar refreshes its running accuracy every 0.5 s). Outputs
+    are counted in groups of up to 8192 samples (and 2^20 scores), on one CPU thread between
+    forward passes: the loop adds a fraction of a percent to a small CNN's inference time.
 
     Batches are ``(inputs, targets, ...)``, or dicts (targets under ``target_key``, default the
     first of ``label, labels, target, targets, y``; inputs under ``input_key``, or all other
