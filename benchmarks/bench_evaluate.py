@@ -11,6 +11,16 @@ times (>= 5 runs each), with the ratio of the medians of the process CPU times b
 sensitive to other programs on a shared machine). Target: overhead <= 3%.
 
     python benchmarks/bench_evaluate.py [--runs 7] [--threads N] [--images 20000]
+
+On glibc, whether the CNN's large activation buffers are handed back to the system between
+batches (mmap / heap trimming) depends on incidental allocations and moves either loop by up
+to +-20% from one process to the next. To compare the loops rather than the allocator, fix it:
+
+    MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
+    MALLOC_TOP_PAD_=268435456 python benchmarks/bench_evaluate.py
+
+The last line printed, evaluate()'s own CPU cost per batch (a model that costs nothing, same
+batches), does not depend on this.
 """
 
 from __future__ import annotations
