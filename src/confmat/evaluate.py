@@ -395,8 +395,9 @@ def _eval_mode(models: Iterable[Callable[..., Any]]) -> Iterator[None]:
         for module in model.modules()
     ]
     try:
-        for module, _ in modes:
-            module.training = False
+        for model in models:
+            if isinstance(model, torch.nn.Module):
+                model.eval()  # through eval(), so that modules overriding train() are honoured
         yield
     finally:
         for module, training in modes:
