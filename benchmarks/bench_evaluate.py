@@ -14,10 +14,12 @@ sensitive to other programs on a shared machine). Target: overhead <= 3%.
 
 On glibc, whether the CNN's large activation buffers are handed back to the system between
 batches (mmap / heap trimming) depends on incidental allocations and moves either loop by up
-to +-20% from one process to the next. To compare the loops rather than the allocator, fix it:
+to +-20% from one process to the next. To compare the loops rather than the allocator, the
+script fixes it (for both loops alike) by restarting itself with
 
-    MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 \
-    MALLOC_TOP_PAD_=268435456 python benchmarks/bench_evaluate.py
+    MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456
+
+unless these are already set or ``--plain-allocator`` is given.
 
 The last line printed, evaluate()'s own CPU cost per batch (a model that costs nothing, same
 batches), does not depend on this.
@@ -26,7 +28,9 @@ batches), does not depend on this.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import sys
 import time
 
 import torch
@@ -36,6 +40,12 @@ from torch.utils.data import DataLoader, TensorDataset
 import confmat
 
 TARGET = 0.03
+
+ALLOCATOR = {
+    "MALLOC_MMAP_THRESHOLD_": "1073741824",
+    "MALLOC_TRIM_THRESHOLD_": "1073741824",
+    "MALLOC_TOP_PAD_": "268435456",
+}
 
 
 def small_cnn() -> nn.Module:
@@ -137,7 +147,13 @@ def main() -> None:
         "--threads", type=int, default=None, help="torch threads (default: torch's)"
     )
     parser.add_argument("--images", type=int, default=20_000)
+    parser.add_argument(
+        "--plain-allocator", action="store_true", help="leave glibc's allocator as it is"
+    )
     args = parser.parse_args()
+    if not args.plain_allocator and not ALLOCATOR.keys() <= os.environ.keys():
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **ALLOCATOR})
+    allocator = "plain" if args.plain_allocator else "fixed (MALLOC_* settings)"
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -148,7 +164,8 @@ def main() -> None:
     per_batch = loop_cost(loader, runs)
     print(
         f"evaluate() over the bare loop: {args.images} images 3x32x32, batch 256, "
-        f"{torch.get_num_threads()} torch thread(s), {runs} interleaved runs each"
+        f"{torch.get_num_threads()} torch thread(s), {runs} interleaved runs each, "
+        f"allocator {allocator}"
     )
     report(times, per_batch, len(loader))
 

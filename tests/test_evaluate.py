@@ -565,7 +565,7 @@ def test_float_targets_are_checked():
         evaluate(model, fractional, progress=False)
 
 
-def test_thread_count_restored(digits):
+def test_thread_count_untouched(digits):
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:

@@ -146,8 +146,7 @@ def evaluate(
         for batch in _with_progress(loader, progress, loop):
             loop.step(unpack(_batches.to_device(batch, run_device)))
         loop.flush()
-    with _one_thread(run_device):
-        return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
+    return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -217,8 +216,7 @@ class _Loop:
             outputs = {name: torch.cat([g[0][name] for g in gathered]) for name in self.models}
             labels = torch.cat([g[1] for g in gathered])
             index = torch.cat([g[2] for g in gathered])
-        with _one_thread(self.device):
-            self._count(outputs, labels, index)
+        self._count(outputs, labels, index)
 
     def _count(
         self, outputs: dict[str, torch.Tensor], labels: torch.Tensor, index: torch.Tensor
@@ -361,24 +359,6 @@ def _own(tensor: torch.Tensor) -> torch.Tensor:
     if tensor.untyped_storage().nbytes() > 2 * tensor.numel() * tensor.element_size():
         return tensor.clone()
     return tensor
-
-
-@contextlib.contextmanager
-def _one_thread(device: torch.device) -> Iterator[None]:
-    """One intra-op CPU thread for the bookkeeping between forward passes.
-
-    Its tensors are tiny: on a busy machine, waking a thread pool for them costs far more
-    (hundreds of microseconds per batch) than the work itself.
-    """
-    threads = torch.get_num_threads() if device.type == "cpu" else 1
-    if threads == 1:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _rank() -> int:
