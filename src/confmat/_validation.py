@@ -18,6 +18,7 @@ import torch
 from confmat._types import ThresholdCriterion, ZeroDivision
 from confmat.exceptions import (
     ClassesError,
+    ConfmatError,
     LabelError,
     MatrixError,
     OptionError,
@@ -216,11 +217,7 @@ def check_num_classes(num_classes: int | None) -> int | None:
     """``num_classes`` must be a positive integer when given."""
     if num_classes is None:
         return None
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
-        raise ClassesError(f"num_classes must be a positive integer, got {num_classes!r}")
-    if num_classes < 1:
-        raise ClassesError(f"num_classes must be a positive integer, got {num_classes}")
-    return int(num_classes)
+    return _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
 
 
 def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
@@ -355,8 +352,21 @@ def check_option_choice(value: object, choices: Sequence[str], name: str) -> str
 
 def check_positive_count(value: object, name: str) -> int:
     """An option that must be a positive integer (e.g. ``k`` or ``top``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise OptionError(f"{name} must be a positive integer, got {value!r}")
+    return _check_count(value, name, minimum=1)
+
+
+def check_non_negative_count(value: object, name: str) -> int:
+    """An option that must be a non-negative integer (e.g. how many samples to keep)."""
+    return _check_count(value, name, minimum=0)
+
+
+def _check_count(
+    value: object, name: str, *, minimum: int, error: type[ConfmatError] = OptionError
+) -> int:
+    """A whole number (not a bool) of at least ``minimum`` (0 or 1), as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative"
+        raise error(f"{name} must be a {kind} integer, got {value!r}")
     return int(value)
 
 
@@ -556,11 +566,7 @@ def check_max_samples(max_samples: int | None) -> int | None:
     """``max_samples`` is None or a non-negative integer."""
     if max_samples is None:
         return None
-    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
-        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples!r}")
-    if max_samples < 0:
-        raise OptionError(f"max_samples must be a non-negative integer, got {max_samples}")
-    return int(max_samples)
+    return check_non_negative_count(max_samples, "max_samples")
 
 
 def check_two_string_classes(labels: np.ndarray) -> list[str]:

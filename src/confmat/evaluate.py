@@ -125,8 +125,8 @@ def evaluate(
         threshold=_validation.check_threshold(threshold),
         from_logits=bool(from_logits),
         classes=None if classes is None else _validation.check_class_names(classes),
-        keep_samples=_check_keep(keep_samples, "keep_samples"),
-        keep_worst=_check_keep(keep_worst, "keep_worst"),
+        keep_samples=_validation.check_non_negative_count(keep_samples, "keep_samples"),
+        keep_worst=_validation.check_non_negative_count(keep_worst, "keep_worst"),
         seed=seed,
         output_transform=output_transform,
     )
@@ -346,12 +346,6 @@ def _device_of(
 
 def _same_device(a: torch.device, b: torch.device) -> bool:
     return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
-
-
-def _check_keep(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise OptionError(f"{name} must be a non-negative integer, got {value!r}")
-    return value
 
 
 def _own(tensor: torch.Tensor) -> torch.Tensor:
