@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import confmat
-from confmat import bootstrap, stats
+from confmat.stats import bootstrap, measures
 
 MATRIX = torch.tensor([[50, 3, 0], [4, 40, 6], [0, 2, 45]])
 
@@ -26,7 +26,7 @@ def test_batched_counts_equal_dense_counts() -> None:
     for b in range(50):
         dense = torch.zeros(size * size, dtype=torch.int64)
         dense[nonzero] = torch.from_numpy(chunk[b])
-        one = stats.class_counts(dense.reshape(size, size))
+        one = measures.class_counts(dense.reshape(size, size))
         for ours, theirs in zip(batched, one, strict=True):
             assert torch.equal(ours[b], theirs)
         for name, statistic in bootstrap.STATISTICS.items():
@@ -125,6 +125,6 @@ def test_layout_sums_cells_sharing_a_position() -> None:
     counts = bootstrap.CellLayout(rows, cols, 3).class_counts(cells)
     dense = np.zeros((3, 3), dtype=np.int64)
     np.add.at(dense, (rows, cols), cells[0])
-    expected = stats.class_counts(torch.from_numpy(dense))
+    expected = measures.class_counts(torch.from_numpy(dense))
     for ours, theirs in zip(counts, expected, strict=True):
         assert torch.equal(ours[0], theirs)

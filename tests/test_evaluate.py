@@ -12,9 +12,10 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 import confmat
-from confmat import evaluate, significance
-from confmat._reservoir import GroupedTopK, Rows
+from confmat import evaluate
 from confmat.compare import PairedTable
+from confmat.stats import significance
+from confmat.stream.reservoir import GroupedTopK, Rows
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -355,12 +356,12 @@ def test_show_misclassified_grid(digits, tmp_path):
 
 def test_gallery_data_uris(digits):
     pytest.importorskip("matplotlib")
-    from confmat import _validation
+    from confmat.core import checks
 
     result = evaluate(digits.model, DataLoader(digits.test, batch_size=64), progress=False)
     gallery = result.gallery(k=5)
     assert len(gallery) == 5
-    assert _validation.check_gallery(gallery) == gallery
+    assert checks.check_gallery(gallery) == gallery
     assert (
         gallery[0][1] == f"{result.misclassified(1)[0].true} -> " + gallery[0][1].split(" -> ")[1]
     )
@@ -378,7 +379,7 @@ def test_gallery_data_uris(digits):
     ids=["CHW", "HWC", "gray CHW", "HW", "flat"],
 )
 def test_image_layouts(shape, expected):
-    from confmat.gallery import as_image
+    from confmat.show.gallery import as_image
 
     image = as_image((torch.randn(shape) * 3, 0))
     assert image.shape == expected
@@ -387,7 +388,7 @@ def test_image_layouts(shape, expected):
 
 
 def test_denormalize_and_to_image_hooks():
-    from confmat.gallery import as_image
+    from confmat.show.gallery import as_image
 
     item = {"pixels": torch.full((3, 4, 4), -1.0)}
     image = as_image(item, to_image=lambda it: it["pixels"], denormalize=lambda t: t * 0.5 + 0.5)
@@ -405,11 +406,11 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_shows_running_accuracy(digits, monkeypatch):
     pytest.importorskip("tqdm")
-    from confmat import evaluate as evaluate_module
+    from confmat.evaluation import loop as evaluate_module
 
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(sys.modules["confmat.evaluate"], "_PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(sys.modules["confmat.evaluation.loop"], "_PROGRESS_SECONDS", 0.0)
     assert evaluate_module is not None
     result = evaluate(digits.model, DataLoader(digits.test, batch_size=64))
     output = terminal.getvalue()

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat.findings import (
+from confmat.report.findings import (
     Finding,
     absent_from_targets,
     accuracy_paradox,
@@ -14,7 +14,7 @@ from confmat.findings import (
     majority_class,
     never_predicted,
 )
-from confmat.pairs import most_confused
+from confmat.stats.confusions import most_confused
 
 
 def codes(found):
@@ -144,7 +144,7 @@ def test_weighted_counts_have_no_interval_in_the_sentence():
 
 def test_confused_pairs_describe_count_and_share_of_the_true_class():
     cm = ConfusionMatrix([[8, 2, 0], [1, 3, 6], [0, 0, 5]], ["a", "b", "c"])
-    messages = [f.message for f in confused_pairs(most_confused(cm, k=2))]
+    messages = [f.message for f in confused_pairs(most_confused(cm.counts, cm.classes, k=2))]
     assert messages == [
         "'b' is mistaken for 'c' 6 times (60.0% of true 'b').",
         "'a' is mistaken for 'b' 2 times (20.0% of true 'a').",
@@ -168,7 +168,7 @@ def test_findings_are_sorted_by_severity_and_limit_pairs():
 
 def test_given_pairs_are_used_instead_of_recomputed():
     cm = ConfusionMatrix([[8, 2], [1, 9]], ["a", "b"])
-    found = findings(cm, pairs=most_confused(cm, k=1), top_pairs=5)
+    found = findings(cm, pairs=most_confused(cm.counts, cm.classes, k=1), top_pairs=5)
     assert codes(found).count("most-confused") == 1
 
 

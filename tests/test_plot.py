@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 import torch
 
-from confmat import ConfusionMatrix, OptionError, cli, pairs, plot
+from confmat import ConfusionMatrix, OptionError, cli
+from confmat.show import heatmap as show_heatmap
+from confmat.stats import confusions
 
 matplotlib.use("Agg")
 
@@ -45,13 +47,13 @@ def draw() -> Iterator[Callable[..., Any]]:
     drawn: list[Any] = []
 
     def heatmap(cm: ConfusionMatrix, **options: Any) -> Any:
-        ax = plot.heatmap(cm, **options)
+        ax = show_heatmap.heatmap(cm, **options)
         drawn.append(ax)
         return ax
 
     yield heatmap
     for ax in drawn:
-        plot.close(ax)
+        show_heatmap.close(ax)
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +64,12 @@ def picture() -> Iterator[Callable[[int, str | None], tuple[ConfusionMatrix, Any
     def get(size: int, normalize: str | None) -> tuple[ConfusionMatrix, Any]:
         if (size, normalize) not in cache:
             cm = ConfusionMatrix(_matrix(size), _names(size))
-            cache[size, normalize] = (cm, plot.heatmap(cm, normalize=normalize))  # type: ignore[arg-type]
+            cache[size, normalize] = (cm, show_heatmap.heatmap(cm, normalize=normalize))  # type: ignore[arg-type]
         return cache[size, normalize]
 
     yield get
     for _, ax in cache.values():
-        plot.close(ax)
+        show_heatmap.close(ax)
 
 
 Picture = Callable[[int, "str | None"], tuple[ConfusionMatrix, Any]]
@@ -229,12 +231,12 @@ def test_matrix_plot_delegates(draw: Callable[..., Any]) -> None:
         assert [t.get_text() for t in ax.get_yticklabels()] == ["no", "yes"]
         assert ax.get_title().startswith("Confusion matrix, normalized by predicted class")
     finally:
-        plot.close(ax)
+        show_heatmap.close(ax)
 
 
 def test_figure_grows_with_the_classes(picture: Picture) -> None:
     axes = [picture(c, None)[1] for c in SIZES]
-    widths = [plot._root(ax).get_size_inches()[0] for ax in axes]
+    widths = [show_heatmap._root(ax).get_size_inches()[0] for ax in axes]
     assert widths == sorted(widths)
     assert widths[-1] > 2 * widths[0]
     fonts = [ax.xaxis.get_ticklabels()[0].get_fontsize() for ax in axes]
@@ -288,7 +290,7 @@ def test_top_normalizes_over_all_classes(draw: Callable[..., Any]) -> None:
 def test_top_and_reorder_at_100_classes(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix(_matrix(100, seed=3))
     ax = draw(cm, top=12, reorder=True)
-    assert sorted(ax.confmat_order) == pairs.most_confused_classes(cm, 12)
+    assert sorted(ax.confmat_order) == confusions.most_confused_classes(cm.counts, 12)
     assert len(ax.get_xticklabels()) == 12
     assert len(ax.texts) >= 12  # twelve classes: every non-zero cell is annotated
 
@@ -322,8 +324,8 @@ def test_hostile_and_long_names_are_drawn_literally(
     assert all(len(label) <= 20 + len(" [99]") for label in labels)
     assert all(not t.get_parse_math() for t in ax.get_yticklabels() + ax.get_xticklabels())
     assert ax.confmat_classes == HOSTILE  # the full names are kept
-    plot.save(ax, tmp_path / "hostile.png")  # no mathtext error while drawing
-    svg = plot.heatmap_svg(cm)
+    show_heatmap.save(ax, tmp_path / "hostile.png")  # no mathtext error while drawing
+    svg = show_heatmap.heatmap_svg(cm)
     assert "<script" not in svg
     assert "onerror" not in svg
     assert "<img" not in svg
@@ -332,12 +334,12 @@ def test_hostile_and_long_names_are_drawn_literally(
 def test_hostile_title_is_not_mathtext(draw: Callable[..., Any], tmp_path: Path) -> None:
     ax = draw(ConfusionMatrix([[1, 0], [0, 1]]), title=r"$\undefined{x}$")
     assert ax.get_title() == r"$\undefined{x}$"
-    plot.save(ax, tmp_path / "title.svg")
+    show_heatmap.save(ax, tmp_path / "title.svg")
 
 
 def test_shorten_labels() -> None:
-    assert plot.shorten_labels(["abcdefghij", "short"], 6) == ["abc…ij", "short"]
-    assert plot.shorten_labels(["a  b", "a b"], 10) == ["a b [0]", "a b [1]"]
+    assert show_heatmap.shorten_labels(["abcdefghij", "short"], 6) == ["abc…ij", "short"]
+    assert show_heatmap.shorten_labels(["a  b", "a b"], 10) == ["a b [0]", "a b [1]"]
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -349,12 +351,14 @@ MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
 def test_save_by_extension(draw: Callable[..., Any], tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"heatmap.{fmt.upper() if fmt == 'pdf' else fmt}"
     ax = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
-    plot.save(ax, path)
+    show_heatmap.save(ax, path)
     data = path.read_bytes()
     assert data.startswith(MAGIC[fmt])
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     again = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
-    plot.save(plot._root(again), path)  # a figure works too, and the file is replaced
+    show_heatmap.save(
+        show_heatmap._root(again), path
+    )  # a figure works too, and the file is replaced
     assert path.read_bytes() == data  # no timestamps: the same matrix, the same bytes
 
 
@@ -362,16 +366,16 @@ def test_save_by_extension(draw: Callable[..., Any], tmp_path: Path, fmt: str) -
 def test_save_refuses_other_extensions(draw: Callable[..., Any], tmp_path: Path, name: str) -> None:
     ax = draw(ConfusionMatrix([[1, 0], [0, 1]]))
     with pytest.raises(OptionError, match=r"\.png, \.svg or \.pdf"):
-        plot.save(ax, tmp_path / name)
+        show_heatmap.save(ax, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_heatmap_svg_is_an_svg_element() -> None:
-    svg = plot.heatmap_svg(ConfusionMatrix(_matrix(3)), normalize="true")
+    svg = show_heatmap.heatmap_svg(ConfusionMatrix(_matrix(3)), normalize="true")
     assert svg.startswith("<svg")
     assert svg.rstrip().endswith("</svg>")
     with pytest.raises(OptionError, match="ax="):
-        plot.heatmap_svg(ConfusionMatrix(_matrix(2)), ax=None)
+        show_heatmap.heatmap_svg(ConfusionMatrix(_matrix(2)), ax=None)
 
 
 @pytest.mark.parametrize(
@@ -388,7 +392,7 @@ def test_heatmap_svg_is_an_svg_element() -> None:
 )
 def test_invalid_options(options: dict[str, Any], match: str) -> None:
     with pytest.raises(OptionError, match=match):
-        plot.heatmap(ConfusionMatrix([[1, 0], [0, 1]]), **options)
+        show_heatmap.heatmap(ConfusionMatrix([[1, 0], [0, 1]]), **options)
 
 
 def test_import_confmat_does_not_import_matplotlib() -> None:

@@ -11,7 +11,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confmat import ConfusionMatrix, OptionError, cli, stats
+from confmat import ConfusionMatrix, OptionError, cli
 from confmat.report import (
     build_report,
     render_csv,
@@ -25,6 +25,7 @@ from confmat.report import (
 from confmat.report._format import printable
 from confmat.report.csv import safe_cell
 from confmat.report.markdown import escape
+from confmat.stats import measures
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "breast_cancer_predictions.csv"
 
@@ -83,7 +84,7 @@ def test_model_reads_the_matrix_statistics(animals):
     assert s.majority_class == "cat"  # a tie goes to the first class
     assert report.per_class["support"] == [53, 53, 3]
     assert report.per_class["predicted"] == [62, 43, 4]
-    for name in stats.PER_CLASS:
+    for name in measures.PER_CLASS:
         expected = animals.per_class(name).tolist()
         assert report.per_class[name] == pytest.approx(expected, nan_ok=True)
     lo, hi = animals.interval("recall")
@@ -97,7 +98,7 @@ def test_model_reads_the_matrix_statistics(animals):
 def test_model_columns_are_counts_statistics_intervals_in_order(animals):
     columns = list(build_report(animals).per_class)
     assert columns[:6] == ["support", "predicted", "tp", "fp", "fn", "tn"]
-    assert columns[6:-4] == list(stats.PER_CLASS)
+    assert columns[6:-4] == list(measures.PER_CLASS)
     assert columns[-4:] == [
         "recall_ci_low",
         "recall_ci_high",

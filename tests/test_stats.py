@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from scipy import stats as sps
 
 import strategies as cst
-from confmat import ConfusionMatrix, stats
-from confmat.intervals import clopper_pearson
-from confmat.significance import binomial_p_value_greater
+from confmat import ConfusionMatrix
+from confmat.stats import measures
+from confmat.stats.intervals import clopper_pearson
+from confmat.stats.significance import binomial_p_value_greater
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True)
 
@@ -226,7 +227,7 @@ def test_one_vs_rest_statistics_equal_the_collapsed_binary_matrix(matrix: np.nda
         fp = matrix[:, k].sum() - tp
         tn = matrix.sum() - tp - fn - fp
         two = binary(int(tp), int(fp), int(fn), int(tn))
-        for name in stats.PER_CLASS:
+        for name in measures.PER_CLASS:
             if name == "prevalence":
                 continue
             np.testing.assert_allclose(
@@ -318,7 +319,7 @@ def test_zero_division_replaces_only_zero_over_zero():
 def test_safe_divide_policy():
     num = torch.tensor([1.0, 0.0, 2.0, 0.0])
     den = torch.tensor([4.0, 0.0, 0.0, 3.0])
-    out = stats.safe_divide(num, den).tolist()
+    out = measures.safe_divide(num, den).tolist()
     assert out[0] == 0.25
     assert math.isnan(out[1])
     assert out[2] == math.inf
@@ -328,6 +329,6 @@ def test_safe_divide_policy():
 def test_statistics_of_a_sparse_source_match_the_dense_matrix():
     # the statistics are functions of (tp, fp, fn, tn) vectors: no dense matrix needed
     c = TINY.class_counts
-    counts = stats.ClassCounts(c.tp.clone(), c.fp.clone(), c.fn.clone(), c.tn.clone())
-    for name, function in stats.PER_CLASS.items():
+    counts = measures.ClassCounts(c.tp.clone(), c.fp.clone(), c.fn.clone(), c.tn.clone())
+    for name, function in measures.PER_CLASS.items():
         torch.testing.assert_close(function(counts, "nan"), TINY.per_class(name), equal_nan=True)

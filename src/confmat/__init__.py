@@ -7,11 +7,10 @@ Examples:
     ([[2, 0], [1, 1]], 0.75)
 """
 
-from confmat._types import BinaryCounts, ClassCounts
-from confmat.accumulator import Accumulator
 from confmat.compare import Comparison, compare
-from confmat.evaluate import evaluate
-from confmat.evaluation import EvaluationResult
+from confmat.core.types import BinaryCounts, ClassCounts
+from confmat.evaluation.loop import evaluate
+from confmat.evaluation.result import EvaluationResult
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -26,6 +25,7 @@ from confmat.exceptions import (
     WeightError,
 )
 from confmat.matrix import ConfusionMatrix
+from confmat.stream.accumulator import Accumulator
 
 __version__ = "0.1.0"
 

@@ -123,18 +123,18 @@ def _terminal_width(color: bool) -> int | None:
 
 def _plot(cm: ConfusionMatrix, path: str) -> None:
     """Write the heatmap to ``path``: PNG, SVG or PDF by its extension, atomically."""
-    from confmat import plot
+    from confmat.show import heatmap
 
-    plot.image_format(path)  # a wrong extension fails before anything is drawn or written
+    heatmap.image_format(path)  # a wrong extension fails before anything is drawn or written
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UsageError(f"--plot {path}: needs matplotlib: pip install 'confmat[plot]'") from None
-    ax = plot.heatmap(cm)
+    ax = heatmap.heatmap(cm)
     try:
-        plot.save(ax, path)
+        heatmap.save(ax, path)
     finally:
-        plot.close(ax)
+        heatmap.close(ax)
 
 
 # -- confmat demo ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def _threshold(
     """``--threshold``, or the one ``--choose-threshold`` picks (announced on standard error)."""
     if args.choose_threshold is None:
         return float(args.threshold)
-    from confmat import curves
+    from confmat.stats import curves
 
     if y_pred.dtype.kind != "f" or y_pred.ndim != 1:
         raise UsageError(

@@ -35,8 +35,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from confmat import _labels, _validation, significance
-from confmat.bootstrap import (
+from confmat.core import checks, encode
+from confmat.document import json_number
+from confmat.matrix import ConfusionMatrix
+from confmat.stats import significance
+from confmat.stats.bootstrap import (
     STATISTICS,
     BootstrapInterval,
     CellLayout,
@@ -45,8 +48,7 @@ from confmat.bootstrap import (
     replicates_per_chunk,
     resample,
 )
-from confmat.intervals import check_level
-from confmat.matrix import ConfusionMatrix
+from confmat.stats.intervals import check_level
 
 METRICS = ("accuracy", "macro_f1", "balanced_accuracy", "mcc", "cohen_kappa")
 """Whole-matrix statistics whose differences are estimated."""
@@ -135,7 +137,7 @@ class Comparison:
             >>> round(d.difference, 4), d.lo < d.difference < d.hi
             (-0.0762, True)
         """
-        cells = _validation.check_paired_table((both_right, only_a, only_b, both_wrong))
+        cells = checks.check_paired_table((both_right, only_a, only_b, both_wrong))
         table = PairedTable(*cells)
         check_resamples(n_resamples)
         check_level(level)
@@ -163,8 +165,6 @@ class Comparison:
             >>> Comparison.from_paired_table(5, 0, 0, 1).to_dict()["mcnemar_exact_p_value"] is None
             True
         """
-        from confmat.matrix import json_number
-
         return {
             "table": self.table._asdict(),
             "mcnemar_exact_p_value": json_number(self.mcnemar_exact_p_value),
@@ -276,15 +276,15 @@ def _encode_pair(
     positive: object,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]:
     """Class indices of truth and both predictions in one class order, on the CPU."""
-    true = _validation.as_values(y_true, "y_true")
-    a = _validation.as_values(y_pred_a, "y_pred_a")
-    b = _validation.as_values(y_pred_b, "y_pred_b")
-    _validation.check_labels_shape(true, "y_true")
-    _validation.check_same_length(true.shape[0], a, "y_pred_a")
-    _validation.check_same_length(true.shape[0], b, "y_pred_b")
-    _validation.check_same_kind(a, b, "y_pred_a", "y_pred_b")
+    true = checks.as_values(y_true, "y_true")
+    a = checks.as_values(y_pred_a, "y_pred_a")
+    b = checks.as_values(y_pred_b, "y_pred_b")
+    checks.check_labels_shape(true, "y_true")
+    checks.check_same_length(true.shape[0], a, "y_pred_a")
+    checks.check_same_length(true.shape[0], b, "y_pred_b")
+    checks.check_same_kind(a, b, "y_pred_a", "y_pred_b")
     n = true.shape[0]
-    encoded = _labels.encode(
+    encoded = encode.encode(
         _twice(true, true),
         _twice(a, b),
         classes=classes,
@@ -303,7 +303,7 @@ def _encode_pair(
     return true_idx[:n], pred_idx[:n], pred_idx[n:], names
 
 
-def _twice(first: _validation.Values, second: _validation.Values) -> _validation.Values:
+def _twice(first: checks.Values, second: checks.Values) -> checks.Values:
     if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor):
         return torch.cat([first, second.to(first.device)])
     return np.concatenate([np.asarray(first), np.asarray(second)])

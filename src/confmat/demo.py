@@ -23,11 +23,11 @@ import torch
 from torch import nn
 
 from confmat import io
-from confmat.evaluate import evaluate
+from confmat.evaluation.loop import evaluate
 from confmat.exceptions import InputFileError
 
 if TYPE_CHECKING:
-    from confmat.evaluation import EvaluationResult
+    from confmat.evaluation.result import EvaluationResult
     from confmat.matrix import ConfusionMatrix
 
 DEFAULT_OUT = "confmat-demo"
@@ -267,8 +267,8 @@ def _terminal_report(result: EvaluationResult, task: Task, stream: TextIO) -> st
 
 def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> list[Path]:
     """The heatmaps, the JSON document and the HTML report of one task; returns the paths."""
-    from confmat import plot
     from confmat.report import render_html, render_json
+    from confmat.show import heatmap
 
     cm = result.matrix
     pictures: list[tuple[str, dict[str, Any]]] = (
@@ -278,11 +278,11 @@ def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> lis
     )
     written = []
     for name, options in pictures:
-        ax = plot.heatmap(cm, title=_heatmap_title(task, cm, options), **options)
+        ax = heatmap.heatmap(cm, title=_heatmap_title(task, cm, options), **options)
         try:
-            plot.save(ax, directory / name)
+            heatmap.save(ax, directory / name)
         finally:
-            plot.close(ax)
+            heatmap.close(ax)
         written.append(directory / name)
     io.write_atomic(directory / f"{task.name}.json", render_json(cm))
     gallery = result.gallery(k=24) if task.name == "digits" else None

@@ -12,30 +12,26 @@ from typing import TYPE_CHECKING, Any, overload
 
 import torch
 
-from confmat import _labels, _validation, intervals, significance, stats
-from confmat._kernels import confusion_counts
-from confmat._types import (
+from confmat import document
+from confmat.core import checks, encode
+from confmat.core.kernels import confusion_counts
+from confmat.core.types import (
     Average,
     BinaryCounts,
     ClassCounts,
     Normalize,
     PredictiveValues,
+    Table,
     ZeroDivision,
 )
-from confmat.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
 from confmat.exceptions import ClassesError, MergeError, OptionError
+from confmat.stats import confusions, intervals, measures, significance
+from confmat.stats.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
+from confmat.stats.confusions import ConfusedPair, ConfusionRank
 
-if TYPE_CHECKING:  # pictures and confusions (confmat.plot, confmat.pairs) are imported lazily
+if TYPE_CHECKING:  # pictures and tables are drawn by confmat.show and confmat.report, lazily
     from matplotlib.axes import Axes
-
-    from confmat.pairs import ConfusedPair, ConfusionRank
-
-if TYPE_CHECKING:  # reports (confmat.report) are imported lazily
     from pandas import DataFrame
-
-    from confmat.report.frames import Table
-
-SCHEMA_VERSION = 1
 
 
 class _PerClass:
@@ -81,15 +77,15 @@ class ConfusionMatrix:
         positive: object = None,
         zero_division: ZeroDivision = "nan",
     ) -> None:
-        self._counts = _validation.check_matrix(counts)
+        self._counts = checks.check_matrix(counts)
         size = self._counts.shape[0]
         self._classes = (
             [str(i) for i in range(size)]
             if classes is None
-            else _validation.check_class_names(classes, size)
+            else checks.check_class_names(classes, size)
         )
-        self._positive = _labels.resolve_positive(positive, self._classes)
-        self._zero_division = _validation.check_zero_division(zero_division)
+        self._positive = encode.resolve_positive(positive, self._classes)
+        self._zero_division = checks.check_zero_division(zero_division)
         self._class_counts: ClassCounts | None = None
 
     @classmethod
@@ -136,7 +132,7 @@ class ConfusionMatrix:
             >>> ConfusionMatrix.from_predictions([0, 1, 1], [0.2, 0.5, 0.4]).counts.tolist()
             [[1, 0], [1, 1]]
         """
-        encoded = _labels.encode(
+        encoded = encode.encode(
             y_true,
             y_pred,
             classes=classes,
@@ -194,7 +190,7 @@ class ConfusionMatrix:
     def class_counts(self) -> ClassCounts:
         """One-vs-rest ``tp, fp, fn, tn`` of every class, float64 ``(C,)`` each."""
         if self._class_counts is None:
-            self._class_counts = stats.class_counts(self._counts)
+            self._class_counts = measures.class_counts(self._counts)
         return self._class_counts
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
@@ -224,7 +220,7 @@ class ConfusionMatrix:
             >>> ConfusionMatrix([[3, 1], [0, 4]]).per_class("ppv").tolist()
             [1.0, 0.8]
         """
-        return stats.statistic(name)(self.class_counts, self._zero_division)
+        return measures.statistic(name)(self.class_counts, self._zero_division)
 
     def average(self, name: str, method: Average = "macro") -> float:
         """``macro``, ``weighted`` (by support) or ``micro`` (pooled) average of a statistic.
@@ -236,8 +232,8 @@ class ConfusionMatrix:
             >>> ConfusionMatrix([[3, 1], [0, 4]]).average("recall", "macro")
             0.875
         """
-        key = stats.ALIASES.get(name, name)
-        return stats.average(
+        key = measures.ALIASES.get(name, name)
+        return measures.average(
             self.per_class(key), method, self.class_counts, key, self._zero_division
         )
 
@@ -245,12 +241,12 @@ class ConfusionMatrix:
         """Per-class F-beta ``(C,)``; ``beta > 1`` weighs recall more."""
         if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
             raise OptionError(f"beta must be a positive number, got {beta!r}")
-        return stats.fbeta(self.class_counts, float(beta), self._zero_division)
+        return measures.fbeta(self.class_counts, float(beta), self._zero_division)
 
     def undefined(self) -> dict[str, list[str]]:
         """For each per-class statistic with undefined (NaN) values, the classes concerned."""
         result = {}
-        for name in stats.PER_CLASS:
+        for name in measures.PER_CLASS:
             missing = torch.isnan(self.per_class(name)).tolist()
             if any(missing):
                 result[name] = [c for c, m in zip(self._classes, missing, strict=True) if m]
@@ -280,27 +276,27 @@ class ConfusionMatrix:
     @property
     def accuracy(self) -> float:
         """Share of correct predictions."""
-        return stats.accuracy(self.class_counts)
+        return measures.accuracy(self.class_counts)
 
     @property
     def balanced_accuracy(self) -> float:
         """Mean recall over the classes present in the true labels."""
-        return stats.balanced_accuracy(self.class_counts)
+        return measures.balanced_accuracy(self.class_counts)
 
     @property
     def no_information_rate(self) -> float:
         """Accuracy of always predicting the most frequent true class."""
-        return stats.no_information_rate(self.class_counts)
+        return measures.no_information_rate(self.class_counts)
 
     @property
     def cohen_kappa(self) -> float:
         """Cohen's kappa: agreement beyond chance."""
-        return stats.cohen_kappa(self.class_counts)
+        return measures.cohen_kappa(self.class_counts)
 
     @property
     def mcc(self) -> float:
         """Matthews correlation coefficient (multiclass R_K)."""
-        return stats.mcc(self.class_counts)
+        return measures.mcc(self.class_counts)
 
     def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
         """Exact (Clopper-Pearson) interval of the accuracy; NaN when weighted."""
@@ -335,12 +331,12 @@ class ConfusionMatrix:
             >>> round(float(lo[1]), 2), float(hi[1])
             (0.44, 1.0)
         """
-        key = stats.ALIASES.get(name, name)
+        key = measures.ALIASES.get(name, name)
         if key in intervals.RATIOS:
             lo, hi = intervals.RATIOS[key](self.class_counts, level)
         else:
             lo, hi = intervals.per_class(self.class_counts, key, level, method)
-        if not stats.holds_counts(self._counts):
+        if not measures.holds_counts(self._counts):
             return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
         return lo, hi
 
@@ -375,7 +371,7 @@ class ConfusionMatrix:
     ) -> dict[str, BootstrapInterval]:
         """Percentile bootstrap intervals of whole-matrix statistics, from the counts alone.
 
-        See :func:`confmat.bootstrap.bootstrap_counts`: ``statistics`` among "accuracy",
+        See :func:`confmat.stats.bootstrap.bootstrap_counts`: ``statistics`` among "accuracy",
         "balanced_accuracy", "macro_f1", "weighted_f1", "mcc", "cohen_kappa".
 
         Examples:
@@ -400,15 +396,17 @@ class ConfusionMatrix:
 
         Returns:
             ``(ppv, npv)``, float64 ``(C,)`` each (see
-            :func:`confmat.stats.predictive_values_at_prevalence`).
+            :func:`confmat.stats.measures.predictive_values_at_prevalence`).
 
         Examples:
             >>> cm = ConfusionMatrix([[900, 100], [5, 95]], ["healthy", "sick"])
             >>> round(float(cm.at_prevalence(0.001).ppv[1]), 4)
             0.0094
         """
-        p = _validation.check_prevalence(prevalence, self.num_classes)
-        ppv, npv = stats.predictive_values_at_prevalence(self.class_counts, p, self._zero_division)
+        p = checks.check_prevalence(prevalence, self.num_classes)
+        ppv, npv = measures.predictive_values_at_prevalence(
+            self.class_counts, p, self._zero_division
+        )
         return PredictiveValues(ppv, npv)
 
     @property
@@ -472,27 +470,25 @@ class ConfusionMatrix:
     # -- pictures and confusions (confmat.plot, confmat.pairs) ------------------------------
 
     def plot(self, **kwargs: Any) -> Axes:
-        """The annotated heatmap; the keyword arguments are those of :func:`confmat.plot.heatmap`.
+        """The annotated heatmap; the keyword arguments are those of :func:`confmat.show.heatmap.heatmap`.
 
         Examples:
             >>> ax = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
             >>> ax.get_ylabel(), [t.get_text() for t in ax.get_xticklabels()]
             ('True class', ['no', 'yes'])
         """
-        from confmat.plot import heatmap
+        from confmat.show.heatmap import heatmap
 
         return heatmap(self, **kwargs)
 
     def most_confused(self, k: int | None = 10, by: ConfusionRank = "count") -> list[ConfusedPair]:
-        """The ``k`` largest off-diagonal cells (see :func:`confmat.pairs.most_confused`).
+        """The ``k`` largest off-diagonal cells (see :func:`confmat.stats.confusions.most_confused`).
 
         Examples:
             >>> ConfusionMatrix([[8, 2], [5, 5]], ["a", "b"]).most_confused(1)
             [ConfusedPair(true='b', pred='a', count=5, rate=0.5)]
         """
-        from confmat.pairs import most_confused
-
-        return most_confused(self, k, by)
+        return confusions.most_confused(self._counts, self._classes, k, by)
 
     # -- reports (confmat.report, imported lazily) --------------------------------------------
 
@@ -527,7 +523,7 @@ class ConfusionMatrix:
             >>> d["n"], d["positive_class"], d["per_class"]["yes"]["recall"]
             (10, 'yes', 0.8)
         """
-        return _document(self)
+        return document.matrix_document(self)
 
     def _class_index(self, name: object) -> int:
         text = str(name)
@@ -537,7 +533,7 @@ class ConfusionMatrix:
 
 
 def _drop_unseen(
-    counts: torch.Tensor, names: list[str], encoded: _labels.Encoded
+    counts: torch.Tensor, names: list[str], encoded: encode.Encoded
 ) -> tuple[torch.Tensor, list[str]]:
     """Keep only the label values that occur in y_true or y_pred (inferred integer classes)."""
     if encoded.weight is None:
@@ -552,78 +548,3 @@ def _drop_unseen(
         return counts, names
     keep = seen.nonzero().reshape(-1)
     return counts[keep][:, keep], [names[i] for i in keep.tolist()]
-
-
-def json_number(value: float | int) -> float | int | str | None:
-    """A number for JSON: NaN is None, infinities are "inf" / "-inf"."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-    return value
-
-
-INTERVAL_KEYS = ("recall", "specificity", "precision", "npv", "lr_plus", "lr_minus")
-"""Per-class statistics whose 95% interval is in the JSON document as ``"<name>_ci"``."""
-
-
-def _interval_columns(cm: ConfusionMatrix) -> dict[str, list[list[float] | None]]:
-    """``"<name>_ci"``: per class ``[lo, hi]`` (Wilson, or the log method for LRs), or None."""
-    columns: dict[str, list[list[float] | None]] = {}
-    for name in INTERVAL_KEYS:
-        lo, hi = cm.interval(name)
-        columns[f"{name}_ci"] = [
-            None if math.isnan(a) else [a, b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-        ]
-    return columns
-
-
-def _document(cm: ConfusionMatrix) -> dict[str, Any]:
-    counts = cm.class_counts
-    integral = not cm.is_weighted
-
-    def count_list(values: torch.Tensor) -> list[int] | list[float]:
-        return [int(x) for x in values.tolist()] if integral else values.tolist()
-
-    columns: dict[str, list[Any]] = {
-        "tp": count_list(counts.tp),
-        "fp": count_list(counts.fp),
-        "fn": count_list(counts.fn),
-        "tn": count_list(counts.tn),
-        "support": count_list(counts.support),
-    }
-    for name in stats.PER_CLASS:
-        columns[name] = [json_number(x) for x in cm.per_class(name).tolist()]
-    columns.update(_interval_columns(cm))
-    per_class = {
-        c: {key: values[i] for key, values in columns.items()} for i, c in enumerate(cm.classes)
-    }
-    averages = {
-        method: {name: json_number(cm.average(name, method)) for name in stats.AVERAGED}
-        for method in ("macro", "weighted", "micro")
-    }
-    ci = cm.accuracy_ci()
-    kappa_ci = cm.cohen_kappa_ci()
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "classes": cm.classes,
-        "matrix": cm.counts.tolist(),
-        "n": cm.n,
-        "positive_class": cm.positive,
-        "overall": {
-            "accuracy": json_number(cm.accuracy),
-            "accuracy_ci": None if math.isnan(ci[0]) else list(ci),
-            "balanced_accuracy": json_number(cm.balanced_accuracy),
-            "no_information_rate": json_number(cm.no_information_rate),
-            "accuracy_p_value_vs_nir": json_number(cm.accuracy_p_value_vs_nir),
-            "cohen_kappa": json_number(cm.cohen_kappa),
-            "mcc": json_number(cm.mcc),
-            "mcnemar_p_value": json_number(cm.mcnemar_p_value),
-            "cohen_kappa_ci": None if math.isnan(kappa_ci[0]) else list(kappa_ci),
-        },
-        "per_class": per_class,
-        "averages": averages,
-        "undefined": cm.undefined(),
-        "sample_weighted": cm.is_weighted,
-    }

@@ -12,7 +12,7 @@ import io
 import math
 import re
 
-from confmat.matrix import ConfusionMatrix
+from confmat.core.types import MatrixLike
 from confmat.report.model import Report, build_report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,13 +31,14 @@ def safe_cell(text: str) -> str:
     return text
 
 
-def render_csv(cm: ConfusionMatrix) -> str:
+def render_csv(cm: MatrixLike) -> str:
     """The per-class table: one row per class, a column per count, statistic and interval.
 
     Columns: ``class``, then the counts, every per-class statistic and the 95% Wilson intervals
     of recall and precision (see :class:`~confmat.report.model.Report`).
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> lines = render_csv(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])).splitlines()
         >>> lines[0][:40]
         'class,support,predicted,tp,fp,fn,tn,prev'
@@ -51,6 +52,7 @@ def csv_from_report(report: Report) -> str:
     """Render the per-class table of a built report as CSV (see :func:`render_csv`).
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[1, 0], [0, 0]], ["=1+1", "b"]))
         >>> print(csv_from_report(report).splitlines()[2][:20])
         b,0,0,0,0,0,1,0.0,,,

@@ -5,22 +5,20 @@ pandas is imported only when a frame is made. Undefined statistics stay NaN, inf
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from confmat import _validation
-from confmat.matrix import ConfusionMatrix
+from confmat.core import checks
+from confmat.core.types import MatrixLike
 from confmat.report.model import Report, build_report
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Table = Literal["per_class", "overall", "matrix"]
-"""Which frame :func:`to_pandas` returns."""
 
 TABLES: tuple[str, ...] = ("per_class", "overall", "matrix")
 
 
-def to_pandas(cm: ConfusionMatrix, table: Table = "per_class") -> pd.DataFrame:
+def to_pandas(cm: MatrixLike, table: Table = "per_class") -> pd.DataFrame:
     """One table of the report as a DataFrame.
 
     Args:
@@ -39,6 +37,7 @@ def to_pandas(cm: ConfusionMatrix, table: Table = "per_class") -> pd.DataFrame:
         OptionError: if ``table`` is not one of the three.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])
         >>> to_pandas(cm).loc["yes", ["support", "recall"]].tolist()
         [10.0, 0.8]
@@ -47,7 +46,7 @@ def to_pandas(cm: ConfusionMatrix, table: Table = "per_class") -> pd.DataFrame:
         >>> float(to_pandas(cm, "overall").loc["accuracy", "value"])
         0.8125
     """
-    _validation.check_option_choice(table, TABLES, "table")
+    checks.check_option_choice(table, TABLES, "table")
     return frame_from_report(build_report(cm, top_pairs=1), table)
 
 
@@ -55,6 +54,7 @@ def frame_from_report(report: Report, table: Table) -> pd.DataFrame:
     """One table of a built :class:`~confmat.report.model.Report` (see :func:`to_pandas`).
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[3, 1], [0, 4]], ["a", "b"]))
         >>> frame_from_report(report, "matrix").index.name
         'true'

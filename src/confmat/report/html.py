@@ -13,7 +13,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from confmat.matrix import ConfusionMatrix
+from confmat.core.types import MatrixLike
 from confmat.report import _format
 from confmat.report.model import Report, build_report
 
@@ -52,7 +52,7 @@ class Card(NamedTuple):
 
 
 def render_html(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     *,
     title: str | None = None,
     source: str | None = None,
@@ -76,6 +76,7 @@ def render_html(
         OptionError: if a gallery image is not a raster ``data:image/`` URI.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> page = render_html(ConfusionMatrix([[5, 1], [2, 8]], ["<b>no</b>", "yes"]))
         >>> page.startswith("<!DOCTYPE html>"), "&lt;b&gt;no&lt;/b&gt;" in page, "<svg" in page
         (True, True, True)
@@ -88,6 +89,7 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
     """Render a built :class:`~confmat.report.model.Report` as a standalone HTML file.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[1, 0], [0, 1]]), title="A & B")
         >>> "<title>A &amp; B</title>" in html_from_report(report, heatmap=False)
         True
@@ -112,10 +114,11 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
     )
 
 
-def repr_html(cm: ConfusionMatrix) -> str:
+def repr_html(cm: MatrixLike) -> str:
     """A compact HTML view for Jupyter: summary, up to :data:`REPR_ROWS` classes, findings.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> "<table>" in repr_html(ConfusionMatrix([[3, 1], [0, 4]], ["a", "<b>"]))
         True
     """
@@ -162,7 +165,7 @@ def _class_rows(report: Report) -> tuple[list[str], list[list[Cell]]]:
 
 
 def _heatmap(report: Report) -> tuple[str, str]:
-    from confmat.plot import heatmap_svg
+    from confmat.show.heatmap import heatmap_svg
 
     size = report.summary.num_classes
     if _heatmap_size(report) == size:

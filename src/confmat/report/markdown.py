@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from confmat.matrix import ConfusionMatrix
+from confmat.core.types import MatrixLike
 from confmat.report import _format
 from confmat.report.model import Report, build_report
 
@@ -34,9 +34,7 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", _format.printable(text))
 
 
-def render_markdown(
-    cm: ConfusionMatrix, *, title: str | None = None, source: str | None = None
-) -> str:
+def render_markdown(cm: MatrixLike, *, title: str | None = None, source: str | None = None) -> str:
     """The report as Markdown: summary, per-class table, most confused pairs and findings.
 
     Args:
@@ -48,6 +46,7 @@ def render_markdown(
         The Markdown document, ending with a newline.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> md = render_markdown(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]))
         >>> print(md.splitlines()[0])
         # Confusion matrix report
@@ -61,6 +60,7 @@ def markdown_from_report(report: Report) -> str:
     """Render a built :class:`~confmat.report.model.Report` as Markdown.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> print(markdown_from_report(build_report(ConfusionMatrix([[1]]))).splitlines()[2])
         1 samples, 1 classes
     """

@@ -5,6 +5,7 @@ It does no math of its own: it reads the matrix's statistics, intervals, most co
 findings, and keeps them as plain Python values (NaN where a statistic is undefined).
 
 Examples:
+    >>> from confmat import ConfusionMatrix
     >>> cm = ConfusionMatrix([[50, 3], [4, 43]], ["healthy", "sick"])
     >>> report = build_report(cm, title="Screening")
     >>> report.summary.accuracy, report.classes[1], report.per_class["support"][1]
@@ -16,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from confmat import _validation, stats
-from confmat.findings import Finding, findings, majority_class
-from confmat.matrix import ConfusionMatrix
-from confmat.pairs import ConfusedPair, most_confused
+from confmat.core import checks
+from confmat.core.types import MatrixLike
+from confmat.report.findings import Finding, findings, majority_class
+from confmat.stats import measures
+from confmat.stats.confusions import ConfusedPair, most_confused
 
 DEFAULT_TITLE = "Confusion matrix report"
 
@@ -41,6 +43,7 @@ class Summary:
     """The overall numbers of a report.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> build_report(ConfusionMatrix([[5, 0], [1, 4]])).summary.no_information_rate
         0.5
     """
@@ -80,17 +83,18 @@ class Report:
 
     Build it with :func:`build_report`. ``per_class[column][i]`` is the value of a column for
     ``classes[i]``; the columns are :data:`COUNT_COLUMNS`, every statistic of
-    :data:`confmat.stats.PER_CLASS` and :data:`INTERVAL_COLUMNS`, in that order.
+    :data:`confmat.stats.measures.PER_CLASS` and :data:`INTERVAL_COLUMNS`, in that order.
     ``averages[method][statistic]`` holds the macro, weighted and micro averages of
     :data:`AVERAGED`.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[8, 2], [1, 9]], ["a", "b"]))
         >>> report.title, [p.true for p in report.pairs], round(report.averages["macro"]["f1"], 3)
         ('Confusion matrix report', ['a', 'b'], 0.85)
     """
 
-    matrix: ConfusionMatrix
+    matrix: MatrixLike
     title: str
     source: str | None
     summary: Summary
@@ -103,7 +107,7 @@ class Report:
 
 
 def build_report(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     *,
     title: str | None = None,
     source: str | None = None,
@@ -126,12 +130,13 @@ def build_report(
         OptionError: if a gallery image is not a ``data:image/`` URI of a raster format.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[3, 1], [0, 4]]), source="preds.csv")
         >>> report.source, report.per_class["recall"][0]
         ('preds.csv', 0.75)
     """
-    images = _validation.check_gallery(gallery)  # before any work
-    pairs = most_confused(cm, k=top_pairs)
+    images = checks.check_gallery(gallery)  # before any work
+    pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     return Report(
         matrix=cm,
         title=DEFAULT_TITLE if title is None else str(title),
@@ -149,7 +154,7 @@ def build_report(
     )
 
 
-def _summary(cm: ConfusionMatrix) -> Summary:
+def _summary(cm: MatrixLike) -> Summary:
     return Summary(
         n=cm.n,
         num_classes=cm.num_classes,
@@ -168,13 +173,13 @@ def _summary(cm: ConfusionMatrix) -> Summary:
     )
 
 
-def _per_class(cm: ConfusionMatrix) -> dict[str, list[int | float]]:
+def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
     counts = cm.class_counts
     as_count = float if cm.is_weighted else int
     columns: dict[str, list[int | float]] = {
         name: [as_count(x) for x in getattr(counts, name).tolist()] for name in COUNT_COLUMNS
     }
-    for name in stats.PER_CLASS:
+    for name in measures.PER_CLASS:
         columns[name] = cm.per_class(name).tolist()
     for name in ("recall", "precision"):
         lo, hi = cm.interval(name)

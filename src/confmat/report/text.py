@@ -17,10 +17,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from confmat.matrix import ConfusionMatrix
-from confmat.plot import shorten_labels
+from confmat.core.types import MatrixLike
 from confmat.report import _format
 from confmat.report.model import Report, build_report
+from confmat.show.heatmap import shorten_labels
 
 MATRIX_MAX_CLASSES = 12
 """The terminal report prints the matrix itself only up to this many classes."""
@@ -40,10 +40,11 @@ _GAP = "  "
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def render_json(cm: ConfusionMatrix) -> str:
+def render_json(cm: MatrixLike) -> str:
     """The JSON document of INTERFACE.md, indented, NaN as null.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> print(render_json(ConfusionMatrix([[1, 0], [0, 1]]))[:24])
         {
           "schema_version": 1,
@@ -52,7 +53,7 @@ def render_json(cm: ConfusionMatrix) -> str:
 
 
 def render_text(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     *,
     title: str | None = None,
     source: str | None = None,
@@ -72,6 +73,7 @@ def render_text(
         The report, ending with a newline.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> print(render_text(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])).splitlines()[0])
         Confusion matrix report: 16 samples, 2 classes (positive class: yes)
     """
@@ -83,6 +85,7 @@ def text_from_report(report: Report, *, color: bool = False, width: int | None =
     """Render a built :class:`~confmat.report.model.Report` as text (see :func:`render_text`).
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[5, 1], [2, 8]]), source="p.csv")
         >>> text_from_report(report).splitlines()[1]
         'source: p.csv'
@@ -104,7 +107,7 @@ def text_from_report(report: Report, *, color: bool = False, width: int | None =
 
 
 def print_report(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     console: Console | None = None,
     *,
     title: str | None = None,
@@ -119,6 +122,7 @@ def print_report(
         source: where the predictions came from, e.g. a file name.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> console = Console(file=io.StringIO(), width=100)
         >>> print_report(ConfusionMatrix([[1, 0], [0, 1]]), console)
         >>> console.file.getvalue().splitlines()[0]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from confmat import _validation as v
+from confmat.core import checks as v
 from confmat.exceptions import ClassesError, LabelError, OptionError, ShapeError
 
 _LOOKUP_TABLE_LIMIT = 1 << 22

@@ -3,9 +3,10 @@
 Each finding is a :class:`Finding` (severity, code, message) computed by a pure function of a
 :class:`~confmat.matrix.ConfusionMatrix`; renderers style them by severity. Nothing here computes
 a statistic: the functions read the matrix's statistics, its intervals and
-:func:`confmat.pairs.most_confused`, and put them into sentences.
+:func:`confmat.stats.confusions.most_confused`, and put them into sentences.
 
 Examples:
+    >>> from confmat import ConfusionMatrix
     >>> cm = ConfusionMatrix([[90, 0], [10, 0]], ["healthy", "sick"])
     >>> [f.code for f in findings(cm)]
     ['accuracy-paradox', 'never-predicted', 'most-confused']
@@ -18,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from confmat.matrix import ConfusionMatrix
-from confmat.pairs import ConfusedPair, most_confused
+from confmat.core.types import MatrixLike
+from confmat.stats.confusions import ConfusedPair, most_confused
 
 Severity = Literal["info", "warning", "critical"]
 """How much a finding matters: ``"critical"`` undermines the headline numbers."""
@@ -57,7 +58,7 @@ class Finding:
 
 
 def findings(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     *,
     pairs: Sequence[ConfusedPair] | None = None,
     top_pairs: int = 3,
@@ -75,12 +76,13 @@ def findings(
         The findings, sorted by severity (critical, warning, info), stable within each.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[50, 2], [3, 45]], ["cat", "dog"])
         >>> [f.message for f in findings(cm, top_pairs=1)]
         ["'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog')."]
     """
     if pairs is None:
-        pairs = most_confused(cm, k=top_pairs)
+        pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     found = [
         *accuracy_paradox(cm),
         *never_predicted(cm),
@@ -92,13 +94,14 @@ def findings(
     return sorted(found, key=lambda f: order[f.severity])
 
 
-def accuracy_paradox(cm: ConfusionMatrix, alpha: float = ALPHA) -> list[Finding]:
+def accuracy_paradox(cm: MatrixLike, alpha: float = ALPHA) -> list[Finding]:
     """Accuracy not (significantly) better than always predicting the majority class.
 
     Critical when accuracy is at most the no-information rate (NIR); a warning when it is
     higher but the one-sided exact binomial p-value of accuracy > NIR is ``alpha`` or more.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[95, 0], [5, 0]], ["ok", "fault"])
         >>> print(accuracy_paradox(cm)[0].message)  # doctest: +NORMALIZE_WHITESPACE
         Accuracy 0.950 is no better than always predicting the majority class 'ok' (no-information
@@ -131,20 +134,22 @@ def accuracy_paradox(cm: ConfusionMatrix, alpha: float = ALPHA) -> list[Finding]
     return [Finding(severity, "accuracy-paradox", message)]
 
 
-def majority_class(cm: ConfusionMatrix) -> str:
+def majority_class(cm: MatrixLike) -> str:
     """The most frequent true class: the one the no-information rate always predicts.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> majority_class(ConfusionMatrix([[1, 2], [0, 9]], ["rare", "common"]))
         'common'
     """
     return cm.classes[int(cm.support.argmax())]
 
 
-def never_predicted(cm: ConfusionMatrix) -> list[Finding]:
+def never_predicted(cm: MatrixLike) -> list[Finding]:
     """Classes that occur in the true labels but are never predicted.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[5, 1, 0], [2, 8, 0], [1, 2, 0]], ["cat", "dog", "frog"])
         >>> print(never_predicted(cm)[0].message)
         'frog' (3 samples) is never predicted: its recall is 0 and its precision undefined.
@@ -168,10 +173,11 @@ def never_predicted(cm: ConfusionMatrix) -> list[Finding]:
     return [Finding("warning", "never-predicted", f"{subject} never predicted: {tail}")]
 
 
-def absent_from_targets(cm: ConfusionMatrix) -> list[Finding]:
+def absent_from_targets(cm: MatrixLike) -> list[Finding]:
     """Classes that never occur in the true labels (predicted or not).
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 0]], ["cat", "dog", "frog"])
         >>> print(absent_from_targets(cm)[0].message)  # doctest: +NORMALIZE_WHITESPACE
         'frog' never occurs in the true labels but is predicted 1 time: every such prediction
@@ -208,7 +214,7 @@ def absent_from_targets(cm: ConfusionMatrix) -> list[Finding]:
     return result
 
 
-def few_samples(cm: ConfusionMatrix, min_samples: int = MIN_SAMPLES) -> list[Finding]:
+def few_samples(cm: MatrixLike, min_samples: int = MIN_SAMPLES) -> list[Finding]:
     """Recall and precision estimates resting on fewer than ``min_samples`` samples.
 
     Each names the estimate, how many samples it rests on and its 95% Wilson interval; when more
@@ -216,6 +222,7 @@ def few_samples(cm: ConfusionMatrix, min_samples: int = MIN_SAMPLES) -> list[Fin
     certain estimate.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[40, 2, 0], [1, 50, 0], [0, 0, 3]], ["cat", "dog", "frog"])
         >>> for finding in few_samples(cm):
         ...     print(finding.message)
@@ -230,7 +237,7 @@ def few_samples(cm: ConfusionMatrix, min_samples: int = MIN_SAMPLES) -> list[Fin
 
 
 def _few_samples(
-    cm: ConfusionMatrix, statistic: str, sizes: list[float], noun: str, min_samples: int
+    cm: MatrixLike, statistic: str, sizes: list[float], noun: str, min_samples: int
 ) -> list[Finding]:
     small = [i for i, size in enumerate(sizes) if 0 < size < min_samples]
     if not small:
@@ -258,8 +265,9 @@ def confused_pairs(pairs: Sequence[ConfusedPair]) -> list[Finding]:
     """The most confused pairs (true class predicted as another), one finding each.
 
     Examples:
+        >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[50, 2], [3, 45]], ["cat", "dog"])
-        >>> print(confused_pairs(most_confused(cm, k=1))[0].message)
+        >>> print(confused_pairs(cm.most_confused(1))[0].message)
         'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog').
     """
     return [

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from confmat import _validation as v
+from confmat.core import checks as v
 from confmat.exceptions import ClassesError, ConfmatError, LabelError, ScoreError, WeightError
 
 EXTRA = 4

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeGuard
 import numpy as np
 import torch
 
-from confmat._types import ThresholdCriterion, ZeroDivision
+from confmat.core.types import ThresholdCriterion, ZeroDivision
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -410,7 +410,7 @@ _CRITERIA_HELP = (
 
 
 def parse_threshold_criterion(text: object) -> ThresholdCriterion:
-    """A threshold criterion from its text (see :func:`confmat.curves.choose_threshold`).
+    """A threshold criterion from its text (see :func:`confmat.stats.curves.choose_threshold`).
 
     Examples:
         >>> parse_threshold_criterion("sensitivity>=0.95")

@@ -1,7 +1,7 @@
 """evaluate(model, loader): the evaluation loop every tutorial writes by hand, as one call.
 
-The loop only: batches are moved and unpacked by :mod:`confmat._batches`, counted by
-:class:`confmat.Accumulator`, and samples are kept by :mod:`confmat._reservoir`. C[i, j] of
+The loop only: batches are moved and unpacked by :mod:`confmat.evaluation.batches`, counted by
+:class:`confmat.Accumulator`, and samples are kept by :mod:`confmat.stream.reservoir`. C[i, j] of
 each resulting matrix counts samples of true class i predicted as class j.
 """
 
@@ -17,10 +17,11 @@ from typing import Any
 
 import torch
 
-from confmat import _batches, _tracking, _validation
-from confmat.accumulator import Accumulator
-from confmat.evaluation import EvaluationResult, table_from_cells
+from confmat.core import checks
+from confmat.evaluation import batches, model_state
+from confmat.evaluation.result import EvaluationResult, table_from_cells
 from confmat.exceptions import OptionError, ShapeError
+from confmat.stream.accumulator import Accumulator
 
 _PROGRESS_SECONDS = 0.5
 """Seconds between refreshes of the progress bar's accuracy (a refresh waits for the device)."""
@@ -122,17 +123,17 @@ def evaluate(
     models = _named_models(model)
     run_device = _device_of(models, device)
     options = _Options(
-        threshold=_validation.check_threshold(threshold),
+        threshold=checks.check_threshold(threshold),
         from_logits=bool(from_logits),
-        classes=None if classes is None else _validation.check_class_names(classes),
-        keep_samples=_validation.check_non_negative_count(keep_samples, "keep_samples"),
-        keep_worst=_validation.check_non_negative_count(keep_worst, "keep_worst"),
+        classes=None if classes is None else checks.check_class_names(classes),
+        keep_samples=checks.check_non_negative_count(keep_samples, "keep_samples"),
+        keep_worst=checks.check_non_negative_count(keep_worst, "keep_worst"),
         seed=seed,
         output_transform=output_transform,
     )
 
-    def unpack(batch: Any) -> _batches.Batch:
-        return _batches.unpack(
+    def unpack(batch: Any) -> batches.Batch:
+        return batches.unpack(
             batch,
             batch_fn=batch_fn,
             input_key=input_key,
@@ -141,10 +142,10 @@ def evaluate(
         )
 
     started = time.perf_counter()
-    loop = _Loop(models, run_device, _tracking.Indexer(loader, run_device), options)
+    loop = _Loop(models, run_device, model_state.Indexer(loader, run_device), options)
     with _eval_mode(models.values()), torch.inference_mode(), _autocast(run_device, autocast):
         for batch in _with_progress(loader, progress, loop):
-            loop.step(unpack(_batches.to_device(batch, run_device)))
+            loop.step(unpack(batches.to_device(batch, run_device)))
         loop.flush()
     return loop.result(getattr(loader, "dataset", None), time.perf_counter() - started)
 
@@ -167,15 +168,15 @@ class _Loop:
         self,
         models: dict[str, Callable[..., Any]],
         device: torch.device,
-        indexer: _tracking.Indexer,
+        indexer: model_state.Indexer,
         options: _Options,
     ) -> None:
         self.models = models
         self.device = device
         self.indexer = indexer
         self.options = options
-        self.trackers: dict[str, _tracking.ModelTracker] = {}
-        self.paired = _tracking.PairedTables(list(models))
+        self.trackers: dict[str, model_state.ModelTracker] = {}
+        self.paired = model_state.PairedTables(list(models))
         self.seen = 0
         self.counted = 0
         self.from_batches = True
@@ -184,7 +185,7 @@ class _Loop:
         self.gathered_samples = 0
         self.gathered_scores = 0
 
-    def step(self, batch: _batches.Batch) -> None:
+    def step(self, batch: batches.Batch) -> None:
         """Run every model on one batch and count it."""
         labels = batch.targets.to(self.device)  # as given: the Accumulator checks them
         n = int(labels.shape[0])
@@ -228,7 +229,7 @@ class _Loop:
         for name, scores in outputs.items():
             tracker = self._tracker(name, scores)
             safe = targets.clamp(0, tracker.num_classes - 1)
-            scored = _batches.score(
+            scored = batches.score(
                 scores, safe, from_logits=self.options.from_logits, threshold=self.options.threshold
             )
             correct[name] = tracker.add(labels, targets, scores, scored, index)
@@ -238,11 +239,11 @@ class _Loop:
             self.paired.add(correct)
 
     def _scores(self, name: str, model: Callable[..., Any], inputs: Any, n: int) -> torch.Tensor:
-        outputs = _batches.call_model(model, inputs)
+        outputs = batches.call_model(model, inputs)
         if self.options.output_transform is not None:
             outputs = self.options.output_transform(outputs)
-        scores = _batches.logits_of(outputs)
-        _batches.num_outputs(scores)
+        scores = batches.logits_of(outputs)
+        batches.num_outputs(scores)
         if scores.shape[0] != n:
             raise ShapeError(f"model {name!r} gave {scores.shape[0]} outputs for {n} targets")
         return scores
@@ -255,11 +256,11 @@ class _Loop:
         self.from_batches = False
         return self.indexer(start, n)
 
-    def _tracker(self, name: str, scores: torch.Tensor) -> _tracking.ModelTracker:
+    def _tracker(self, name: str, scores: torch.Tensor) -> model_state.ModelTracker:
         tracker = self.trackers.get(name)
         if tracker is not None:
             return tracker
-        width = _batches.num_outputs(scores)
+        width = batches.num_outputs(scores)
         classes = self.options.classes
         if classes is not None and len(classes) != width:
             raise ShapeError(
@@ -276,7 +277,7 @@ class _Loop:
         )
         generator = torch.Generator(device=self.device)
         generator.manual_seed(self.options.seed + _rank() * 7919 + len(self.trackers))
-        tracker = _tracking.ModelTracker(
+        tracker = model_state.ModelTracker(
             accumulator, self.options.keep_samples, self.options.keep_worst, generator
         )
         self.trackers[name] = tracker
@@ -356,7 +357,7 @@ def _own(tensor: torch.Tensor) -> torch.Tensor:
 
 
 def _rank() -> int:
-    return int(torch.distributed.get_rank()) if _tracking.distributed_active() else 0
+    return int(torch.distributed.get_rank()) if model_state.distributed_active() else 0
 
 
 @contextlib.contextmanager

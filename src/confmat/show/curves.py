@@ -1,9 +1,9 @@
 """ROC and precision-recall curves with the chosen threshold marked (matplotlib, imported lazily).
 
-The curves come from :mod:`confmat.curves`; this module only draws them.
+The curves come from :mod:`confmat.stats.curves`; this module only draws them.
 
 Examples:
-    >>> from confmat import curves
+    >>> from confmat.stats import curves
     >>> counts = curves.threshold_counts([0, 0, 1, 1, 0, 1], [0.1, 0.3, 0.35, 0.8, 0.6, 0.7])
     >>> choice = curves.choose_threshold(counts, "youden")
     >>> ax = roc(counts, choice=choice)
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from confmat import curves, stats
-from confmat._types import ClassCounts
+from confmat.core.types import ClassCounts
+from confmat.stats import curves, measures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,13 +29,13 @@ _SIZE = (4.8, 4.4)
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
-    from confmat.plot import _new_axes
+    from confmat.show.heatmap import _new_axes
 
     return _new_axes(_SIZE)
 
 
 def _counts_at(choice: curves.ThresholdChoice) -> ClassCounts:
-    """The counts of the positive class at the chosen threshold, for :mod:`confmat.stats`."""
+    """The counts of the positive class at the chosen threshold, for :mod:`confmat.stats.measures`."""
     c = choice.counts
     values = (c.tp, c.fp, c.fn, c.tn)
     return ClassCounts(*(torch.tensor([float(v)], dtype=torch.float64) for v in values))
@@ -72,8 +72,8 @@ def roc(
     """The ROC curve (true against false positive rate), its AUC and the chance diagonal.
 
     Args:
-        counts: from :func:`confmat.curves.threshold_counts`.
-        choice: a threshold from :func:`confmat.curves.choose_threshold`, drawn as a point.
+        counts: from :func:`confmat.stats.curves.threshold_counts`.
+        choice: a threshold from :func:`confmat.stats.curves.choose_threshold`, drawn as a point.
         ax: the axes to draw into (default: a new figure).
         label: the curve's legend label (the AUC is appended).
 
@@ -81,7 +81,7 @@ def roc(
         The axes.
 
     Examples:
-        >>> from confmat import curves
+        >>> from confmat.stats import curves
         >>> ax = roc(curves.threshold_counts([0, 1, 1], [0.2, 0.9, 0.4]))
         >>> len(ax.get_lines())
         2
@@ -98,7 +98,7 @@ def roc(
     ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1, label="_chance")
     if choice is not None:
         c = _counts_at(choice)
-        _mark(ax, float(stats.fpr(c)[0]), float(stats.recall(c)[0]), choice)
+        _mark(ax, float(measures.fpr(c)[0]), float(measures.recall(c)[0]), choice)
     ax.set_aspect("equal")
     _finish(ax, "False positive rate (1 - specificity)", "True positive rate (sensitivity)")
     ax.set_title("ROC curve")
@@ -118,7 +118,7 @@ def precision_recall(
     The baseline is the prevalence: the precision of random guessing.
 
     Examples:
-        >>> from confmat import curves
+        >>> from confmat.stats import curves
         >>> ax = precision_recall(curves.threshold_counts([0, 1, 1], [0.2, 0.9, 0.4]))
         >>> ax.get_legend().get_texts()[0].get_text()
         'PR, AP = 1.000'
@@ -138,7 +138,7 @@ def precision_recall(
     ax.axhline(positives / total, color="#999999", linestyle="--", linewidth=1, label="_baseline")
     if choice is not None:
         c = _counts_at(choice)
-        _mark(ax, float(stats.recall(c)[0]), float(stats.precision(c)[0]), choice)
+        _mark(ax, float(measures.recall(c)[0]), float(measures.precision(c)[0]), choice)
     _finish(ax, "Recall (sensitivity)", "Precision (PPV)")
     ax.set_title("Precision-recall curve")
     ax.legend(loc="lower left", fontsize="small")

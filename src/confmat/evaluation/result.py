@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 
-from confmat import _validation
-from confmat._reservoir import Rows
 from confmat.compare import Comparison, PairedTable
+from confmat.core import checks
 from confmat.exceptions import ClassesError, OptionError
+from confmat.stream.reservoir import Rows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -156,7 +156,7 @@ class EvaluationResult:
         if misclassified:
             mask &= rows.ints[:, 1] != rows.ints[:, 2]
         found = self._as_samples(rows, mask)
-        return found if k is None else found[: _validation.check_positive_count(k, "k")]
+        return found if k is None else found[: checks.check_positive_count(k, "k")]
 
     def misclassified(self, k: int = 16, *, model: str | None = None) -> list[Sample]:
         """Up to ``k`` misclassified samples: the worst ones, then others from each cell.
@@ -169,7 +169,7 @@ class EvaluationResult:
             >>> [(s.index, s.true, s.pred) for s in result.misclassified()]
             [(0, '0', '1'), (2, '1', '0')]
         """
-        k = _validation.check_positive_count(k, "k")
+        k = checks.check_positive_count(k, "k")
         chosen = self.worst(model=model, misclassified=True)[:k]
         seen = {s.index for s in chosen}
         others = sorted(
@@ -271,7 +271,7 @@ class EvaluationResult:
             >>> len([ax for ax in figure.axes if ax.images]) == len(result.misclassified(4))
             True
         """
-        from confmat.gallery import caption, grid, images
+        from confmat.show.gallery import caption, grid, images
 
         samples = self._chosen(k, true, pred, model)
         pictures = images(samples, self._dataset(dataset), to_image, denormalize)
@@ -299,7 +299,7 @@ class EvaluationResult:
             >>> [(uri[:22], caption) for uri, caption in result.gallery()]
             [('data:image/png;base64,', '0 -> 3 (0.48)')]
         """
-        from confmat.gallery import caption, images, png_data_uri
+        from confmat.show.gallery import caption, images, png_data_uri
 
         samples = self._chosen(k, None, None, model)
         pictures = images(samples, self._dataset(dataset), to_image, denormalize)
@@ -319,7 +319,7 @@ class EvaluationResult:
     def _chosen(self, k: int, true: object, pred: object, model: str | None) -> list[Sample]:
         if true is None and pred is None:
             return self.misclassified(k, model=model)
-        k = _validation.check_positive_count(k, "k")
+        k = checks.check_positive_count(k, "k")
         return self.samples(true, pred, model=model)[:k]
 
     def _dataset(self, dataset: Any) -> Any:

@@ -8,7 +8,7 @@ scikit-learn's definitions exactly (``roc_curve`` with its dropping of collinear
 ``average_precision_score``); undefined values are NaN rather than warnings.
 
 Choosing a threshold (:func:`choose_threshold`) reuses the per-class statistics of
-:mod:`confmat.stats` on the ``(T,)`` count vectors.
+:mod:`confmat.stats.measures` on the ``(T,)`` count vectors.
 
 Examples:
     >>> counts = threshold_counts([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 
 import torch
 
-from confmat import _labels, _validation, stats
-from confmat._types import BinaryCounts, ClassCounts, ThresholdCriterion
+from confmat.core import checks, encode
+from confmat.core.types import BinaryCounts, ClassCounts, ThresholdCriterion
 from confmat.exceptions import OptionError
+from confmat.stats import measures
 
 
 class ThresholdCounts(NamedTuple):
@@ -45,7 +46,7 @@ class ThresholdCounts(NamedTuple):
     tp: torch.Tensor
 
     def class_counts(self) -> ClassCounts:
-        """The counts of the positive class at each threshold, for :mod:`confmat.stats`."""
+        """The counts of the positive class at each threshold, for :mod:`confmat.stats.measures`."""
         return ClassCounts(self.tp, self.fp, self.fn, self.tn)
 
 
@@ -125,19 +126,19 @@ def _encode(
     positive: object,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """(is_positive (N,) bool, scores (N,) on the CPU, weights (N,) or None)."""
-    true = _validation.as_values(y_true, "y_true")
-    values = _validation.check_real_scores(scores, "scores")
-    _validation.check_labels_shape(true, "y_true")
-    _validation.check_same_length(true.shape[0], values, "scores")
-    _validation.check_not_empty(true.shape[0])
-    if classes is None and _validation.is_strings(true):
-        classes = _validation.check_two_string_classes(true)
-    index, names = _labels._encode_true(true, classes, 2, torch.device("cpu"))
-    pos = _labels.resolve_positive(positive, names)
+    true = checks.as_values(y_true, "y_true")
+    values = checks.check_real_scores(scores, "scores")
+    checks.check_labels_shape(true, "y_true")
+    checks.check_same_length(true.shape[0], values, "scores")
+    checks.check_not_empty(true.shape[0])
+    if classes is None and checks.is_strings(true):
+        classes = checks.check_two_string_classes(true)
+    index, names = encode._encode_true(true, classes, 2, torch.device("cpu"))
+    pos = encode.resolve_positive(positive, names)
     assert pos is not None  # two classes
     weight = None
     if sample_weight is not None:
-        weight = _validation.check_weights(sample_weight, true.shape[0], torch.device("cpu"))
+        weight = checks.check_weights(sample_weight, true.shape[0], torch.device("cpu"))
     return torch.eq(index.cpu(), pos), values.cpu(), weight
 
 
@@ -189,8 +190,8 @@ def precision_recall_curve(counts: ThresholdCounts) -> Curve:
         ([0.5, 0.667, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0])
     """
     c = counts.class_counts()
-    precision = stats.precision(c).flip(0)
-    recall = stats.recall(c).flip(0)
+    precision = measures.precision(c).flip(0)
+    recall = measures.recall(c).flip(0)
     return Curve(
         torch.cat([recall, torch.zeros(1, dtype=torch.float64)]),
         torch.cat([precision, torch.ones(1, dtype=torch.float64)]),
@@ -209,9 +210,9 @@ def average_precision(counts: ThresholdCounts) -> float:
         0.5833333333333333
     """
     c = counts.class_counts()
-    recall = stats.recall(c)
+    recall = measures.recall(c)
     gains = torch.diff(recall, prepend=torch.zeros(1, dtype=torch.float64))
-    area = float((gains * stats.precision(c)).sum())
+    area = float((gains * measures.precision(c)).sum())
     return area if math.isnan(area) else max(0.0, area)  # no -0.0 from rounding
 
 
@@ -247,7 +248,7 @@ def choose_threshold(
         >>> choose_threshold(counts, "cost=FP:1,FN:10").threshold
         0.35
     """
-    rule = _validation.parse_threshold_criterion(criterion)
+    rule = checks.parse_threshold_criterion(criterion)
     c = counts.class_counts()
     objective, feasible, reported = _objective(rule, c, prevalence)
     ranked = torch.where(feasible & ~torch.isnan(objective), objective, -math.inf)
@@ -270,24 +271,24 @@ def _objective(
     """(objective to maximize, feasible thresholds, the criterion's value to report)."""
     everywhere = torch.ones_like(c.tp, dtype=torch.bool)
     if rule.kind == "youden":
-        youden = stats.informedness(c)
+        youden = measures.informedness(c)
         return youden, everywhere, youden
     if rule.kind == "fbeta":
-        f = stats.fbeta(c, rule.value)
+        f = measures.fbeta(c, rule.value)
         return f, everywhere, f
-    sensitivity, specificity = stats.recall(c), stats.specificity(c)
+    sensitivity, specificity = measures.recall(c), measures.specificity(c)
     if rule.kind == "sensitivity":
         return specificity, sensitivity >= rule.value, sensitivity
     if rule.kind == "specificity":
         return sensitivity, specificity >= rule.value, specificity
     if rule.kind == "precision":
-        precision = stats.precision(c)
+        precision = measures.precision(c)
         return sensitivity, precision >= rule.value, precision
     if prevalence is None:  # the test set's: the mean cost per sample, from the counts
         cost = (rule.fp_cost * c.fp + rule.fn_cost * c.fn) / (c.tp + c.fp + c.fn + c.tn)
         return -cost, everywhere, cost
-    p = float(_validation.check_prevalence(prevalence, 1)[0])
-    fpr, fnr = (torch.nan_to_num(r, nan=0.0) for r in (stats.fpr(c), stats.fnr(c)))
+    p = float(checks.check_prevalence(prevalence, 1)[0])
+    fpr, fnr = (torch.nan_to_num(r, nan=0.0) for r in (measures.fpr(c), measures.fnr(c)))
     cost = rule.fp_cost * (1 - p) * fpr + rule.fn_cost * p * fnr
     return -cost, everywhere, cost
 

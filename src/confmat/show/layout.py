@@ -1,6 +1,6 @@
 """Sizes, fonts and cell texts of the heatmap: pure functions of the number of classes.
 
-No matplotlib here; :mod:`confmat.plot` draws with what these functions decide.
+No matplotlib here; :mod:`confmat.show.heatmap` draws with what these functions decide.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from confmat._types import Normalize
+from confmat.core.types import Normalize
 
 ALL_CELLS_ANNOTATED = 30
 """Up to this many classes every cell is annotated; beyond, only the notable ones."""

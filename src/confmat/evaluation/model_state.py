@@ -1,7 +1,7 @@
 """The evaluation loop's per-run state: counts, kept samples, paired tables, dataset indices.
 
-A thin stateful shell: counting is the Accumulator's, scoring is :mod:`confmat._batches`',
-keeping samples is :mod:`confmat._reservoir`'s. Nothing here waits for the device except the
+A thin stateful shell: counting is the Accumulator's, scoring is :mod:`confmat.evaluation.batches`',
+keeping samples is :mod:`confmat.stream.reservoir`'s. Nothing here waits for the device except the
 final gathering.
 """
 
@@ -16,12 +16,12 @@ import torch.distributed as dist
 from torch.utils.data import BatchSampler, DataLoader, IterableDataset, SequentialSampler
 from torch.utils.data.distributed import DistributedSampler
 
-from confmat._batches import Scored
-from confmat._reservoir import GroupedTopK, Rows, concat, top_k_per_group
-from confmat.accumulator import Accumulator
-from confmat.distributed import real_samples_on_rank
-from confmat.evaluation import IndexSource, ModelSamples
+from confmat.evaluation.batches import Scored
+from confmat.evaluation.result import IndexSource, ModelSamples
 from confmat.exceptions import ScoreError
+from confmat.stream.accumulator import Accumulator
+from confmat.stream.distributed import real_samples_on_rank
+from confmat.stream.reservoir import GroupedTopK, Rows, concat, top_k_per_group
 
 
 def distributed_active() -> bool:

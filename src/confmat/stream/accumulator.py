@@ -10,11 +10,12 @@ from typing import Any
 
 import torch
 
-from confmat import _stream, distributed
-from confmat import _validation as v
-from confmat._labels import resolve_positive
+from confmat.core import checks as v
+from confmat.core import codes
+from confmat.core.encode import resolve_positive
 from confmat.exceptions import ClassesError, MergeError, OptionError
 from confmat.matrix import ConfusionMatrix
+from confmat.stream import distributed
 
 _STATE_VERSION = 1
 
@@ -38,9 +39,9 @@ class Accumulator:
     for hot loops: invalid values then give undefined counts or a torch error.
 
     Under torch.distributed, ``compute`` sums the counts over all ranks of ``process_group``
-    (see :mod:`confmat.distributed`); with ``max_samples`` this rank counts at most that many
+    (see :mod:`confmat.stream.distributed`); with ``max_samples`` this rank counts at most that many
     samples, which drops the padding that ``DistributedSampler`` adds
-    (:func:`confmat.distributed.real_samples_on_rank`). Create every rank's accumulator with
+    (:func:`confmat.stream.distributed.real_samples_on_rank`). Create every rank's accumulator with
     the same classes. Pickling keeps counts, classes and options, not the process group.
 
     Args:
@@ -116,8 +117,8 @@ class Accumulator:
         self._validate = bool(validate)
         self._max_samples = v.check_max_samples(max_samples)
         self._device = None if device is None else torch.device(device)
-        self._space = _stream.class_space(num_classes, classes)
-        self._coder: _stream.LabelCoder | None = None
+        self._space = codes.class_space(num_classes, classes)
+        self._coder: codes.LabelCoder | None = None
         self._grid: torch.Tensor | None = None
         self._one = torch.ones((), dtype=torch.int64)
         self._positive = 1
@@ -151,10 +152,10 @@ class Accumulator:
 
     def _allocate(self, device: torch.device) -> None:
         assert self._space is not None
-        size = self._space.size + _stream.EXTRA
+        size = self._space.size + codes.EXTRA
         self._device = device
         self._set_grid(torch.zeros((size, size), dtype=torch.int64, device=device))
-        self._coder = _stream.LabelCoder(self._space, device)
+        self._coder = codes.LabelCoder(self._space, device)
 
     def reset(self) -> Accumulator:
         """Forget every sample (the class space and options stay)."""
@@ -207,7 +208,7 @@ class Accumulator:
         assert self._grid is not None
         assert self._coder is not None
         weight = v.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
-        values, rows = _stream.weighted_values(weight, rows, cols, self._coder.size, self._validate)
+        values, rows = codes.weighted_values(weight, rows, cols, self._coder.size, self._validate)
         if not self._grid.is_floating_point():
             self._set_grid(self._grid.to(torch.float64))
         self._grid.index_put_((rows, cols), values, accumulate=True)
@@ -225,7 +226,7 @@ class Accumulator:
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
-            self._space = _stream.infer_space(true, pred)
+            self._space = codes.infer_space(true, pred)
             self._positive = _positive_index(self._positive_arg, self._space)
         device = self._device
         if device is None:
@@ -239,10 +240,10 @@ class Accumulator:
             pred = pred.detach().to(device)
             if pred.ndim == 2 and pred.shape[1] != 1:
                 v.check_score_width(pred.shape[1], coder.size)
-                cols = _stream.argmax_codes(pred, validate)
+                cols = codes.argmax_codes(pred, validate)
             else:
                 v.check_binary_scores_fit(coder.size)
-                cols = _stream.binary_codes(
+                cols = codes.binary_codes(
                     pred.reshape(-1), self._threshold, self._positive, self._from_logits, validate
                 )
         else:
@@ -270,12 +271,12 @@ class Accumulator:
 
         Args:
             timeout: seconds to wait for the other ranks under torch.distributed (default
-                :data:`confmat.distributed.DEFAULT_TIMEOUT`).
+                :data:`confmat.stream.distributed.DEFAULT_TIMEOUT`).
 
         Raises:
             ConfmatError: when a deferred check refused samples (naming each problem and how
                 many samples had it), or the class space is still unknown.
-            confmat.distributed.DistributedError: when other ranks do not join in time.
+            confmat.stream.distributed.DistributedError: when other ranks do not join in time.
         """
         if distributed.is_active(self.process_group):
             grid = self._synced_grid(timeout)
@@ -287,7 +288,7 @@ class Accumulator:
                 "or classes= to get an empty matrix)"
             )
         size = self._space.size
-        _stream.raise_problems(grid, self._space.names)
+        codes.raise_problems(grid, self._space.names)
         counts = grid[:size, :size].clone()
         positive = self._positive_arg if size == 2 else None
         return ConfusionMatrix(counts, list(self._space.names), positive=positive)
@@ -303,7 +304,7 @@ class Accumulator:
             return None
         size, weighted = header
         if self._space is None:
-            self._space = _stream.ClassSpace(tuple(map(str, range(size))))
+            self._space = codes.ClassSpace(tuple(map(str, range(size))))
         grid = self._grid_or_zeros()
         assert grid is not None
         grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
@@ -313,7 +314,7 @@ class Accumulator:
         """The counts; zeros when the class space is known but nothing was counted yet."""
         if self._grid is not None or self._space is None:
             return self._grid
-        size = self._space.size + _stream.EXTRA
+        size = self._space.size + codes.EXTRA
         return torch.zeros((size, size), dtype=torch.int64, device=self._device)
 
     def merge(self, *others: Accumulator) -> Accumulator:
@@ -362,7 +363,7 @@ class Accumulator:
         self._device = torch.device(device)
         if self._grid is not None and self._space is not None:
             self._set_grid(self._grid.to(self._device))
-            self._coder = _stream.LabelCoder(self._space, self._device)
+            self._coder = codes.LabelCoder(self._space, self._device)
         return self
 
     # -- persistence ------------------------------------------------------------------------
@@ -433,7 +434,7 @@ class Accumulator:
     def _check_state_grid(self, grid: object) -> None:
         if self._space is None or not isinstance(grid, torch.Tensor):
             raise OptionError("state holds counts but no classes")
-        size = self._space.size + _stream.EXTRA
+        size = self._space.size + codes.EXTRA
         if tuple(grid.shape) != (size, size):
             raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {size}")
 
@@ -468,7 +469,7 @@ def _maybe_list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-def _positive_index(positive: object, space: _stream.ClassSpace) -> int:
+def _positive_index(positive: object, space: codes.ClassSpace) -> int:
     index = resolve_positive(positive, list(space.names))
     return 1 if index is None else index
 

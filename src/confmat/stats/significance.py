@@ -26,7 +26,7 @@ from typing import Any
 
 import torch
 
-from confmat.stats import holds_counts
+from confmat.stats.measures import holds_counts
 
 
 def _integral(*values: float) -> bool:

@@ -6,7 +6,7 @@ observed frequencies: the nonparametric bootstrap of any statistic of the matrix
 counts (so it works for streamed and distributed results too). Only the non-zero cells are drawn;
 the replicates are drawn many at a time (numpy's multinomial, chunks of ``b`` replicates), turned
 into one-vs-rest counts of shape ``(b, C)`` and fed to the batched statistics of
-:mod:`confmat.stats`: no Python loop over replicates or classes. Intervals are percentile
+:mod:`confmat.stats.measures`: no Python loop over replicates or classes. Intervals are percentile
 intervals (Efron & Tibshirani 1993, ch. 13) over the replicates where the statistic is defined.
 
 Examples:
@@ -25,20 +25,20 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from confmat import stats
-from confmat._types import ClassCounts
+from confmat.core.types import ClassCounts
 from confmat.exceptions import OptionError
-from confmat.intervals import check_level
+from confmat.stats import measures
+from confmat.stats.intervals import check_level
 
 BatchStatistic = Callable[[ClassCounts], torch.Tensor]
 
 STATISTICS: dict[str, BatchStatistic] = {
-    "accuracy": stats.accuracy_batch,
-    "balanced_accuracy": stats.balanced_accuracy_batch,
-    "macro_f1": lambda c: stats.average_batch(stats.f1(c), "macro", c),
-    "weighted_f1": lambda c: stats.average_batch(stats.f1(c), "weighted", c),
-    "mcc": stats.mcc_batch,
-    "cohen_kappa": stats.cohen_kappa_batch,
+    "accuracy": measures.accuracy_batch,
+    "balanced_accuracy": measures.balanced_accuracy_batch,
+    "macro_f1": lambda c: measures.average_batch(measures.f1(c), "macro", c),
+    "weighted_f1": lambda c: measures.average_batch(measures.f1(c), "weighted", c),
+    "mcc": measures.mcc_batch,
+    "cohen_kappa": measures.cohen_kappa_batch,
 }
 """Statistics with bootstrap intervals: name -> function of counts ``(B, C)`` -> ``(B,)``."""
 
@@ -208,8 +208,8 @@ def bootstrap_counts(
     check_resamples(n_resamples)
     check_level(level)
     m = matrix.detach().to("cpu", torch.float64)
-    estimates = {name: float(STATISTICS[name](stats.class_counts(m))) for name in names}
-    if float(m.sum()) <= 0 or not stats.holds_counts(matrix):
+    estimates = {name: float(STATISTICS[name](measures.class_counts(m))) for name in names}
+    if float(m.sum()) <= 0 or not measures.holds_counts(matrix):
         return {n: BootstrapInterval(e, math.nan, math.nan, 0) for n, e in estimates.items()}
     size = m.shape[0]
     flat = m.reshape(-1).numpy()

@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
 
-from confmat import stats
-from confmat._types import ClassCounts
+from confmat.core.types import ClassCounts, IntervalMethod
 from confmat.exceptions import OptionError
+from confmat.stats import measures
 
-Method = Literal["wilson", "clopper-pearson"]
+Method = IntervalMethod
 """How a binomial proportion's interval is computed."""
 
 METHODS: tuple[str, ...] = ("wilson", "clopper-pearson")
@@ -231,7 +231,7 @@ def per_class(
         ``(lo, hi)``, float64 ``(C,)`` each.
 
     Examples:
-        >>> from confmat.stats import class_counts
+        >>> from confmat.stats.measures import class_counts
         >>> lo, hi = per_class(class_counts(torch.tensor([[5, 0], [1, 4]])), "recall")
         >>> [round(v, 3) for v in lo.tolist()]
         [0.566, 0.376]
@@ -269,7 +269,7 @@ def lr_plus(c: ClassCounts, level: float = 0.95) -> Interval:
     ``exp(ln(LR+) +- z sqrt(1/tp - 1/(tp + fn) + 1/fp - 1/(fp + tn)))``; NaN where tp or fp is 0.
 
     Examples:
-        >>> from confmat.stats import class_counts
+        >>> from confmat.stats.measures import class_counts
         >>> lo, hi = lr_plus(class_counts(torch.tensor([[54, 32], [27, 231]])))
         >>> round(float(lo[1]), 3), round(float(hi[1]), 3)
         (1.823, 3.176)
@@ -283,7 +283,7 @@ def lr_minus(c: ClassCounts, level: float = 0.95) -> Interval:
     ``exp(ln(LR-) +- z sqrt(1/fn - 1/(tp + fn) + 1/tn - 1/(fp + tn)))``; NaN where fn or tn is 0.
 
     Examples:
-        >>> from confmat.stats import class_counts
+        >>> from confmat.stats.measures import class_counts
         >>> lo, hi = lr_minus(class_counts(torch.tensor([[54, 32], [27, 231]])))
         >>> round(float(lo[1]), 3), round(float(hi[1]), 3)
         (0.113, 0.247)
@@ -348,10 +348,10 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     """
     z = normal_quantile(level)
     m = matrix.to(torch.float64)
-    if not stats.holds_counts(matrix):
+    if not measures.holds_counts(matrix):
         return (math.nan, math.nan)
     se = cohen_kappa_se(m)
-    kappa = stats.cohen_kappa(stats.class_counts(m))
+    kappa = measures.cohen_kappa(measures.class_counts(m))
     if math.isnan(se) or math.isnan(kappa):
         return (math.nan, math.nan)
     return (max(-1.0, kappa - z * se), min(1.0, kappa + z * se))

@@ -6,15 +6,13 @@ are the confusions. Everything here is a pure function of the counts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from collections.abc import Sequence
+from typing import Literal, NamedTuple
 
 import numpy as np
 import torch
 
-from confmat import _validation
-
-if TYPE_CHECKING:
-    from confmat.matrix import ConfusionMatrix
+from confmat.core import checks
 
 ConfusionRank = Literal["count", "rate"]
 """How confusions are ranked: by their count, or by their rate within the true class."""
@@ -41,12 +39,16 @@ class ConfusedPair(NamedTuple):
 
 
 def most_confused(
-    cm: ConfusionMatrix, k: int | None = 10, by: ConfusionRank = "count"
+    counts: torch.Tensor,
+    classes: Sequence[str],
+    k: int | None = 10,
+    by: ConfusionRank = "count",
 ) -> list[ConfusedPair]:
     """The ``k`` largest off-diagonal cells, largest first; cells of zero are left out.
 
     Args:
-        cm: the confusion matrix.
+        counts: the ``(C, C)`` counts, rows true, columns predicted.
+        classes: the class names, one per row.
         k: how many pairs at most; ``None`` for every non-zero off-diagonal cell.
         by: ``"count"`` ranks by count (ties by rate), ``"rate"`` by the share of the true
             class (ties by count); remaining ties keep row-major order.
@@ -58,26 +60,24 @@ def most_confused(
         OptionError: if ``k`` is not a positive integer or ``by`` is unknown.
 
     Examples:
-        >>> from confmat import ConfusionMatrix
-        >>> cm = ConfusionMatrix([[8, 2, 0], [1, 3, 6], [0, 0, 5]], ["a", "b", "c"])
-        >>> for pair in most_confused(cm, k=2):
+        >>> counts = torch.tensor([[8, 2, 0], [1, 3, 6], [0, 0, 5]])
+        >>> for pair in most_confused(counts, ["a", "b", "c"], k=2):
         ...     print(pair.true, pair.pred, pair.count, pair.rate)
         b c 6 0.6
         a b 2 0.2
-        >>> [(p.true, p.pred) for p in most_confused(cm, by="rate")]
+        >>> [(p.true, p.pred) for p in most_confused(counts, ["a", "b", "c"], by="rate")]
         [('b', 'c'), ('a', 'b'), ('b', 'a')]
     """
-    limit = None if k is None else _validation.check_positive_count(k, "k")
-    _validation.check_option_choice(by, ("count", "rate"), "by")
-    rows, cols, counts, rates = _ranked_cells(cm.counts, by)
+    limit = None if k is None else checks.check_positive_count(k, "k")
+    checks.check_option_choice(by, ("count", "rate"), "by")
+    rows, cols, values, rates = _ranked_cells(counts, by)
     if limit is not None:
-        rows, cols, counts, rates = rows[:limit], cols[:limit], counts[:limit], rates[:limit]
-    names = cm.classes
-    as_count = float if cm.is_weighted else int
+        rows, cols, values, rates = rows[:limit], cols[:limit], values[:limit], rates[:limit]
+    as_count = float if counts.is_floating_point() else int
     return [
-        ConfusedPair(names[i], names[j], as_count(c), float(r))
+        ConfusedPair(classes[i], classes[j], as_count(c), float(r))
         for i, j, c, r in zip(
-            rows.tolist(), cols.tolist(), counts.tolist(), rates.tolist(), strict=True
+            rows.tolist(), cols.tolist(), values.tolist(), rates.tolist(), strict=True
         )
     ]
 
@@ -98,7 +98,7 @@ def _ranked_cells(
     return rows[order], cols[order], values[order], rates[order]
 
 
-def most_confused_classes(cm: ConfusionMatrix, k: int) -> list[int]:
+def most_confused_classes(counts: torch.Tensor, k: int) -> list[int]:
     """Indices of the ``k`` classes most involved in confusions, in class order.
 
     Classes are taken from the most confused pairs (by count) in turn; if fewer than ``k``
@@ -106,19 +106,18 @@ def most_confused_classes(cm: ConfusionMatrix, k: int) -> list[int]:
     then by class order.
 
     Examples:
-        >>> from confmat import ConfusionMatrix
-        >>> cm = ConfusionMatrix([[9, 0, 0, 1], [0, 9, 0, 0], [0, 5, 4, 0], [0, 0, 0, 9]])
-        >>> most_confused_classes(cm, 2), most_confused_classes(cm, 3)
+        >>> counts = torch.tensor([[9, 0, 0, 1], [0, 9, 0, 0], [0, 5, 4, 0], [0, 0, 0, 9]])
+        >>> most_confused_classes(counts, 2), most_confused_classes(counts, 3)
         ([1, 2], [0, 1, 2])
     """
-    size = cm.num_classes
-    k = min(_validation.check_positive_count(k, "top"), size)
-    rows, cols, _, _ = _ranked_cells(cm.counts, "count")
+    size = counts.shape[0]
+    k = min(checks.check_positive_count(k, "top"), size)
+    rows, cols, _, _ = _ranked_cells(counts, "count")
     sequence = np.stack([rows, cols], axis=1).reshape(-1)
     seen, first = np.unique(sequence, return_index=True)
     chosen = seen[np.argsort(first, kind="stable")][:k]
     if chosen.size < k:
-        matrix = cm.counts.detach().to("cpu", torch.float64).numpy()
+        matrix = counts.detach().to("cpu", torch.float64).numpy()
         errors = matrix.sum(axis=0) + matrix.sum(axis=1) - 2 * np.diag(matrix)
         rest = np.setdiff1d(np.arange(size), chosen)
         rest = rest[np.argsort(-errors[rest], kind="stable")]
@@ -126,7 +125,7 @@ def most_confused_classes(cm: ConfusionMatrix, k: int) -> list[int]:
     return sorted(int(i) for i in chosen)
 
 
-def confusion_order(cm: ConfusionMatrix) -> list[int]:
+def confusion_order(counts: torch.Tensor) -> list[int]:
     """An order of the classes that puts classes confused with each other side by side.
 
     The similarity of classes i and j is ``R[i, j] + R[j, i]`` where ``R`` is the matrix
@@ -134,18 +133,16 @@ def confusion_order(cm: ConfusionMatrix) -> list[int]:
     an average-linkage hierarchical clustering of ``1 - similarity / max(similarity)``.
 
     Examples:
-        >>> from confmat import ConfusionMatrix
-        >>> cm = ConfusionMatrix([[9, 0, 1, 0], [0, 9, 0, 1], [1, 0, 9, 0], [0, 1, 0, 9]])
-        >>> confusion_order(cm)
+        >>> confusion_order(torch.tensor([[9, 0, 1, 0], [0, 9, 0, 1], [1, 0, 9, 0], [0, 1, 0, 9]]))
         [0, 2, 3, 1]
     """
     from scipy.cluster.hierarchy import leaves_list, linkage
     from scipy.spatial.distance import squareform
 
-    size = cm.num_classes
+    size = counts.shape[0]
     if size < 3:
         return list(range(size))
-    matrix = cm.counts.detach().to("cpu", torch.float64).numpy()
+    matrix = counts.detach().to("cpu", torch.float64).numpy()
     support = matrix.sum(axis=1, keepdims=True)
     rates = np.divide(matrix, support, out=np.zeros_like(matrix), where=support > 0)
     similarity = rates + rates.T

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from confmat import _heatmap_layout as hl
-from confmat import _validation, io, pairs
-from confmat._types import Normalize
+from confmat import io
+from confmat.core import checks
+from confmat.core.types import MatrixLike, Normalize
 from confmat.exceptions import OptionError
+from confmat.show import layout as hl
+from confmat.stats import confusions
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure, SubFigure
     from matplotlib.image import AxesImage
 
-    from confmat.matrix import ConfusionMatrix
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 """The file formats of :func:`save`, chosen by the file's extension."""
@@ -48,7 +49,7 @@ _DESCRIPTIONS = {
 
 
 def heatmap(
-    cm: ConfusionMatrix,
+    cm: MatrixLike,
     *,
     normalize: Normalize | None = None,
     ax: Axes | None = None,
@@ -72,7 +73,7 @@ def heatmap(
             the diagonal and the largest off-diagonal cells).
         percent: shares as percentages; with counts, add the share of the true class.
         reorder: put classes confused with each other side by side
-            (:func:`confmat.pairs.confusion_order`).
+            (:func:`confmat.stats.confusions.confusion_order`).
         top: show only the ``top`` classes most involved in confusions.
         cmap: one colour map for every cell (the diagonal is then outlined) instead of the two
             default ones (``Blues`` for the diagonal, ``Reds`` for the errors).
@@ -128,33 +129,34 @@ def _check_options(
     normalize: object, top: object, cmap: object, title: object, max_label_length: object
 ) -> None:
     if normalize is not None:
-        _validation.check_option_choice(normalize, ("true", "pred", "all"), "normalize")
+        checks.check_option_choice(normalize, ("true", "pred", "all"), "normalize")
     if top is not None:
-        _validation.check_positive_count(top, "top")
+        checks.check_positive_count(top, "top")
     if cmap is not None and not isinstance(cmap, str):
         raise OptionError(f"cmap must be the name of a matplotlib colour map, got {cmap!r}")
     if title is not None and not isinstance(title, str):
         raise OptionError(f"title must be a string, got {title!r}")
     if max_label_length is not None:
-        length = _validation.check_positive_count(max_label_length, "max_label_length")
+        length = checks.check_positive_count(max_label_length, "max_label_length")
         if length < 4:
             raise OptionError(f"max_label_length must be at least 4, got {length}")
 
 
-def _display_order(cm: ConfusionMatrix, top: int | None, reorder: bool) -> list[int]:
+def _display_order(cm: MatrixLike, top: int | None, reorder: bool) -> list[int]:
     """Indices of the classes shown, in display order."""
-    chosen = list(range(cm.num_classes)) if top is None else pairs.most_confused_classes(cm, top)
+    counts = cm.counts.detach().cpu()
+    chosen = (
+        list(range(cm.num_classes))
+        if top is None
+        else confusions.most_confused_classes(counts, top)
+    )
     if reorder and len(chosen) > 2:
         index = torch.tensor(chosen, dtype=torch.long)
-        counts = cm.counts.detach().cpu()[index][:, index]
-        from confmat.matrix import ConfusionMatrix
-
-        sub = ConfusionMatrix(counts, [cm.classes[i] for i in chosen])
-        chosen = [chosen[i] for i in pairs.confusion_order(sub)]
+        chosen = [chosen[i] for i in confusions.confusion_order(counts[index][:, index])]
     return chosen
 
 
-def _values(cm: ConfusionMatrix, normalize: Normalize | None) -> torch.Tensor:
+def _values(cm: MatrixLike, normalize: Normalize | None) -> torch.Tensor:
     if normalize is None:
         return cm.counts.detach().to("cpu", torch.float64)
     return cm.normalized(normalize).detach().cpu()
@@ -363,7 +365,7 @@ def _decorate(ax: Axes, labels: list[str], layout: hl.Layout) -> None:
 
 
 def _default_title(
-    cm: ConfusionMatrix, normalize: Normalize | None, shown: int, reorder: bool, top: int | None
+    cm: MatrixLike, normalize: Normalize | None, shown: int, reorder: bool, top: int | None
 ) -> str:
     what = _DESCRIPTIONS[normalize][0]
     notes = [f"n = {cm.n:g}", f"accuracy {cm.accuracy:.3f}"]
@@ -416,7 +418,7 @@ def save(figure: Axes | Figure | SubFigure, path: str | Path, *, dpi: float | No
     io.write_atomic(path, _render(_root(figure), fmt, dpi))
 
 
-def heatmap_svg(cm: ConfusionMatrix, **kwargs: Any) -> str:
+def heatmap_svg(cm: MatrixLike, **kwargs: Any) -> str:
     """The heatmap as an ``<svg>`` element, for inlining into HTML; ``kwargs`` go to heatmap.
 
     Text is drawn as paths, so class names are never markup in the result.

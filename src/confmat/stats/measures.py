@@ -1,6 +1,6 @@
 """Statistics of a confusion matrix as pure functions of per-class count vectors.
 
-Every per-class statistic takes :class:`~confmat._types.ClassCounts` (one-vs-rest ``tp``, ``fp``,
+Every per-class statistic takes :class:`~confmat.core.types.ClassCounts` (one-vs-rest ``tp``, ``fp``,
 ``fn``, ``tn``, float64 vectors of shape ``(C,)``) and returns a ``(C,)`` tensor. Nothing here
 needs the dense matrix, so a sparse store of counts can feed the same functions.
 
@@ -40,7 +40,7 @@ from collections.abc import Callable
 
 import torch
 
-from confmat._types import Average, ClassCounts, ZeroDivision
+from confmat.core.types import Average, ClassCounts, ZeroDivision
 from confmat.exceptions import OptionError, UndefinedMetricWarning
 
 Statistic = Callable[[ClassCounts, ZeroDivision], torch.Tensor]
