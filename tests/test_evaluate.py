@@ -14,6 +14,7 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 import confmat
 from confmat import evaluate
 from confmat.compare import PairedTable
+from confmat.report.model import check_gallery
 from confmat.stats import significance
 from confmat.stream.reservoir import GroupedTopK, Rows
 
@@ -356,12 +357,11 @@ def test_show_misclassified_grid(digits, tmp_path):
 
 def test_gallery_data_uris(digits):
     pytest.importorskip("matplotlib")
-    from confmat.core import checks
 
     result = evaluate(digits.model, DataLoader(digits.test, batch_size=64), progress=False)
     gallery = result.gallery(k=5)
     assert len(gallery) == 5
-    assert checks.check_gallery(gallery) == gallery
+    assert check_gallery(gallery) == gallery
     assert (
         gallery[0][1] == f"{result.misclassified(1)[0].true} -> " + gallery[0][1].split(" -> ")[1]
     )

@@ -14,6 +14,7 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix, OptionError, cli
+from confmat.show import figures, layout
 from confmat.show import heatmap as show_heatmap
 from confmat.stats import confusions
 
@@ -47,13 +48,13 @@ def draw() -> Iterator[Callable[..., Any]]:
     drawn: list[Any] = []
 
     def heatmap(cm: ConfusionMatrix, **options: Any) -> Any:
-        ax = show_heatmap.heatmap(cm, **options)
-        drawn.append(ax)
-        return ax
+        display = show_heatmap.heatmap(cm, **options)
+        drawn.append(display)
+        return display
 
     yield heatmap
-    for ax in drawn:
-        show_heatmap.close(ax)
+    for display in drawn:
+        figures.close(display)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +69,8 @@ def picture() -> Iterator[Callable[[int, str | None], tuple[ConfusionMatrix, Any
         return cache[size, normalize]
 
     yield get
-    for _, ax in cache.values():
-        show_heatmap.close(ax)
+    for _, display in cache.values():
+        figures.close(display)
 
 
 Picture = Callable[[int, "str | None"], tuple[ConfusionMatrix, Any]]
@@ -100,7 +101,8 @@ def _texts(ax: Any) -> dict[tuple[int, int], str]:
 @pytest.mark.parametrize("normalize", NORMALIZE)
 @pytest.mark.parametrize("size", SIZES)
 def test_axes_ticks_and_titles(picture: Picture, size: int, normalize: str | None) -> None:
-    cm, ax = picture(size, normalize)
+    cm, display = picture(size, normalize)
+    ax = display.ax
     assert ax.get_xlabel() == "Predicted class"
     assert ax.get_ylabel() == "True class"
     for axis in (ax.xaxis, ax.yaxis):
@@ -108,8 +110,8 @@ def test_axes_ticks_and_titles(picture: Picture, size: int, normalize: str | Non
         labels = [t.get_text() for t in axis.get_ticklabels()]
         assert labels == [cm.classes[p] for p in positions]
         assert positions == list(range(size))  # every class is named, even at C = 100
-    assert ax.confmat_classes == cm.classes
-    assert ax.confmat_order == list(range(size))
+    assert list(display.classes) == cm.classes
+    assert list(display.order) == list(range(size))
     assert "n = " in ax.get_title()
     assert "accuracy" in ax.get_title()
 
@@ -117,7 +119,8 @@ def test_axes_ticks_and_titles(picture: Picture, size: int, normalize: str | Non
 @pytest.mark.parametrize("normalize", NORMALIZE)
 @pytest.mark.parametrize("size", SIZES)
 def test_image_holds_the_values(picture: Picture, size: int, normalize: str | None) -> None:
-    cm, ax = picture(size, normalize)
+    cm, display = picture(size, normalize)
+    ax = display.ax
     expected = _expected(cm, normalize)
     drawn = _image_values(ax)
     off_zero = (expected == 0) & ~np.eye(size, dtype=bool)
@@ -136,9 +139,9 @@ def test_image_holds_the_values(picture: Picture, size: int, normalize: str | No
 def test_every_defined_cell_is_annotated(
     picture: Picture, size: int, normalize: str | None
 ) -> None:
-    cm, ax = picture(size, normalize)
+    cm, display = picture(size, normalize)
     expected = _expected(cm, normalize)
-    texts = _texts(ax)
+    texts = _texts(display.ax)
     assert set(texts) == {(i, j) for i, j in zip(*np.nonzero(~np.isnan(expected)), strict=True)}
     for (i, j), text in texts.items():
         value = expected[i, j]
@@ -155,9 +158,9 @@ def test_beyond_thirty_classes_only_notable_cells_are_annotated(
     picture: Picture, normalize: str | None
 ) -> None:
     size = 100
-    cm, ax = picture(size, normalize)
+    cm, display = picture(size, normalize)
     expected = _expected(cm, normalize)
-    texts = _texts(ax)
+    texts = _texts(display.ax)
     diagonal = {(i, i) for i in range(size) if not np.isnan(expected[i, i])}
     assert diagonal <= set(texts)
     off = {cell for cell in texts if cell[0] != cell[1]}
@@ -172,19 +175,19 @@ def test_beyond_thirty_classes_only_notable_cells_are_annotated(
 
 def test_percent_with_counts_adds_the_share_of_the_true_class(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix([[50, 3], [4, 43]], ["healthy", "sick"])
-    texts = _texts(draw(cm, percent=True))
+    texts = _texts(draw(cm, percent=True).ax)
     assert texts == {(0, 0): "50\n94%", (0, 1): "3\n5.7%", (1, 0): "4\n8.5%", (1, 1): "43\n91%"}
 
 
 def test_percent_with_normalize(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix([[999, 1], [0, 0]], ["a", "b"])
-    texts = _texts(draw(cm, normalize="true", percent=True))
+    texts = _texts(draw(cm, normalize="true", percent=True).ax)
     assert texts == {(0, 0): "100%", (0, 1): "0.1%"}  # the row of b is undefined: blank
 
 
 def test_undefined_cells_are_blank_and_hatched_not_zero(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix([[5, 1, 0], [2, 3, 0], [0, 0, 0]], ["a", "b", "c"])
-    ax = draw(cm, normalize="true")
+    ax = draw(cm, normalize="true").ax
     texts = _texts(ax)
     assert not any(row == 2 for row, _ in texts)  # the row of c (no samples) has no numbers
     assert np.isnan(_image_values(ax)[2]).all()
@@ -196,16 +199,16 @@ def test_undefined_cells_are_blank_and_hatched_not_zero(draw: Callable[..., Any]
 
 def test_weighted_counts_keep_their_decimals(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix(torch.tensor([[2.5, 0.25], [1.0, 4.0]]))
-    assert _texts(draw(cm)) == {(0, 0): "2.5", (0, 1): "0.25", (1, 0): "1", (1, 1): "4"}
+    assert _texts(draw(cm).ax) == {(0, 0): "2.5", (0, 1): "0.25", (1, 0): "1", (1, 1): "4"}
 
 
 def test_annotate_false_writes_no_numbers(draw: Callable[..., Any]) -> None:
-    assert len(draw(ConfusionMatrix(_matrix(10)), annotate=False).texts) == 0
+    assert len(draw(ConfusionMatrix(_matrix(10)), annotate=False).ax.texts) == 0
 
 
 def test_one_colour_map_outlines_the_diagonal(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix(_matrix(10))
-    ax = draw(cm, cmap="viridis")
+    ax = draw(cm, cmap="viridis").ax
     assert len(ax.images) == 1
     assert ax.images[0].get_cmap().name == "viridis"
     assert ax.images[0].colorbar is not None
@@ -219,24 +222,40 @@ def test_draws_into_given_axes(draw: Callable[..., Any]) -> None:
     from matplotlib.figure import Figure
 
     given = Figure(figsize=(5, 4)).add_subplot()
-    ax = draw(ConfusionMatrix([[3, 1], [0, 4]]), ax=given, title="mine")
+    ax = draw(ConfusionMatrix([[3, 1], [0, 4]]), ax=given, title="mine").ax
     assert ax is given
     assert ax.get_title() == "mine"
 
 
 def test_matrix_plot_delegates(draw: Callable[..., Any]) -> None:
+    from matplotlib.axes import Axes
+
     cm = ConfusionMatrix([[3, 1], [0, 4]], ["no", "yes"])
     ax = cm.plot(normalize="pred")
     try:
+        assert isinstance(ax, Axes)  # the public API returns the axes, not the display
         assert [t.get_text() for t in ax.get_yticklabels()] == ["no", "yes"]
         assert ax.get_title().startswith("Confusion matrix, normalized by predicted class")
     finally:
-        show_heatmap.close(ax)
+        figures.close(ax)
+
+
+@pytest.mark.parametrize("cmap", [None, "viridis"])
+def test_display_keeps_its_artists(draw: Callable[..., Any], cmap: str | None) -> None:
+    cm = ConfusionMatrix([[5, 1, 0], [2, 3, 0], [0, 0, 0]], ["a", "b", "c"])
+    display = draw(cm, normalize="true", cmap=cmap)
+    ax = display.ax
+    assert display.figure is ax.figure
+    assert display.images == tuple(ax.images)
+    assert display.colorbars == tuple(im.colorbar for im in ax.images)
+    assert display.texts == tuple(ax.texts)
+    assert not hasattr(ax, "confmat_classes")  # nothing is stuck onto the axes
+    assert not hasattr(ax, "confmat_order")
 
 
 def test_figure_grows_with_the_classes(picture: Picture) -> None:
-    axes = [picture(c, None)[1] for c in SIZES]
-    widths = [show_heatmap._root(ax).get_size_inches()[0] for ax in axes]
+    axes = [picture(c, None)[1].ax for c in SIZES]
+    widths = [figures.root_figure(ax).get_size_inches()[0] for ax in axes]
     assert widths == sorted(widths)
     assert widths[-1] > 2 * widths[0]
     fonts = [ax.xaxis.get_ticklabels()[0].get_fontsize() for ax in axes]
@@ -256,8 +275,9 @@ def _blocks() -> ConfusionMatrix:
 
 def test_reorder_puts_confused_classes_side_by_side(draw: Callable[..., Any]) -> None:
     cm = _blocks()
-    ax = draw(cm, reorder=True)
-    order = ax.confmat_order
+    display = draw(cm, reorder=True)
+    ax = display.ax
+    order = list(display.order)
     assert sorted(order) == list(range(6))
     position = {c: order.index(c) for c in range(6)}
     assert abs(position[1] - position[4]) == 1
@@ -272,8 +292,9 @@ def test_reorder_puts_confused_classes_side_by_side(draw: Callable[..., Any]) ->
 
 def test_top_shows_the_most_confused_classes(draw: Callable[..., Any]) -> None:
     cm = _blocks()
-    ax = draw(cm, top=2)
-    assert ax.confmat_order == [0, 3]  # the largest confusion: zero -> three (9), first in order
+    display = draw(cm, top=2)
+    ax = display.ax
+    assert list(display.order) == [0, 3]  # the largest confusion: zero -> three (9), first in order
     assert _image_values(ax).shape == (2, 2)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["zero", "three"]
     assert "the 2 most confused of 6 classes" in ax.get_title()
@@ -281,16 +302,18 @@ def test_top_shows_the_most_confused_classes(draw: Callable[..., Any]) -> None:
 
 def test_top_normalizes_over_all_classes(draw: Callable[..., Any]) -> None:
     cm = _blocks()
-    ax = draw(cm, top=3, normalize="true")
+    display = draw(cm, top=3, normalize="true")
+    ax = display.ax
     rows = cm.normalized("true").numpy()
-    order = ax.confmat_order
+    order = list(display.order)
     np.testing.assert_allclose(np.nan_to_num(_image_values(ax)), rows[np.ix_(order, order)], atol=0)
 
 
 def test_top_and_reorder_at_100_classes(draw: Callable[..., Any]) -> None:
     cm = ConfusionMatrix(_matrix(100, seed=3))
-    ax = draw(cm, top=12, reorder=True)
-    assert sorted(ax.confmat_order) == confusions.most_confused_classes(cm.counts, 12)
+    display = draw(cm, top=12, reorder=True)
+    ax = display.ax
+    assert sorted(display.order) == confusions.most_confused_classes(cm.counts, 12)
     assert len(ax.get_xticklabels()) == 12
     assert len(ax.texts) >= 12  # twelve classes: every non-zero cell is annotated
 
@@ -315,7 +338,8 @@ def test_hostile_and_long_names_are_drawn_literally(
     draw: Callable[..., Any], tmp_path: Path
 ) -> None:
     cm = ConfusionMatrix(_matrix(len(HOSTILE)), HOSTILE)
-    ax = draw(cm, max_label_length=20)
+    display = draw(cm, max_label_length=20)
+    ax = display.ax
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "<script>alert(1)</script>"[:10] + "…" + "</script>"[-9:]
     assert labels[3] == "line break tab"
@@ -323,8 +347,8 @@ def test_hostile_and_long_names_are_drawn_literally(
     assert labels[6] != labels[7]  # shortened alike, then told apart by position
     assert all(len(label) <= 20 + len(" [99]") for label in labels)
     assert all(not t.get_parse_math() for t in ax.get_yticklabels() + ax.get_xticklabels())
-    assert ax.confmat_classes == HOSTILE  # the full names are kept
-    show_heatmap.save(ax, tmp_path / "hostile.png")  # no mathtext error while drawing
+    assert list(display.classes) == HOSTILE  # the full names are kept
+    figures.save(ax, tmp_path / "hostile.png")  # no mathtext error while drawing
     svg = show_heatmap.heatmap_svg(cm)
     assert "<script" not in svg
     assert "onerror" not in svg
@@ -332,14 +356,14 @@ def test_hostile_and_long_names_are_drawn_literally(
 
 
 def test_hostile_title_is_not_mathtext(draw: Callable[..., Any], tmp_path: Path) -> None:
-    ax = draw(ConfusionMatrix([[1, 0], [0, 1]]), title=r"$\undefined{x}$")
-    assert ax.get_title() == r"$\undefined{x}$"
-    show_heatmap.save(ax, tmp_path / "title.svg")
+    display = draw(ConfusionMatrix([[1, 0], [0, 1]]), title=r"$\undefined{x}$")
+    assert display.ax.get_title() == r"$\undefined{x}$"
+    figures.save(display, tmp_path / "title.svg")
 
 
 def test_shorten_labels() -> None:
-    assert show_heatmap.shorten_labels(["abcdefghij", "short"], 6) == ["abc…ij", "short"]
-    assert show_heatmap.shorten_labels(["a  b", "a b"], 10) == ["a b [0]", "a b [1]"]
+    assert layout.shorten_labels(["abcdefghij", "short"], 6) == ["abc…ij", "short"]
+    assert layout.shorten_labels(["a  b", "a b"], 10) == ["a b [0]", "a b [1]"]
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -350,23 +374,24 @@ MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_save_by_extension(draw: Callable[..., Any], tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"heatmap.{fmt.upper() if fmt == 'pdf' else fmt}"
-    ax = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
-    show_heatmap.save(ax, path)
+    display = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
+    figures.save(display.ax, path)
     data = path.read_bytes()
     assert data.startswith(MAGIC[fmt])
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     again = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
-    show_heatmap.save(
-        show_heatmap._root(again), path
-    )  # a figure works too, and the file is replaced
+    figures.save(again.figure, path)  # a figure works too, and the file is replaced
     assert path.read_bytes() == data  # no timestamps: the same matrix, the same bytes
+    third = draw(ConfusionMatrix(_matrix(3), _names(3)), normalize="true")
+    figures.save(third, path)  # and so does the display itself
+    assert path.read_bytes() == data
 
 
 @pytest.mark.parametrize("name", ["heatmap.jpg", "heatmap", "heatmap.png.txt"])
 def test_save_refuses_other_extensions(draw: Callable[..., Any], tmp_path: Path, name: str) -> None:
-    ax = draw(ConfusionMatrix([[1, 0], [0, 1]]))
+    display = draw(ConfusionMatrix([[1, 0], [0, 1]]))
     with pytest.raises(OptionError, match=r"\.png, \.svg or \.pdf"):
-        show_heatmap.save(ax, tmp_path / name)
+        figures.save(display, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -7,6 +7,7 @@ Examples:
     ([[2, 0], [1, 1]], 0.75)
 """
 
+from confmat._version import __version__
 from confmat.compare import Comparison, compare
 from confmat.core.types import BinaryCounts, ClassCounts
 from confmat.evaluation.loop import evaluate
@@ -26,8 +27,6 @@ from confmat.exceptions import (
 )
 from confmat.matrix import ConfusionMatrix
 from confmat.stream.accumulator import Accumulator
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Accumulator",

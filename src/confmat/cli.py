@@ -123,18 +123,19 @@ def _terminal_width(color: bool) -> int | None:
 
 def _plot(cm: ConfusionMatrix, path: str) -> None:
     """Write the heatmap to ``path``: PNG, SVG or PDF by its extension, atomically."""
-    from confmat.show import heatmap
+    from confmat.show import figures
+    from confmat.show.heatmap import heatmap
 
-    heatmap.image_format(path)  # a wrong extension fails before anything is drawn or written
+    figures.image_format(path)  # a wrong extension fails before anything is drawn or written
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UsageError(f"--plot {path}: needs matplotlib: pip install 'confmat[plot]'") from None
-    ax = heatmap.heatmap(cm)
+    display = heatmap(cm)
     try:
-        heatmap.save(ax, path)
+        figures.save(display, path)
     finally:
-        heatmap.close(ax)
+        figures.close(display)
 
 
 # -- confmat demo ---------------------------------------------------------------------------

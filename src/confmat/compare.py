@@ -28,6 +28,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -37,6 +38,7 @@ import torch
 
 from confmat.core import checks, encode
 from confmat.document import json_number
+from confmat.exceptions import OptionError, ShapeError
 from confmat.matrix import ConfusionMatrix
 from confmat.stats import significance
 from confmat.stats.bootstrap import (
@@ -137,7 +139,7 @@ class Comparison:
             >>> round(d.difference, 4), d.lo < d.difference < d.hi
             (-0.0762, True)
         """
-        cells = checks.check_paired_table((both_right, only_a, only_b, both_wrong))
+        cells = check_paired_table((both_right, only_a, only_b, both_wrong))
         table = PairedTable(*cells)
         check_resamples(n_resamples)
         check_level(level)
@@ -282,7 +284,7 @@ def _encode_pair(
     checks.check_labels_shape(true, "y_true")
     checks.check_same_length(true.shape[0], a, "y_pred_a")
     checks.check_same_length(true.shape[0], b, "y_pred_b")
-    checks.check_same_kind(a, b, "y_pred_a", "y_pred_b")
+    check_same_kind(a, b, "y_pred_a", "y_pred_b")
     n = true.shape[0]
     encoded = encode.encode(
         _twice(true, true),
@@ -320,3 +322,53 @@ def _matrix(
 def _per_class_differences(a: ConfusionMatrix, b: ConfusionMatrix) -> dict[str, dict[str, float]]:
     values = {name: (b.per_class(name) - a.per_class(name)).tolist() for name in PER_CLASS}
     return {cls: {name: values[name][i] for name in PER_CLASS} for i, cls in enumerate(a.classes)}
+
+
+def check_same_kind(
+    first: checks.Values, second: checks.Values, first_name: str, second_name: str
+) -> None:
+    """Two predictions of one kind: both labels (strings, or integers/bools) or both scores.
+
+    Examples:
+        >>> check_same_kind(torch.tensor([0.2]), torch.tensor([1]), "a", "b")
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.ShapeError: a and b must be of one kind, got scores and labels
+    """
+
+    def kind(values: checks.Values) -> str:
+        if checks.is_strings(values):
+            return "strings"
+        return "scores" if checks.is_float(values) else "labels"
+
+    if kind(first) != kind(second) or first.ndim != second.ndim:
+        described = (
+            f"{kind(v)}" + (f" {tuple(v.shape)}" if kind(first) == kind(second) else "")
+            for v in (first, second)
+        )
+        raise ShapeError(
+            f"{first_name} and {second_name} must be of one kind, got " + " and ".join(described)
+        )
+
+
+def check_paired_table(cells: Sequence[object]) -> tuple[int, int, int, int]:
+    """A paired correctness table: four non-negative whole counts, not all zero.
+
+    Examples:
+        >>> check_paired_table((90, 10, 2, 3))
+        (90, 10, 2, 3)
+    """
+    names = ("both_right", "only_a", "only_b", "both_wrong")
+    counts = []
+    for name, value in zip(names, cells, strict=True):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or value < 0
+            or value != math.floor(value)
+        ):
+            raise OptionError(f"{name} must be a non-negative whole number, got {value!r}")
+        counts.append(int(value))
+    if sum(counts) == 0:
+        raise OptionError("a paired table needs at least one sample, got four zeros")
+    return (counts[0], counts[1], counts[2], counts[3])

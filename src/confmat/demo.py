@@ -268,7 +268,8 @@ def _terminal_report(result: EvaluationResult, task: Task, stream: TextIO) -> st
 def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> list[Path]:
     """The heatmaps, the JSON document and the HTML report of one task; returns the paths."""
     from confmat.report import render_html, render_json
-    from confmat.show import heatmap
+    from confmat.show import figures
+    from confmat.show.heatmap import heatmap
 
     cm = result.matrix
     pictures: list[tuple[str, dict[str, Any]]] = (
@@ -278,11 +279,11 @@ def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> lis
     )
     written = []
     for name, options in pictures:
-        ax = heatmap.heatmap(cm, title=_heatmap_title(task, cm, options), **options)
+        display = heatmap(cm, title=_heatmap_title(task, cm, options), **options)
         try:
-            heatmap.save(ax, directory / name)
+            figures.save(display, directory / name)
         finally:
-            heatmap.close(ax)
+            figures.close(display)
         written.append(directory / name)
     io.write_atomic(directory / f"{task.name}.json", render_json(cm))
     gallery = result.gallery(k=24) if task.name == "digits" else None

@@ -51,7 +51,7 @@ def _interval_columns(cm: MatrixLike) -> dict[str, list[list[float] | None]]:
 
 
 def matrix_document(cm: MatrixLike) -> dict[str, Any]:
-    """The JSON document of ``cm``: plain Python values, NaN as None, infinity as \"inf\"."""
+    """The JSON document of ``cm``: plain Python values, NaN as None, infinity as "inf"."""
     counts = cm.class_counts
     integral = not cm.is_weighted
 

@@ -6,7 +6,6 @@ rows are true classes, columns predicted classes, both in the order of ``classes
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, overload
 
@@ -20,13 +19,12 @@ from confmat.core.types import (
     BinaryCounts,
     ClassCounts,
     Normalize,
-    PredictiveValues,
     Table,
     ZeroDivision,
 )
 from confmat.exceptions import ClassesError, MergeError, OptionError
-from confmat.stats import confusions, intervals, measures, significance
-from confmat.stats.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
+from confmat.inference import InferenceMethods
+from confmat.stats import confusions, measures
 from confmat.stats.confusions import ConfusedPair, ConfusionRank
 
 if TYPE_CHECKING:  # pictures and tables are drawn by confmat.show and confmat.report, lazily
@@ -49,7 +47,7 @@ class _PerClass:
         return self if obj is None else obj.per_class(self.name)
 
 
-class ConfusionMatrix:
+class ConfusionMatrix(InferenceMethods):
     """A confusion matrix with class names and every statistic derived from it.
 
     Args:
@@ -67,7 +65,7 @@ class ConfusionMatrix:
         (0.93, 0.9149)
     """
 
-    __slots__ = ("_class_counts", "_classes", "_counts", "_positive", "_zero_division")
+    __slots__ = ("_classes", "_counts", "_positive", "_zero_division")
 
     def __init__(
         self,
@@ -146,7 +144,7 @@ class ConfusionMatrix:
         counts = confusion_counts(encoded.true, encoded.pred, len(encoded.classes), encoded.weight)
         names = encoded.classes
         if encoded.compact:
-            counts, names = _drop_unseen(counts, names, encoded)
+            counts, names = encode.drop_unseen(counts, names, encoded)
         return cls(counts, names, positive=positive, zero_division=zero_division)
 
     # -- the data ---------------------------------------------------------------------------
@@ -162,16 +160,6 @@ class ConfusionMatrix:
         return list(self._classes)
 
     @property
-    def num_classes(self) -> int:
-        """C, the number of classes."""
-        return len(self._classes)
-
-    @property
-    def is_weighted(self) -> bool:
-        """Whether counts are sums of sample weights (float64) rather than integers."""
-        return self._counts.is_floating_point()
-
-    @property
     def n(self) -> int | float:
         """The number of samples (total weight when weighted)."""
         return self._counts.sum().item()
@@ -185,13 +173,6 @@ class ConfusionMatrix:
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)`` (row sums)."""
         return self._counts.sum(dim=1)
-
-    @property
-    def class_counts(self) -> ClassCounts:
-        """One-vs-rest ``tp, fp, fn, tn`` of every class, float64 ``(C,)`` each."""
-        if self._class_counts is None:
-            self._class_counts = measures.class_counts(self._counts)
-        return self._class_counts
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
         """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
@@ -284,11 +265,6 @@ class ConfusionMatrix:
         return measures.balanced_accuracy(self.class_counts)
 
     @property
-    def no_information_rate(self) -> float:
-        """Accuracy of always predicting the most frequent true class."""
-        return measures.no_information_rate(self.class_counts)
-
-    @property
     def cohen_kappa(self) -> float:
         """Cohen's kappa: agreement beyond chance."""
         return measures.cohen_kappa(self.class_counts)
@@ -297,127 +273,6 @@ class ConfusionMatrix:
     def mcc(self) -> float:
         """Matthews correlation coefficient (multiclass R_K)."""
         return measures.mcc(self.class_counts)
-
-    def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
-        """Exact (Clopper-Pearson) interval of the accuracy; NaN when weighted."""
-        if self.is_weighted:  # weighted sums are not counts, even when they are whole numbers
-            return (math.nan, math.nan)
-        return intervals.clopper_pearson(
-            float(self.class_counts.tp.sum()), float(self.class_counts.n), level
-        )
-
-    # -- uncertainty (issue 6) ----------------------------------------------------------------
-
-    def interval(
-        self, name: str, level: float = 0.95, method: intervals.Method = "wilson"
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Per-class confidence interval ``(lo, hi)`` of a proportion, float64 ``(C,)`` each.
-
-        Args:
-            name: "recall" (or "sensitivity", "tpr"), "specificity" ("tnr"), "precision"
-                ("ppv"), "npv", "accuracy" (one-vs-rest ``(tp + tn) / n``), also "fpr", "fnr",
-                "fdr", "false_omission_rate", "prevalence"; "lr_plus" and "lr_minus" always use
-                the log method of Simel et al. (1991), whatever ``method`` says.
-            level: the confidence level (default 0.95).
-            method: "wilson" (default) or "clopper-pearson" (exact).
-
-        Returns:
-            NaN where the proportion is undefined (no trials), and everywhere for a weighted
-            matrix (weighted sums are not counts, even when they are whole numbers).
-
-        Examples:
-            >>> cm = ConfusionMatrix([[97, 0], [0, 3]], ["ok", "frog"])
-            >>> lo, hi = cm.interval("recall")
-            >>> round(float(lo[1]), 2), float(hi[1])
-            (0.44, 1.0)
-        """
-        key = measures.ALIASES.get(name, name)
-        if key in intervals.RATIOS:
-            lo, hi = intervals.RATIOS[key](self.class_counts, level)
-        else:
-            lo, hi = intervals.per_class(self.class_counts, key, level, method)
-        if not measures.holds_counts(self._counts):
-            return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
-        return lo, hi
-
-    def cohen_kappa_ci(self, level: float = 0.95) -> tuple[float, float]:
-        """Wald interval of Cohen's kappa with the Fleiss-Cohen-Everitt (1969) standard error.
-
-        Examples:
-            >>> [round(v, 4) for v in ConfusionMatrix([[54, 32], [27, 231]]).cohen_kappa_ci()]
-            [0.4292, 0.638]
-        """
-        return intervals.cohen_kappa(self._counts.cpu(), level)
-
-    @property
-    def mcnemar_p_value(self) -> float:
-        """McNemar's test (corrected chi-square) for two classes, Bowker's symmetry test for more.
-
-        NaN without off-diagonal counts or for a weighted matrix.
-
-        Examples:
-            >>> round(ConfusionMatrix([[54, 32], [27, 231]]).mcnemar_p_value, 4)
-            0.6025
-        """
-        return significance.mcnemar_p_value(self._counts.cpu())
-
-    def bootstrap(
-        self,
-        statistics: Sequence[str] = DEFAULT_STATISTICS,
-        *,
-        n_resamples: int = 2000,
-        level: float = 0.95,
-        seed: int | None = 0,
-    ) -> dict[str, BootstrapInterval]:
-        """Percentile bootstrap intervals of whole-matrix statistics, from the counts alone.
-
-        See :func:`confmat.stats.bootstrap.bootstrap_counts`: ``statistics`` among "accuracy",
-        "balanced_accuracy", "macro_f1", "weighted_f1", "mcc", "cohen_kappa".
-
-        Examples:
-            >>> ci = ConfusionMatrix([[50, 3], [4, 43]]).bootstrap(["mcc"], seed=1)["mcc"]
-            >>> ci.lo < ci.estimate < ci.hi
-            True
-        """
-        return bootstrap_counts(
-            self._counts, statistics, n_resamples=n_resamples, level=level, seed=seed
-        )
-
-    def at_prevalence(self, prevalence: float | Sequence[float]) -> PredictiveValues:
-        """PPV and NPV of every class at a population prevalence, by Bayes' rule.
-
-        The sensitivity and specificity measured here do not depend on how enriched the test
-        set was; the predictive values do. For a binary matrix, read the positive class's entry
-        (index ``cm.classes.index(cm.positive)``).
-
-        Args:
-            prevalence: the share of each class in the target population: one number for all
-                classes, or one per class.
-
-        Returns:
-            ``(ppv, npv)``, float64 ``(C,)`` each (see
-            :func:`confmat.stats.measures.predictive_values_at_prevalence`).
-
-        Examples:
-            >>> cm = ConfusionMatrix([[900, 100], [5, 95]], ["healthy", "sick"])
-            >>> round(float(cm.at_prevalence(0.001).ppv[1]), 4)
-            0.0094
-        """
-        p = checks.check_prevalence(prevalence, self.num_classes)
-        ppv, npv = measures.predictive_values_at_prevalence(
-            self.class_counts, p, self._zero_division
-        )
-        return PredictiveValues(ppv, npv)
-
-    @property
-    def accuracy_p_value_vs_nir(self) -> float:
-        """Exact one-sided binomial p-value of accuracy > no-information rate (NaN if weighted)."""
-        if self.is_weighted:
-            return math.nan
-        c = self.class_counts
-        return significance.binomial_p_value_greater(
-            float(c.tp.sum()), float(c.n), self.no_information_rate
-        )
 
     # -- views and combinations -------------------------------------------------------------
 
@@ -467,10 +322,10 @@ class ConfusionMatrix:
             counts, self._classes, positive=self.positive, zero_division=self._zero_division
         )
 
-    # -- pictures and confusions (confmat.plot, confmat.pairs) ------------------------------
+    # -- pictures and confusions (confmat.show, confmat.stats.confusions) --------------------
 
     def plot(self, **kwargs: Any) -> Axes:
-        """The annotated heatmap; the keyword arguments are those of :func:`confmat.show.heatmap.heatmap`.
+        """The annotated heatmap's Axes; keyword arguments as :func:`confmat.show.heatmap.heatmap`.
 
         Examples:
             >>> ax = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
@@ -479,10 +334,10 @@ class ConfusionMatrix:
         """
         from confmat.show.heatmap import heatmap
 
-        return heatmap(self, **kwargs)
+        return heatmap(self, **kwargs).ax
 
     def most_confused(self, k: int | None = 10, by: ConfusionRank = "count") -> list[ConfusedPair]:
-        """The ``k`` largest off-diagonal cells (see :func:`confmat.stats.confusions.most_confused`).
+        """The ``k`` largest off-diagonal cells (see :func:`confmat.stats.confusions`).
 
         Examples:
             >>> ConfusionMatrix([[8, 2], [5, 5]], ["a", "b"]).most_confused(1)
@@ -530,21 +385,3 @@ class ConfusionMatrix:
         if text not in self._classes:
             raise ClassesError(f"unknown class {name!r}; the classes are {self._classes[:10]}")
         return self._classes.index(text)
-
-
-def _drop_unseen(
-    counts: torch.Tensor, names: list[str], encoded: encode.Encoded
-) -> tuple[torch.Tensor, list[str]]:
-    """Keep only the label values that occur in y_true or y_pred (inferred integer classes)."""
-    if encoded.weight is None:
-        seen = (counts.sum(dim=0) + counts.sum(dim=1)) > 0
-    else:  # a weight of 0 must not hide a class that occurs
-        size = len(names)
-        seen = (
-            torch.bincount(encoded.true, minlength=size)
-            + torch.bincount(encoded.pred, minlength=size)
-        ) > 0
-    if bool(seen.all()):  # every value up to the largest occurs: nothing to drop, no copy
-        return counts, names
-    keep = seen.nonzero().reshape(-1)
-    return counts[keep][:, keep], [names[i] for i in keep.tolist()]

@@ -7,15 +7,14 @@ argument, what was expected and what arrived. Kernels and statistics trust what 
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal, TypeGuard
+from typing import Any, TypeGuard
 
 import numpy as np
 import torch
 
-from confmat.core.types import ThresholdCriterion, ZeroDivision
+from confmat.core.types import ZeroDivision
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -296,27 +295,6 @@ def check_matrix(counts: object) -> torch.Tensor:
     return matrix
 
 
-def check_weights_shape(sample_weight: object, n: int, device: torch.device) -> torch.Tensor:
-    """Sample weights ``(N,)`` of numbers, as float64 on ``device``; values are not inspected.
-
-    The streaming accumulator checks the values on the device, without a host sync.
-
-    Examples:
-        >>> check_weights_shape([1, 2], 2, torch.device("cpu"))
-        tensor([1., 2.], dtype=torch.float64)
-    """
-    weights = as_values(sample_weight, "sample_weight")
-    if is_strings(weights):
-        raise WeightError("sample_weight must hold numbers, got strings")
-    assert isinstance(weights, torch.Tensor)
-    if weights.ndim != 1 or weights.shape[0] != n:
-        raise WeightError(
-            f"sample_weight must have shape ({n},), one weight per sample, got "
-            f"{tuple(weights.shape)}"
-        )
-    return weights.to(device=device, dtype=torch.float64)
-
-
 def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:
     """A population prevalence in [0, 1]: one number, or one per class, as float64 ``(C,)``.
 
@@ -370,215 +348,14 @@ def _check_count(
     return int(value)
 
 
-_IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
-
-
-def check_gallery(gallery: object) -> list[tuple[str, str]]:
-    """Gallery images: ``(data URI, caption)`` pairs; raster ``data:image/...;base64`` URIs only.
-
-    Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
-    """
-    if gallery is None:
-        return []
-    if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
-        raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
-    checked = []
-    for index, item in enumerate(gallery):
-        if not (isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str)):
-            raise OptionError(f"gallery[{index}] must be (image URI, caption), got {item!r:.60}")
-        if _IMAGE_URI.fullmatch(item[0]) is None:
-            raise OptionError(
-                f"gallery[{index}] must be a base64 data:image/png, jpeg, gif or webp URI, "
-                f"got {item[0]!r:.60}"
-            )
-        checked.append((item[0], str(item[1])))
-    return checked
-
-
-_TARGETS: dict[str, Literal["sensitivity", "specificity", "precision"]] = {
-    "sensitivity": "sensitivity",
-    "recall": "sensitivity",
-    "tpr": "sensitivity",
-    "specificity": "specificity",
-    "tnr": "specificity",
-    "precision": "precision",
-    "ppv": "precision",
-}
-_CRITERIA_HELP = (
-    'youden, f1, fbeta=B, sensitivity>=X, specificity>=X, precision>=X or "cost=FP:a,FN:b"'
-)
-
-
-def parse_threshold_criterion(text: object) -> ThresholdCriterion:
-    """A threshold criterion from its text (see :func:`confmat.stats.curves.choose_threshold`).
+def device_of(*values: Values) -> torch.device:
+    """The device of the first tensor among ``values`` (the CPU when there is none).
 
     Examples:
-        >>> parse_threshold_criterion("sensitivity>=0.95")
-        ThresholdCriterion(kind='sensitivity', value=0.95, fp_cost=0.0, fn_cost=0.0)
-        >>> parse_threshold_criterion("cost=FP:1,FN:10").fn_cost
-        10.0
+        >>> device_of(np.array(["a"]), torch.zeros(1))
+        device(type='cpu')
     """
-    if not isinstance(text, str):
-        raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
-    spec = "".join(text.split()).lower()
-    if spec == "youden":
-        return ThresholdCriterion("youden")
-    if spec == "f1" or spec.startswith("fbeta="):
-        beta = 1.0 if spec == "f1" else _number(spec[6:], text)
-        if not beta > 0:
-            raise OptionError(f"criterion {text!r}: beta must be positive")
-        return ThresholdCriterion("fbeta", beta)
-    if ">=" in spec:
-        name, _, target = spec.partition(">=")
-        if name in _TARGETS:
-            value = _number(target, text)
-            if not 0 <= value <= 1:
-                raise OptionError(f"criterion {text!r}: the target must be in [0, 1]")
-            return ThresholdCriterion(_TARGETS[name], value)
-    if spec.startswith("cost="):
-        return _parse_costs(spec[5:], text)
-    raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
-
-
-def _number(text: str, whole: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise OptionError(f"criterion {whole!r}: {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise OptionError(f"criterion {whole!r}: {text!r} is not a finite number")
-    return value
-
-
-def _parse_costs(text: str, whole: str) -> ThresholdCriterion:
-    costs: dict[str, float] = {}
-    for part in text.split(","):
-        name, _, amount = part.partition(":")
-        if name not in ("fp", "fn") or name in costs:
-            raise OptionError(f'criterion {whole!r}: costs must read "cost=FP:a,FN:b"')
-        costs[name] = _number(amount, whole)
-    if set(costs) != {"fp", "fn"} or min(costs.values()) < 0 or max(costs.values()) <= 0:
-        raise OptionError(
-            f'criterion {whole!r}: costs must read "cost=FP:a,FN:b" with a, b >= 0, not both 0'
-        )
-    return ThresholdCriterion("cost", fp_cost=costs["fp"], fn_cost=costs["fn"])
-
-
-def check_real_scores(scores: object, name: str) -> torch.Tensor:
-    """Real, finite scores ``(N,)`` (or ``(N, 1)``), as float64.
-
-    Examples:
-        >>> check_real_scores([[0.5], [2.0]], "scores")
-        tensor([0.5000, 2.0000], dtype=torch.float64)
-    """
-    values = as_values(scores, name)
-    if is_strings(values) or values.dtype == torch.bool:
-        raise ScoreError(f"{name} must hold real numbers, got {values.dtype}")
-    assert isinstance(values, torch.Tensor)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values.reshape(-1)
-    if values.ndim != 1:
-        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
-    values = values.to(torch.float64)
-    check_finite_scores(values, name)
-    return values
-
-
-def check_same_kind(first: Values, second: Values, first_name: str, second_name: str) -> None:
-    """Two predictions of one kind: both labels (strings, or integers/bools) or both scores.
-
-    Examples:
-        >>> check_same_kind(torch.tensor([0.2]), torch.tensor([1]), "a", "b")
-        Traceback (most recent call last):
-        ...
-        confmat.exceptions.ShapeError: a and b must be of one kind, got scores and labels
-    """
-
-    def kind(values: Values) -> str:
-        if is_strings(values):
-            return "strings"
-        return "scores" if is_float(values) else "labels"
-
-    if kind(first) != kind(second) or first.ndim != second.ndim:
-        described = (
-            f"{kind(v)}" + (f" {tuple(v.shape)}" if kind(first) == kind(second) else "")
-            for v in (first, second)
-        )
-        raise ShapeError(
-            f"{first_name} and {second_name} must be of one kind, got " + " and ".join(described)
-        )
-
-
-def check_paired_table(cells: Sequence[object]) -> tuple[int, int, int, int]:
-    """A paired correctness table: four non-negative whole counts, not all zero.
-
-    Examples:
-        >>> check_paired_table((90, 10, 2, 3))
-        (90, 10, 2, 3)
-    """
-    names = ("both_right", "only_a", "only_b", "both_wrong")
-    counts = []
-    for name, value in zip(names, cells, strict=True):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float, np.integer, np.floating))
-            or value < 0
-            or value != math.floor(value)
-        ):
-            raise OptionError(f"{name} must be a non-negative whole number, got {value!r}")
-        counts.append(int(value))
-    if sum(counts) == 0:
-        raise OptionError("a paired table needs at least one sample, got four zeros")
-    return (counts[0], counts[1], counts[2], counts[3])
-
-
-def check_stream_shapes(y_true: Values, y_pred: Values) -> None:
-    """One batch of a stream: labels ``(N,)``; predictions ``(N,)``, or scores ``(N, C)``.
-
-    Examples:
-        >>> check_stream_shapes(torch.zeros(3), torch.zeros(2))  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        confmat.exceptions.ShapeError: y_pred must have one entry per sample: y_true has 3, ...
-    """
-    check_labels_shape(y_true, "y_true")
-    if not (y_pred.ndim == 2 and is_float(y_pred)):
-        check_labels_shape(y_pred, "y_pred")
-    check_same_length(y_true.shape[0], y_pred, "y_pred")
-    check_same_device(y_true, y_pred)
-
-
-def check_score_width(width: int, num_classes: int) -> None:
-    """Scores ``(N, C)`` of a fixed class space must have one column per class."""
-    if width != num_classes:
-        raise ShapeError(f"y_pred has {width} score columns, but there are {num_classes} classes")
-
-
-def check_binary_scores_fit(num_classes: int) -> None:
-    """Scores ``(N,)`` are binary: they need a class space of two classes."""
-    if num_classes != 2:
-        raise ClassesError(
-            f"y_pred of shape (N,) holds binary scores, but there are {num_classes} classes"
-        )
-
-
-def check_max_samples(max_samples: int | None) -> int | None:
-    """``max_samples`` is None or a non-negative integer."""
-    if max_samples is None:
-        return None
-    return check_non_negative_count(max_samples, "max_samples")
-
-
-def check_two_string_classes(labels: np.ndarray) -> list[str]:
-    """The two classes of binary string labels, sorted (the second is the default positive).
-
-    Examples:
-        >>> check_two_string_classes(np.array(["yes", "no", "yes"]))
-        ['no', 'yes']
-    """
-    classes = sorted(set(labels.tolist()))
-    if len(classes) != 2:
-        raise OptionError(
-            f"string labels need classes=[negative, positive], y_true holds {classes[:5]}"
-        )
-    return classes
+    for value in values:
+        if isinstance(value, torch.Tensor):
+            return value.device
+    return torch.device("cpu")

@@ -1,20 +1,18 @@
-"""The streaming formatting stage: one batch in, cell codes of an extended grid out, no host sync.
+"""From labels and scores to class codes: THE score -> label rule and the class space.
 
-A streaming accumulator counts into a grid of ``(C + EXTRA) x (C + EXTRA)`` cells. Rows and
-columns ``0..C-1`` are the classes: C[i, j] counts samples of true class i predicted as j. The
-extra rows and columns collect the samples that fail a *deferred* value check, so that checking
-needs no host-device synchronization; :func:`problems` reads them once, when the result is asked
-for. Row (true side) codes:
+The rule, written once here and used by every path (``ConfusionMatrix.from_predictions``, the
+``Accumulator`` and ``evaluate``):
 
-========  ==============================================================================
-``C``     label too large, unknown, or not a whole number
-``C+1``   ignored (true label equals ``ignore_index``): dropped without complaint
-``C+2``   invalid sample weight (negative, NaN or infinite)
-``-1``    negative label (negative indices wrap around to the last row, ``C+3``)
-========  ==============================================================================
+- scores ``(N, C)``: the predicted class is the argmax (the first one at a tie), whether the
+  scores are logits or probabilities (softmax does not change the argmax);
+- scores ``(N,)`` or ``(N, 1)``: probabilities of the positive class, which is predicted iff
+  ``score >= threshold``, compared in the scores' own precision (a score that is the threshold
+  written in that precision counts as positive); logits go through a sigmoid in float64 first,
+  and only when the caller says so (``from_logits=True``), never by guessing from the values.
 
-Column (predicted side) codes: ``C`` and ``-1`` as above for labels, ``C+1`` for invalid
-scores (NaN, infinite, or outside [0, 1] for binary probabilities).
+Labels become codes through a :class:`ClassSpace`: a class index ``0..C-1``, or the invalid
+code ``C`` for a label that is not a class (the caller decides whether that is an error now or
+a deferred count).
 """
 
 from __future__ import annotations
@@ -27,10 +25,6 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
-from confmat.exceptions import ClassesError, ConfmatError, LabelError, ScoreError, WeightError
-
-EXTRA = 4
-"""Extra rows and columns of the grid beyond the C classes."""
 
 _LOOKUP_TABLE_LIMIT = 1 << 22
 """Largest span of integer class values mapped through a dense lookup table."""
@@ -68,9 +62,16 @@ def class_space(num_classes: int | None, classes: Sequence[Any] | None) -> Class
     if classes is None:
         return None if num_classes is None else ClassSpace(tuple(map(str, range(num_classes))))
     names = tuple(v.check_class_names(classes, num_classes))
-    integers = all(isinstance(c, (int, np.integer)) for c in classes)
-    values = tuple(int(c) for c in classes) if integers else None
+    numbers = all(_is_whole_number(c) for c in classes)
+    values = tuple(int(c) for c in classes) if numbers else None
     return ClassSpace(names, values)
+
+
+def _is_whole_number(value: object) -> bool:
+    """Integers, bools and whole floats are class *values*; anything else is a name."""
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return True
+    return isinstance(value, (float, np.floating)) and float(value).is_integer()
 
 
 class LabelCoder:
@@ -144,6 +145,68 @@ def whole_labels(labels: torch.Tensor, size: int) -> torch.Tensor:
     return torch.where(ok, labels, float(size)).long()
 
 
+def positive_probability(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Binary scores ``(N,)`` as probabilities of the positive class.
+
+    Probabilities stay in their own precision, so a score equal to the threshold written in
+    that precision is at the threshold; logits go through a sigmoid in float64.
+
+    Examples:
+        >>> positive_probability(torch.tensor([0.0, 2.0]), from_logits=True).tolist()
+        [0.5, 0.8807970779778823]
+    """
+    values = scores.reshape(-1)
+    return torch.sigmoid(values.to(torch.float64)) if from_logits else values
+
+
+def is_multiclass(scores: torch.Tensor) -> bool:
+    """Whether float scores are ``(N, C)`` with C > 1 (else binary scores ``(N,)``/``(N, 1)``)."""
+    return scores.ndim == 2 and scores.shape[1] > 1
+
+
+def score_labels(
+    scores: torch.Tensor,
+    *,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+    positive: int = 1,
+) -> torch.Tensor:
+    """Predicted class indices ``(N,)`` of scores: THE rule (see the module docstring).
+
+    Args:
+        scores: ``(N, C)`` scores, or ``(N,)`` / ``(N, 1)`` binary scores of the positive class.
+        threshold: binary scores are positive iff ``score >= threshold``.
+        from_logits: binary scores are logits (a sigmoid is applied first).
+        positive: the index (0 or 1) of the positive class of binary scores.
+
+    Examples:
+        >>> score_labels(torch.tensor([[0.1, 0.9], [0.5, 0.5]])).tolist()
+        [1, 0]
+        >>> score_labels(torch.tensor([0.2, 0.5])).tolist(), score_labels(
+        ...     torch.tensor([0.2, 0.5]), positive=0).tolist()
+        ([0, 1], [1, 0])
+    """
+    if is_multiclass(scores):
+        return scores.argmax(dim=1)
+    is_positive = positive_probability(scores, from_logits) >= threshold
+    return (is_positive if positive == 1 else ~is_positive).long()
+
+
+def invalid_scores(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Which samples' scores are invalid ``(N,)``: NaN, infinite, or probabilities out of [0, 1].
+
+    Examples:
+        >>> invalid_scores(torch.tensor([0.2, 1.5, float("nan")]), from_logits=False).tolist()
+        [False, True, True]
+    """
+    if is_multiclass(scores):
+        return ~torch.isfinite(scores).all(dim=1)
+    values = scores.reshape(-1)
+    if from_logits:
+        return ~torch.isfinite(values)
+    return ~((values >= 0) & (values <= 1))
+
+
 def argmax_codes(scores: torch.Tensor, validate: bool) -> torch.Tensor:
     """Column codes of ``(N, C)`` scores: the argmax; rows with NaN or infinity get ``C+1``.
 
@@ -151,118 +214,22 @@ def argmax_codes(scores: torch.Tensor, validate: bool) -> torch.Tensor:
         >>> argmax_codes(torch.tensor([[0.1, 0.9], [float("nan"), 0.0]]), True).tolist()
         [1, 3]
     """
-    pred = scores.argmax(dim=1)
+    pred = score_labels(scores)
     if not validate:
         return pred
-    finite = torch.isfinite(scores).all(dim=1)
-    return torch.where(finite, pred, scores.shape[1] + 1)
+    return torch.where(invalid_scores(scores, False), scores.shape[1] + 1, pred)
 
 
 def binary_codes(
     scores: torch.Tensor, threshold: float, positive: int, from_logits: bool, validate: bool
 ) -> torch.Tensor:
-    """Column codes of binary scores ``(N,)``: positive iff ``score >= threshold``.
-
-    Probabilities outside [0, 1] (or non-finite logits) get the invalid-score code 3.
+    """Column codes of binary scores ``(N,)``: the rule's labels, invalid scores get code 3.
 
     Examples:
         >>> binary_codes(torch.tensor([0.2, 0.5, 1.5]), 0.5, 1, False, True).tolist()
         [0, 1, 3]
     """
-    if from_logits:
-        is_positive = torch.sigmoid(scores.double()) >= threshold
-        ok = torch.isfinite(scores) if validate else None
-    else:
-        is_positive = scores >= threshold
-        ok = (scores >= 0) & (scores <= 1) if validate else None
-    if positive == 0:
-        is_positive = ~is_positive
-    pred = is_positive.long()
-    return pred if ok is None else torch.where(ok, pred, 3)
-
-
-def weighted_values(
-    weight: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, size: int, validate: bool
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Float64 values to add and the rows to add them to, for weighted samples.
-
-    Samples with an invalid weight go to row ``size + 2``; every sample routed to an extra
-    row or column adds 1 (not its weight), so the extra cells count samples.
-
-    Examples:
-        >>> w, rows = torch.tensor([0.5, -1, 2]), torch.tensor([0, 1, 1])
-        >>> cols = torch.tensor([0, 1, 4])
-        >>> values, rows = weighted_values(w, rows, cols, 2, True)
-        >>> values.tolist(), rows.tolist()
-        ([0.5, 1.0, 1.0], [0, 4, 1])
-    """
-    weight = weight.to(torch.float64)
+    pred = score_labels(scores, threshold=threshold, from_logits=from_logits, positive=positive)
     if not validate:
-        return weight, rows
-    ok = (weight >= 0) & (weight < float("inf"))
-    rows = torch.where(ok, rows, size + 2)
-    counted = ok & (torch.minimum(rows, cols) >= 0) & (torch.maximum(rows, cols) < size)
-    return torch.where(counted, weight, 1.0), rows
-
-
-_PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
-    "y_true": (LabelError, "y_true label(s) out of range, unknown or not whole numbers"),
-    "y_pred": (LabelError, "y_pred label(s) out of range, unknown or not whole numbers"),
-    "scores": (ScoreError, "score row(s) with NaN or infinity (or probabilities outside [0, 1])"),
-    "sample_weight": (WeightError, "sample weight(s) negative, NaN or infinite"),
-}
-
-
-def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
-    """How many samples each deferred check refused, read from the extra cells (one sync).
-
-    Examples:
-        >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
-        >>> g[2, 0] = 3; g[0, 3] = 1
-        >>> problems(g, 2)
-        {'y_true': 3, 'y_pred': 0, 'scores': 1, 'sample_weight': 0}
-    """
-    rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
-    bad_pred = grid[rows][:, [size, size + 3]].sum()
-    bad_scores = grid[rows, size + 1].sum()
-    bad_true = grid[size].sum() + grid[size + 3].sum()
-    bad_weight = grid[size + 2].sum()
-    values = torch.stack([bad_true, bad_pred, bad_scores, bad_weight]).tolist()
-    return dict(zip(_PROBLEMS, values, strict=True))
-
-
-def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
-    """Raise one error naming every deferred problem and how many samples had it, if any.
-
-    The error's type is that of the first problem (LabelError, ScoreError, WeightError).
-
-    Examples:
-        >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
-        >>> g[0, 3] = 2
-        >>> raise_problems(g, ["a", "b"])  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        confmat.exceptions.ScoreError: invalid input seen by update: 2 score row(s) with NaN ...
-    """
-    bad = [(key, count) for key, count in problems(grid, len(names)).items() if count]
-    if not bad:
-        return
-    parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
-    error_type = _PROBLEMS[bad[0][0]][0]
-    raise error_type(f"invalid input seen by update: {parts} (classes: {list(names[:10])})")
-
-
-def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
-    """The class space from the first batch of scores (labels cannot fix it)."""
-    if v.is_float(pred) and pred.ndim == 2 and pred.shape[1] != 1:
-        return ClassSpace(tuple(map(str, range(pred.shape[1]))))
-    if v.is_float(pred):
-        if v.is_strings(true):
-            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
-        bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
-        return ClassSpace(("False", "True") if bools else ("0", "1"))
-    kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"
-    raise ClassesError(
-        f"an Accumulator fed {kind} needs its class space up front: pass classes=[...] "
-        "(or num_classes= for integer labels); only scores can fix it"
-    )
+        return pred
+    return torch.where(invalid_scores(scores, from_logits), 3, pred)

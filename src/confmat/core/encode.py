@@ -22,10 +22,8 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
+from confmat.core import codes
 from confmat.exceptions import ClassesError, LabelError, OptionError, ShapeError
-
-_LOOKUP_TABLE_LIMIT = 1 << 22
-"""Largest span of integer class values mapped through a lookup table (else binary search)."""
 
 _DENSE_VALUE_LIMIT = 2048
 """Largest label value for which inferred classes are counted densely, then compacted."""
@@ -81,7 +79,7 @@ def encode(
     v.check_same_device(true, pred)
     weight = None
     if sample_weight is not None:
-        weight = v.check_weights(sample_weight, true.shape[0], _device_of(true, pred))
+        weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
     if ignore_index is not None:
         true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
     v.check_not_empty(true.shape[0])
@@ -126,13 +124,6 @@ def _kind(values: v.Values) -> str:
     return "strings" if v.is_strings(values) else f"numbers ({values.dtype})"
 
 
-def _device_of(*values: v.Values) -> torch.device:
-    for value in values:
-        if isinstance(value, torch.Tensor):
-            return value.device
-    return torch.device("cpu")
-
-
 def _drop_ignored(
     true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: int | str
 ) -> tuple[v.Values, v.Values, torch.Tensor | None]:
@@ -172,9 +163,7 @@ def _encode_binary_scores(
             f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}"
         )
     v.check_finite_scores(scores, "y_pred")
-    if from_logits:
-        scores = torch.sigmoid(scores.double())
-    else:
+    if not from_logits:
         v.check_probabilities(scores, "y_pred")
     if classes is None and v.is_strings(true):
         classes = sorted(set(np.unique(true).tolist()))
@@ -183,13 +172,14 @@ def _encode_binary_scores(
                 f"binary scores need two classes, y_true holds {len(classes)} ({classes[:5]}): "
                 "pass classes=[negative, positive]"
             )
-    true_idx, names = _encode_true(true, classes, 2, scores.device)
+    true_idx, names = encode_true(true, classes, 2, scores.device)
     if len(names) != 2:
         raise ClassesError(f"binary scores need two classes, got classes={names}")
     pos = resolve_positive(positive, names)
     assert pos is not None
-    is_positive = (scores >= threshold).long()
-    pred_idx = is_positive if pos == 1 else 1 - is_positive
+    pred_idx = codes.score_labels(
+        scores, threshold=threshold, from_logits=from_logits, positive=pos
+    )
     return Encoded(true_idx, pred_idx, weight, names, positive=pos)
 
 
@@ -205,13 +195,13 @@ def _encode_multiclass_scores(
     if num_classes is not None and num_classes != width:
         raise ShapeError(f"y_pred has {width} score columns, but num_classes={num_classes}")
     v.check_finite_scores(scores, "y_pred")
-    true_idx, names = _encode_true(true, classes, width, scores.device)
+    true_idx, names = encode_true(true, classes, width, scores.device)
     if len(names) != width:
         raise ClassesError(f"y_pred has {width} score columns, but {len(names)} classes were given")
-    return Encoded(true_idx, scores.argmax(dim=1), weight, names)
+    return Encoded(true_idx, codes.score_labels(scores), weight, names)
 
 
-def _encode_true(
+def encode_true(
     true: v.Values, classes: Sequence[Any] | None, width: int, device: torch.device
 ) -> tuple[torch.Tensor, list[str]]:
     """Index the true labels when the predictions fix ``width`` classes."""
@@ -290,89 +280,49 @@ def _infer_integer_classes(
 def _index_labels(
     labels: v.Values, classes: Sequence[Any], names: list[str], name: str
 ) -> torch.Tensor:
-    """Map labels to positions in ``classes`` (by value or, for names, by index)."""
+    """Map labels to positions in ``classes``, by the class space's rule (see codes.class_space)."""
+    space = codes.class_space(None, classes)
+    assert space is not None
     if v.is_strings(labels):
-        return _lookup_strings(labels, names, name)
+        found = codes.LabelCoder(space, torch.device("cpu")).codes(labels, validate=False)
+        return _check_found(labels, found, names, name)
     assert isinstance(labels, torch.Tensor)
-    if labels.dtype == torch.bool and not all(isinstance(c, (bool, np.bool_)) for c in classes):
-        labels = labels.long()
-    integer_values = all(
-        isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) for c in classes
-    )
-    if labels.dtype == torch.bool or integer_values:
-        values = torch.tensor([int(c) for c in classes], dtype=torch.int64, device=labels.device)
-        return _lookup_integers(v.integral_labels(labels, name), values, name)
     indices = v.integral_labels(labels, name)
-    v.check_label_range(indices, len(names), name, f" (indices into classes={names[:5]}...)")
-    return indices
-
-
-def _lookup_integers(labels: torch.Tensor, values: torch.Tensor, name: str) -> torch.Tensor:
-    """Position of each integer label among the class values; unknown labels are an error."""
-    low, high = v.value_range(values)
-    label_low, label_high = v.value_range(labels)
-    if label_low < low or label_high > high:
-        outside = (labels < low) | (labels > high)
-        return _check_found(labels, torch.where(outside, -1, 0), values, name)
-    size = len(values)
-    if high - low + 1 == size and bool((values.diff() == 1).all()):
-        # consecutive values in increasing order (classes=range(C)): the position is the offset
-        return labels if low == 0 else labels - low
-    if high - low < _LOOKUP_TABLE_LIMIT:
-        return _lookup_table(labels, values, name, (low, high), (label_low, label_high))
-    order = torch.argsort(values)
-    ordered = values[order]
-    pos = torch.searchsorted(ordered, labels).clamp(max=size - 1)
-    indices = torch.where(ordered[pos] == labels, order[pos], -1)
-    return _check_found(labels, indices, values, name)
-
-
-def _lookup_table(
-    labels: torch.Tensor,
-    values: torch.Tensor,
-    name: str,
-    span: tuple[int, int],
-    label_span: tuple[int, int],
-) -> torch.Tensor:
-    """Positions through a table indexed by value (from 0 when no value is negative)."""
-    base = 0 if span[0] >= 0 and span[1] < _LOOKUP_TABLE_LIMIT else span[0]
-    table = torch.full((span[1] - base + 1,), -1, dtype=torch.int64, device=values.device)
-    table[values - base] = torch.arange(len(values), device=values.device)
-    shifted = labels if base == 0 else labels - base
-    if labels.device.type == "cpu":  # numpy's gather is several times faster than torch's
-        indices = torch.from_numpy(np.take(table.numpy(), shifted.numpy()))
-    else:
-        indices = table[shifted]
-    seen = table[label_span[0] - base : label_span[1] - base + 1]
-    if bool((seen >= 0).all()):  # every value the labels can take is a class: nothing missing
+    if space.values is None:
+        v.check_label_range(indices, len(names), name, f" (indices into classes={names[:5]}...)")
         return indices
-    return _check_found(labels, indices, values, name)
+    found = codes.LabelCoder(space, indices.device).codes(indices, validate=False)
+    return _check_found(indices, found, names, name)
 
 
 def _check_found(
-    labels: torch.Tensor, indices: torch.Tensor, values: torch.Tensor, name: str
+    labels: v.Values, indices: torch.Tensor, names: list[str], name: str
 ) -> torch.Tensor:
-    missing = indices < 0
+    """The class indices, or a LabelError naming the first label that is not a class."""
+    missing = indices >= len(names)
     if bool(missing.any()):
         i = v.first_index(missing)
+        label = labels[i]
+        shown = repr(str(label)) if v.is_strings(labels) else int(label)
         raise LabelError(
-            f"{name} holds label {int(labels[i])} at index {i}, which is not one of the classes "
-            f"{values.tolist()[:10]}"
+            f"{name} holds label {shown} at index {i}, which is not one of the classes {names[:10]}"
         )
     return indices
 
 
-def _lookup_strings(labels: np.ndarray, names: list[str], name: str) -> torch.Tensor:
-    """Position of each string label among the class names; unknown labels are an error."""
-    table = np.asarray(names, dtype=str)
-    order = np.argsort(table, kind="stable")
-    ordered = table[order]
-    pos = np.searchsorted(ordered, labels).clip(max=len(names) - 1)
-    found = ordered[pos] == labels
-    if not found.all():
-        i = int(np.flatnonzero(~found)[0])
-        raise LabelError(
-            f"{name} holds label {str(labels[i])!r} at index {i}, which is not one of the classes "
-            f"{names[:10]}"
-        )
-    return torch.from_numpy(order[pos].astype(np.int64))
+def drop_unseen(
+    counts: torch.Tensor, names: list[str], encoded: Encoded
+) -> tuple[torch.Tensor, list[str]]:
+    """Keep only the label values that occur in y_true or y_pred (inferred integer classes)."""
+    if encoded.weight is None:
+        seen = (counts.sum(dim=0) + counts.sum(dim=1)) > 0
+    else:  # a weight of 0 must not hide a class that occurs
+        size = len(names)
+        seen = (
+            torch.bincount(encoded.true, minlength=size)
+            + torch.bincount(encoded.pred, minlength=size)
+        ) > 0
+    if bool(seen.all()):  # every value up to the largest occurs: nothing to drop, no copy
+        return counts, names
+    keep = seen.nonzero().reshape(-1)
+    return counts[keep][:, keep], [names[i] for i in keep.tolist()]

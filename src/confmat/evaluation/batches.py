@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import torch
 import torch.nn.functional as F
 
+from confmat.core import codes
 from confmat.exceptions import ShapeError
 
 TARGET_KEYS = ("label", "labels", "target", "targets", "y")
@@ -203,9 +204,10 @@ def score(
 ) -> Scored:
     """Predicted class, its probability and the loss of the true class, per sample.
 
-    ``(N, C)`` scores: the argmax (softmax of logits, or probabilities when
-    ``from_logits=False``). ``(N,)`` / ``(N, 1)``: the positive class (index 1) iff its
-    probability ``>= threshold``. ``targets`` must already lie in ``[0, C)``.
+    The predicted class follows the one rule of :func:`confmat.core.codes.score_labels`:
+    ``(N, C)`` scores by argmax (softmax of logits, or probabilities when
+    ``from_logits=False``), ``(N,)`` / ``(N, 1)`` positive (index 1) iff the probability
+    ``>= threshold``. ``targets`` must already lie in ``[0, C)``.
 
     Examples:
         >>> s = score(torch.tensor([[2.0, 0.0], [0.0, 0.0]]), torch.tensor([1, 0]),
@@ -216,9 +218,10 @@ def score(
         ...       threshold=0.5).pred.tolist()
         [0, 1]
     """
-    if scores.ndim == 2 and scores.shape[1] > 1:
+    if codes.is_multiclass(scores):
         values = scores.float()
-        best, pred = values.max(dim=1)  # the first maximum, as argmax; NaN rows give NaN
+        pred = codes.score_labels(values)
+        best = values.gather(1, pred.reshape(-1, 1)).reshape(-1)  # NaN rows give NaN
         if not from_logits:
             true_score = values.gather(1, targets.reshape(-1, 1)).reshape(-1)
             return Scored(pred, best, -true_score.clamp_min(1e-30).log())
@@ -227,17 +230,16 @@ def score(
         total = shifted.exp().sum(dim=1)
         loss = total.log() - shifted.gather(1, targets.reshape(-1, 1)).reshape(-1)
         return Scored(pred, total.reciprocal(), loss)
-    values = scores.reshape(-1).double()  # as ConfusionMatrix.from_predictions, at the tie too
+    prob = codes.positive_probability(scores, from_logits).double()
+    pred = codes.score_labels(scores, threshold=threshold, from_logits=from_logits)
     if from_logits:
-        prob = torch.sigmoid(values)
+        values = scores.reshape(-1).double()
         log_pos, log_neg = F.logsigmoid(values), F.logsigmoid(-values)
     else:
-        prob = values
-        log_pos, log_neg = values.clamp_min(1e-30).log(), (1 - values).clamp_min(1e-30).log()
-    positive = prob >= threshold
-    confidence = torch.where(positive, prob, 1 - prob)
+        log_pos, log_neg = prob.clamp_min(1e-30).log(), (1 - prob).clamp_min(1e-30).log()
+    confidence = torch.where(pred == 1, prob, 1 - prob)
     loss = -torch.where(targets == 1, log_pos, log_neg)
-    return Scored(positive.long(), confidence.float(), loss.float())
+    return Scored(pred, confidence.float(), loss.float())
 
 
 def _describe(value: Any) -> str:

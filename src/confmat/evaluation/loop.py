@@ -7,8 +7,6 @@ each resulting matrix counts samples of true class i predicted as class j.
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,9 +16,10 @@ from typing import Any
 import torch
 
 from confmat.core import checks
-from confmat.evaluation import batches, model_state
+from confmat.evaluation import batches, model_state, models
 from confmat.evaluation.result import EvaluationResult, table_from_cells
-from confmat.exceptions import OptionError, ShapeError
+from confmat.exceptions import ShapeError
+from confmat.stream import distributed
 from confmat.stream.accumulator import Accumulator
 
 _PROGRESS_SECONDS = 0.5
@@ -120,8 +119,8 @@ def evaluate(
         >>> result.matrix.n, result.matrix.classes, model.training
         (24, ['a', 'b', 'c'], True)
     """
-    models = _named_models(model)
-    run_device = _device_of(models, device)
+    named = models.named_models(model)
+    run_device = models.device_of(named, device)
     options = _Options(
         threshold=checks.check_threshold(threshold),
         from_logits=bool(from_logits),
@@ -142,8 +141,12 @@ def evaluate(
         )
 
     started = time.perf_counter()
-    loop = _Loop(models, run_device, model_state.Indexer(loader, run_device), options)
-    with _eval_mode(models.values()), torch.inference_mode(), _autocast(run_device, autocast):
+    loop = _Loop(named, run_device, model_state.Indexer(loader, run_device), options)
+    with (
+        models.eval_mode(named.values()),
+        torch.inference_mode(),
+        models.autocast_context(run_device, autocast),
+    ):
         for batch in _with_progress(loader, progress, loop):
             loop.step(unpack(batches.to_device(batch, run_device)))
         loop.flush()
@@ -276,9 +279,13 @@ class _Loop:
             max_samples=self.indexer.max_samples,
         )
         generator = torch.Generator(device=self.device)
-        generator.manual_seed(self.options.seed + _rank() * 7919 + len(self.trackers))
+        generator.manual_seed(self.options.seed + distributed.rank() * 7919 + len(self.trackers))
         tracker = model_state.ModelTracker(
-            accumulator, self.options.keep_samples, self.options.keep_worst, generator
+            accumulator,
+            self.options.keep_samples,
+            self.options.keep_worst,
+            generator,
+            self.options.from_logits,
         )
         self.trackers[name] = tracker
         return tracker
@@ -309,46 +316,6 @@ class _Loop:
         return EvaluationResult(matrices, kept, paired, source, dataset, seconds)
 
 
-def _named_models(model: object) -> dict[str, Callable[..., Any]]:
-    if isinstance(model, Mapping):
-        if not model or not all(isinstance(k, str) and callable(m) for k, m in model.items()):
-            raise OptionError(
-                "model must be a callable or a non-empty dict of callables by name, got "
-                f"{type(model).__name__} with keys {list(model)[:5]}"
-            )
-        return dict(model)
-    if not callable(model):
-        raise OptionError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}")
-    return {"model": model}
-
-
-def _device_of(
-    models: dict[str, Callable[..., Any]], device: torch.device | str | None
-) -> torch.device:
-    """The device of the models' parameters, which ``device`` (if given) must agree with."""
-    found: dict[str, torch.device] = {}
-    for name, model in models.items():
-        if isinstance(model, torch.nn.Module):
-            tensor = next(itertools.chain(model.parameters(), model.buffers()), None)
-            if tensor is not None:
-                found[name] = tensor.device
-    wanted = None if device is None else torch.device(device)
-    places = set(found.values())
-    if len(places) > 1:
-        raise OptionError(f"the models must be on one device, got {found}")
-    if places and wanted is not None and _same_device(wanted, next(iter(places))) is False:
-        raise OptionError(
-            f"device={str(wanted)!r}, but the model is on {next(iter(places))}: move it first"
-        )
-    if places:
-        return next(iter(places))
-    return wanted if wanted is not None else torch.device("cpu")
-
-
-def _same_device(a: torch.device, b: torch.device) -> bool:
-    return a.type == b.type and (a.index is None or b.index is None or a.index == b.index)
-
-
 def _own(tensor: torch.Tensor) -> torch.Tensor:
     """The tensor, copied if it is a view into a larger one (which gathering would keep alive)."""
     if tensor.untyped_storage().nbytes() > 2 * tensor.numel() * tensor.element_size():
@@ -356,44 +323,9 @@ def _own(tensor: torch.Tensor) -> torch.Tensor:
     return tensor
 
 
-def _rank() -> int:
-    return int(torch.distributed.get_rank()) if model_state.distributed_active() else 0
-
-
-@contextlib.contextmanager
-def _eval_mode(models: Iterable[Callable[..., Any]]) -> Iterator[None]:
-    """Every module in eval mode; each module's own previous mode restored on exit."""
-    modes = [
-        (module, module.training)
-        for model in models
-        if isinstance(model, torch.nn.Module)
-        for module in model.modules()
-    ]
-    try:
-        for model in models:
-            if isinstance(model, torch.nn.Module):
-                model.eval()  # through eval(), so that modules overriding train() are honoured
-        yield
-    finally:
-        for module, training in modes:
-            module.training = training
-
-
-def _autocast(
-    device: torch.device, autocast: bool | torch.dtype
-) -> contextlib.AbstractContextManager[Any]:
-    if autocast is False:
-        return contextlib.nullcontext()
-    if autocast is True:
-        return torch.autocast(device.type)
-    if isinstance(autocast, torch.dtype):
-        return torch.autocast(device.type, dtype=autocast)
-    raise OptionError(f"autocast must be True, False or a torch.dtype, got {autocast!r}")
-
-
 def _with_progress(loader: Iterable[Any], progress: bool, loop: _Loop) -> Iterator[Any]:
     """The batches, with a tqdm bar on a terminal showing the running accuracy."""
-    if not progress or not sys.stderr.isatty() or _rank() != 0:
+    if not progress or not sys.stderr.isatty() or distributed.rank() != 0:
         yield from loader
         return
     try:

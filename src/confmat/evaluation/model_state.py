@@ -16,17 +16,14 @@ import torch.distributed as dist
 from torch.utils.data import BatchSampler, DataLoader, IterableDataset, SequentialSampler
 from torch.utils.data.distributed import DistributedSampler
 
+from confmat.core import codes
 from confmat.evaluation.batches import Scored
 from confmat.evaluation.result import IndexSource, ModelSamples
 from confmat.exceptions import ScoreError
+from confmat.stream import distributed
 from confmat.stream.accumulator import Accumulator
 from confmat.stream.distributed import real_samples_on_rank
 from confmat.stream.reservoir import GroupedTopK, Rows, concat, top_k_per_group
-
-
-def distributed_active() -> bool:
-    """Whether a torch.distributed process group is running."""
-    return dist.is_available() and dist.is_initialized()
 
 
 class Indexer:
@@ -69,15 +66,22 @@ class ModelTracker:
     """What one model's evaluation keeps: its Accumulator and two sample stores."""
 
     def __init__(
-        self, accumulator: Accumulator, keep_samples: int, keep_worst: int, generator: Any
+        self,
+        accumulator: Accumulator,
+        keep_samples: int,
+        keep_worst: int,
+        generator: Any,
+        from_logits: bool,
     ) -> None:
         self.accumulator = accumulator
+        self.from_logits = from_logits
+        self.multiclass = True
         self.num_classes = accumulator.num_classes or 0
         self.reservoir = GroupedTopK(keep_samples, groups=self.num_classes**2)
         self.worst = GroupedTopK(keep_worst, groups=1)
         self.generator = generator
         self.correct: torch.Tensor | None = None
-        self.nan_scores: torch.Tensor | None = None
+        self.bad_scores: torch.Tensor | None = None
 
     def add(
         self,
@@ -90,16 +94,13 @@ class ModelTracker:
         """Count a batch and offer its samples to the stores; returns which were correct.
 
         ``labels`` are the targets as given (the Accumulator checks them), ``targets`` the
-        same as int64. Binary scores go to the Accumulator, which thresholds and checks them;
-        of ``(N, C)`` scores it gets the predicted labels (the one argmax), rows with NaN being
-        counted here.
+        same as int64. The Accumulator gets the predicted labels; invalid scores (NaN or
+        infinite, probabilities outside [0, 1]) are counted here, on the device.
         """
-        if scores.ndim == 2 and scores.shape[1] > 1:
-            self.accumulator.update(labels, scored.pred)
-            nan = torch.isnan(scored.confidence).sum()
-            self.nan_scores = nan if self.nan_scores is None else self.nan_scores + nan
-        else:
-            self.accumulator.update(labels, scores)
+        self.multiclass = codes.is_multiclass(scores)
+        self.accumulator.update(labels, scored.pred)  # scored once, by the one rule
+        bad = codes.invalid_scores(scores, self.from_logits).sum()
+        self.bad_scores = bad if self.bad_scores is None else self.bad_scores + bad
         correct = scored.pred == targets
         n = targets.shape[0]
         ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)
@@ -119,17 +120,24 @@ class ModelTracker:
         self.correct = total if self.correct is None else self.correct + total
 
     def check_scores(self) -> None:
-        """Raise if some ``(N, C)`` score rows held NaN (one wait for the device)."""
-        if self.nan_scores is None:
+        """Raise if some samples' scores were invalid (one wait for the device)."""
+        if self.bad_scores is None:
             return
-        total = self.nan_scores
-        if distributed_active():
+        total = self.bad_scores
+        if distributed.is_active():
             total = total.clone()
             dist.all_reduce(total)
-        if int(total):
+        if not int(total):
+            return
+        if self.multiclass:
             raise ScoreError(
                 f"the model's outputs held NaN in {int(total)} sample(s) (rows of scores)"
             )
+        advice = "" if self.from_logits else " (pass from_logits=True for logits)"
+        raise ScoreError(
+            f"the model's outputs held {int(total)} invalid binary score(s): NaN, infinite, "
+            f"or probabilities outside [0, 1]{advice}"
+        )
 
     def kept(self) -> ModelSamples:
         """The kept samples, gathered from every rank under torch.distributed."""
@@ -141,7 +149,7 @@ class ModelTracker:
 
 def _gathered(rows: Rows | None, k: int) -> Rows | None:
     local = None if rows is None else rows.cpu()
-    if not distributed_active():
+    if not distributed.is_active():
         return local
     parts: list[Rows | None] = [None] * dist.get_world_size()
     dist.all_gather_object(parts, local)
@@ -177,7 +185,7 @@ class PairedTables:
         """
         result: dict[tuple[str, str], list[int]] = {}
         for (a, b), table in self.tables.items():
-            if distributed_active():
+            if distributed.is_active():
                 table = table.clone()
                 dist.all_reduce(table)
             both, only_a, only_b, wrong = table.tolist()

@@ -16,7 +16,7 @@ import torch
 from confmat.compare import Comparison, PairedTable
 from confmat.core import checks
 from confmat.exceptions import ClassesError, OptionError
-from confmat.stream.reservoir import Rows
+from confmat.stream.reservoir import Rows, Sample
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,29 +27,6 @@ IndexSource = Literal["batch", "sampler", "position", "unknown"]
 """Where ``Sample.index`` comes from: indices in the batches, the loader's sampler, the
 position in the stream (the dataset index when the loader does not reorder), or the position
 in the stream of a DataLoader whose sampler reorders in a way not known in advance."""
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One evaluated sample, by reference.
-
-    Attributes:
-        index: its dataset index (see :attr:`EvaluationResult.index_source`).
-        true: its true class.
-        pred: the predicted class.
-        confidence: the probability the model gave to ``pred``.
-        loss: the cross-entropy of the true class, ``-log p(true)``.
-
-    Examples:
-        >>> Sample(index=7, true="cat", pred="dog", confidence=0.9, loss=2.3).pred
-        'dog'
-    """
-
-    index: int
-    true: str
-    pred: str
-    confidence: float
-    loss: float
 
 
 @dataclass(frozen=True)

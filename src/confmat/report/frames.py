@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from confmat.core import checks
-from confmat.core.types import MatrixLike
+from confmat.core.types import MatrixLike, Table
 from confmat.report.model import Report, build_report
 
 if TYPE_CHECKING:

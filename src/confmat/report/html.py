@@ -13,6 +13,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from confmat._version import __version__
 from confmat.core.types import MatrixLike
 from confmat.report import _format
 from confmat.report.model import Report, build_report
@@ -97,7 +98,7 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
     header, rows = _class_rows(report)
     svg, caption = _heatmap(report) if heatmap else ("", "")
     return _template("report.html.j2").render(
-        version=_version(),
+        version=__version__,
         title=report.title,
         subtitle=_format.subtitle(report),
         source=report.source,
@@ -217,9 +218,3 @@ def _visible(value: object) -> object:
 
 def _template(name: str) -> jinja2.Template:
     return _environment().get_template(name)
-
-
-def _version() -> str:
-    from confmat import __version__
-
-    return __version__

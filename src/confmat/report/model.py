@@ -14,11 +14,12 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from confmat.core import checks
 from confmat.core.types import MatrixLike
+from confmat.exceptions import OptionError
 from confmat.report.findings import Finding, findings, majority_class
 from confmat.stats import measures
 from confmat.stats.confusions import ConfusedPair, most_confused
@@ -135,7 +136,7 @@ def build_report(
         >>> report.source, report.per_class["recall"][0]
         ('preds.csv', 0.75)
     """
-    images = checks.check_gallery(gallery)  # before any work
+    images = check_gallery(gallery)  # before any work
     pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     return Report(
         matrix=cm,
@@ -185,3 +186,28 @@ def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
         lo, hi = cm.interval(name)
         columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo.tolist(), hi.tolist()
     return columns
+
+
+_IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
+
+
+def check_gallery(gallery: object) -> list[tuple[str, str]]:
+    """Gallery images: ``(data URI, caption)`` pairs; raster ``data:image/...;base64`` URIs only.
+
+    Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
+    """
+    if gallery is None:
+        return []
+    if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
+        raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
+    checked = []
+    for index, item in enumerate(gallery):
+        if not (isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str)):
+            raise OptionError(f"gallery[{index}] must be (image URI, caption), got {item!r:.60}")
+        if _IMAGE_URI.fullmatch(item[0]) is None:
+            raise OptionError(
+                f"gallery[{index}] must be a base64 data:image/png, jpeg, gif or webp URI, "
+                f"got {item[0]!r:.60}"
+            )
+        checked.append((item[0], str(item[1])))
+    return checked

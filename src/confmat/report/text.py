@@ -20,7 +20,7 @@ from rich.text import Text
 from confmat.core.types import MatrixLike
 from confmat.report import _format
 from confmat.report.model import Report, build_report
-from confmat.show.heatmap import shorten_labels
+from confmat.show.layout import shorten_labels
 
 MATRIX_MAX_CLASSES = 12
 """The terminal report prints the matrix itself only up to this many classes."""

@@ -29,13 +29,13 @@ _SIZE = (4.8, 4.4)
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
-    from confmat.show.heatmap import _new_axes
+    from confmat.show import figures
 
-    return _new_axes(_SIZE)
+    return figures.new_axes(_SIZE)
 
 
 def _counts_at(choice: curves.ThresholdChoice) -> ClassCounts:
-    """The counts of the positive class at the chosen threshold, for :mod:`confmat.stats.measures`."""
+    """The positive class's counts at the chosen threshold, for :mod:`confmat.stats.measures`."""
     c = choice.counts
     values = (c.tp, c.fp, c.fn, c.tn)
     return ClassCounts(*(torch.tensor([float(v)], dtype=torch.float64) for v in values))

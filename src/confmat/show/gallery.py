@@ -21,7 +21,7 @@ from confmat.exceptions import ShapeError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from confmat.evaluation.result import Sample
+    from confmat.stream.reservoir import Sample
 
 IMAGE_KEYS = ("image", "img", "pixel_values", "input", "inputs", "x")
 """Keys searched, in this order, for the image of a dataset item that is a dict."""
@@ -35,7 +35,7 @@ def caption(sample: Sample) -> str:
     """``"true -> predicted (confidence)"``.
 
     Examples:
-        >>> from confmat.evaluation.result import Sample
+        >>> from confmat.stream.reservoir import Sample
         >>> caption(Sample(index=3, true="7", pred="1", confidence=0.912, loss=2.9))
         '7 -> 1 (0.91)'
     """
@@ -51,7 +51,7 @@ def images(
     """The image of each sample, read from ``dataset[sample.index]`` (see :func:`as_image`).
 
     Examples:
-        >>> from confmat.evaluation.result import Sample
+        >>> from confmat.stream.reservoir import Sample
         >>> dataset = [(torch.zeros(3, 4, 4), 0), (torch.ones(3, 4, 4), 1)]
         >>> [image.shape for image in images([Sample(1, "1", "0", 0.9, 2.3)], dataset)]
         [(4, 4, 3)]

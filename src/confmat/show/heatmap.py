@@ -4,37 +4,33 @@ Rows are true classes, columns predicted classes: C[i, j] counts samples of true
 predicted as class j. The diagonal (correct) and the off-diagonal cells (errors) are drawn with
 two colour maps, each with its own colour bar, so errors stay visible next to a large diagonal.
 
-The figure is created through matplotlib's object API, without pyplot, unless the program has
-imported ``matplotlib.pyplot`` itself (then ``plt.show()`` and notebooks display it as usual).
+:func:`heatmap` returns a :class:`HeatmapDisplay` that keeps the artists it drew; saving and
+closing are in :mod:`confmat.show.figures`.
 """
 
 from __future__ import annotations
 
-import io as _io
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from confmat import io
 from confmat.core import checks
 from confmat.core.types import MatrixLike, Normalize
 from confmat.exceptions import OptionError
+from confmat.show import figures
 from confmat.show import layout as hl
 from confmat.stats import confusions
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.colorbar import Colorbar
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure, SubFigure
     from matplotlib.image import AxesImage
+    from matplotlib.text import Text
 
-
-IMAGE_FORMATS = ("png", "svg", "pdf")
-"""The file formats of :func:`save`, chosen by the file's extension."""
 
 DIAGONAL_CMAP = "Blues"
 OFF_DIAGONAL_CMAP = "Reds"
@@ -46,6 +42,41 @@ _DESCRIPTIONS = {
     "pred": ("normalized by predicted class (precision on the diagonal)", "share of the predicted"),
     "all": ("normalized by all samples", "share of all samples"),
 }
+
+
+@dataclass(frozen=True)
+class HeatmapDisplay:
+    """A drawn heatmap and the artists it is made of, as :func:`heatmap` returns it.
+
+    Save or close it with :func:`confmat.show.figures.save` and :func:`~confmat.show.figures.close`.
+
+    Attributes:
+        ax: the axes drawn on.
+        figure: the figure (or subfigure) holding ``ax``.
+        images: the cells: the diagonal and the errors, or one image with a single ``cmap``.
+        colorbars: the colour bars, one per image, in the same order.
+        texts: the values written into the cells, row by row (none without ``annotate``, or
+            when the cells are too small to hold them).
+        classes: the full names of the classes shown, in display order.
+        order: the indices of the classes shown in ``cm.classes``, in display order.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> cm = ConfusionMatrix([[9, 1, 0], [2, 7, 1], [0, 3, 8]], ["cat", "dog", "fox"])
+        >>> display = heatmap(cm, top=2)
+        >>> display.classes, display.order  # dog and fox are confused most (1 + 3 times)
+        (('dog', 'fox'), (1, 2))
+        >>> [t.get_text() for t in display.texts], len(display.colorbars)
+        (['7', '1', '3', '8'], 2)
+    """
+
+    ax: Axes
+    figure: Figure | SubFigure
+    images: tuple[AxesImage, ...]
+    colorbars: tuple[Colorbar, ...]
+    texts: tuple[Text, ...]
+    classes: tuple[str, ...]
+    order: tuple[int, ...]
 
 
 def heatmap(
@@ -60,7 +91,7 @@ def heatmap(
     cmap: str | None = None,
     title: str | None = None,
     max_label_length: int | None = None,
-) -> Axes:
+) -> HeatmapDisplay:
     r"""Draw the confusion matrix as an annotated heatmap: rows true, columns predicted.
 
     Args:
@@ -82,8 +113,7 @@ def heatmap(
             (default 24 characters, 14 beyond 30 classes).
 
     Returns:
-        The axes. ``ax.confmat_classes`` holds the full class names in display order and
-        ``ax.confmat_order`` their indices in ``cm.classes``.
+        The display: the axes, the artists drawn, and the classes shown in display order.
 
     Raises:
         OptionError: for an invalid option.
@@ -91,10 +121,10 @@ def heatmap(
     Examples:
         >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[50, 3], [4, 43]], ["healthy", "sick"])
-        >>> ax = heatmap(cm, percent=True)
-        >>> [t.get_text() for t in ax.texts]
+        >>> display = heatmap(cm, percent=True)
+        >>> [t.get_text() for t in display.texts]
         ['50\n94%', '3\n5.7%', '4\n8.5%', '43\n91%']
-        >>> ax.get_xlabel(), ax.get_ylabel()
+        >>> display.ax.get_xlabel(), display.ax.get_ylabel()
         ('Predicted class', 'True class')
     """
     _check_options(normalize, top, cmap, title, max_label_length)
@@ -102,27 +132,28 @@ def heatmap(
     index = torch.tensor(order, dtype=torch.long)
     values = _values(cm, normalize)[index][:, index].numpy()
     row_shares = cm.normalized("true")[index][:, index].numpy()
-    names = [cm.classes[i] for i in order]
+    names = tuple(cm.classes[i] for i in order)
     size = len(order)
     limit = max_label_length or (24 if size <= hl.ALL_CELLS_ANNOTATED else 14)
-    labels = shorten_labels(names, limit)
+    labels = hl.shorten_labels(names, limit)
     if ax is None:
-        ax = _new_axes(hl.figure_size(size, labels))
+        ax = figures.new_axes(hl.figure_size(size, labels))
         layout = hl.layout(hl.grid_inches(size) / size)
     else:
         layout = hl.layout(_cell_inches(ax, size))
-    images = _draw_cells(ax, values, normalize, cmap)
+    images, bars = _draw_cells(ax, values, normalize, cmap)
+    texts = []
     if annotate:
-        _annotate(ax, images, values, row_shares, normalize, percent, layout)
+        texts = _annotate(ax, images, values, row_shares, normalize, percent, layout)
     _decorate(ax, labels, layout)
     ax.set_title(
         title if title is not None else _default_title(cm, normalize, size, reorder, top),
         parse_math=False,
         fontsize=12 if size <= hl.ALL_CELLS_ANNOTATED else 15,
     )
-    ax.confmat_classes = names  # type: ignore[attr-defined]
-    ax.confmat_order = order  # type: ignore[attr-defined]
-    return ax
+    return HeatmapDisplay(
+        ax, ax.figure, tuple(images), tuple(bars), tuple(texts), names, tuple(order)
+    )
 
 
 def _check_options(
@@ -162,94 +193,67 @@ def _values(cm: MatrixLike, normalize: Normalize | None) -> torch.Tensor:
     return cm.normalized(normalize).detach().cpu()
 
 
-def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:
-    r"""Class names made fit for an axis: one line, at most ``max_length`` characters, unique.
-
-    Long names keep their start and end around an ellipsis; names that become equal get their
-    position appended.
-
-    Examples:
-        >>> shorten_labels(["cat", "a very long class name indeed", "two\nlines", ""], 12)
-        ['cat', 'a very…ndeed', 'two lines', "''"]
-        >>> shorten_labels(["prefix_aaaa_end", "prefix_bbbb_end"], 8)
-        ['pref…end [0]', 'pref…end [1]']
-    """
-    shown = [hl.shorten(name, max_length) for name in names]
-    counts: dict[str, int] = {}
-    for label in shown:
-        counts[label] = counts.get(label, 0) + 1
-    return [f"{label} [{i}]" if counts[label] > 1 else label for i, label in enumerate(shown)]
-
-
 def _cell_inches(ax: Axes, size: int) -> float:
     """The side of a cell in axes given by the caller (before the colour bars take their room)."""
     box = ax.get_position()
-    width, height = _root(ax).get_size_inches()
+    width, height = figures.root_figure(ax).get_size_inches()
     return float(min(box.width * width * 0.8, box.height * height)) / size
-
-
-def _new_axes(figsize: tuple[float, float]) -> Axes:
-    if "matplotlib.pyplot" in sys.modules:  # the program uses pyplot: let it show the figure
-        import matplotlib.pyplot as plt
-
-        figure: Figure = plt.figure(figsize=figsize, layout="constrained")
-    else:
-        from matplotlib.figure import Figure
-
-        figure = Figure(figsize=figsize, layout="constrained")
-    return figure.add_subplot()
 
 
 def _draw_cells(
     ax: Axes, values: np.ndarray, normalize: Normalize | None, cmap: str | None
-) -> list[AxesImage]:
+) -> tuple[list[AxesImage], list[Colorbar]]:
     """The cells as one image (``cmap`` given) or two: the diagonal and the errors.
 
-    The two share one square-root colour scale (the same value, the same depth of colour, and
-    small errors stay visible); off-diagonal zeros are left white; undefined cells (NaN) are
-    hatched grey.
+    Each image gets its colour bar. Off-diagonal zeros are left white (two images) and
+    undefined cells (NaN) are hatched grey.
     """
     size = values.shape[0]
-    diagonal = np.eye(size, dtype=bool)
-    undefined = np.isnan(values)
-    from matplotlib.colors import PowerNorm
-
     unit = _DESCRIPTIONS[normalize][1]
-    figure = ax.figure  # the figure or subfigure holding the axes
-    bar: dict[str, Any] = {
-        "shrink": 0.8 if size <= hl.ALL_CELLS_ANNOTATED else 0.5,
-        "pad": 0.01,
-        "aspect": 30,
-    }
+    shrink = 0.8 if size <= hl.ALL_CELLS_ANNOTATED else 0.5
+    bar: dict[str, Any] = {"shrink": shrink, "pad": 0.01, "aspect": 30}
     ax.set_facecolor("white")
     if cmap is not None:
-        image = ax.imshow(
-            np.ma.masked_where(undefined, values), cmap=cmap, vmin=0.0, interpolation="nearest"
-        )
-        figure.colorbar(image, ax=ax, label=unit, **bar)
+        masked = np.ma.masked_where(np.isnan(values), values)
+        images = [ax.imshow(masked, cmap=cmap, vmin=0.0, interpolation="nearest")]
+        bars = [ax.figure.colorbar(images[0], ax=ax, label=unit, **bar)]
         _outline_diagonal(ax, size)
-        images = [image]
     else:
-        top = 1.0 if normalize in ("true", "pred") else _finite_max(values)
-        image = ax.imshow(
-            np.ma.masked_where(~diagonal | undefined, values),
-            cmap=DIAGONAL_CMAP,
-            norm=PowerNorm(0.5, vmin=0.0, vmax=top),
-            interpolation="nearest",
-        )
-        errors = ax.imshow(
-            np.ma.masked_where(diagonal | undefined | (values == 0), values),
-            cmap=_error_colours(),
-            norm=PowerNorm(0.5, vmin=0.0, vmax=top),
-            interpolation="nearest",
-        )
+        top = hl.colour_scale_top(values, normalize)
+        images = _diagonal_and_errors(ax, values, top)
         finite = values[np.isfinite(values)]
-        ticks = hl.square_root_ticks(top, integer=bool(np.all(finite == np.floor(finite))))
-        figure.colorbar(image, ax=ax, label=f"correct (diagonal): {unit}", ticks=ticks, **bar)
-        figure.colorbar(errors, ax=ax, label=f"errors (off-diagonal): {unit}", ticks=ticks, **bar)
-        images = [image, errors]
-    _hatch_undefined(ax, undefined)
-    return images
+        bar["ticks"] = hl.square_root_ticks(top, integer=bool(np.all(finite == np.floor(finite))))
+        whats = ("correct (diagonal)", "errors (off-diagonal)")
+        bars = [
+            ax.figure.colorbar(image, ax=ax, label=f"{what}: {unit}", **bar)
+            for image, what in zip(images, whats, strict=True)
+        ]
+    _hatch_undefined(ax, np.isnan(values))
+    return images, bars
+
+
+def _diagonal_and_errors(ax: Axes, values: np.ndarray, top: float) -> list[AxesImage]:
+    """The diagonal and the non-zero errors as two images on one square-root colour scale.
+
+    The same value gets the same depth of colour in both, and small errors stay visible.
+    """
+    from matplotlib.colors import PowerNorm
+
+    diagonal = np.eye(values.shape[0], dtype=bool)
+    undefined = np.isnan(values)
+    image = ax.imshow(
+        np.ma.masked_where(~diagonal | undefined, values),
+        cmap=DIAGONAL_CMAP,
+        norm=PowerNorm(0.5, vmin=0.0, vmax=top),
+        interpolation="nearest",
+    )
+    errors = ax.imshow(
+        np.ma.masked_where(diagonal | undefined | (values == 0), values),
+        cmap=_error_colours(),
+        norm=PowerNorm(0.5, vmin=0.0, vmax=top),
+        interpolation="nearest",
+    )
+    return [image, errors]
 
 
 def _error_colours() -> Colormap:
@@ -280,12 +284,6 @@ def _hatch_undefined(ax: Axes, undefined: np.ndarray) -> None:
     ax.add_collection(collection)
 
 
-def _finite_max(values: np.ndarray) -> float:
-    finite = values[np.isfinite(values)]
-    top = float(finite.max()) if finite.size else 0.0
-    return top if top > 0 else 1.0
-
-
 def _outline_diagonal(ax: Axes, size: int) -> None:
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
@@ -305,7 +303,7 @@ def _annotate(
     normalize: Normalize | None,
     percent: bool,
     layout: hl.Layout,
-) -> None:
+) -> list[Text]:
     """Write the values of the chosen cells, in black or white by the cell's darkness."""
     cells = hl.cells_to_annotate(values)
     compact = values.shape[0] > hl.ALL_CELLS_ANNOTATED
@@ -313,18 +311,19 @@ def _annotate(
         hl.cell_text(values[i, j], row_shares[i, j], normalize, percent, compact) for i, j in cells
     ]
     if not texts:
-        return
+        return []
     longest = max(max(len(line) for line in t.split("\n")) for t in texts)
     lines = max(t.count("\n") + 1 for t in texts)
     cell_points = layout.cell * 72
     font = min(layout.annotate_font, cell_points * 0.9 / (0.62 * longest), cell_points / lines)
     if font < 3.5:
-        return
+        return []
+    written = []
     for (i, j), text in zip(cells, texts, strict=True):
         image = images[0] if len(images) == 1 or i == j else images[1]
         red, green, blue, _ = image.cmap(image.norm(values[i, j]))
         dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-        ax.text(
+        cell = ax.text(
             j,
             i,
             text,
@@ -334,6 +333,8 @@ def _annotate(
             parse_math=False,
             color="#9a9a9a" if values[i, j] == 0 else "white" if dark else "black",
         )
+        written.append(cell)
+    return written
 
 
 def _decorate(ax: Axes, labels: list[str], layout: hl.Layout) -> None:
@@ -376,48 +377,6 @@ def _default_title(
     return f"Confusion matrix, {what}\n" + ", ".join(notes)
 
 
-def image_format(path: str | Path) -> str:
-    """The image format of a path by its extension: ``"png"``, ``"svg"`` or ``"pdf"``.
-
-    Raises:
-        OptionError: for any other extension.
-
-    Examples:
-        >>> image_format("heatmap.SVG")
-        'svg'
-    """
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in IMAGE_FORMATS:
-        raise OptionError(
-            f"{path}: the image format is chosen by the extension .png, .svg or .pdf, "
-            f"got {Path(path).suffix or 'none'!r}"
-        )
-    return suffix
-
-
-def save(figure: Axes | Figure | SubFigure, path: str | Path, *, dpi: float | None = None) -> None:
-    """Write the figure of ``figure`` to ``path`` as PNG, SVG or PDF (by extension), atomically.
-
-    Args:
-        figure: a figure, or axes (such as the result of :func:`heatmap`) on it.
-        path: the file; its directory must exist. An existing file is replaced.
-        dpi: resolution of a PNG; default 150, less for very large figures.
-
-    Raises:
-        OptionError: for an unsupported extension (nothing is written).
-
-    Examples:
-        >>> import tempfile, pathlib
-        >>> from confmat import ConfusionMatrix
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "cm.svg"
-        >>> save(heatmap(ConfusionMatrix([[3, 1], [0, 4]])), path)
-        >>> path.read_text()[:5]
-        '<?xml'
-    """
-    fmt = image_format(path)
-    io.write_atomic(path, _render(_root(figure), fmt, dpi))
-
-
 def heatmap_svg(cm: MatrixLike, **kwargs: Any) -> str:
     """The heatmap as an ``<svg>`` element, for inlining into HTML; ``kwargs`` go to heatmap.
 
@@ -430,50 +389,9 @@ def heatmap_svg(cm: MatrixLike, **kwargs: Any) -> str:
     """
     if "ax" in kwargs:
         raise OptionError("heatmap_svg draws its own figure; ax= is not accepted")
-    figure = _root(heatmap(cm, **kwargs))
+    display = heatmap(cm, **kwargs)
     try:
-        text = _render(figure, "svg", None).decode("utf-8")
+        text = figures.render(display, "svg").decode("utf-8")
     finally:
-        close(figure)
+        figures.close(display)
     return text[text.index("<svg") :]
-
-
-def close(figure: Axes | Figure | SubFigure) -> None:
-    """Release a figure made by :func:`heatmap` (also from pyplot's list, if it is there).
-
-    Examples:
-        >>> from confmat import ConfusionMatrix
-        >>> close(heatmap(ConfusionMatrix([[1, 0], [0, 1]])))
-    """
-    root = _root(figure)
-    if "matplotlib.pyplot" in sys.modules:
-        import matplotlib.pyplot as plt
-
-        plt.close(root)
-    root.clear()
-
-
-def _root(figure: Axes | Figure | SubFigure) -> Figure:
-    from matplotlib.figure import Figure
-
-    if isinstance(figure, Figure):
-        return figure
-    node: Any = figure
-    while not isinstance(node, Figure):  # axes -> (subfigures ->) the figure
-        node = node.figure
-    return node
-
-
-def _render(figure: Figure, fmt: str, dpi: float | None) -> bytes:
-    """The figure's file in ``fmt``, without timestamps (same input, same bytes)."""
-    import matplotlib
-
-    if dpi is None:
-        dpi = min(150.0, 4000.0 / max(figure.get_size_inches()))
-    metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
-    buffer = _io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "confmat", "svg.fonttype": "path"}):
-        figure.savefig(
-            buffer, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight", pad_inches=0.15
-        )
-    return buffer.getvalue()

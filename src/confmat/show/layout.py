@@ -1,4 +1,4 @@
-"""Sizes, fonts and cell texts of the heatmap: pure functions of the number of classes.
+"""Sizes, fonts, labels, cell texts and colour scales of the heatmap: pure arithmetic.
 
 No matplotlib here; :mod:`confmat.show.heatmap` draws with what these functions decide.
 """
@@ -41,6 +41,25 @@ def shorten(name: str, max_length: int) -> str:
     head = math.ceil((max_length - 1) / 2)
     tail = max_length - 1 - head
     return text[:head].rstrip() + "…" + (text[-tail:].lstrip() if tail else "")
+
+
+def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:
+    r"""Class names made fit for an axis: one line, at most ``max_length`` characters, unique.
+
+    Long names keep their start and end around an ellipsis; names that become equal get their
+    position appended.
+
+    Examples:
+        >>> shorten_labels(["cat", "a very long class name indeed", "two\nlines", ""], 12)
+        ['cat', 'a very…ndeed', 'two lines', "''"]
+        >>> shorten_labels(["prefix_aaaa_end", "prefix_bbbb_end"], 8)
+        ['pref…end [0]', 'pref…end [1]']
+    """
+    shown = [shorten(name, max_length) for name in names]
+    counts: dict[str, int] = {}
+    for label in shown:
+        counts[label] = counts.get(label, 0) + 1
+    return [f"{label} [{i}]" if counts[label] > 1 else label for i, label in enumerate(shown)]
 
 
 def figure_size(size: int, labels: Sequence[str]) -> tuple[float, float]:
@@ -129,6 +148,24 @@ def percent_text(value: float) -> str:
     if 0 < points < 0.1:
         return "<0.1%"
     return f"{points:.1f}%" if points < 10 else f"{points:.0f}%"
+
+
+def colour_scale_top(values: np.ndarray, normalize: Normalize | None) -> float:
+    """The top of the colour scale: 1 for shares of a row or a column, else the largest value.
+
+    The largest finite value, that is; 1 if there is none above zero.
+
+    Examples:
+        >>> colour_scale_top(np.array([[3.0, np.nan], [0.0, 7.0]]), None)
+        7.0
+        >>> colour_scale_top(np.array([[0.2, 0.1], [0.0, 0.3]]), "pred")
+        1.0
+    """
+    if normalize in ("true", "pred"):
+        return 1.0
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 else 1.0
 
 
 def square_root_ticks(top: float, integer: bool = False) -> list[float]:

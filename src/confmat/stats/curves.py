@@ -24,12 +24,13 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import numpy as np
 import torch
 
 from confmat.core import checks, encode
 from confmat.core.types import BinaryCounts, ClassCounts, ThresholdCriterion
-from confmat.exceptions import OptionError
-from confmat.stats import measures
+from confmat.exceptions import OptionError, ScoreError, ShapeError
+from confmat.stats import criteria, measures
 
 
 class ThresholdCounts(NamedTuple):
@@ -127,13 +128,13 @@ def _encode(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """(is_positive (N,) bool, scores (N,) on the CPU, weights (N,) or None)."""
     true = checks.as_values(y_true, "y_true")
-    values = checks.check_real_scores(scores, "scores")
+    values = check_real_scores(scores, "scores")
     checks.check_labels_shape(true, "y_true")
     checks.check_same_length(true.shape[0], values, "scores")
     checks.check_not_empty(true.shape[0])
     if classes is None and checks.is_strings(true):
-        classes = checks.check_two_string_classes(true)
-    index, names = encode._encode_true(true, classes, 2, torch.device("cpu"))
+        classes = check_two_string_classes(true)
+    index, names = encode.encode_true(true, classes, 2, torch.device("cpu"))
     pos = encode.resolve_positive(positive, names)
     assert pos is not None  # two classes
     weight = None
@@ -248,7 +249,7 @@ def choose_threshold(
         >>> choose_threshold(counts, "cost=FP:1,FN:10").threshold
         0.35
     """
-    rule = checks.parse_threshold_criterion(criterion)
+    rule = criteria.parse_threshold_criterion(criterion)
     c = counts.class_counts()
     objective, feasible, reported = _objective(rule, c, prevalence)
     ranked = torch.where(feasible & ~torch.isnan(objective), objective, -math.inf)
@@ -298,3 +299,38 @@ def _binary_counts(counts: ThresholdCounts, index: int) -> BinaryCounts:
     if all(v == math.floor(v) for v in values):
         return BinaryCounts(*(int(v) for v in values))
     return BinaryCounts(*values)
+
+
+def check_real_scores(scores: object, name: str) -> torch.Tensor:
+    """Real, finite scores ``(N,)`` (or ``(N, 1)``), as float64.
+
+    Examples:
+        >>> check_real_scores([[0.5], [2.0]], "scores")
+        tensor([0.5000, 2.0000], dtype=torch.float64)
+    """
+    values = checks.as_values(scores, name)
+    if checks.is_strings(values) or values.dtype == torch.bool:
+        raise ScoreError(f"{name} must hold real numbers, got {values.dtype}")
+    assert isinstance(values, torch.Tensor)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values.reshape(-1)
+    if values.ndim != 1:
+        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
+    values = values.to(torch.float64)
+    checks.check_finite_scores(values, name)
+    return values
+
+
+def check_two_string_classes(labels: np.ndarray) -> list[str]:
+    """The two classes of binary string labels, sorted (the second is the default positive).
+
+    Examples:
+        >>> check_two_string_classes(np.array(["yes", "no", "yes"]))
+        ['no', 'yes']
+    """
+    classes = sorted(set(labels.tolist()))
+    if len(classes) != 2:
+        raise OptionError(
+            f"string labels need classes=[negative, positive], y_true holds {classes[:5]}"
+        )
+    return classes

@@ -1,8 +1,9 @@
 """Statistics of a confusion matrix as pure functions of per-class count vectors.
 
-Every per-class statistic takes :class:`~confmat.core.types.ClassCounts` (one-vs-rest ``tp``, ``fp``,
-``fn``, ``tn``, float64 vectors of shape ``(C,)``) and returns a ``(C,)`` tensor. Nothing here
-needs the dense matrix, so a sparse store of counts can feed the same functions.
+Every per-class statistic takes :class:`~confmat.core.types.ClassCounts` (one-vs-rest
+``tp``, ``fp``, ``fn``, ``tn``, float64 vectors of shape ``(C,)``) and returns a ``(C,)``
+tensor. Nothing here needs the dense matrix, so a sparse store of counts can feed the same
+functions.
 
 Undefined values follow one policy (:func:`safe_divide`): 0/0 is NaN unless ``zero_division``
 asks for 0 or 1; x/0 with x > 0 is ``inf`` (only the likelihood ratios and the odds ratio can

@@ -13,11 +13,9 @@ import torch
 from confmat.core import checks as v
 from confmat.core import codes
 from confmat.core.encode import resolve_positive
-from confmat.exceptions import ClassesError, MergeError, OptionError
+from confmat.exceptions import ClassesError, MergeError
 from confmat.matrix import ConfusionMatrix
-from confmat.stream import distributed
-
-_STATE_VERSION = 1
+from confmat.stream import batch_checks, deferred, distributed, saved_state
 
 
 class Accumulator:
@@ -30,19 +28,13 @@ class Accumulator:
     two). String labels need ``classes=``; integer labels without ``classes``/``num_classes``
     raise :class:`~confmat.ClassesError`, since a stream's class space cannot grow.
 
-    Checks. *Immediate* (raised by ``update``): containers, dtypes, shapes, lengths, devices,
-    the width of scores against C, string labels without ``classes``. *Deferred* (counted on
-    the device, raised by ``compute`` as one :class:`~confmat.ConfmatError` naming each problem
-    and how many samples had it): labels out of range, negative, unknown or not whole numbers;
-    NaN or infinite scores; binary probabilities outside [0, 1]; negative, NaN or infinite
-    weights. Refused samples are never counted. ``validate=False`` skips the deferred checks
-    for hot loops: invalid values then give undefined counts or a torch error.
-
-    Under torch.distributed, ``compute`` sums the counts over all ranks of ``process_group``
-    (see :mod:`confmat.stream.distributed`); with ``max_samples`` this rank counts at most that many
-    samples, which drops the padding that ``DistributedSampler`` adds
-    (:func:`confmat.stream.distributed.real_samples_on_rank`). Create every rank's accumulator with
-    the same classes. Pickling keeps counts, classes and options, not the process group.
+    Shape and dtype errors are raised by ``update`` (:mod:`confmat.stream.batch_checks`); value
+    errors are counted on the device and raised by ``compute``, naming each problem and how many
+    samples had it (:mod:`confmat.stream.deferred`); refused samples are never counted.
+    ``validate=False`` skips the deferred checks. Under torch.distributed, ``compute`` sums over
+    the ranks of ``process_group``; ``max_samples`` drops DistributedSampler's padding
+    (:func:`confmat.stream.distributed.real_samples_on_rank`). Pickling keeps counts, classes
+    and options, not the process group.
 
     Args:
         num_classes: C; integer labels are indices ``0..C-1``.
@@ -85,37 +77,24 @@ class Accumulator:
         process_group: Any = None,
     ) -> None:
         self.process_group = process_group
-        self._configure(
-            num_classes,
-            classes,
-            device,
-            threshold=threshold,
+        options = saved_state.Options(
+            threshold=v.check_threshold(threshold),
             positive=positive,
-            from_logits=from_logits,
+            from_logits=bool(from_logits),
             ignore_index=ignore_index,
-            validate=validate,
-            max_samples=max_samples,
+            validate=bool(validate),
+            max_samples=batch_checks.check_max_samples(max_samples),
         )
+        self._configure(num_classes, classes, device, options)
 
     def _configure(
         self,
         num_classes: int | None,
         classes: Sequence[Any] | None,
         device: torch.device | str | None,
-        *,
-        threshold: float,
-        positive: object,
-        from_logits: bool,
-        ignore_index: int | str | None,
-        validate: bool,
-        max_samples: int | None,
+        options: saved_state.Options,
     ) -> None:
-        self._threshold = v.check_threshold(threshold)
-        self._positive_arg = positive
-        self._from_logits = bool(from_logits)
-        self._ignore_index = ignore_index
-        self._validate = bool(validate)
-        self._max_samples = v.check_max_samples(max_samples)
+        self._options = options
         self._device = None if device is None else torch.device(device)
         self._space = codes.class_space(num_classes, classes)
         self._coder: codes.LabelCoder | None = None
@@ -124,7 +103,7 @@ class Accumulator:
         self._positive = 1
         self._seen = 0
         if self._space is not None:
-            self._positive = _positive_index(positive, self._space)
+            self._positive = _positive_index(options.positive, self._space)
             if self._device is not None:
                 self._allocate(self._device)
 
@@ -152,7 +131,7 @@ class Accumulator:
 
     def _allocate(self, device: torch.device) -> None:
         assert self._space is not None
-        size = self._space.size + codes.EXTRA
+        size = self._space.size + deferred.EXTRA
         self._device = device
         self._set_grid(torch.zeros((size, size), dtype=torch.int64, device=device))
         self._coder = codes.LabelCoder(self._space, device)
@@ -181,13 +160,13 @@ class Accumulator:
         """
         true = _values(y_true, "y_true")
         pred = _values(y_pred, "y_pred")
-        v.check_stream_shapes(true, pred)
+        batch_checks.check_stream_shapes(true, pred)
         n = true.shape[0]
         if n == 0:  # nothing to count, nor to infer the class space from
             return self
         self._seen += n
-        if self._max_samples is not None and self._seen > self._max_samples:
-            keep = max(0, n - (self._seen - self._max_samples))
+        if self._options.max_samples is not None and self._seen > self._options.max_samples:
+            keep = max(0, n - (self._seen - self._options.max_samples))
             if keep == 0:
                 return self
             true, pred = true[:keep], pred[:keep]
@@ -207,8 +186,10 @@ class Accumulator:
     def _add_weighted(self, rows: torch.Tensor, cols: torch.Tensor, sample_weight: object) -> None:
         assert self._grid is not None
         assert self._coder is not None
-        weight = v.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
-        values, rows = codes.weighted_values(weight, rows, cols, self._coder.size, self._validate)
+        weight = batch_checks.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
+        values, rows = deferred.weighted_values(
+            weight, rows, cols, self._coder.size, self._options.validate
+        )
         if not self._grid.is_floating_point():
             self._set_grid(self._grid.to(torch.float64))
         self._grid.index_put_((rows, cols), values, accumulate=True)
@@ -226,43 +207,25 @@ class Accumulator:
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
-            self._space = codes.infer_space(true, pred)
-            self._positive = _positive_index(self._positive_arg, self._space)
+            self._space = deferred.infer_space(true, pred)
+            self._positive = _positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:
-            device = _device_of(pred, true)
+            device = v.device_of(pred, true)
         self._allocate(device)
 
     def _codes(self, true: v.Values, pred: v.Values) -> tuple[torch.Tensor, torch.Tensor]:
         assert self._coder is not None
-        coder, device, validate = self._coder, self._device, self._validate
-        if isinstance(pred, torch.Tensor) and pred.is_floating_point():
-            pred = pred.detach().to(device)
-            if pred.ndim == 2 and pred.shape[1] != 1:
-                v.check_score_width(pred.shape[1], coder.size)
-                cols = codes.argmax_codes(pred, validate)
-            else:
-                v.check_binary_scores_fit(coder.size)
-                cols = codes.binary_codes(
-                    pred.reshape(-1), self._threshold, self._positive, self._from_logits, validate
-                )
-        else:
-            cols = coder.codes(_to(pred, device), validate)
-        true = _to(true, device)
-        rows = coder.codes(true, validate)
-        if self._ignore_index is not None:
-            rows = self._ignore(true, rows)
-        return rows, cols
-
-    def _ignore(self, true: v.Values, rows: torch.Tensor) -> torch.Tensor:
-        assert self._space is not None
-        if v.is_strings(true):
-            ignored = torch.from_numpy(true == str(self._ignore_index)).to(rows.device)
-        elif isinstance(self._ignore_index, str):
-            return rows
-        else:
-            ignored = torch.as_tensor(true == self._ignore_index)
-        return rows.masked_fill(ignored, self._space.size + 1)
+        return deferred.batch_codes(
+            self._coder,
+            true,
+            pred,
+            threshold=self._options.threshold,
+            positive=self._positive,
+            from_logits=self._options.from_logits,
+            ignore_index=self._options.ignore_index,
+            validate=self._options.validate,
+        )
 
     # -- results ----------------------------------------------------------------------------
 
@@ -278,43 +241,30 @@ class Accumulator:
                 many samples had it), or the class space is still unknown.
             confmat.stream.distributed.DistributedError: when other ranks do not join in time.
         """
+        grid = self._grid_or_zeros()
         if distributed.is_active(self.process_group):
-            grid = self._synced_grid(timeout)
-        else:
-            grid = self._grid_or_zeros()
+            size = None if self._space is None else self._space.size
+            grid, size = distributed.sum_over_ranks(
+                grid, size, deferred.EXTRA, self._device, self.process_group, timeout
+            )
+            if self._space is None and size is not None:
+                self._space = codes.ClassSpace(tuple(map(str, range(size))))
         if grid is None or self._space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
                 "or classes= to get an empty matrix)"
             )
         size = self._space.size
-        codes.raise_problems(grid, self._space.names)
+        deferred.raise_problems(grid, self._space.names)
         counts = grid[:size, :size].clone()
-        positive = self._positive_arg if size == 2 else None
+        positive = self._options.positive if size == 2 else None
         return ConfusionMatrix(counts, list(self._space.names), positive=positive)
-
-    def _synced_grid(self, timeout: float | None) -> torch.Tensor | None:
-        header = distributed.agree_on_space(
-            None if self._space is None else self._space.size,
-            self._grid is not None and self._grid.is_floating_point(),
-            self.process_group,
-            timeout,
-        )
-        if header is None:
-            return None
-        size, weighted = header
-        if self._space is None:
-            self._space = codes.ClassSpace(tuple(map(str, range(size))))
-        grid = self._grid_or_zeros()
-        assert grid is not None
-        grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
-        return distributed.all_reduce_sum(grid, self.process_group)
 
     def _grid_or_zeros(self) -> torch.Tensor | None:
         """The counts; zeros when the class space is known but nothing was counted yet."""
         if self._grid is not None or self._space is None:
             return self._grid
-        size = self._space.size + codes.EXTRA
+        size = self._space.size + deferred.EXTRA
         return torch.zeros((size, size), dtype=torch.int64, device=self._device)
 
     def merge(self, *others: Accumulator) -> Accumulator:
@@ -334,7 +284,7 @@ class Accumulator:
                 continue
             if self._space is None:
                 self._space = other._space
-                self._positive = _positive_index(self._positive_arg, self._space)
+                self._positive = _positive_index(self._options.positive, self._space)
             if other._space.names != self._space.names:
                 raise MergeError(
                     f"can only merge accumulators of the same classes, got "
@@ -379,21 +329,7 @@ class Accumulator:
             >>> state["classes"], state["samples_seen"]
             (['0', '1'], 2)
         """
-        return {
-            "version": _STATE_VERSION,
-            "grid": None if self._grid is None else self._grid.detach().clone(),
-            "classes": None if self._space is None else list(self._space.names),
-            "class_values": None if self._space is None else _maybe_list(self._space.values),
-            "samples_seen": self._seen,
-            "config": {
-                "threshold": self._threshold,
-                "positive": self._positive_arg,
-                "from_logits": self._from_logits,
-                "ignore_index": self._ignore_index,
-                "validate": self._validate,
-                "max_samples": self._max_samples,
-            },
-        }
+        return saved_state.make(self._grid, self._space, self._seen, self._options)
 
     def load_state_dict(self, state: dict[str, Any]) -> Accumulator:
         """Restore what :meth:`state_dict` saved: counts, classes, options; returns ``self``.
@@ -410,33 +346,20 @@ class Accumulator:
             tensor([[1, 0],
                     [1, 0]])
         """
-        if not isinstance(state, dict) or state.get("version") != _STATE_VERSION:
-            raise OptionError("state must be a dict made by Accumulator.state_dict()")
-        try:
-            names, values, config = state["classes"], state["class_values"], state["config"]
-            grid, seen = state["grid"], int(state["samples_seen"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
+        names, values, config, grid, seen = saved_state.read(state)
         if self._space is not None and names is not None and list(self._space.names) != names:
             raise MergeError(
                 f"the saved classes {names[:5]} differ from this accumulator's "
                 f"{list(self._space.names[:5])}"
             )
-        self._configure(None, values or names, self._device, **config)
+        self._configure(None, values or names, self._device, saved_state.Options(**config))
         if grid is not None:
-            self._check_state_grid(grid)
+            saved_state.check_grid(grid, self._space)
             if self._grid is None:
                 self._allocate(self._device or grid.device)
             self._add_grid(grid)
         self._seen = seen
         return self
-
-    def _check_state_grid(self, grid: object) -> None:
-        if self._space is None or not isinstance(grid, torch.Tensor):
-            raise OptionError("state holds counts but no classes")
-        size = self._space.size + codes.EXTRA
-        if tuple(grid.shape) != (size, size):
-            raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {size}")
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.state_dict()
@@ -461,12 +384,8 @@ class Accumulator:
         weighted = ", weighted" if self._grid is not None and self._grid.is_floating_point() else ""
         return (
             f"Accumulator({space}, device={device!r}, samples={self._seen}{weighted}, "
-            f"validate={self._validate})"
+            f"validate={self._options.validate})"
         )
-
-
-def _maybe_list(values: tuple[int, ...] | None) -> list[int] | None:
-    return None if values is None else list(values)
 
 
 def _positive_index(positive: object, space: codes.ClassSpace) -> int:
@@ -478,17 +397,3 @@ def _values(x: object, name: str) -> v.Values:
     if isinstance(x, torch.Tensor) and not x.is_complex():
         return x
     return v.as_values(x, name)
-
-
-def _to(values: v.Values, device: torch.device | None) -> v.Values:
-    if v.is_strings(values):
-        return values
-    assert isinstance(values, torch.Tensor)
-    return values if values.device == device else values.to(device)
-
-
-def _device_of(*values: v.Values) -> torch.device:
-    for value in values:
-        if isinstance(value, torch.Tensor):
-            return value.device
-    return torch.device("cpu")

@@ -76,6 +76,11 @@ def is_active(group: Any = None) -> bool:
     return bool(dist.is_available() and dist.is_initialized() and dist.get_world_size(group) > 1)
 
 
+def rank(group: Any = None) -> int:
+    """This process's rank in ``group``; 0 when torch.distributed is not running."""
+    return int(torch.distributed.get_rank(group)) if is_active(group) else 0
+
+
 def _collective_device(group: Any, device: torch.device) -> torch.device:
     """NCCL reduces CUDA tensors only; other backends take the tensor where it is."""
     backend = str(torch.distributed.get_backend(group)).lower()
@@ -137,3 +142,27 @@ def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
     work = tensor.to(device).contiguous()
     torch.distributed.all_reduce(work, op=torch.distributed.ReduceOp.SUM, group=group)
     return work.to(tensor.device)
+
+
+def sum_over_ranks(
+    grid: torch.Tensor | None,
+    size: int | None,
+    extra: int,
+    device: torch.device | None,
+    group: Any,
+    timeout: float | None,
+) -> tuple[torch.Tensor | None, int | None]:
+    """Every rank's grid summed (a copy), and the agreed C; ``(None, None)`` if no rank knows C.
+
+    A rank that counted nothing (``grid`` None) takes part with zeros of the agreed size
+    ``(C + extra, C + extra)``; if any rank's counts are weighted, the sum is float64.
+    """
+    header = agree_on_space(size, grid is not None and grid.is_floating_point(), group, timeout)
+    if header is None:
+        return None, None
+    agreed, weighted = header
+    if grid is None:
+        side = agreed + extra
+        grid = torch.zeros((side, side), dtype=torch.int64, device=device)
+    grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
+    return all_reduce_sum(grid, group), agreed

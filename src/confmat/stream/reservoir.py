@@ -3,7 +3,7 @@
 With uniform random keys this is reservoir sampling: the k rows of largest key in a group are a
 uniform sample without replacement of the group's rows, however many arrive (and merging two
 such stores by the same rule keeps the property, which makes them exact across processes).
-With the loss as key it keeps the k worst samples.
+With the loss as key it keeps the k worst samples. A kept row, read back, is a :class:`Sample`.
 
 Rows arrive in batches and wait in a pending list (no host synchronisation); once the pending
 rows outnumber ``max(min_pending, kept rows)`` they are compacted by one sort. So memory stays
@@ -14,6 +14,7 @@ key of its full group is dropped on arrival, which makes compactions rare.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
@@ -129,3 +130,26 @@ class GroupedTopK:
         bar = torch.full((self.groups,), float("-inf"), device=kept.key.device)
         bar[kept.group[last]] = kept.key[last].to(bar.dtype)
         self._bar = bar
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One evaluated sample, by reference.
+
+    Attributes:
+        index: its dataset index (see :attr:`EvaluationResult.index_source`).
+        true: its true class.
+        pred: the predicted class.
+        confidence: the probability the model gave to ``pred``.
+        loss: the cross-entropy of the true class, ``-log p(true)``.
+
+    Examples:
+        >>> Sample(index=7, true="cat", pred="dog", confidence=0.9, loss=2.3).pred
+        'dog'
+    """
+
+    index: int
+    true: str
+    pred: str
+    confidence: float
+    loss: float

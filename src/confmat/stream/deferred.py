@@ -1,0 +1,174 @@
+"""Deferred checks of the Accumulator: extra rows and columns of its grid count bad samples.
+
+A streaming accumulator counts into a grid of ``(C + EXTRA) x (C + EXTRA)`` cells. Rows and
+columns ``0..C-1`` are the classes: C[i, j] counts samples of true class i predicted as j. The
+extra rows and columns collect the samples that fail a *deferred* value check, so that checking
+needs no host-device synchronization; :func:`problems` reads them once, when the result is asked
+for. Row (true side) codes:
+
+========  ==============================================================================
+``C``     label too large, unknown, or not a whole number
+``C+1``   ignored (true label equals ``ignore_index``): dropped without complaint
+``C+2``   invalid sample weight (negative, NaN or infinite)
+``-1``    negative label (negative indices wrap around to the last row, ``C+3``)
+========  ==============================================================================
+
+Column (predicted side) codes: ``C`` and ``-1`` as above for labels, ``C+1`` for invalid
+scores (NaN, infinite, or outside [0, 1] for binary probabilities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from confmat.core import checks as v
+from confmat.core import codes
+from confmat.core.codes import ClassSpace, LabelCoder
+from confmat.exceptions import ClassesError, ConfmatError, LabelError, ScoreError, WeightError
+from confmat.stream import batch_checks
+
+EXTRA = 4
+"""Extra rows and columns of the grid beyond the C classes."""
+
+
+def weighted_values(
+    weight: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, size: int, validate: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Float64 values to add and the rows to add them to, for weighted samples.
+
+    Samples with an invalid weight go to row ``size + 2``; every sample routed to an extra
+    row or column adds 1 (not its weight), so the extra cells count samples.
+
+    Examples:
+        >>> w, rows = torch.tensor([0.5, -1, 2]), torch.tensor([0, 1, 1])
+        >>> cols = torch.tensor([0, 1, 4])
+        >>> values, rows = weighted_values(w, rows, cols, 2, True)
+        >>> values.tolist(), rows.tolist()
+        ([0.5, 1.0, 1.0], [0, 4, 1])
+    """
+    weight = weight.to(torch.float64)
+    if not validate:
+        return weight, rows
+    ok = (weight >= 0) & (weight < float("inf"))
+    rows = torch.where(ok, rows, size + 2)
+    counted = ok & (torch.minimum(rows, cols) >= 0) & (torch.maximum(rows, cols) < size)
+    return torch.where(counted, weight, 1.0), rows
+
+
+_PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
+    "y_true": (LabelError, "y_true label(s) out of range, unknown or not whole numbers"),
+    "y_pred": (LabelError, "y_pred label(s) out of range, unknown or not whole numbers"),
+    "scores": (ScoreError, "score row(s) with NaN or infinity (or probabilities outside [0, 1])"),
+    "sample_weight": (WeightError, "sample weight(s) negative, NaN or infinite"),
+}
+
+
+def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
+    """How many samples each deferred check refused, read from the extra cells (one sync).
+
+    Examples:
+        >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> g[2, 0] = 3; g[0, 3] = 1
+        >>> problems(g, 2)
+        {'y_true': 3, 'y_pred': 0, 'scores': 1, 'sample_weight': 0}
+    """
+    rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
+    bad_pred = grid[rows][:, [size, size + 3]].sum()
+    bad_scores = grid[rows, size + 1].sum()
+    bad_true = grid[size].sum() + grid[size + 3].sum()
+    bad_weight = grid[size + 2].sum()
+    values = torch.stack([bad_true, bad_pred, bad_scores, bad_weight]).tolist()
+    return dict(zip(_PROBLEMS, values, strict=True))
+
+
+def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
+    """Raise one error naming every deferred problem and how many samples had it, if any.
+
+    The error's type is that of the first problem (LabelError, ScoreError, WeightError).
+
+    Examples:
+        >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> g[0, 3] = 2
+        >>> raise_problems(g, ["a", "b"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.ScoreError: invalid input seen by update: 2 score row(s) with NaN ...
+    """
+    bad = [(key, count) for key, count in problems(grid, len(names)).items() if count]
+    if not bad:
+        return
+    parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
+    error_type = _PROBLEMS[bad[0][0]][0]
+    raise error_type(f"invalid input seen by update: {parts} (classes: {list(names[:10])})")
+
+
+def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
+    """The class space from the first batch of scores (labels cannot fix it)."""
+    if v.is_float(pred) and pred.ndim == 2 and pred.shape[1] != 1:
+        return ClassSpace(tuple(map(str, range(pred.shape[1]))))
+    if v.is_float(pred):
+        if v.is_strings(true):
+            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
+        bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
+        return ClassSpace(("False", "True") if bools else ("0", "1"))
+    kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"
+    raise ClassesError(
+        f"an Accumulator fed {kind} needs its class space up front: pass classes=[...] "
+        "(or num_classes= for integer labels); only scores can fix it"
+    )
+
+
+def batch_codes(
+    coder: LabelCoder,
+    true: v.Values,
+    pred: v.Values,
+    *,
+    threshold: float,
+    positive: int,
+    from_logits: bool,
+    ignore_index: object,
+    validate: bool,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Row and column codes of one batch on the coder's device (no host sync).
+
+    Scores follow the one rule of :func:`confmat.core.codes.score_labels`; invalid labels and
+    scores get the extra codes of the grid; true labels equal to ``ignore_index`` get ``C+1``.
+
+    Examples:
+        >>> coder = LabelCoder(ClassSpace(("a", "b")), torch.device("cpu"))
+        >>> rows, cols = batch_codes(coder, torch.tensor([0, 1, 5]), torch.tensor([0.2, 0.9, 2.0]),
+        ...     threshold=0.5, positive=1, from_logits=False, ignore_index=None, validate=True)
+        >>> rows.tolist(), cols.tolist()
+        ([0, 1, 2], [0, 1, 3])
+    """
+    device = coder.device
+    if isinstance(pred, torch.Tensor) and pred.is_floating_point():
+        pred = pred.detach().to(device)
+        if pred.ndim == 2 and pred.shape[1] != 1:
+            batch_checks.check_score_width(pred.shape[1], coder.size)
+            cols = codes.argmax_codes(pred, validate)
+        else:
+            batch_checks.check_binary_scores_fit(coder.size)
+            cols = codes.binary_codes(pred.reshape(-1), threshold, positive, from_logits, validate)
+    else:
+        cols = coder.codes(_to(pred, device), validate)
+    true = _to(true, device)
+    rows = coder.codes(true, validate)
+    if ignore_index is None:
+        return rows, cols
+    if v.is_strings(true):
+        ignored = torch.from_numpy(true == str(ignore_index)).to(rows.device)
+    elif isinstance(ignore_index, str):
+        return rows, cols
+    else:
+        ignored = torch.as_tensor(true == ignore_index)
+    return rows.masked_fill(ignored, coder.size + 1), cols
+
+
+def _to(values: v.Values, device: torch.device) -> v.Values:
+    if v.is_strings(values):
+        return values
+    assert isinstance(values, torch.Tensor)
+    return values if values.device == device else values.to(device)

@@ -1,0 +1,338 @@
+"""The architecture contract: confmat's modules form layers, and imports only point down.
+
+Every ``.py`` file under ``src/confmat`` is read with :mod:`ast` (nothing is imported) and every
+import of a confmat module is collected: at module level ("module"), under ``if TYPE_CHECKING:``
+("type") and inside functions ("lazy"). ``from confmat.x import y`` imports ``confmat.x.y`` when
+that is a module or package, else ``confmat.x``. The rules, one test each:
+
+(a) module-level and TYPE_CHECKING imports point to the same or a lower layer of ``LAYERS``
+    (the leaves of layer 0 import only ``confmat.exceptions``), and every module has a layer;
+(b) a lazy import points up only for a presentation delegation listed in ``LAZY_UPWARD``;
+(c) the whole import graph (lazy and TYPE_CHECKING imports included) has no cycle;
+(d) no module has more than ``MAX_LINES`` lines;
+(e) no private name (``_x``) or private module (``confmat.report._format``) is used from another
+    package (the first component under confmat), by import or as ``module._x``.
+
+To change the contract, edit the constants below (a new module or package gets a layer; a new
+upward delegation gets a pair and a comment saying why) and ARCHITECTURE.md in the same change.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.util
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+FACADE = "confmat"
+LAYERS: dict[str, int] = {
+    "confmat.exceptions": 0,  # leaves: they import no other confmat module but exceptions
+    "confmat._version": 0,
+    "confmat.io": 0,
+    "confmat.core": 1,
+    "confmat.stats": 2,
+    "confmat.document": 3,
+    "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
+    "confmat.matrix": 4,
+    "confmat.compare": 5,
+    "confmat.stream": 6,
+    "confmat.evaluation": 7,
+    "confmat.show": 8,
+    "confmat.report": 9,
+    "confmat.cli": 10,
+    "confmat.demo": 10,
+    "confmat.__main__": 10,
+}
+TOP = 11  # the facade (``confmat/__init__.py``) only re-exports: it may import anything
+LEAF_MAY_IMPORT = "confmat.exceptions"
+
+LAZY_UPWARD: frozenset[tuple[str, str]] = frozenset(
+    {
+        # ConfusionMatrix.plot, .to_pandas and ._repr_html_ are one-line presentation delegations;
+        # show and report are typed against core.types.MatrixLike, so they never import matrix.
+        ("confmat.matrix", "confmat.show.heatmap"),
+        ("confmat.matrix", "confmat.report.frames"),
+        ("confmat.matrix", "confmat.report.html"),
+        # EvaluationResult.gallery and its HTML thumbnails draw the kept samples.
+        ("confmat.evaluation.result", "confmat.show.gallery"),
+    }
+)
+MAX_LINES = 400
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import of a confmat module: where it is, what it imports, and when it runs."""
+
+    importer: str
+    target: str  # the module imported
+    name: str | None  # the name taken from it (``from target import name``), if not a module
+    where: str  # file:line, relative to the source root
+    kind: str  # "module", "type" (inside ``if TYPE_CHECKING:``) or "lazy" (inside a function)
+
+    def __str__(self) -> str:
+        what = self.target if self.name is None else f"{self.target}.{self.name}"
+        return f"{self.where}: {self.importer} imports {what} ({self.kind})"
+
+
+@functools.cache
+def modules(root: Path) -> dict[str, Path]:
+    """Every module under ``root/confmat`` by dotted name (a package by its ``__init__.py``)."""
+    found = {}
+    for path in sorted((root / "confmat").rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+ImportNode = ast.Import | ast.ImportFrom
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return ast.unparse(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+
+
+def _imports_in(nodes: Iterable[ast.AST], kind: str) -> Iterator[tuple[ImportNode, str]]:
+    """Import statements with their kind: "module", "type" (under TYPE_CHECKING) or "lazy"."""
+    for node in nodes:
+        if isinstance(node, ImportNode):
+            yield node, kind
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield from _imports_in(node.body, "lazy")
+        elif isinstance(node, ast.If) and kind == "module" and _is_type_checking(node.test):
+            yield from _imports_in(node.body, "type")
+            yield from _imports_in(node.orelse, kind)
+        else:
+            yield from _imports_in(ast.iter_child_nodes(node), kind)
+
+
+def _targets(root: Path, importer: str, node: ImportNode) -> list[tuple[str, str | None]]:
+    """``(module, name)`` per imported alias; ``from a import b`` is module ``a.b`` if it is one."""
+    if isinstance(node, ast.Import):
+        return [(alias.name, None) for alias in node.names]
+    known = modules(root)
+    package = importer if known[importer].name == "__init__.py" else importer.rpartition(".")[0]
+    base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+    return [
+        (f"{base}.{a.name}", None) if f"{base}.{a.name}" in known else (base, a.name)
+        for a in node.names
+    ]
+
+
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+@functools.cache
+def collect_imports(root: Path) -> tuple[Import, ...]:
+    """Every import of a confmat module by a module under ``root/confmat``."""
+    found = []
+    for importer, path in modules(root).items():
+        where = path.relative_to(root).as_posix()
+        for node, kind in _imports_in(_tree(path).body, "module"):
+            for target, name in _targets(root, importer, node):
+                if target == FACADE or target.startswith(f"{FACADE}."):
+                    found.append(Import(importer, target, name, f"{where}:{node.lineno}", kind))
+    return tuple(found)
+
+
+def layer(module: str) -> int | None:
+    """The layer of the longest matching prefix in ``LAYERS``; None if the module has none."""
+    if module == FACADE:
+        return TOP
+    parts = module.split(".")
+    prefixes = (".".join(parts[:n]) for n in range(len(parts), 1, -1))
+    return next((LAYERS[p] for p in prefixes if p in LAYERS), None)
+
+
+def points_down(imp: Import) -> bool:
+    """Whether ``imp`` goes to the same or a lower layer (a leaf only to exceptions)."""
+    high, low = layer(imp.importer), layer(imp.target)
+    if high is None or low is None:
+        return False
+    return imp.target == LEAF_MAY_IMPORT if high == 0 else low <= high
+
+
+def layer_violations(root: Path) -> list[str]:
+    """Rule (a): modules without a layer, and module-level imports that point up."""
+    unlayered = [f"{m}: no layer, add it to LAYERS" for m in modules(root) if layer(m) is None]
+    eager = [i for i in collect_imports(root) if i.kind != "lazy"]
+    return unlayered + [str(i) for i in eager if not points_down(i)]
+
+
+def lazy_violations(root: Path, allowed: frozenset[tuple[str, str]]) -> list[str]:
+    """Rule (b): imports inside functions that point up without being allowed."""
+    lazy = [i for i in collect_imports(root) if i.kind == "lazy" and not points_down(i)]
+    return [str(i) for i in lazy if (i.importer, i.target) not in allowed]
+
+
+def _shortest_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """The shortest cycle through ``start`` (breadth-first), as ``[start, ..., start]``."""
+    previous: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for successor in sorted(graph.get(node, ())):
+            if successor == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                return [*reversed(path), start]
+            if successor not in previous:
+                previous[successor] = node
+                queue.append(successor)
+    return None
+
+
+def import_cycles(root: Path) -> list[str]:
+    """Rule (c): the cycles of the whole import graph, each with the imports that form it."""
+    edges = {(i.importer, i.target): i for i in reversed(collect_imports(root))}
+    graph: dict[str, set[str]] = {}
+    for importer, target in edges:
+        if importer != target:
+            graph.setdefault(importer, set()).add(target)
+    cycles: dict[tuple[str, ...], str] = {}
+    for start in sorted(graph):
+        cycle = _shortest_cycle(graph, start)
+        if cycle is None or min(cycle) != start:  # each cycle once, from its smallest module
+            continue
+        steps = "".join(f"\n    {edges[a, b]}" for a, b in itertools.pairwise(cycle))
+        cycles[tuple(cycle)] = " -> ".join(cycle) + steps
+    return list(cycles.values())
+
+
+def long_modules(root: Path, limit: int = MAX_LINES) -> list[str]:
+    """Rule (d): modules longer than ``limit`` lines."""
+    lengths = {p: len(p.read_text(encoding="utf-8").splitlines()) for p in modules(root).values()}
+    return [f"{p.relative_to(root).as_posix()}: {n} lines" for p, n in lengths.items() if n > limit]
+
+
+def _private(part: str) -> bool:
+    return part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+
+
+def _package(module: str) -> str:
+    """The first component under confmat (a top-level module is its own package)."""
+    return module.split(".")[1] if "." in module else ""
+
+
+def private_imports(root: Path) -> list[str]:
+    """Rule (e): private names or modules imported from another package."""
+    return [
+        str(i)
+        for i in collect_imports(root)
+        if _package(i.importer) != _package(i.target)
+        and (any(map(_private, i.target.split(".")[2:])) or _private(i.name or ""))
+    ] + _private_attributes(root)
+
+
+def _private_attributes(root: Path) -> list[str]:
+    """Rule (e) through a module: ``from confmat.core import encode`` then ``encode._x``."""
+    found = []
+    for importer, path in modules(root).items():
+        bound = {  # local name -> module, for every ``from package import module [as name]``
+            alias.asname or alias.name: f"{node.module}.{alias.name}"
+            for node in ast.walk(_tree(path))
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+            for alias in node.names
+        }
+        uses = [
+            (node, bound[node.value.id])
+            for node in ast.walk(_tree(path))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            if node.value.id in bound and _private(node.attr)
+        ]
+        where = path.relative_to(root).as_posix()
+        found += [
+            f"{where}:{node.lineno}: {importer} uses {target}.{node.attr}"
+            for node, target in uses
+            if target in modules(root) and _package(target) != _package(importer)
+        ]
+    return found
+
+
+def _expect_none(rule: str, found: list[str]) -> None:
+    if found:
+        pytest.fail(f"{rule} ({len(found)}):\n  " + "\n  ".join(found), pytrace=False)
+
+
+def test_module_level_imports_point_down() -> None:
+    _expect_none("module-level imports that point up (see LAYERS)", layer_violations(SRC))
+
+
+def test_lazy_imports_point_up_only_for_allowed_delegations() -> None:
+    found = lazy_violations(SRC, LAZY_UPWARD)
+    _expect_none("lazy imports that point up, not in LAZY_UPWARD", found)
+
+
+def test_lazy_upward_allowlist_has_no_stale_pair() -> None:
+    used = {(i.importer, i.target) for i in collect_imports(SRC) if not points_down(i)}
+    assert not LAZY_UPWARD - used, f"pairs of LAZY_UPWARD no longer needed: {LAZY_UPWARD - used}"
+
+
+def test_import_graph_has_no_cycle() -> None:
+    _expect_none("import cycles (lazy and TYPE_CHECKING imports included)", import_cycles(SRC))
+
+
+def test_modules_are_short() -> None:
+    _expect_none(f"modules longer than {MAX_LINES} lines", long_modules(SRC))
+
+
+def test_private_names_stay_in_their_package() -> None:
+    _expect_none("private names imported from another package", private_imports(SRC))
+
+
+FAKE_TREE = {  # core imports report (up); stats and report import each other (a cycle)
+    "__init__.py": "",
+    "core.py": "from confmat.report import render\n",
+    "stats.py": """from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from confmat.report import _draft
+
+
+def mean():
+    from confmat import report
+
+    return report._draft
+""",
+    "report.py": "from confmat.stats import mean\n\n_draft = render = None\n",
+}
+
+
+@pytest.fixture
+def fake_tree(tmp_path: Path) -> Path:
+    """``FAKE_TREE`` written under ``tmp_path/confmat``: a source root for the checkers."""
+    (tmp_path / "confmat").mkdir()
+    for name, text in FAKE_TREE.items():
+        (tmp_path / "confmat" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_checker_reports_an_upward_import(fake_tree: Path) -> None:
+    assert layer_violations(fake_tree) == [
+        "confmat/core.py:1: confmat.core imports confmat.report.render (module)",
+        "confmat/stats.py:4: confmat.stats imports confmat.report._draft (type)",
+    ]
+
+
+def test_checker_reports_lazy_cycles_and_private_names(fake_tree: Path) -> None:
+    assert lazy_violations(fake_tree, frozenset()) == [
+        "confmat/stats.py:8: confmat.stats imports confmat.report (lazy)"
+    ]
+    assert lazy_violations(fake_tree, frozenset({("confmat.stats", "confmat.report")})) == []
+    (cycle,) = import_cycles(fake_tree)
+    assert cycle.startswith("confmat.report -> confmat.stats -> confmat.report\n")
+    assert private_imports(fake_tree) == [
+        "confmat/stats.py:4: confmat.stats imports confmat.report._draft (type)",
+        "confmat/stats.py:10: confmat.stats uses confmat.report._draft",
+    ]
