@@ -15,6 +15,7 @@ from confmat.evaluation.result import EvaluationResult
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
+    DistributedError,
     InputFileError,
     LabelError,
     MatrixError,
@@ -36,6 +37,7 @@ __all__ = [
     "Comparison",
     "ConfmatError",
     "ConfusionMatrix",
+    "DistributedError",
     "EvaluationResult",
     "InputFileError",
     "LabelError",

@@ -16,16 +16,12 @@ from typing import Any, NoReturn
 import numpy as np
 
 from confmat import io
-from confmat.exceptions import ConfmatError, InputFileError
+from confmat.exceptions import ConfmatError, InputFileError, UsageError, one_line
 from confmat.matrix import ConfusionMatrix
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 
 Renderer = Callable[[ConfusionMatrix], str]
-
-
-class UsageError(ConfmatError):
-    """The command line itself is wrong."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,17 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         return _report(args)
     except ConfmatError as error:
-        print(f"confmat: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"confmat: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"confmat: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"confmat: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ClassesError",
     "ConfmatError",
+    "DistributedError",
     "InputFileError",
     "LabelError",
     "MatrixError",
@@ -17,7 +18,9 @@ __all__ = [
     "ScoreError",
     "ShapeError",
     "UndefinedMetricWarning",
+    "UsageError",
     "WeightError",
+    "one_line",
 ]
 
 
@@ -59,6 +62,24 @@ class InputFileError(ConfmatError):
 
 class OptionError(ConfmatError):
     """An option (threshold, zero_division, normalize, ...) has an invalid value."""
+
+
+class UsageError(ConfmatError):
+    """The command line itself is wrong (an unknown option, a missing argument)."""
+
+
+class DistributedError(ConfmatError, RuntimeError):
+    """The ranks did not all call ``compute``, or disagree on the class space."""
+
+
+def one_line(text: object) -> str:
+    r"""An error's text on one line (the command line prints every error as one line).
+
+    Examples:
+        >>> one_line("bad row\n  in file.csv")
+        'bad row in file.csv'
+    """
+    return " ".join(str(text).split())
 
 
 class UndefinedMetricWarning(UserWarning):

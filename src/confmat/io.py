@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from confmat.exceptions import InputFileError
+from confmat.exceptions import InputFileError, one_line
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet", ".npz")
 
@@ -95,7 +95,7 @@ def _read_npz(path: Path) -> Table:
         with np.load(path, allow_pickle=False) as archive:
             table = {key: archive[key] for key in archive.files}
     except (OSError, ValueError, EOFError) as error:
-        raise InputFileError(f"{path}: not a readable .npz archive ({_one_line(error)})") from None
+        raise InputFileError(f"{path}: not a readable .npz archive ({one_line(error)})") from None
     return table
 
 
@@ -119,7 +119,7 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
             table = pa_parquet.read_table(source)
     except (pa.ArrowException, OSError, ValueError) as error:
         raise InputFileError(
-            f"{name}: could not read the {kind} data ({_one_line(error)})"
+            f"{name}: could not read the {kind} data ({one_line(error)})"
         ) from None
     names = table.column_names
     for field in names:
@@ -158,7 +158,3 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
     if values.dtype.kind == "O":
         values = values.astype(str)
     return values
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())

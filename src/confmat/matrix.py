@@ -181,7 +181,9 @@ class ConfusionMatrix(InferenceMethods):
             >>> ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 3]]).binary_counts("1")
             BinaryCounts(tn=8, fp=1, fn=3, tp=8)
         """
-        index = self._class_index(positive) if positive is not None else self._positive
+        index = (
+            checks.class_index(self._classes, positive) if positive is not None else self._positive
+        )
         if index is None:
             raise ClassesError(
                 f"binary_counts needs positive= for a matrix of {self.num_classes} classes"
@@ -379,9 +381,3 @@ class ConfusionMatrix(InferenceMethods):
             (10, 'yes', 0.8)
         """
         return document.matrix_document(self)
-
-    def _class_index(self, name: object) -> int:
-        text = str(name)
-        if text not in self._classes:
-            raise ClassesError(f"unknown class {name!r}; the classes are {self._classes[:10]}")
-        return self._classes.index(text)

@@ -359,3 +359,16 @@ def device_of(*values: Values) -> torch.device:
         if isinstance(value, torch.Tensor):
             return value.device
     return torch.device("cpu")
+
+
+def class_index(classes: Sequence[str], name: object) -> int:
+    """Position of the class ``name`` (compared as text) among ``classes``, else a ClassesError.
+
+    Examples:
+        >>> class_index(["cat", "dog"], "dog")
+        1
+    """
+    text = str(name)
+    if text not in classes:
+        raise ClassesError(f"unknown class {name!r}; the classes are {list(classes[:10])}")
+    return list(classes).index(text)

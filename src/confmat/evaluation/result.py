@@ -15,7 +15,7 @@ import torch
 
 from confmat.compare import Comparison, PairedTable
 from confmat.core import checks
-from confmat.exceptions import ClassesError, OptionError
+from confmat.exceptions import OptionError
 from confmat.stream.reservoir import Rows, Sample
 
 if TYPE_CHECKING:
@@ -109,9 +109,9 @@ class EvaluationResult:
             return []
         mask = torch.ones(rows.size, dtype=torch.bool)
         if true is not None:
-            mask &= rows.ints[:, 1] == self._class_index(true)
+            mask &= rows.ints[:, 1] == checks.class_index(self.classes, true)
         if pred is not None:
-            mask &= rows.ints[:, 2] == self._class_index(pred)
+            mask &= rows.ints[:, 2] == checks.class_index(self.classes, pred)
         return self._as_samples(rows, mask)
 
     def worst(
@@ -321,12 +321,6 @@ class EvaluationResult:
         if model not in self.kept:
             raise OptionError(f"model must be one of {list(self.kept)}, got {model!r}")
         return self.kept[model]
-
-    def _class_index(self, name: object) -> int:
-        classes = self.classes
-        if str(name) not in classes:
-            raise ClassesError(f"unknown class {name!r}; the classes are {classes[:10]}")
-        return classes.index(str(name))
 
     def _as_samples(self, rows: Rows, mask: torch.Tensor) -> list[Sample]:
         ints, floats = rows.ints[mask], rows.floats[mask]

@@ -286,10 +286,6 @@ def _quote(name: str) -> str:
     return repr(str(name))
 
 
-def _number(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
-
-
 def _percent(rate: float) -> str:
     return "n/a" if math.isnan(rate) else f"{100 * rate:.1f}%"
 
@@ -308,3 +304,7 @@ def _names(names: Iterable[str]) -> str:
     shown = ", ".join(_quote(n) for n in listed[:MAX_NAMED])
     more = len(listed) - MAX_NAMED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _number(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.3f}"

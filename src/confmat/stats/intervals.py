@@ -65,7 +65,7 @@ def normal_quantile(level: float) -> float:
         >>> round(normal_quantile(0.95), 6)
         1.959964
     """
-    return float(_scipy_stats().norm.ppf(0.5 + check_level(level) / 2))
+    return float(scipy_stats().norm.ppf(0.5 + check_level(level) / 2))
 
 
 def clopper_pearson(successes: float, trials: float, level: float = 0.95) -> tuple[float, float]:
@@ -168,8 +168,8 @@ def clopper_pearson_tensor(
     invalid = _invalid(x, n)
     xa, na = x.cpu().numpy(), n.cpu().numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        lo_np = np.where(xa > 0, _scipy_stats().beta.ppf(alpha / 2, xa, na - xa + 1), 0.0)
-        hi_np = np.where(xa < na, _scipy_stats().beta.ppf(1 - alpha / 2, xa + 1, na - xa), 1.0)
+        lo_np = np.where(xa > 0, scipy_stats().beta.ppf(alpha / 2, xa, na - xa + 1), 0.0)
+        hi_np = np.where(xa < na, scipy_stats().beta.ppf(1 - alpha / 2, xa + 1, na - xa), 1.0)
     lo = torch.as_tensor(np.asarray(lo_np, dtype=np.float64), device=x.device)
     hi = torch.as_tensor(np.asarray(hi_np, dtype=np.float64), device=x.device)
     return _with_nan(lo, hi, invalid)
@@ -357,7 +357,7 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
     return (max(-1.0, kappa - z * se), min(1.0, kappa + z * se))
 
 
-def _scipy_stats() -> Any:
+def scipy_stats() -> Any:
     """scipy.stats, imported on first use: it takes a second to import and most runs need none."""
     import scipy.stats
 

@@ -22,10 +22,10 @@ Examples:
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 
+from confmat.stats.intervals import scipy_stats
 from confmat.stats.measures import holds_counts
 
 
@@ -45,7 +45,7 @@ def binomial_p_value_greater(successes: float, trials: float, p: float) -> float
     """
     if trials <= 0 or not _integral(successes, trials):
         return math.nan
-    return float(_scipy_stats().binom.sf(successes - 1, trials, p))
+    return float(scipy_stats().binom.sf(successes - 1, trials, p))
 
 
 def mcnemar_chi2(b: float, c: float, correction: bool = True) -> tuple[float, float]:
@@ -68,7 +68,7 @@ def mcnemar_chi2(b: float, c: float, correction: bool = True) -> tuple[float, fl
     if correction:
         difference = max(difference - 1, 0.0)
     statistic = difference**2 / (b + c)
-    return (float(statistic), float(_scipy_stats().chi2.sf(statistic, 1)))
+    return (float(statistic), float(scipy_stats().chi2.sf(statistic, 1)))
 
 
 def mcnemar_exact(b: float, c: float) -> float:
@@ -83,7 +83,7 @@ def mcnemar_exact(b: float, c: float) -> float:
     """
     if b + c <= 0 or not _integral(b, c):
         return math.nan
-    return float(min(1.0, 2 * _scipy_stats().binom.cdf(min(b, c), b + c, 0.5)))
+    return float(min(1.0, 2 * scipy_stats().binom.cdf(min(b, c), b + c, 0.5)))
 
 
 def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
@@ -112,7 +112,7 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
     difference = m - m.T
     terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
     statistic = float(terms.sum()) / 2  # each pair counted twice (i, j) and (j, i)
-    return (statistic, float(_scipy_stats().chi2.sf(statistic, df)), df)
+    return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
 
 
 def mcnemar_p_value(matrix: torch.Tensor) -> float:
@@ -131,10 +131,3 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
             return math.nan
         return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
     return bowker(matrix)[1]
-
-
-def _scipy_stats() -> Any:
-    """scipy.stats, imported on first use: it takes a second to import and most runs need none."""
-    import scipy.stats
-
-    return scipy.stats

@@ -23,16 +23,12 @@ from typing import Any
 
 import torch
 
-from confmat.exceptions import ConfmatError, OptionError
+from confmat.exceptions import DistributedError, OptionError
 
 __all__ = ["DEFAULT_TIMEOUT", "DistributedError", "real_samples_on_rank"]
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds ``compute`` waits for the other ranks (gloo) before raising DistributedError."""
-
-
-class DistributedError(ConfmatError, RuntimeError):
-    """The ranks did not all call ``compute``, or disagree on the class space."""
 
 
 def real_samples_on_rank(sampler: Any) -> int:

@@ -27,7 +27,7 @@ from confmat.report.csv import safe_cell
 from confmat.report.markdown import escape
 from confmat.stats import measures
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "breast_cancer_predictions.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "breast_cancer_predictions.csv"
 
 HOSTILE = [
     "<script>alert(1)</script>",
