@@ -291,6 +291,11 @@ def _index_labels(
     if space.values is None:
         v.check_label_range(indices, len(names), name, f" (indices into classes={names[:5]}...)")
         return indices
+    low = space.values[0]
+    if space.values == tuple(range(low, low + len(names))):  # classes=range(...): an offset
+        label_low, label_high = v.value_range(indices)
+        if label_low >= low and label_high < low + len(names):
+            return indices if low == 0 else indices - low
     found = codes.LabelCoder(space, indices.device).codes(indices, validate=False)
     return _check_found(indices, found, names, name)
 
