@@ -99,7 +99,10 @@ class ModelTracker:
         """
         self.multiclass = codes.is_multiclass(scores)
         self.accumulator.update(labels, scored.pred)  # scored once, by the one rule
-        bad = codes.invalid_scores(scores, self.from_logits).sum()
+        if self.multiclass:  # a NaN or infinite row gives a NaN confidence: one cheap pass
+            bad = torch.isnan(scored.confidence).sum()
+        else:
+            bad = codes.invalid_scores(scores, self.from_logits).sum()
         self.bad_scores = bad if self.bad_scores is None else self.bad_scores + bad
         correct = scored.pred == targets
         n = targets.shape[0]
