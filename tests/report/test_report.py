@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from confmat import ConfusionMatrix, OptionError, cli
@@ -290,13 +290,24 @@ def test_csv_neutralises_formulas_in_names(name, cell):
     assert cell in (rows[1][0], rows[2][0])
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text
+
+
 @given(st.lists(st.text(min_size=1, max_size=10), min_size=2, max_size=4, unique=True))
+@example(["0", "+0"])  # a signed number stays a number (README: "-1 stays a number")
 @settings(max_examples=40, deadline=None)
 def test_csv_round_trips_any_names_made_safe(names):
     cm = ConfusionMatrix(torch.eye(len(names), dtype=torch.int64) + 1, names)
     rows = list(csv.reader(io.StringIO(render_csv(cm), newline="")))
     assert [r[0] for r in rows[1:]] == [safe_cell(n) for n in names]
-    assert all(not r[0].startswith(("=", "+", "@", "\t", "\r")) for r in rows[1:])
+    assert all(
+        not r[0].startswith(("=", "+", "@", "\t", "\r")) or _is_number(r[0]) for r in rows[1:]
+    )
 
 
 def test_csv_hostile_names_do_not_start_formulas(hostile):
