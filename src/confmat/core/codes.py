@@ -188,7 +188,19 @@ def score_labels(
     """
     if is_multiclass(scores):
         return scores.argmax(dim=1)
-    is_positive = positive_probability(scores, from_logits) >= threshold
+    return threshold_labels(positive_probability(scores, from_logits), threshold, positive)
+
+
+def threshold_labels(
+    probabilities: torch.Tensor, threshold: float, positive: int = 1
+) -> torch.Tensor:
+    """Class indices ``(N,)`` of probabilities of the positive class: positive iff ``>= threshold``.
+
+    Examples:
+        >>> threshold_labels(torch.tensor([0.2, 0.5]), 0.5).tolist()
+        [0, 1]
+    """
+    is_positive = probabilities >= threshold
     return (is_positive if positive == 1 else ~is_positive).long()
 
 

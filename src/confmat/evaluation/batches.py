@@ -230,8 +230,9 @@ def score(
         total = shifted.exp().sum(dim=1)
         loss = total.log() - shifted.gather(1, targets.reshape(-1, 1)).reshape(-1)
         return Scored(pred, total.reciprocal(), loss)
-    prob = codes.positive_probability(scores, from_logits).double()
-    pred = codes.score_labels(scores, threshold=threshold, from_logits=from_logits)
+    probability = codes.positive_probability(scores, from_logits)  # one sigmoid for both
+    pred = codes.threshold_labels(probability, threshold)
+    prob = probability.double()
     if from_logits:
         values = scores.reshape(-1).double()
         log_pos, log_neg = F.logsigmoid(values), F.logsigmoid(-values)
