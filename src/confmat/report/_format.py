@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-import math
-
-from confmat.report.model import Report
+from confmat.report.model import MatrixView, Report
+from confmat.report.numbers import (
+    count,
+    estimate,
+    estimate_parts,
+    interval,
+    number,
+    p_value,
+    percent,
+)
 
 TABLE_STATISTICS = ("precision", "recall", "f1", "specificity")
 """The statistics shown in people's per-class tables (CSV and DataFrames have them all)."""
-
-
-def number(value: float, digits: int = 4) -> str:
-    """A statistic for people: fixed digits, ``n/a`` when undefined, ``inf`` when infinite.
-
-    Examples:
-        >>> number(0.93456), number(float("nan")), number(float("inf"))
-        ('0.9346', 'n/a', 'inf')
-    """
-    if math.isnan(value):
-        return "n/a"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.{digits}f}"
-
-
-def count(value: float) -> str:
-    """A count (or a sum of weights) without a needless decimal point.
-
-    Examples:
-        >>> count(12), count(2.5)
-        ('12', '2.5')
-    """
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def p_value(value: float) -> str:
-    """A p-value with three significant digits, ``< 1e-16`` below double precision.
-
-    Examples:
-        >>> p_value(0.0123456), p_value(0.0)
-        ('0.0123', '< 1e-16')
-    """
-    if math.isnan(value):
-        return "n/a"
-    if value < 1e-16:
-        return "< 1e-16"
-    return f"{value:.3g}"
-
-
-def interval(lo: float, hi: float, digits: int = 2) -> str:
-    """An interval ``lo-hi``; empty when undefined.
-
-    Examples:
-        >>> interval(0.4385, 1.0), interval(float("nan"), float("nan"))
-        ('0.44-1.00', '')
-    """
-    if math.isnan(lo) or math.isnan(hi):
-        return ""
-    return f"{lo:.{digits}f}-{hi:.{digits}f}"
 
 
 def printable(text: str) -> str:
@@ -94,12 +51,11 @@ def summary_rows(report: Report) -> list[tuple[str, str]]:
         >>> from confmat import ConfusionMatrix
         >>> from confmat.report.model import build_report
         >>> summary_rows(build_report(ConfusionMatrix([[45, 5], [10, 40]])))[0]
-        ('accuracy', '0.8500  (95% CI 0.76-0.91)')
+        ('accuracy', '0.85 (95% CI 0.76-0.91)')
     """
     s = report.summary
-    ci = interval(*s.accuracy_ci)
     return [
-        ("accuracy", number(s.accuracy) + (f"  (95% CI {ci})" if ci else "")),
+        ("accuracy", estimate(s.accuracy, *s.accuracy_ci)),
         ("no-information rate", number(s.no_information_rate)),
         ("p-value acc > NIR", p_value(s.p_value_vs_nir)),
         ("balanced accuracy", number(s.balanced_accuracy)),
@@ -168,4 +124,102 @@ def pair_rows(report: Report) -> list[list[str]]:
         >>> pair_rows(build_report(ConfusionMatrix([[8, 2], [1, 9]], ["a", "b"])))
         [['a', 'b', '2', '20.0%'], ['b', 'a', '1', '10.0%']]
     """
-    return [[p.true, p.pred, count(p.count), f"{100 * p.rate:.1f}%"] for p in report.pairs]
+    return [[p.true, p.pred, count(p.count), percent(p.rate)] for p in report.pairs]
+
+
+BINARY_HEADER = ("statistic", "estimate", "95% CI", "method")
+"""The columns of :func:`binary_rows`."""
+
+
+def binary_counts(report: Report) -> list[tuple[str, str]]:
+    """The positive class's cells as (name, count) pairs: TP, FP, FN, TN; empty if not binary.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> binary_counts(build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])))
+        [('TP', '8'), ('FP', '1'), ('FN', '2'), ('TN', '5')]
+    """
+    lead = report.binary
+    if lead is None:
+        return []
+    return [
+        (name, count(value))
+        for name, value in zip(
+            ("TP", "FP", "FN", "TN"), (lead.tp, lead.fp, lead.fn, lead.tn), strict=True
+        )
+    ]
+
+
+def binary_rows(report: Report) -> list[list[str]]:
+    """The positive class's statistics: label, estimate, 95% interval and its method.
+
+    The estimate is printed at the decimals of its interval (see
+    :func:`confmat.report.numbers.estimate`).
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> rows = binary_rows(build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])))
+        >>> rows[0], rows[-1]
+        (['sensitivity', '0.80', '0.49-0.94', 'Wilson'], ['F1', '0.8421', '', ''])
+    """
+    lead = report.binary
+    if lead is None:
+        return []
+    rows = []
+    for e in lead.estimates:
+        value, ci = estimate_parts(e.value, *e.ci)
+        rows.append([e.label, value, ci, e.method if ci else ""])
+    return rows
+
+
+def binary_heading(report: Report) -> str:
+    """The heading of the binary lead: which class is positive.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> binary_heading(build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])))
+        "Positive class 'yes' (negative: 'no')"
+    """
+    lead = report.binary
+    if lead is None:
+        return ""
+    return f"Positive class {lead.positive!r} (negative: {lead.negative!r})"
+
+
+def matrix_rows(report: Report, view: MatrixView) -> tuple[list[str], list[list[str]]]:
+    r"""The matrix as a table: header ``true \\ pred`` and the shown classes, a row per class.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report, matrix_view
+        >>> report = build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]))
+        >>> matrix_rows(report, matrix_view(report, 12))
+        (['true \\ pred', 'no', 'yes'], [['no', '5', '1'], ['yes', '2', '8']])
+    """
+    names = [report.classes[i] for i in view.indices]
+    rows = [[name, *(count(x) for x in row)] for name, row in zip(names, view.counts, strict=True)]
+    return ["true \\ pred", *names], rows
+
+
+def matrix_note(report: Report, view: MatrixView) -> str:
+    """What a bounded matrix view leaves out (empty when it shows every class).
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report, matrix_view
+        >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [0, 0, 3]]))
+        >>> matrix_note(report, matrix_view(report, 2))
+        'The 2 classes most involved in confusions, of 3; 1 class and its cells are left out.'
+    """
+    if not view.left_out:
+        return ""
+    kept, size = len(view.indices), report.summary.num_classes
+    left = (
+        "1 class and its cells are"
+        if view.left_out == 1
+        else (f"{view.left_out} classes and their cells are")
+    )
+    return f"The {kept} classes most involved in confusions, of {size}; {left} left out."

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from confmat._version import __version__
 from confmat.core.types import MatrixLike
-from confmat.report import _format
+from confmat.report import _format, numbers
 from confmat.report.model import Report, build_report
 
 if TYPE_CHECKING:
@@ -137,17 +137,17 @@ def repr_html(cm: MatrixLike) -> str:
 
 def _cards(report: Report) -> list[Card]:
     s = report.summary
-    ci = _format.interval(*s.accuracy_ci)
+    accuracy, ci = numbers.estimate_parts(s.accuracy, *s.accuracy_ci)
     majority = repr(s.majority_class)
     return [
-        Card("accuracy", _format.number(s.accuracy), f"95% CI {ci}" if ci else ""),
-        Card("no-information rate", _format.number(s.no_information_rate), f"always {majority}"),
-        Card("p-value acc > NIR", _format.p_value(s.p_value_vs_nir), "one-sided exact binomial"),
-        Card("balanced accuracy", _format.number(s.balanced_accuracy), "mean recall"),
-        Card("Cohen's kappa", _format.number(s.cohen_kappa), "agreement beyond chance"),
-        Card("MCC", _format.number(s.mcc), "Matthews correlation"),
-        Card("macro F1", _format.number(s.macro_f1), "classes weigh equally"),
-        Card("weighted F1", _format.number(s.weighted_f1), "weighted by support"),
+        Card("accuracy", accuracy, f"95% CI {ci}" if ci else ""),
+        Card("no-information rate", numbers.number(s.no_information_rate), f"always {majority}"),
+        Card("p-value acc > NIR", numbers.p_value(s.p_value_vs_nir), "one-sided exact binomial"),
+        Card("balanced accuracy", numbers.number(s.balanced_accuracy), "mean recall"),
+        Card("Cohen's kappa", numbers.number(s.cohen_kappa), "agreement beyond chance"),
+        Card("MCC", numbers.number(s.mcc), "Matthews correlation"),
+        Card("macro F1", numbers.number(s.macro_f1), "classes weigh equally"),
+        Card("weighted F1", numbers.number(s.weighted_f1), "weighted by support"),
     ]
 
 

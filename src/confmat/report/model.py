@@ -14,15 +14,18 @@ Examples:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import torch
 
 from confmat.core.types import MatrixLike
 from confmat.exceptions import OptionError
 from confmat.report.findings import Finding, findings, majority_class
 from confmat.stats import measures
-from confmat.stats.confusions import ConfusedPair, most_confused
+from confmat.stats.confusions import ConfusedPair, most_confused, most_confused_classes
 
 DEFAULT_TITLE = "Confusion matrix report"
 
@@ -37,6 +40,18 @@ INTERVAL_COLUMNS = ("recall_ci_low", "recall_ci_high", "precision_ci_low", "prec
 
 AVERAGED = ("precision", "recall", "f1", "specificity")
 """The statistics averaged in the table's footer (macro, weighted, micro)."""
+
+BINARY_LEAD = (
+    ("sensitivity", "recall"),
+    ("specificity", "specificity"),
+    ("PPV (precision)", "precision"),
+    ("NPV", "npv"),
+    ("F1", "f1"),
+)
+"""What a binary report leads with, for the positive class: (label, statistic)."""
+
+BINARY_INTERVAL = "Wilson"
+"""The method of the binary lead's 95% intervals (:meth:`ConfusionMatrix.interval`'s default)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,65 @@ class Summary:
     mcc: float
     macro_f1: float
     weighted_f1: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A statistic of the positive class with its 95% interval (NaN bounds: none).
+
+    Examples:
+        >>> Estimate("NPV", 0.7143, (0.3589, 0.9178), "Wilson").method
+        'Wilson'
+    """
+
+    label: str
+    value: float
+    ci: tuple[float, float]
+    method: str
+
+
+@dataclass(frozen=True)
+class BinaryLead:
+    """What a binary report leads with: the positive class's counts and main statistics.
+
+    ``estimates`` follow :data:`BINARY_LEAD`: sensitivity, specificity, PPV, NPV (each with its
+    95% Wilson interval) and F1 (which has no interval).
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> lead = build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])).binary
+        >>> lead.positive, (lead.tp, lead.fp, lead.fn, lead.tn), lead.estimates[0].value
+        ('yes', (8, 1, 2, 5), 0.8)
+    """
+
+    positive: str
+    negative: str
+    tp: int | float
+    fp: int | float
+    fn: int | float
+    tn: int | float
+    estimates: tuple[Estimate, ...]
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The part of the matrix a report prints: all classes, or the most confused ones.
+
+    ``indices`` are the classes shown (in class order), ``counts[i][j]`` the count of true
+    ``classes[indices[i]]`` predicted as ``classes[indices[j]]``; ``left_out`` classes are not
+    shown (nor their cells).
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [0, 0, 3]]))
+        >>> view = matrix_view(report, 2)
+        >>> view.indices, view.counts, view.left_out
+        ((0, 1), [[5, 1], [0, 4]], 1)
+    """
+
+    indices: tuple[int, ...]
+    counts: list[list[int | float]]
+    left_out: int
 
 
 @dataclass(frozen=True)
@@ -105,6 +179,7 @@ class Report:
     pairs: tuple[ConfusedPair, ...]
     findings: tuple[Finding, ...]
     gallery: tuple[GalleryItem, ...]
+    binary: BinaryLead | None = None
 
 
 def build_report(
@@ -152,7 +227,55 @@ def build_report(
         pairs=tuple(pairs),
         findings=tuple(findings(cm, pairs=pairs)),
         gallery=tuple(GalleryItem(uri, caption) for uri, caption in images),
+        binary=_binary_lead(cm),
     )
+
+
+def _binary_lead(cm: MatrixLike) -> BinaryLead | None:
+    if cm.positive is None or cm.num_classes != 2:
+        return None
+    index = cm.classes.index(cm.positive)
+    c = cm.class_counts
+    as_count = float if cm.is_weighted else int
+    estimates = []
+    for label, name in BINARY_LEAD:
+        value = float(cm.per_class(name)[index])
+        if name in INTERVAL_STATISTICS:
+            lo, hi = cm.interval(name)
+            estimates.append(
+                Estimate(label, value, (float(lo[index]), float(hi[index])), BINARY_INTERVAL)
+            )
+        else:
+            estimates.append(Estimate(label, value, (math.nan, math.nan), ""))
+    return BinaryLead(
+        positive=cm.positive,
+        negative=cm.classes[1 - index],
+        tp=as_count(c.tp[index]),
+        fp=as_count(c.fp[index]),
+        fn=as_count(c.fn[index]),
+        tn=as_count(c.tn[index]),
+        estimates=tuple(estimates),
+    )
+
+
+INTERVAL_STATISTICS = ("recall", "specificity", "precision", "npv")
+"""Statistics of :data:`BINARY_LEAD` that have a Wilson interval (F1 has none)."""
+
+
+def matrix_view(report: Report, limit: int) -> MatrixView:
+    """The matrix of ``report``, or beyond ``limit`` classes the ``limit`` most confused ones.
+
+    See :func:`confmat.stats.confusions.most_confused_classes` for the choice.
+    """
+    counts = report.matrix.counts
+    size = report.summary.num_classes
+    if size <= limit:
+        indices = list(range(size))
+    else:
+        indices = most_confused_classes(counts.detach().cpu(), limit)
+    index = torch.tensor(indices, dtype=torch.long, device=counts.device)
+    shown = counts.index_select(0, index).index_select(1, index).tolist()
+    return MatrixView(tuple(indices), shown, size - len(indices))
 
 
 def _summary(cm: MatrixLike) -> Summary:

@@ -69,6 +69,10 @@ def print_report(
 ) -> None:
     """Print the report to a rich console (default: standard output, coloured on a terminal).
 
+    Every line fits the console's width: on a narrow terminal, column headers are abbreviated,
+    class names shortened and, if need be, columns or matrix classes left out (the report says
+    which).
+
     Args:
         cm: the confusion matrix.
         console: where to print.
@@ -89,4 +93,5 @@ def print_report(
     from confmat.report.terminal import renderable
 
     report = build_report(cm, title=title, source=source)
-    (console or Console(highlight=False)).print(renderable(report), crop=False)
+    console = console or Console(highlight=False)
+    console.print(renderable(report, console.width), crop=False)
