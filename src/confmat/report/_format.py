@@ -162,7 +162,7 @@ def binary_rows(report: Report) -> list[list[str]]:
         >>> from confmat.report.model import build_report
         >>> rows = binary_rows(build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])))
         >>> rows[0], rows[-1]
-        (['sensitivity', '0.80', '0.49-0.94', 'Wilson'], ['F1', '0.8421', '', ''])
+        (['sensitivity', '0.80', '0.49-0.94', 'Wilson'], ['F1', '0.8421', '', 'no interval'])
     """
     lead = report.binary
     if lead is None:
@@ -170,7 +170,7 @@ def binary_rows(report: Report) -> list[list[str]]:
     rows = []
     for e in lead.estimates:
         value, ci = estimate_parts(e.value, *e.ci)
-        rows.append([e.label, value, ci, e.method if ci else ""])
+        rows.append([e.label, value, ci, e.method if ci else "no interval"])
     return rows
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from confmat._version import __version__
 from confmat.core.types import MatrixLike
 from confmat.report import _format, numbers
-from confmat.report.model import Report, build_report
+from confmat.report.model import Report, build_report, matrix_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -32,6 +32,9 @@ WIDE_HEATMAP = 30
 
 REPR_ROWS = 20
 """The Jupyter view lists at most this many classes."""
+
+REPR_MATRIX = 12
+"""The Jupyter view shows the matrix up to this many classes, else the most confused ones."""
 
 LOW = 0.5
 """Per-class statistics below this are highlighted in the HTML table."""
@@ -112,22 +115,40 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         average_rows=_format.average_rows(report),
         pair_rows=_format.pair_rows(report),
         gallery=report.gallery,
+        binary_heading=_format.binary_heading(report),
+        binary_counts=_format.binary_counts(report),
+        binary_header=_format.BINARY_HEADER,
+        binary_rows=_format.binary_rows(report),
     )
 
 
 def repr_html(cm: MatrixLike) -> str:
-    """A compact HTML view for Jupyter: summary, up to :data:`REPR_ROWS` classes, findings.
+    """A compact HTML view for Jupyter: summary, matrix, per-class table, findings.
+
+    A binary matrix leads with the positive class's counts and statistics; the matrix shows at
+    most :data:`REPR_MATRIX` classes (the most confused, saying so) and the per-class table at
+    most :data:`REPR_ROWS`.
 
     Examples:
         >>> from confmat import ConfusionMatrix
-        >>> "<table>" in repr_html(ConfusionMatrix([[3, 1], [0, 4]], ["a", "<b>"]))
-        True
+        >>> view = repr_html(ConfusionMatrix([[3, 1], [0, 4]], ["a", "<b>"]))
+        >>> '<table class="cm-matrix">' in view, "&lt;b&gt;" in view
+        (True, True)
     """
     report = build_report(cm, top_pairs=3)
     header, rows = _format.class_table(report)
+    view = matrix_view(report, REPR_MATRIX)
+    matrix_header, matrix_rows = _format.matrix_rows(report, view)
     return _template("repr.html.j2").render(
         subtitle=_format.subtitle(report),
+        binary_heading=_format.binary_heading(report),
+        binary_counts=_format.binary_counts(report),
+        binary_header=_format.BINARY_HEADER,
+        binary_rows=_format.binary_rows(report),
         summary=_format.summary_rows(report)[:6],
+        matrix_header=matrix_header,
+        matrix_rows=matrix_rows,
+        matrix_note=_format.matrix_note(report, view),
         class_header=header,
         class_rows=rows[:REPR_ROWS],
         hidden=max(0, len(rows) - REPR_ROWS),

@@ -12,13 +12,16 @@ from collections.abc import Sequence
 
 from confmat.core.types import MatrixLike
 from confmat.report import _format
-from confmat.report.model import Report, build_report
+from confmat.report.model import Report, build_report, matrix_view
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$@])")
 """Characters with a meaning inside a line of GitHub Markdown: escapes, code, emphasis, links,
 HTML and entities, table cells, strike-through, math, mentions, headings."""
 
 _SEVERITY_LABEL = {"critical": "**critical**", "warning": "*warning*", "info": "info"}
+
+MATRIX_MAX_CLASSES = 20
+"""The Markdown report prints the whole matrix up to this many classes, else the most confused."""
 
 
 def escape(text: str) -> str:
@@ -35,7 +38,11 @@ def escape(text: str) -> str:
 
 
 def render_markdown(cm: MatrixLike, *, title: str | None = None, source: str | None = None) -> str:
-    """The report as Markdown: summary, per-class table, most confused pairs and findings.
+    """The report as Markdown: summary, matrix, per-class table, most confused pairs, findings.
+
+    A binary report leads with the positive class: TP, FP, FN, TN, then sensitivity,
+    specificity, PPV, NPV (each with its 95% Wilson interval) and F1. Beyond
+    :data:`MATRIX_MAX_CLASSES` classes, the matrix shows the most confused ones and says so.
 
     Args:
         cm: the confusion matrix (rows true class, columns predicted class).
@@ -68,8 +75,20 @@ def markdown_from_report(report: Report) -> str:
     lines.append(escape(_format.subtitle(report)))
     if report.source is not None:
         lines += ["", f"Source: {escape(report.source)}"]
+    if report.binary is not None:
+        lines += ["", f"## {escape(_format.binary_heading(report))}", ""]
+        counts = _format.binary_counts(report)
+        lines += _table([name for name, _ in counts], [[c for _, c in counts]], numeric_from=0)
+        lines += [""]
+        lines += _table(_format.BINARY_HEADER, _format.binary_rows(report), numeric_from=1)
     lines += ["", "## Summary", ""]
     lines += _table(["statistic", "value"], _format.summary_rows(report), numeric_from=1)
+    view = matrix_view(report, MATRIX_MAX_CLASSES)
+    lines += ["", "## Confusion matrix", "", "Rows are true classes, columns predicted classes."]
+    if note := _format.matrix_note(report, view):
+        lines += ["", escape(note)]
+    lines += [""]
+    lines += _table(*_format.matrix_rows(report, view), numeric_from=1)
     header, rows = _format.class_table(report)
     lines += ["", "## Per class", ""]
     lines += _table(header, [*rows, *_format.average_rows(report)], numeric_from=1)
