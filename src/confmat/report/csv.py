@@ -35,7 +35,7 @@ def render_csv(cm: MatrixLike) -> str:
     """The per-class table: one row per class, a column per count, statistic and interval.
 
     Columns: ``class``, then the counts, every per-class statistic and the 95% Wilson intervals
-    of recall and precision (see :class:`~confmat.report.model.Report`).
+    of recall, specificity, precision and NPV (see :class:`~confmat.report.model.Report`).
 
     Examples:
         >>> from confmat import ConfusionMatrix

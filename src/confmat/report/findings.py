@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from confmat.core.types import MatrixLike
+from confmat.report import numbers
 from confmat.stats.confusions import ConfusedPair, most_confused
 
 Severity = Literal["info", "warning", "critical"]
@@ -97,16 +98,25 @@ def findings(
 def accuracy_paradox(cm: MatrixLike, alpha: float = ALPHA) -> list[Finding]:
     """Accuracy not (significantly) better than always predicting the majority class.
 
-    Critical when accuracy is at most the no-information rate (NIR); a warning when it is
-    higher but the one-sided exact binomial p-value of accuracy > NIR is ``alpha`` or more.
+    The rule: accuracy is *close to* the no-information rate (NIR) when it is at most the NIR, or
+    when the one-sided exact binomial p-value of accuracy > NIR is ``alpha`` or more (a weighted
+    matrix has no p-value: there, at most the NIR). Then, when the data is imbalanced
+    (:func:`is_imbalanced`), the finding is ``"accuracy-paradox"``: accuracy alone misleads;
+    otherwise it is ``"no-better-than-chance"``. Either is critical when accuracy is at most the
+    NIR and a warning when it is higher but not significantly so. The statistics it points to
+    are only those that are defined.
 
     Examples:
         >>> from confmat import ConfusionMatrix
         >>> cm = ConfusionMatrix([[95, 0], [5, 0]], ["ok", "fault"])
         >>> print(accuracy_paradox(cm)[0].message)  # doctest: +NORMALIZE_WHITESPACE
         Accuracy 0.950 is no better than always predicting the majority class 'ok' (no-information
-        rate 0.950; p = 0.62 for accuracy > NIR): on imbalanced data accuracy alone misleads (the
-        accuracy paradox); look at balanced accuracy (0.500), kappa (0.000) and MCC (n/a) instead.
+        rate 0.950; p = 0.62 for accuracy > NIR): on imbalanced data ('ok' is 95.0% of the samples)
+        accuracy alone misleads (the accuracy paradox); look at balanced accuracy (0.500) and
+        kappa (0.000) instead.
+        >>> balanced = ConfusionMatrix([[30, 20], [26, 24]], ["a", "b"])
+        >>> accuracy_paradox(balanced)[0].code
+        'no-better-than-chance'
     """
     accuracy, nir = cm.accuracy, cm.no_information_rate
     p_value = cm.accuracy_p_value_vs_nir
@@ -115,23 +125,75 @@ def accuracy_paradox(cm: MatrixLike, alpha: float = ALPHA) -> list[Finding]:
     significant = p_value < alpha if not math.isnan(p_value) else accuracy > nir
     if significant and accuracy > nir:
         return []
-    majority = majority_class(cm)
+    severity: Severity = "critical" if accuracy <= nir else "warning"
+    majority = _quote(majority_class(cm))
     tested = "" if math.isnan(p_value) else f"; p = {p_value:.2g} for accuracy > NIR"
-    if accuracy <= nir:
-        severity: Severity = "critical"
-        verdict = "no better than always predicting"
-        advice = "on imbalanced data accuracy alone misleads (the accuracy paradox)"
-    else:
-        severity = "warning"
-        verdict = "not significantly better than always predicting"
-        advice = "the gain over this baseline may be chance"
+    shown = numbers.number(accuracy, 3)
+    verdict = "no better" if accuracy <= nir else "not significantly better"
+    if is_imbalanced(cm):
+        baseline = f"(no-information rate {numbers.number(nir, 3)}{tested})"
+        message = (
+            f"Accuracy {shown} is {verdict} than always predicting the majority class {majority} "
+            f"{baseline}: on imbalanced data ({majority} is {numbers.percent(nir)} of the "
+            f"samples) accuracy alone misleads (the accuracy paradox)"
+        )
+        look = _defined(
+            ("balanced accuracy", cm.balanced_accuracy),
+            ("kappa", cm.cohen_kappa),
+            ("MCC", cm.mcc),
+        )
+        message += f"; look at {look} instead." if look else "."
+        return [Finding(severity, "accuracy-paradox", message)]
+    chance = 1 / cm.num_classes
     message = (
-        f"Accuracy {accuracy:.3f} is {verdict} the majority class {_quote(majority)} "
-        f"(no-information rate {nir:.3f}{tested}): {advice}; look at balanced accuracy "
-        f"({_number(cm.balanced_accuracy)}), kappa ({_number(cm.cohen_kappa)}) and MCC "
-        f"({_number(cm.mcc)}) instead."
+        f"Accuracy {shown} is {verdict} than chance on these roughly balanced classes: always "
+        f"predicting the most frequent class {majority} would score {numbers.number(nir, 3)} "
+        f"(the no-information rate{tested})"
     )
-    return [Finding(severity, "accuracy-paradox", message)]
+    guessed = [
+        f"{name} {numbers.number(value, 3)} (guessing gives {level})"
+        for name, value, level in (
+            ("balanced accuracy", cm.balanced_accuracy, numbers.number(chance, 3)),
+            ("kappa", cm.cohen_kappa, "0"),
+        )
+        if not math.isnan(value)
+    ]
+    if guessed:
+        message += "; " + " and ".join(guessed)
+    if cm.num_classes == 2 and accuracy < chance and cm.balanced_accuracy < chance:
+        message += (
+            ". It is below chance: are the labels inverted, or does the score describe the "
+            "other class?"
+        )
+    else:
+        message += "."
+    return [Finding(severity, "no-better-than-chance", message)]
+
+
+IMBALANCE = 1.5
+"""Data is imbalanced when its majority class is at least this many times the equal share."""
+
+
+def is_imbalanced(cm: MatrixLike) -> bool:
+    """Whether the majority class has at least :data:`IMBALANCE` times the equal share ``1/C``.
+
+    That is, the no-information rate is at least ``IMBALANCE / C``: 0.75 for two classes, 0.15
+    for ten.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> is_imbalanced(ConfusionMatrix([[75, 0], [25, 0]]))
+        True
+        >>> is_imbalanced(ConfusionMatrix([[6, 0], [4, 0]]))
+        False
+    """
+    return cm.no_information_rate >= IMBALANCE / cm.num_classes
+
+
+def _defined(*statistics: tuple[str, float]) -> str:
+    """``"name (value)"`` for each defined statistic, joined with commas and "and"."""
+    shown = [f"{name} ({numbers.number(v, 3)})" for name, v in statistics if not math.isnan(v)]
+    return " and ".join(shown) if len(shown) < 3 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def majority_class(cm: MatrixLike) -> str:
@@ -163,14 +225,23 @@ def never_predicted(cm: MatrixLike) -> list[Finding]:
     ]
     if not names:
         return []
+    precision = _undefined_value(cm, "precision", cm.classes.index(names[0][0]))
     if len(names) == 1:
         name, s = names[0]
         subject = f"{_quote(name)} ({_count(s, 'sample')}) is"
-        tail = "its recall is 0 and its precision undefined."
+        tail = f"its recall is 0 and its precision {precision}."
     else:
         subject = f"{len(names)} classes are"
-        tail = f"their recall is 0 and their precision undefined: {_names(n for n, _ in names)}."
+        tail = f"their recall is 0 and their precision {precision}: {_names(n for n, _ in names)}."
     return [Finding("warning", "never-predicted", f"{subject} never predicted: {tail}")]
+
+
+def _undefined_value(cm: MatrixLike, statistic: str, index: int) -> str:
+    """How a 0/0 statistic of class ``index`` reads: undefined, or what ``zero_division`` set."""
+    value = float(cm.per_class(statistic)[index])
+    if math.isnan(value):
+        return "undefined"
+    return f"undefined (shown as {numbers.number(value, 0)} by zero_division)"
 
 
 def absent_from_targets(cm: MatrixLike) -> list[Finding]:
@@ -189,26 +260,28 @@ def absent_from_targets(cm: MatrixLike) -> list[Finding]:
     absent = [(n, p) for n, s, p in zip(cm.classes, support, predicted, strict=True) if s == 0]
     wrong = [(n, p) for n, p in absent if p > 0]
     unused = [n for n, p in absent if p == 0]
+    if wrong:
+        recall = _undefined_value(cm, "recall", cm.classes.index(wrong[0][0]))
     if len(wrong) == 1:
         name, p = wrong[0]
         message = (
             f"{_quote(name)} never occurs in the true labels but is predicted "
-            f"{_count(p, 'time')}: every such prediction is wrong, and its recall is undefined."
+            f"{_count(p, 'time')}: every such prediction is wrong, and its recall is {recall}."
         )
         result.append(Finding("warning", "absent-from-targets", message))
     elif wrong:
         message = (
             f"{len(wrong)} classes never occur in the true labels but are predicted: every such "
-            f"prediction is wrong, and their recall is undefined: {_names(n for n, _ in wrong)}."
+            f"prediction is wrong, and their recall is {recall}: {_names(n for n, _ in wrong)}."
         )
         result.append(Finding("warning", "absent-from-targets", message))
     if unused:
-        verb = (
-            "class neither occurs nor is" if len(unused) == 1 else "classes neither occur nor are"
-        )
+        one = len(unused) == 1
+        verb = "class neither occurs nor is" if one else "classes neither occur nor are"
+        recall = _undefined_value(cm, "recall", cm.classes.index(unused[0]))
         message = (
-            f"{len(unused)} {verb} predicted, so {'its' if len(unused) == 1 else 'their'} "
-            f"statistics are undefined: {_names(unused)}."
+            f"{len(unused)} {verb} predicted, so {'its' if one else 'their'} recall, precision "
+            f"and F1 are {recall.replace('shown as', 'each shown as')}: {_names(unused)}."
         )
         result.append(Finding("info", "empty-class", message))
     return result
@@ -246,9 +319,11 @@ def _few_samples(
     lo, hi = (t.tolist() for t in cm.interval(statistic))
 
     def sentence(i: int) -> str:
+        shown, ci = numbers.estimate_parts(value[i], lo[i], hi[i])
+        shown = shown if ci else numbers.number(value[i], numbers.LEAST_DECIMALS)
         return (
-            f"{statistic} of {_quote(cm.classes[i])} is {value[i]:.2f} but rests on "
-            f"{_count(sizes[i], noun)}{_interval(lo[i], hi[i])}"
+            f"{statistic} of {_quote(cm.classes[i])} is {shown} but rests on "
+            f"{_count(sizes[i], noun)}" + (f": 95% CI {ci}" if ci else "")
         )
 
     if len(small) <= MAX_SPELLED:
@@ -275,7 +350,7 @@ def confused_pairs(pairs: Sequence[ConfusedPair]) -> list[Finding]:
             "info",
             "most-confused",
             f"{_quote(p.true)} is mistaken for {_quote(p.pred)} {_count(p.count, 'time')} "
-            f"({_percent(p.rate)} of true {_quote(p.true)}).",
+            f"({numbers.percent(p.rate)} of true {_quote(p.true)}).",
         )
         for p in pairs
         if p.count > 0
@@ -286,17 +361,9 @@ def _quote(name: str) -> str:
     return repr(str(name))
 
 
-def _percent(rate: float) -> str:
-    return "n/a" if math.isnan(rate) else f"{100 * rate:.1f}%"
-
-
 def _count(value: float, noun: str) -> str:
     text = f"{value:g}"
     return f"{text} {noun}" if value == 1 else f"{text} {noun}s"
-
-
-def _interval(lo: float, hi: float) -> str:
-    return "" if math.isnan(lo) else f": 95% CI {lo:.2f}-{hi:.2f}"
 
 
 def _names(names: Iterable[str]) -> str:
@@ -304,7 +371,3 @@ def _names(names: Iterable[str]) -> str:
     shown = ", ".join(_quote(n) for n in listed[:MAX_NAMED])
     more = len(listed) - MAX_NAMED
     return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _number(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"

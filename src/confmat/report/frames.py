@@ -25,10 +25,11 @@ def to_pandas(cm: MatrixLike, table: Table = "per_class") -> pd.DataFrame:
         cm: the confusion matrix (rows true class, columns predicted class).
         table: ``"per_class"``: one row per class (index ``class``), columns the counts
             (support, predicted, tp, fp, fn, tn), every per-class statistic and the 95% Wilson
-            intervals of recall and precision; ``"overall"``: one row per overall statistic
-            (index ``statistic``), column ``value``, including the macro, weighted and micro
-            averages; ``"matrix"``: the counts, index ``true`` and columns ``predicted`` named
-            by class.
+            intervals of recall, specificity, precision and NPV; ``"overall"``: one row per
+            overall statistic (index ``statistic``), column ``value``, including the macro,
+            weighted and micro averages (``n`` is an integer, the statistics floats: the
+            column's dtype is ``object``); ``"matrix"``: the counts, index ``true`` and
+            columns ``predicted`` named by class.
 
     Returns:
         The DataFrame.
@@ -72,8 +73,8 @@ def frame_from_report(report: Report, table: Table) -> pd.DataFrame:
             columns=classes.rename("predicted"),
         )
     s = report.summary
-    values: dict[str, float] = {
-        "n": float(s.n),
+    values: dict[str, int | float] = {
+        "n": s.n,
         "accuracy": s.accuracy,
         "accuracy_ci_low": s.accuracy_ci[0],
         "accuracy_ci_high": s.accuracy_ci[1],
@@ -85,4 +86,6 @@ def frame_from_report(report: Report, table: Table) -> pd.DataFrame:
     }
     for method, averages in report.averages.items():
         values.update({f"{method}_{name}": value for name, value in averages.items()})
-    return pd.DataFrame({"value": values}).rename_axis("statistic")
+    # one column of mixed numbers: object dtype keeps n a whole number (not 2000.000000)
+    column = pd.Series(list(values.values()), index=list(values), dtype=object, name="value")
+    return column.to_frame().rename_axis("statistic")

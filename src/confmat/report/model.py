@@ -35,8 +35,13 @@ TOP_PAIRS = 10
 COUNT_COLUMNS = ("support", "predicted", "tp", "fp", "fn", "tn")
 """The per-class counts of the report's table (float when the matrix is weighted)."""
 
-INTERVAL_COLUMNS = ("recall_ci_low", "recall_ci_high", "precision_ci_low", "precision_ci_high")
-"""The 95% Wilson intervals of recall and precision, after the statistics."""
+INTERVAL_STATISTICS = ("recall", "specificity", "precision", "npv")
+"""The per-class statistics whose 95% Wilson interval a report carries (as the JSON document)."""
+
+INTERVAL_COLUMNS = tuple(
+    f"{name}_ci_{end}" for name in INTERVAL_STATISTICS for end in ("low", "high")
+)
+"""The 95% Wilson intervals of :data:`INTERVAL_STATISTICS`, after the statistics."""
 
 AVERAGED = ("precision", "recall", "f1", "specificity")
 """The statistics averaged in the table's footer (macro, weighted, micro)."""
@@ -258,10 +263,6 @@ def _binary_lead(cm: MatrixLike) -> BinaryLead | None:
     )
 
 
-INTERVAL_STATISTICS = ("recall", "specificity", "precision", "npv")
-"""Statistics of :data:`BINARY_LEAD` that have a Wilson interval (F1 has none)."""
-
-
 def matrix_view(report: Report, limit: int) -> MatrixView:
     """The matrix of ``report``, or beyond ``limit`` classes the ``limit`` most confused ones.
 
@@ -305,7 +306,7 @@ def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
     }
     for name in measures.PER_CLASS:
         columns[name] = cm.per_class(name).tolist()
-    for name in ("recall", "precision"):
+    for name in INTERVAL_STATISTICS:
         lo, hi = cm.interval(name)
         columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo.tolist(), hi.tolist()
     return columns
