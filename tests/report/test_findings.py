@@ -1,20 +1,26 @@
 import dataclasses
+import math
 
 import pytest
 import torch
+from hypothesis import given, settings
 
 from confmat import ConfusionMatrix
 from confmat.report.findings import (
+    IMBALANCE,
     Finding,
     absent_from_targets,
     accuracy_paradox,
     confused_pairs,
     few_samples,
     findings,
+    is_imbalanced,
     majority_class,
     never_predicted,
 )
+from confmat.report.numbers import interval
 from confmat.stats.confusions import most_confused
+from strategies import count_matrices
 
 
 def codes(found):
@@ -192,3 +198,102 @@ def test_class_names_are_quoted_as_plain_text():
 def test_finding_is_a_small_dataclass():
     finding = Finding("info", "code", "message")
     assert dataclasses.astuple(finding) == ("info", "code", "message")
+
+
+# -- each finding worded for its situation (issue 10, item 8) ------------------------------------
+
+
+def test_random_ten_class_model_on_balanced_data_is_no_better_than_chance():
+    g = torch.Generator().manual_seed(0)
+    y_true = torch.randint(0, 10, (2000,), generator=g)
+    y_pred = torch.randint(0, 10, (2000,), generator=g)
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred)
+    assert 0.10 < cm.no_information_rate < 0.13
+    assert not is_imbalanced(cm)
+    found = findings(cm)
+    assert "accuracy-paradox" not in {f.code for f in found}
+    (finding,) = [f for f in found if f.code == "no-better-than-chance"]
+    assert finding.severity == "critical"
+    assert finding.message.startswith(f"Accuracy {cm.accuracy:.3f} is no better than chance")
+    assert "balanced accuracy" in finding.message
+    assert "guessing gives 0.100" in finding.message
+    assert "paradox" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("counts", "imbalanced"),
+    [
+        pytest.param([[75, 0], [25, 0]], True, id="binary-at-the-threshold"),
+        pytest.param([[74, 0], [26, 0]], False, id="binary-below"),
+        pytest.param([[15, 0, 0], [0, 80, 5], [0, 0, 0]], True, id="three-classes"),
+    ],
+)
+def test_imbalance_rule_is_the_majority_share_against_the_equal_share(counts, imbalanced):
+    cm = ConfusionMatrix(counts)
+    assert is_imbalanced(cm) is imbalanced
+    assert is_imbalanced(cm) is (cm.no_information_rate >= IMBALANCE / cm.num_classes)
+
+
+def test_paradox_never_points_at_an_undefined_statistic():
+    cm = ConfusionMatrix([[95, 0], [5, 0]], ["ok", "fault"])  # MCC is 0/0
+    assert math.isnan(cm.mcc)
+    (finding,) = accuracy_paradox(cm)
+    assert finding.code == "accuracy-paradox"
+    assert "MCC" not in finding.message
+    assert "n/a" not in finding.message
+    assert "balanced accuracy (0.500) and kappa (0.000)" in finding.message
+
+
+def test_below_chance_binary_asks_whether_the_classes_are_inverted():
+    cm = ConfusionMatrix([[10, 90], [80, 20]], ["disease", "healthy"])
+    (finding,) = accuracy_paradox(cm)
+    assert finding.code == "no-better-than-chance"
+    assert "does the score describe the other class?" in finding.message
+
+
+def test_significantly_better_than_chance_has_no_such_finding():
+    cm = ConfusionMatrix([[40, 10], [10, 40]])
+    assert accuracy_paradox(cm) == []
+
+
+@pytest.mark.parametrize(
+    ("zero_division", "words"),
+    [
+        pytest.param("nan", "precision undefined.", id="nan"),
+        pytest.param(0, "precision undefined (shown as 0 by zero_division).", id="zero"),
+    ],
+)
+def test_never_predicted_says_what_zero_division_made_of_precision(zero_division, words):
+    kwargs = {} if zero_division == "nan" else {"zero_division": zero_division}
+    cm = ConfusionMatrix([[5, 1, 0], [2, 8, 0], [1, 2, 0]], ["cat", "dog", "frog"], **kwargs)
+    (finding,) = never_predicted(cm)
+    assert finding.message.endswith(words)
+
+
+def test_absent_and_empty_classes_say_what_zero_division_made_of_them():
+    counts = [[5, 1, 0, 0], [2, 8, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    names = ["cat", "dog", "frog", "newt"]
+    plain = {f.code: f.message for f in absent_from_targets(ConfusionMatrix(counts, names))}
+    assert plain["absent-from-targets"].endswith("its recall is undefined.")
+    assert "recall, precision and F1 are undefined" in plain["empty-class"]
+    ones = absent_from_targets(ConfusionMatrix(counts, names, zero_division=1))
+    messages = {f.code: f.message for f in ones}
+    assert "recall is undefined (shown as 1 by zero_division)" in messages["absent-from-targets"]
+    assert "undefined (each shown as 1 by zero_division)" in messages["empty-class"]
+
+
+def test_few_samples_uses_the_interval_digit_rule():
+    cm = ConfusionMatrix([[40, 2, 0], [1, 50, 0], [0, 0, 3]], ["cat", "dog", "frog"])
+    lo, hi = cm.interval("recall")
+    message = few_samples(cm)[0].message
+    assert message.endswith(f"95% CI {interval(float(lo[2]), float(hi[2]))}.")
+
+
+@given(count_matrices(max_classes=5, max_count=30))
+@settings(max_examples=80, deadline=None)
+def test_no_finding_quotes_an_undefined_number(counts):
+    for zero_division in ("nan", 0):
+        kwargs = {} if zero_division == "nan" else {"zero_division": zero_division}
+        for finding in findings(ConfusionMatrix(torch.as_tensor(counts), **kwargs)):
+            assert "n/a" not in finding.message
+            assert "nan" not in finding.message.lower().replace("names", "")
