@@ -2,7 +2,10 @@
 
 Figures are created through matplotlib's object API, without pyplot, unless the program has
 imported ``matplotlib.pyplot`` itself (then ``plt.show()`` and notebooks display them as usual).
-Matplotlib is imported only inside the functions.
+A figure made without pyplot, and its axes, show themselves as a PNG in Jupyter and IPython
+(a ``_repr_png_`` method, :func:`displayable`): ``cm.plot()`` at the end of a notebook cell
+displays the heatmap without importing pyplot first. Scripts are unaffected: nothing is drawn
+until something asks for the picture. Matplotlib is imported only inside the functions.
 
 Examples:
     >>> ax = new_axes((3.0, 2.0))
@@ -16,7 +19,7 @@ from __future__ import annotations
 import io as _io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from confmat import io
 from confmat.exceptions import OptionError
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 """The file formats of :func:`save`, chosen by the file's extension."""
+
+DISPLAY_DPI = 100.0
+"""The resolution of the PNG a figure shows in a notebook."""
 
 
 class Display(Protocol):
@@ -53,7 +59,8 @@ Drawing: TypeAlias = "Axes | Figure | SubFigure | Display"
 def new_axes(figsize: tuple[float, float]) -> Axes:
     """Axes filling a new figure of ``figsize`` inches (width, height), constrained layout.
 
-    The figure joins pyplot's list only if the program has imported ``matplotlib.pyplot``.
+    The figure joins pyplot's list only if the program has imported ``matplotlib.pyplot``;
+    otherwise the axes show themselves in a notebook (:func:`displayable`).
 
     Examples:
         >>> ax = new_axes((4.0, 3.0))
@@ -65,11 +72,44 @@ def new_axes(figsize: tuple[float, float]) -> Axes:
         import matplotlib.pyplot as plt
 
         figure: Figure = plt.figure(figsize=figsize, layout="constrained")
-    else:
-        from matplotlib.figure import Figure
+        return figure.add_subplot()
+    return displayable(new_figure(figsize).add_subplot())
 
-        figure = Figure(figsize=figsize, layout="constrained")
-    return figure.add_subplot()
+
+def new_figure(figsize: tuple[float, float]) -> Figure:
+    r"""A figure of ``figsize`` inches outside pyplot's list that shows itself in a notebook.
+
+    Examples:
+        >>> figure = new_figure((2.0, 1.0))
+        >>> figure.get_size_inches().tolist(), figure._repr_png_()[:4]
+        ([2.0, 1.0], b'\x89PNG')
+    """
+    from matplotlib.figure import Figure
+
+    return displayable(Figure(figsize=figsize, layout="constrained"))
+
+
+Shown = TypeVar("Shown", "Axes", "Figure")
+
+
+def displayable(drawing: Shown) -> Shown:
+    r"""``drawing`` with a ``_repr_png_`` method: Jupyter and IPython display it as a PNG.
+
+    For figures outside pyplot's list, which a notebook would otherwise show as a line of text
+    such as ``<Axes: ...>``. The PNG is rendered only when something displays the object.
+
+    Examples:
+        >>> from matplotlib.figure import Figure
+        >>> ax = displayable(Figure().add_subplot())
+        >>> ax._repr_png_()[:4]
+        b'\x89PNG'
+    """
+
+    def repr_png() -> bytes:
+        return render(drawing, "png", dpi=DISPLAY_DPI)
+
+    drawing.__dict__["_repr_png_"] = repr_png  # an instance method, as IPython looks it up
+    return drawing
 
 
 def root_figure(drawing: Drawing) -> Figure:

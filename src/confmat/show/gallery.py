@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from confmat.exceptions import ShapeError
+from confmat.show.figures import new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -142,12 +143,10 @@ def grid(
         >>> sum(len(ax.images) for ax in fig.axes), fig.axes[0].get_title()
         (3, 'a -> b (0.90)')
     """
-    from matplotlib.figure import Figure
-
     count = len(pictures)
     cols = ncols if ncols is not None else max(1, math.ceil(math.sqrt(count)))
     rows = max(1, math.ceil(count / cols))
-    figure = Figure(figsize=(1.9 * cols, 2.0 * rows), layout="constrained")
+    figure = new_figure((1.9 * cols, 2.0 * rows))  # outside pyplot; shows itself in a notebook
     axes = figure.subplots(rows, cols, squeeze=False).reshape(-1)
     for ax in axes:
         ax.set_axis_off()
