@@ -71,7 +71,6 @@ def _images(outputs: list[dict]) -> list[bytes]:
 
 
 @pytest.mark.slow
-
 def test_notebook_displays_figures_without_importing_pyplot(kernel_name):
     outputs = _run(kernel_name)
     (setup,) = outputs["setup"]

@@ -95,7 +95,10 @@ class EvaluationResult:
     ) -> list[Sample]:
         """Kept samples of true class ``true`` predicted as ``pred`` (None: any), worst first.
 
-        Each cell keeps a uniform random sample of at most ``keep_samples`` of its samples.
+        Each cell keeps a uniform random sample of at most ``keep_samples`` of its samples,
+        the diagonal's included: without ``true`` and ``pred`` this returns the kept samples of
+        every cell, correctly classified ones too. For the errors only, see
+        :meth:`misclassified`, or give two different classes.
 
         Examples:
             >>> import torch, confmat

@@ -78,6 +78,11 @@ class HeatmapDisplay:
     classes: tuple[str, ...]
     order: tuple[int, ...]
 
+    def _repr_png_(self) -> bytes | None:
+        """The picture in a notebook, when its axes show themselves (made without pyplot)."""
+        shown = self.ax.__dict__.get("_repr_png_")
+        return None if shown is None else bytes(shown())
+
 
 def heatmap(
     cm: MatrixLike,
