@@ -98,12 +98,17 @@ def test_model_reads_the_matrix_statistics(animals):
 def test_model_columns_are_counts_statistics_intervals_in_order(animals):
     columns = list(build_report(animals).per_class)
     assert columns[:6] == ["support", "predicted", "tp", "fp", "fn", "tn"]
-    assert columns[6:-4] == list(measures.PER_CLASS)
-    assert columns[-4:] == [
+    # specificity and NPV intervals added (issue 10, item 5): eight interval columns, was four
+    assert columns[6:-8] == list(measures.PER_CLASS)
+    assert columns[-8:] == [
         "recall_ci_low",
         "recall_ci_high",
+        "specificity_ci_low",
+        "specificity_ci_high",
         "precision_ci_low",
         "precision_ci_high",
+        "npv_ci_low",
+        "npv_ci_high",
     ]
 
 

@@ -78,10 +78,8 @@ class HeatmapDisplay:
     classes: tuple[str, ...]
     order: tuple[int, ...]
 
-    def _repr_png_(self) -> bytes | None:
-        """The picture in a notebook, when its axes show themselves (made without pyplot)."""
-        shown = self.ax.__dict__.get("_repr_png_")
-        return None if shown is None else bytes(shown())
+    def _repr_png_(self) -> bytes | None:  # in a notebook, as its axes made without pyplot
+        return getattr(self.ax, "_repr_png_", lambda: None)()
 
 
 def heatmap(
