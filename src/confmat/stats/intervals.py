@@ -41,6 +41,8 @@ METHODS: tuple[str, ...] = ("wilson", "clopper-pearson")
 
 Interval = tuple[torch.Tensor, torch.Tensor]
 
+_EPSILON = float(np.finfo(np.float64).eps)
+
 
 def check_level(level: float) -> float:
     """A confidence level strictly between 0 and 1."""
@@ -332,7 +334,11 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
     every_cell = (cols**2 * rows).sum() + 2 * (cols @ (p @ rows)) + (rows**2 * cols).sum()
     b = (1 - kappa) ** 2 * (every_cell - (diagonal * (cols + rows) ** 2).sum())
     d = (kappa - expected * (1 - kappa)) ** 2
-    variance = (a + b - d) / (n * (1 - expected) ** 2)
+    # A + B - D cancels to exactly 0 on degenerate tables (e.g. [[0, 0], [1, 2]]): what is left
+    # below the rounding error of A + B is rounding, not variance.
+    numerator = a + b - d
+    numerator = torch.where(numerator.abs() <= 64 * _EPSILON * (a + b), 0.0, numerator)
+    variance = numerator / (n * (1 - expected) ** 2)
     return float(variance.clamp(min=0.0).sqrt())
 
 
