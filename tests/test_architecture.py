@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "confmat.evaluation": 7,
     "confmat.show": 8,
     "confmat.report": 9,
+    "confmat.arguments": 10,  # the parser of the command line (standard library only)
     "confmat.cli": 10,
     "confmat.demo": 10,
     "confmat.__main__": 10,

@@ -200,7 +200,7 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ([str(file_a), str(file_b)], "differs from"),
         ([str(file_a), str(short)], "1 rows, but"),
         ([str(file_a)], "no column 'y_pred_a'"),
-        ([str(file_a), str(file_a), "--resamples", "0"], "n_resamples"),
+        ([str(file_a), str(file_a), "--resamples", "0"], "argument --resamples"),
         ([str(tmp_path / "missing.csv")], "missing.csv"),
     ]
     for argv, match in cases:

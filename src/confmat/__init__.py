@@ -1,5 +1,9 @@
 """confmat: how well a classifier really performs, through its confusion matrix.
 
+The public names are re-exported lazily: ``import confmat`` loads only the exceptions and the
+version, and the first use of ``confmat.ConfusionMatrix`` (or any other name) imports its module,
+torch included. The command line's ``--help`` and ``--version`` therefore never load torch.
+
 Examples:
     >>> import confmat
     >>> cm = confmat.ConfusionMatrix.from_predictions([0, 1, 1, 0], [0, 1, 0, 0])
@@ -7,11 +11,14 @@ Examples:
     ([[2, 0], [1, 1]], 0.75)
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from confmat._version import __version__
-from confmat.compare import Comparison, compare
-from confmat.core.types import BinaryCounts, ClassCounts
-from confmat.evaluation.loop import evaluate
-from confmat.evaluation.result import EvaluationResult
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -26,8 +33,26 @@ from confmat.exceptions import (
     UndefinedMetricWarning,
     WeightError,
 )
-from confmat.matrix import ConfusionMatrix
-from confmat.stream.accumulator import Accumulator
+
+if TYPE_CHECKING:
+    from confmat.compare import Comparison, compare
+    from confmat.core.types import BinaryCounts, ClassCounts
+    from confmat.evaluation.loop import evaluate
+    from confmat.evaluation.result import EvaluationResult
+    from confmat.matrix import ConfusionMatrix
+    from confmat.stream.accumulator import Accumulator
+
+_HOMES: dict[str, str] = {
+    "Accumulator": "confmat.stream.accumulator",
+    "BinaryCounts": "confmat.core.types",
+    "ClassCounts": "confmat.core.types",
+    "Comparison": "confmat.compare",
+    "ConfusionMatrix": "confmat.matrix",
+    "EvaluationResult": "confmat.evaluation.result",
+    "compare": "confmat.compare",
+    "evaluate": "confmat.evaluation.loop",
+}
+"""The lazily imported public names and the module each comes from."""
 
 __all__ = [
     "Accumulator",
@@ -52,3 +77,28 @@ __all__ = [
     "compare",
     "evaluate",
 ]
+
+
+class _Facade(types.ModuleType):
+    """The ``confmat`` module: imports a public name's module on the name's first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module 'confmat' has no attribute {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        self.__dict__[name] = value
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing the submodule ``confmat.compare`` binds it on the package: the public
+        # function ``confmat.compare`` keeps its name.
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *_HOMES})
+
+
+sys.modules[__name__].__class__ = _Facade

@@ -1,90 +1,82 @@
-"""The ``confmat`` command: argument parsing and exit codes only.
+"""The ``confmat`` command: running the commands, and exit codes.
 
-Exit status 0 on success, 2 on bad input or usage with one line on standard error.
+Exit status 0 on success, 2 on bad input or usage with one line on standard error, 130 when
+interrupted. The arguments are parsed by :mod:`confmat.arguments` (standard library only):
+``--help``, ``--version`` and usage errors import neither torch nor numpy; the commands import
+what they need.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import shutil
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from confmat import io
+from confmat.arguments import build_parser
 from confmat.exceptions import ConfmatError, InputFileError, UsageError, one_line
-from confmat.matrix import ConfusionMatrix
 
-FORMATS = ("text", "markdown", "json", "csv", "html")
+if TYPE_CHECKING:
+    import numpy as np
 
-Renderer = Callable[[ConfusionMatrix], str]
+    from confmat.matrix import ConfusionMatrix
+    from confmat.report.model import Report
 
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``confmat`` and its subcommands."""
-    parser = _Parser(prog="confmat", description="How well a classifier really performs.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    report = commands.add_parser("report", help="report on a file of predictions")
-    report.add_argument("input", help=f"predictions file ({', '.join(io.SUFFIXES)}) or - for CSV")
-    report.add_argument("--true-col", default="y_true", help="column of true labels")
-    report.add_argument("--pred-col", default="y_pred", help="column of predicted labels/scores")
-    report.add_argument("--score-cols", help="comma-separated score columns, one per class")
-    classes = report.add_mutually_exclusive_group()
-    classes.add_argument("--classes", help="comma-separated class names, in order")
-    classes.add_argument("--classes-file", help="file with one class name per line")
-    report.add_argument("--positive", help="the positive class of a binary problem")
-    cut = report.add_mutually_exclusive_group()
-    cut.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
-    cut.add_argument(
-        "--choose-threshold",
-        metavar="CRITERION",
-        help="choose the binary threshold from the scores: youden, f1, fbeta=B, "
-        "sensitivity>=X, specificity>=X, precision>=X or cost=FP:a,FN:b",
-    )
-    report.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    report.add_argument("--output", help="write the report to this file (atomically)")
-    report.add_argument("--plot", help="write the heatmap to this file (.png, .svg, .pdf)")
-    _add_compare_parser(commands)
-    _add_demo_parser(commands)
-    return parser
+Renderer = Callable[["Report"], str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
-        args = build_parser().parse_args(argv)
-        if args.command == "compare":
-            return _compare(args)
-        if args.command == "demo":
-            return _demo(args)
-        return _report(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            args = build_parser().parse_args(argv)
+            if args.command == "compare":
+                return _compare(args)
+            if args.command == "demo":
+                return _demo(args)
+            return _report(args)
     except ConfmatError as error:
-        print(f"confmat: error: {one_line(str(error))}", file=sys.stderr)
+        print(f"confmat: error: {one_line(error)}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"confmat: error: {one_line(str(error))}", file=sys.stderr)
+        print(f"confmat: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("confmat: interrupted", file=sys.stderr)
         return 130
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning on one line of standard error, its text escaped (it may quote a file)."""
+    print(f"confmat: warning: {one_line(message)} ({category.__name__})", file=sys.stderr)
+
+
 def _report(args: argparse.Namespace) -> int:
+    from confmat import io
+
+    _check_presentation(args)
+    inputs = [args.input, args.classes_file]
+    outputs = [path for path in (args.plot, args.output) if path]
+    io.check_outputs(outputs, inputs=[p for p in inputs if p])
+    if args.plot:
+        _check_plot(args.plot)
     cm = matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
-    text = _renderer(args.format, source=args.input, color=color)(cm)
-    if args.plot:
-        _plot(cm, args.plot)
+    text = _render(cm, args, color)
+    picture = _plot(cm, args) if args.plot else None
+    if picture is not None:  # both are drawn before either is written
+        io.write_atomic(args.plot, picture)
     if args.output:
         io.write_atomic(args.output, text)
     else:
@@ -92,57 +84,84 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _renderer(fmt: str, source: str | None = None, color: bool = False) -> Renderer:
-    """The report of ``fmt``; colour only for text to a terminal, never to a file or pipe."""
-    from confmat import report
+def _check_presentation(args: argparse.Namespace) -> None:
+    """--title, --top and --normalize must show somewhere: refused where nothing shows them."""
+    if args.plot:
+        return
+    people = args.format in ("text", "markdown", "html")
+    for option, value, shown in (
+        ("--title", args.title, people),
+        ("--top", args.top, people),
+        ("--normalize", args.normalize, False),
+    ):
+        if value is not None and not shown:
+            where = (
+                "--plot" if option == "--normalize" else "--format text, markdown, html or --plot"
+            )
+            raise UsageError(
+                f"{option} has no effect on --format {args.format}: it applies to {where}"
+            )
 
-    name = None if source in (None, "-") else source
-    renderers: dict[str, Renderer] = {
-        "text": functools.partial(
-            report.render_text, source=name, color=color, width=_terminal_width(color)
-        ),
-        "markdown": functools.partial(report.render_markdown, source=name),
-        "json": report.render_json,
-        "csv": report.render_csv,
-        "html": functools.partial(report.render_html, source=name),
-    }
-    return renderers[fmt]
+
+def _render(cm: ConfusionMatrix, args: argparse.Namespace, color: bool) -> str:
+    """The report in ``--format``; colour only for text to a terminal, never to a file or pipe."""
+    from confmat import report
+    from confmat.report.model import TOP_PAIRS
+
+    if args.format == "json":
+        return report.render_json(cm)
+    if args.format == "csv":
+        return report.render_csv(cm)
+    source = None if args.input == "-" else args.input
+    top = TOP_PAIRS if args.top is None else args.top
+    built = report.build_report(cm, title=args.title, source=source, top_pairs=top)
+    return _renderer(args.format, color)(built)
+
+
+def _renderer(fmt: str, color: bool) -> Renderer:
+    """The rendering of a built report for people: text, markdown or html."""
+    if fmt == "text":
+        from confmat.report.terminal import text_from_report
+
+        width = _terminal_width(color)
+        return lambda built: text_from_report(built, color=color, width=width)
+    if fmt == "markdown":
+        from confmat.report.markdown import markdown_from_report
+
+        return markdown_from_report
+    from confmat.report.html import html_from_report
+
+    return html_from_report
 
 
 def _terminal_width(color: bool) -> int | None:
     return shutil.get_terminal_size().columns if color else None
 
 
-def _plot(cm: ConfusionMatrix, path: str) -> None:
-    """Write the heatmap to ``path``: PNG, SVG or PDF by its extension, atomically."""
+def _check_plot(path: str) -> None:
+    """A --plot that cannot be drawn fails before anything is read or written."""
     from confmat.show import figures
-    from confmat.show.heatmap import heatmap
 
-    figures.image_format(path)  # a wrong extension fails before anything is drawn or written
+    figures.image_format(path)
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UsageError(f"--plot {path}: needs matplotlib: pip install 'confmat[plot]'") from None
-    display = heatmap(cm)
+
+
+def _plot(cm: ConfusionMatrix, args: argparse.Namespace) -> bytes:
+    """The heatmap's file: PNG, SVG or PDF by the extension of ``--plot``."""
+    from confmat.show import figures
+    from confmat.show.heatmap import heatmap
+
+    display = heatmap(cm, normalize=args.normalize, top=args.top, title=args.title)
     try:
-        figures.save(display, path)
+        return figures.render(display, figures.image_format(args.plot))
     finally:
         figures.close(display)
 
 
 # -- confmat demo ---------------------------------------------------------------------------
-
-
-def _add_demo_parser(commands: Any) -> None:
-    demo = commands.add_parser(
-        "demo", help="train two small networks, evaluate them, print and write their reports"
-    )
-    demo.add_argument(
-        "--out",
-        default="confmat-demo",
-        help="directory for the heatmaps, JSON and HTML reports (default ./confmat-demo/)",
-    )
-    demo.add_argument("--seed", type=int, default=0, help="seed of the splits and the training")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -157,6 +176,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
     """Read ``args.input`` and count its predictions as the options say."""
+    import numpy as np
+
+    from confmat import io
+    from confmat.matrix import ConfusionMatrix
+
     source = args.input
     table = io.read_table(source)
     y_true = io.column(table, args.true_col, source)
@@ -203,41 +227,15 @@ def _threshold(
     return choice.threshold
 
 
-def _add_compare_parser(commands: Any) -> None:
-    """``confmat compare``: two models' predictions of the same samples."""
-    compare = commands.add_parser(
-        "compare",
-        help="compare two models on the same samples (McNemar, paired bootstrap)",
-        description="Compare two models on the same samples: two prediction columns of one "
-        "file, or one prediction column in each of two files with the same true labels.",
-    )
-    compare.add_argument("file_a", help="predictions file (or - for CSV on standard input)")
-    compare.add_argument("file_b", nargs="?", help="second predictions file (same rows)")
-    compare.add_argument("--true-col", default="y_true", help="column of true labels")
-    compare.add_argument(
-        "--pred-col-a", help="model A's column (default y_pred_a, or y_pred with two files)"
-    )
-    compare.add_argument(
-        "--pred-col-b", help="model B's column (default y_pred_b, or y_pred with two files)"
-    )
-    classes = compare.add_mutually_exclusive_group()
-    classes.add_argument("--classes", help="comma-separated class names, in order")
-    classes.add_argument("--classes-file", help="file with one class name per line")
-    compare.add_argument("--positive", help="the positive class of a binary problem")
-    compare.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
-    compare.add_argument("--resamples", type=int, default=2000, help="bootstrap replicates")
-    compare.add_argument("--level", type=float, default=0.95, help="confidence level")
-    compare.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    compare.add_argument("--format", choices=("text", "json"), default="text")
-    compare.add_argument("--output", help="write the comparison to this file (atomically)")
-
-
 def _compare(args: argparse.Namespace) -> int:
     import json
 
+    from confmat import io
     from confmat.compare import compare
     from confmat.report.comparison import render_comparison
 
+    inputs = [p for p in (args.file_a, args.file_b, args.classes_file) if p]
+    io.check_outputs([args.output] if args.output else [], inputs=inputs)
     y_true, pred_a, pred_b, names = _paired_columns(args)
     try:
         result = compare(
@@ -268,6 +266,10 @@ def _paired_columns(
     args: argparse.Namespace,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, str]]:
     """(y_true, predictions of A, predictions of B, the two models' names) from the files."""
+    import numpy as np
+
+    from confmat import io
+
     default = "y_pred" if args.file_b else None
     col_a = args.pred_col_a or default or "y_pred_a"
     col_b = args.pred_col_b or default or "y_pred_b"
@@ -297,6 +299,8 @@ def _paired_columns(
 
 
 def _scores(values: np.ndarray, name: str, source: str) -> np.ndarray:
+    import numpy as np
+
     if values.dtype.kind not in "fiu":
         raise InputFileError(f"{source}: score column {name!r} must hold numbers")
     return values.astype(np.float64)
