@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,132 @@ def test_help_shows_defaults_and_the_input_suffixes(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit):
         main(["compare", "--help"])
     assert "(default: 2000)" in " ".join(capsys.readouterr().out.split())
+
+
+# -- hostile arguments: exit 2 with one line, never a traceback ------------------------------
+
+HOSTILE = ["-1", "0", "1e400", "1" + "0" * 30, "nan", "inf", "", ",", " ", "\x1b]0;x\x07", "a,,b"]
+"""Values every option is fed: negative, zero, huge, not a number, empty, separators, escapes."""
+
+NUMERIC = {"--top", "--threshold", "--resamples", "--level", "--seed"}
+"""Options for which every hostile value but 0 (a valid seed) is invalid."""
+
+REPORT_OPTIONS = [
+    "--true-col",
+    "--pred-col",
+    "--score-cols",
+    "--classes",
+    "--classes-file",
+    "--positive",
+    "--threshold",
+    "--choose-threshold",
+    "--format",
+    "--output",
+    "--plot",
+    "--title",
+    "--normalize",
+    "--top",
+]
+COMPARE_OPTIONS = [
+    "--true-col",
+    "--pred-col-a",
+    "--pred-col-b",
+    "--classes",
+    "--classes-file",
+    "--positive",
+    "--threshold",
+    "--resamples",
+    "--level",
+    "--seed",
+    "--format",
+    "--output",
+]
+PAIRED = "y_true,y_pred_a,y_pred_b\n0,0,1\n1,1,1\n1,0,1\n0,0,0\n"
+
+
+def _assert_clean(argv: list[str], capsys: pytest.CaptureFixture[str], strict: bool) -> None:
+    status = main(argv)  # an exception escaping here is the traceback a user would see
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if strict:
+        assert status == 2, (argv, captured.err)
+    assert status in (0, 2), (argv, captured.err)
+    if status == 2:
+        assert captured.err.startswith("confmat: error: "), captured.err
+        assert captured.err.count("\n") == 1, captured.err
+        assert "\x1b" not in captured.err
+        assert "\x07" not in captured.err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("option", REPORT_OPTIONS)
+def test_report_options_fed_hostile_values(
+    option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("p.csv").write_text(LABELS)
+    for value in HOSTILE:
+        strict = (option in NUMERIC and value != "0") or option == "--top"
+        _assert_clean(["report", "p.csv", f"{option}={value}"], capsys, strict)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("option", COMPARE_OPTIONS)
+def test_compare_options_fed_hostile_values(
+    option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("p.csv").write_text(PAIRED)
+    resamples = [] if option == "--resamples" else ["--resamples", "20"]
+    for value in HOSTILE:
+        strict = (option in NUMERIC and value != "0") or option == "--resamples"
+        _assert_clean(["compare", "p.csv", *resamples, f"{option}={value}"], capsys, strict)
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        pytest.param(["--seed", "-1"], "argument --seed: expected an integer from 0", id="seed"),
+        pytest.param(
+            ["--resamples", "1000000000"],
+            "argument --resamples: expected an integer from 1 to 1,000,000",
+            id="resamples",
+        ),
+        pytest.param(["--level", "nan"], "strictly between 0 and 1", id="level"),
+    ],
+)
+def test_compare_bounds_are_checked_before_any_work(
+    argv: list[str], match: str, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(PAIRED)
+    status = main(["compare", str(path), *argv])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert match in err
+    assert err.count("\n") == 1
+
+
+def test_demo_seed_and_out_are_checked(capsys) -> None:
+    for argv in (["--seed", "-1"], ["--seed", "nan"], ["--out", ""]):
+        _assert_clean(["demo", *argv], capsys, strict=True)
+
+
+@pytest.mark.slow
+def test_sigint_during_the_torch_import_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(LABELS)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    command = [sys.executable, "-m", "confmat", "report", str(path)]
+    with subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    ) as child:
+        try:
+            maps = Path(f"/proc/{child.pid}/maps")
+            while child.poll() is None and b"libtorch" not in maps.read_bytes():
+                time.sleep(0.005)  # wait until torch's libraries are loading
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=60)
+        finally:
+            child.kill()
+    assert (child.returncode, err, out) == (130, b"confmat: interrupted\n", b"")

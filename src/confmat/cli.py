@@ -187,6 +187,8 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
     classes = _classes(args, y_true)
     if args.score_cols:
         names = [c.strip() for c in args.score_cols.split(",") if c.strip()]
+        if not names:
+            raise UsageError(f"--score-cols: expected column names, got {args.score_cols!r}")
         columns = [_scores(io.column(table, c, source), c, source) for c in names]
         y_pred: np.ndarray = np.stack(columns, axis=1) if len(columns) > 1 else columns[0]
         if classes is None and len(columns) > 1 and y_true.dtype.kind == "U":
@@ -319,7 +321,11 @@ def _classes(args: argparse.Namespace, y_true: np.ndarray) -> list[Any] | None:
     else:
         return None
     if y_true.dtype.kind in "iu" and all(_is_integer(n) for n in names):
-        return [int(n) for n in names]
+        values = [int(n) for n in names]
+        for value in values:
+            if not -(2**63) <= value < 2**63:
+                raise UsageError(f"class {value} is outside the 64-bit integers of the labels")
+        return values
     return names
 
 

@@ -6,6 +6,8 @@ so ``except ValueError`` keeps working for code that does not know confmat.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ClassesError",
     "ConfmatError",
@@ -21,6 +23,7 @@ __all__ = [
     "UsageError",
     "WeightError",
     "one_line",
+    "printable",
 ]
 
 
@@ -72,14 +75,41 @@ class DistributedError(ConfmatError, RuntimeError):
     """The ranks did not all call ``compute``, or disagree on the class space."""
 
 
+_BLANKS = re.compile(r"[ \t\n]+")
+
+
+def printable(text: object) -> str:
+    r"""``text`` with every control and format character made visible as an escape.
+
+    The one rule for text that may come from a file (class and column names, file names, rows
+    quoted by a parser) before it reaches a terminal, a log or a report: ESC, CSI and OSC
+    sequences, CR, BEL, NUL, bidirectional overrides (U+202E) and line breaks are written as
+    ``\x1b``, ``\r``, ``\x07``, ``\x00``, ``\u202e``, ``\n``, so that they can neither restyle nor
+    clear the terminal, nor hide or reorder text.
+
+    Examples:
+        >>> print(printable("cat\x1b[2J\u202e\r"))
+        cat\x1b[2J\u202e\r
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def one_line(text: object) -> str:
-    r"""An error's text on one line (the command line prints every error as one line).
+    r"""An error's text on one line, through :func:`printable` (the command line prints errors so).
+
+    Runs of spaces, tabs and newlines become one space; every other control character (a CR
+    included) is made visible.
 
     Examples:
         >>> one_line("bad row\n  in file.csv")
         'bad row in file.csv'
+        >>> one_line("row 3: \x1b]0;owned\x07")
+        'row 3: \\x1b]0;owned\\x07'
     """
-    return " ".join(str(text).split())
+    return printable(_BLANKS.sub(" ", str(text)).strip(" "))
 
 
 class UndefinedMetricWarning(UserWarning):

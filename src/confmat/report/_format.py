@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from confmat.exceptions import printable as printable  # the one escaping rule, re-exported
 from confmat.report.model import MatrixView, Report
 from confmat.report.numbers import (
     count,
@@ -15,18 +16,6 @@ from confmat.report.numbers import (
 
 TABLE_STATISTICS = ("precision", "recall", "f1", "specificity")
 """The statistics shown in people's per-class tables (CSV and DataFrames have them all)."""
-
-
-def printable(text: str) -> str:
-    r"""``text`` with control and format characters (ANSI escapes, bidi overrides) made visible.
-
-    Examples:
-        >>> print(printable("cat\x1b[2J\u202e"))
-        cat\x1b[2J\u202e
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def subtitle(report: Report) -> str:

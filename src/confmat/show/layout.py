@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from confmat.core.types import Normalize
+from confmat.exceptions import one_line, printable
 
 ALL_CELLS_ANNOTATED = 30
 """Up to this many classes every cell is annotated; beyond, only the notable ones."""
@@ -33,7 +34,7 @@ def shorten(name: str, max_length: int) -> str:
         >>> shorten("a very long class name", 9), shorten("", 9)
         ('a ve…name', "''")
     """
-    text = " ".join(name.split())
+    text = one_line(name)  # control characters made visible: no raw bytes in a figure
     if not text:
         return repr(name)
     if len(text) <= max_length:
@@ -41,6 +42,16 @@ def shorten(name: str, max_length: int) -> str:
     head = math.ceil((max_length - 1) / 2)
     tail = max_length - 1 - head
     return text[:head].rstrip() + "…" + (text[-tail:].lstrip() if tail else "")
+
+
+def visible_lines(text: str) -> str:
+    r"""``text`` with control characters made visible on each of its lines (a figure's title).
+
+    Examples:
+        >>> visible_lines("two\nlines \x1b[31m")
+        'two\nlines \\x1b[31m'
+    """
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:
