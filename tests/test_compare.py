@@ -208,3 +208,14 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         err = capsys.readouterr().err
         assert match in err
         assert err.count("\n") == 1
+
+
+def test_a_model_that_is_never_right(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Its correct cells are empty: the bootstrap's grouping of the diagonal had no group.
+    result = confmat.compare([0, 1, 1, 2], [0, 1, 1, 2], [1, 2, 0, 0], n_resamples=200)
+    assert result.differences["accuracy"].difference == -1.0
+    assert (result.differences["accuracy"].lo, result.differences["accuracy"].hi) == (-1.0, -1.0)
+    path = tmp_path / "p.csv"
+    path.write_text("y_true,y_pred_a,y_pred_b\n0,0,1\n1,1,0\n")
+    assert main(["compare", str(path), "--resamples", "50"]) == 0
+    assert capsys.readouterr().err == ""

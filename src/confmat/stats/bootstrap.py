@@ -149,7 +149,7 @@ class _Groups:
     def __init__(self, classes: np.ndarray) -> None:
         self.order = np.argsort(classes, kind="stable")
         ordered = classes[self.order]
-        self.starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        self.starts = np.flatnonzero(np.r_[classes.size > 0, ordered[1:] != ordered[:-1]])
         self.classes = ordered[self.starts]
 
     def sums(self, cells: np.ndarray, size: int) -> np.ndarray:
