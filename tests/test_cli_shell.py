@@ -233,3 +233,71 @@ def test_sigint_during_the_torch_import_is_one_line(tmp_path: Path) -> None:
         finally:
             child.kill()
     assert (child.returncode, err, out) == (130, b"confmat: interrupted\n", b"")
+
+
+# -- what the report shows: --title, --top, --normalize -------------------------------------
+
+MANY_PAIRS = "y_true,y_pred\n" + "".join(
+    f"{t},{p}\n" for t in "abcd" for p in "abcd" for _ in range(1 + (t == p) * 5)
+)
+"""Four classes, each confused once with each other: 12 confused pairs."""
+
+
+def _pair_rows(markdown: str) -> list[str]:
+    section = markdown.split("## Most confused pairs")[1].split("##")[0]
+    return [
+        line for line in section.splitlines() if line.startswith("| ") and "true class" not in line
+    ]
+
+
+def test_title_and_top_in_the_reports(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(MANY_PAIRS)
+    assert main(["report", str(path), "--format", "markdown"]) == 0
+    assert len(_pair_rows(capsys.readouterr().out)) == 10  # the default
+    argv = ["report", str(path), "--title", "Validation <run 3>", "--top", "2"]
+    assert main([*argv, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Validation \\<run 3\\>\n")
+    assert len(_pair_rows(markdown)) == 2
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith("Validation <run 3>: ")
+    assert main([*argv, "--format", "html"]) == 0
+    assert "<title>Validation &lt;run 3&gt;</title>" in capsys.readouterr().out
+
+
+def test_title_top_and_normalize_in_the_plot(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(MANY_PAIRS)
+    plot = tmp_path / "cm.svg"
+    argv = ["report", str(path), "--format", "json", "--plot", str(plot)]
+    assert main([*argv, "--normalize", "true", "--top", "2"]) == 0
+    svg = plot.read_text()
+    assert "normalized by true class" in svg
+    assert "the 2 most confused of 4 classes" in svg
+    assert main([*argv, "--title", "Validation"]) == 0
+    svg = plot.read_text()
+    assert "<!-- Validation -->" in svg
+    assert "normalized" not in svg
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (["--format", "json", "--top", "3"], "--top has no effect on --format json"),
+        (["--format", "csv", "--title", "t"], "--title has no effect on --format csv"),
+        (["--normalize", "true"], "--normalize has no effect on --format text"),
+        (["--normalize", "rows"], "argument --normalize: invalid choice: 'rows'"),
+        (["--top", "0"], "argument --top: expected an integer from 1"),
+    ],
+)
+def test_presentation_options_that_would_change_nothing_are_refused(
+    tmp_path: Path, extra: list[str], match: str, capsys
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(LABELS)
+    assert main(["report", str(path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert match in err
+    assert err.count("\n") == 1
