@@ -47,7 +47,7 @@ def render_comparison(comparison: Comparison, name_a: str = "A", name_b: str = "
         >>> text = render_comparison(Comparison.from_paired_table(90, 10, 2, 3, n_resamples=100))
         >>> print(text.splitlines()[0])
         Paired comparison of A and B on 105 samples
-        >>> render_comparison(Comparison.from_paired_table(1, 1, 1, 1), "\x1b]0;x\x07")[:35]
+        >>> render_comparison(Comparison.from_paired_table(1, 1, 1, 1), "\x1b]0;x\x07")[:37]
         'Paired comparison of \\x1b]0;x\\x07 and'
     """
     a, b = printable(name_a), printable(name_b)
