@@ -150,9 +150,7 @@ def heatmap(
         texts = _annotate(ax, images, values, row_shares, normalize, percent, layout)
     _decorate(ax, labels, layout)
     ax.set_title(
-        _default_title(cm, normalize, size, reorder, top)
-        if title is None
-        else hl.visible_lines(title),
+        title if title is not None else _default_title(cm, normalize, size, reorder, top),
         parse_math=False,
         fontsize=12 if size <= hl.ALL_CELLS_ANNOTATED else 15,
     )

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from confmat.core.types import Normalize
-from confmat.exceptions import one_line, printable
+from confmat.exceptions import one_line
 
 ALL_CELLS_ANNOTATED = 30
 """Up to this many classes every cell is annotated; beyond, only the notable ones."""
@@ -42,16 +42,6 @@ def shorten(name: str, max_length: int) -> str:
     head = math.ceil((max_length - 1) / 2)
     tail = max_length - 1 - head
     return text[:head].rstrip() + "…" + (text[-tail:].lstrip() if tail else "")
-
-
-def visible_lines(text: str) -> str:
-    r"""``text`` with control characters made visible on each of its lines (a figure's title).
-
-    Examples:
-        >>> visible_lines("two\nlines \x1b[31m")
-        'two\nlines \\x1b[31m'
-    """
-    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:
