@@ -60,6 +60,7 @@ print(json.dumps([status, heavy]), file=sys.stderr)
         pytest.param(["report"], 2, id="missing input"),
         pytest.param(["report", "p.csv", "--top", "0"], 2, id="bad --top"),
         pytest.param(["compare", "p.csv", "--seed", "-1"], 2, id="bad --seed"),
+        pytest.param(["report", "p.csv", "--format", "json", "--top", "3"], 2, id="useless --top"),
         pytest.param(["nonsense"], 2, id="unknown command"),
     ],
 )

@@ -63,9 +63,9 @@ def _show_warning(
 
 
 def _report(args: argparse.Namespace) -> int:
+    _check_presentation(args)  # a usage error: before any heavy import
     from confmat import io
 
-    _check_presentation(args)
     inputs = [args.input, args.classes_file]
     outputs = [path for path in (args.plot, args.output) if path]
     io.check_outputs(outputs, inputs=[p for p in inputs if p])
