@@ -477,3 +477,20 @@ def test_update_never_reads_tensor_values_on_the_host(
         )
     with pytest.raises(AssertionError, match="on the host"):
         bool(torch.tensor([True]))  # the guard is on
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [float("nan"), 0, -1, "abc", True, None.__class__],
+    ids=["nan", "zero", "negative", "text", "bool", "type"],
+)
+def test_compute_refuses_a_timeout_that_is_not_a_positive_number(timeout: Any) -> None:
+    acc = Accumulator(num_classes=2).update([0], [0])
+    with pytest.raises(confmat.OptionError, match="timeout must be a positive number of seconds"):
+        acc.compute(timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", [None, 0.5, 3, float("inf"), 1e300])
+def test_compute_takes_a_positive_timeout_or_inf_for_no_limit(timeout: Any) -> None:
+    counts = Accumulator(num_classes=2).update([0], [0]).compute(timeout=timeout).counts
+    assert counts.tolist() == [[1, 0], [0, 0]]

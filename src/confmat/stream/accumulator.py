@@ -233,32 +233,33 @@ class Accumulator:
         """The confusion matrix of every sample counted so far (summed over all ranks).
 
         Args:
-            timeout: seconds to wait for the other ranks under torch.distributed (default
-                :data:`confmat.stream.distributed.DEFAULT_TIMEOUT`).
+            timeout: seconds to wait for the other ranks under torch.distributed: a positive
+                number, None for :data:`confmat.stream.distributed.DEFAULT_TIMEOUT`, or
+                ``math.inf`` to wait as long as the process group's own timeout.
 
         Raises:
             ConfmatError: when a deferred check refused samples (naming each problem and how
-                many samples had it), or the class space is still unknown.
-            confmat.stream.distributed.DistributedError: when other ranks do not join in time.
+                many), the class space is unknown, or ``timeout`` is not a positive number.
+            DistributedError: when other ranks do not join in time or have other classes.
         """
-        grid = self._grid_or_zeros()
-        if distributed.is_active(self.process_group):
-            size = None if self._space is None else self._space.size
-            grid, size = distributed.sum_over_ranks(
-                grid, size, deferred.EXTRA, self._device, self.process_group, timeout
+        limit = distributed.check_timeout(timeout)
+        grid, space = self._grid_or_zeros(), self._space
+        if distributed.is_active(self.process_group):  # agree on the classes, then sum
+            grid, space = distributed.sum_over_ranks(
+                grid, space, deferred.EXTRA, self._device, self.process_group, limit
             )
-            if self._space is None and size is not None:
-                self._space = codes.ClassSpace(tuple(map(str, range(size))))
-        if grid is None or self._space is None:
+            if self._space is None and space is not None:  # the other ranks' classes
+                self._space = space
+                self._positive = _positive_index(self._options.positive, space)
+        if grid is None or space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
                 "or classes= to get an empty matrix)"
             )
-        size = self._space.size
-        deferred.raise_problems(grid, self._space.names)
-        counts = grid[:size, :size].clone()
-        positive = self._options.positive if size == 2 else None
-        return ConfusionMatrix(counts, list(self._space.names), positive=positive)
+        deferred.raise_problems(grid, space.names)
+        counts = grid[: space.size, : space.size].clone()
+        positive = self._options.positive if space.size == 2 else None
+        return ConfusionMatrix(counts, list(space.names), positive=positive)
 
     def _grid_or_zeros(self) -> torch.Tensor | None:
         """The counts; zeros when the class space is known but nothing was counted yet."""
