@@ -10,6 +10,7 @@ __all__ = [
     "ClassesError",
     "ConfmatError",
     "DistributedError",
+    "FromLogitsWarning",
     "InputFileError",
     "LabelError",
     "MatrixError",
@@ -84,3 +85,11 @@ def one_line(text: object) -> str:
 
 class UndefinedMetricWarning(UserWarning):
     """A statistic is undefined (0/0) and ``zero_division="warn"`` was asked for."""
+
+
+class FromLogitsWarning(UserWarning):
+    """Scores that contradict ``from_logits``: all in [0, 1] read as logits, or the reverse.
+
+    Raised (as a warning, once, at the end) by :func:`confmat.evaluate` and
+    :meth:`confmat.Accumulator.compute`; the message says which ``from_logits`` to pass.
+    """

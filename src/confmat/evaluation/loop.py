@@ -310,6 +310,8 @@ class _Loop:
         matrices = {name: t.accumulator.compute() for name, t in self.trackers.items()}
         for tracker in self.trackers.values():
             tracker.check_scores()
+        for name, tracker in self.trackers.items():
+            tracker.check_range(name)
         kept = {name: t.kept() for name, t in self.trackers.items()}
         paired = {pair: table_from_cells(cells) for pair, cells in self.paired.totals().items()}
         source = "batch" if self.from_batches else self.indexer.source
