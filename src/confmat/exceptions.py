@@ -16,6 +16,7 @@ __all__ = [
     "MatrixError",
     "MergeError",
     "OptionError",
+    "SampleCountWarning",
     "ScoreError",
     "ShapeError",
     "UndefinedMetricWarning",
@@ -92,4 +93,12 @@ class FromLogitsWarning(UserWarning):
 
     Raised (as a warning, once, at the end) by :func:`confmat.evaluate` and
     :meth:`confmat.Accumulator.compute`; the message says which ``from_logits`` to pass.
+    """
+
+
+class SampleCountWarning(UserWarning):
+    """:func:`confmat.evaluate` did not count every sample of its loader exactly once.
+
+    Samples dropped by ``drop_last`` were never seen; ranks without a ``DistributedSampler``
+    each count the whole data set. The message says how many and how to fix the loader.
     """

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import (
+    BatchSampler,
+    DataLoader,
+    RandomSampler,
+    SequentialSampler,
+    TensorDataset,
+)
 
 import confmat
 from confmat import FromLogitsWarning, evaluate
@@ -97,3 +103,49 @@ def test_the_output_range_is_read_once_not_per_batch(host_reads: list[str], mode
             evaluate(model, DataLoader(separable(50 * batches), batch_size=50), progress=False)
         counts.append(len(host_reads))
     assert counts[0] == counts[1], counts  # the same reads for 2 batches as for 8
+
+
+# -- samples dropped or counted twice -----------------------------------------------------------
+
+
+N = 1003
+
+
+def thousand_and_three() -> TensorDataset:
+    g = torch.Generator().manual_seed(5)
+    return TensorDataset(torch.randn(N, 2, generator=g), torch.randint(0, 3, (N,), generator=g))
+
+
+def three_class(x: torch.Tensor) -> torch.Tensor:
+    return torch.stack([x[:, 0], x[:, 1], -x[:, 0] - x[:, 1]], dim=1)
+
+
+@pytest.mark.parametrize(("batch_size", "counted"), [(2, 1002), (128, 896)])
+def test_a_loader_dropping_its_last_batch_is_named(batch_size: int, counted: int) -> None:
+    loader = DataLoader(thousand_and_three(), batch_size=batch_size, drop_last=True)
+    missing = N - counted
+    with pytest.warns(
+        confmat.SampleCountWarning,
+        match=rf"counted {counted} of the {N} samples.*{missing} were never seen.*drop_last=False",
+    ):
+        result = evaluate(three_class, loader, progress=False)
+    assert result.matrix.n == counted
+
+
+def test_a_batch_sampler_dropping_its_last_batch_is_named() -> None:
+    data = thousand_and_three()
+    batches = BatchSampler(SequentialSampler(data), batch_size=100, drop_last=True)
+    with pytest.warns(confmat.SampleCountWarning, match="counted 1000 of the 1003.*drop_last"):
+        evaluate(three_class, DataLoader(data, batch_sampler=batches), progress=False)
+
+
+def test_a_loader_that_keeps_every_sample_does_not_warn() -> None:
+    data = thousand_and_three()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = evaluate(three_class, DataLoader(data, batch_size=128), progress=False)
+        subset = RandomSampler(data, num_samples=500)  # fewer on purpose: not a drop
+        assert (
+            evaluate(three_class, DataLoader(data, sampler=subset), progress=False).matrix.n == 500
+        )
+    assert result.matrix.n == N
