@@ -77,13 +77,13 @@ class Accumulator:
         process_group: Any = None,
     ) -> None:
         self.process_group = process_group
-        options = saved_state.Options(
-            threshold=v.check_threshold(threshold),
+        options = saved_state.options(
+            threshold=threshold,
             positive=positive,
-            from_logits=bool(from_logits),
+            from_logits=from_logits,
             ignore_index=ignore_index,
-            validate=bool(validate),
-            max_samples=batch_checks.check_max_samples(max_samples),
+            validate=validate,
+            max_samples=max_samples,
         )
         self._configure(num_classes, classes, device, options)
 
@@ -160,7 +160,7 @@ class Accumulator:
         """
         true = _values(y_true, "y_true")
         pred = _values(y_pred, "y_pred")
-        batch_checks.check_stream_shapes(true, pred)
+        batch_checks.check_stream_shapes(true, pred, self._options.ignore_index)
         n = true.shape[0]
         if n == 0:  # nothing to count, nor to infer the class space from
             return self
@@ -347,13 +347,13 @@ class Accumulator:
             tensor([[1, 0],
                     [1, 0]])
         """
-        names, values, config, grid, seen = saved_state.read(state)
+        names, values, options, grid, seen = saved_state.read(state)
         if self._space is not None and names is not None and list(self._space.names) != names:
             raise MergeError(
                 f"the saved classes {names[:5]} differ from this accumulator's "
                 f"{list(self._space.names[:5])}"
             )
-        self._configure(None, values or names, self._device, saved_state.Options(**config))
+        self._configure(None, values or names, self._device, options)
         if grid is not None:
             saved_state.check_grid(grid, self._space)
             if self._grid is None:

@@ -160,8 +160,6 @@ def batch_codes(
         return rows, cols
     if v.is_strings(true):
         ignored = torch.from_numpy(true == str(ignore_index)).to(rows.device)
-    elif isinstance(ignore_index, str):
-        return rows, cols
     else:
         ignored = torch.as_tensor(true == ignore_index)
     return rows.masked_fill(ignored, coder.size + 1), cols
