@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import itertools
 import pickle
+import warnings
 from typing import Any
 
 import numpy as np
@@ -590,3 +591,23 @@ def test_state_dict_of_numpy_options_loads_with_weights_only() -> None:
     assert type(state["config"]["positive"]) is str
     resumed = Accumulator().load_state_dict(state)
     assert torch.equal(resumed.compute().counts, acc.compute().counts)
+
+
+def test_probabilities_read_as_logits_warn_once_at_compute() -> None:
+    y_true, probabilities = torch.tensor([0, 1, 1, 0]), torch.tensor([0.1, 0.8, 0.6, 0.4])
+    acc = Accumulator(from_logits=True)
+    for _ in range(3):
+        acc.update(y_true, probabilities)
+    with pytest.warns(confmat.FromLogitsWarning, match="all 12 binary scores lie in") as caught:
+        acc.compute()
+    assert len(caught) == 1
+    assert "from_logits=False" in str(caught[0].message)
+    resumed = Accumulator().load_state_dict(acc.state_dict())  # the tally is saved
+    with pytest.warns(confmat.FromLogitsWarning, match="all 12 binary scores"):
+        resumed.compute()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Accumulator().update(y_true, probabilities).compute()  # probabilities, as the default
+        acc.update(y_true, torch.tensor([-2.0, 3.0, 0.5, 0.5]))  # one logit outside [0, 1]
+        acc.compute()
+        Accumulator(from_logits=True, validate=False).update(y_true, probabilities).compute()

@@ -12,7 +12,6 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import codes
-from confmat.core.encode import resolve_positive
 from confmat.exceptions import ClassesError, MergeError
 from confmat.matrix import ConfusionMatrix
 from confmat.stream import batch_checks, deferred, distributed, saved_state
@@ -31,10 +30,11 @@ class Accumulator:
     Shape and dtype errors are raised by ``update`` (:mod:`confmat.stream.batch_checks`); value
     errors are counted on the device and raised by ``compute``, naming each problem and how many
     samples had it (:mod:`confmat.stream.deferred`); refused samples are never counted.
-    ``validate=False`` skips the deferred checks. Under torch.distributed, ``compute`` sums over
-    the ranks of ``process_group``; ``max_samples`` drops DistributedSampler's padding
-    (:func:`confmat.stream.distributed.real_samples_on_rank`). Pickling keeps counts, classes
-    and options, not the process group.
+    ``validate=False`` skips the deferred checks. Binary scores that all lie in [0, 1] under
+    ``from_logits=True`` give a :class:`~confmat.FromLogitsWarning` at ``compute``. Under
+    torch.distributed, ``compute`` agrees on the classes and sums over the ranks of
+    ``process_group`` (:mod:`confmat.stream.distributed`); ``max_samples`` drops
+    DistributedSampler's padding. Pickling keeps counts, classes and options, not the group.
 
     Args:
         num_classes: C; integer labels are indices ``0..C-1``.
@@ -103,7 +103,7 @@ class Accumulator:
         self._positive = 1
         self._seen = 0
         if self._space is not None:
-            self._positive = _positive_index(options.positive, self._space)
+            self._positive = saved_state.positive_index(options.positive, self._space)
             if self._device is not None:
                 self._allocate(self._device)
 
@@ -158,8 +158,8 @@ class Accumulator:
             ConfmatError: at once for wrong shapes, dtypes, lengths or devices; value
                 problems are raised by :meth:`compute`.
         """
-        true = _values(y_true, "y_true")
-        pred = _values(y_pred, "y_pred")
+        true = batch_checks.batch_values(y_true, "y_true")
+        pred = batch_checks.batch_values(y_pred, "y_pred")
         batch_checks.check_stream_shapes(true, pred, self._options.ignore_index)
         n = true.shape[0]
         if n == 0:  # nothing to count, nor to infer the class space from
@@ -171,7 +171,7 @@ class Accumulator:
                 return self
             true, pred = true[:keep], pred[:keep]
             if sample_weight is not None:
-                sample_weight = _values(sample_weight, "sample_weight")[:keep]
+                sample_weight = batch_checks.batch_values(sample_weight, "sample_weight")[:keep]
         if self._grid is None:
             self._start(true, pred)
         grid = self._grid
@@ -208,7 +208,7 @@ class Accumulator:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
             self._space = deferred.infer_space(true, pred)
-            self._positive = _positive_index(self._options.positive, self._space)
+            self._positive = saved_state.positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:
             device = v.device_of(pred, true)
@@ -216,8 +216,10 @@ class Accumulator:
 
     def _codes(self, true: v.Values, pred: v.Values) -> tuple[torch.Tensor, torch.Tensor]:
         assert self._coder is not None
+        assert self._grid is not None
         return deferred.batch_codes(
             self._coder,
+            self._grid,
             true,
             pred,
             threshold=self._options.threshold,
@@ -250,7 +252,7 @@ class Accumulator:
             )
             if self._space is None and space is not None:  # the other ranks' classes
                 self._space = space
-                self._positive = _positive_index(self._options.positive, space)
+                self._positive = saved_state.positive_index(self._options.positive, space)
         if grid is None or space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
@@ -285,7 +287,7 @@ class Accumulator:
                 continue
             if self._space is None:
                 self._space = other._space
-                self._positive = _positive_index(self._options.positive, self._space)
+                self._positive = saved_state.positive_index(self._options.positive, self._space)
             if other._space.names != self._space.names:
                 raise MergeError(
                     f"can only merge accumulators of the same classes, got "
@@ -387,14 +389,3 @@ class Accumulator:
             f"Accumulator({space}, device={device!r}, samples={self._seen}{weighted}, "
             f"validate={self._options.validate})"
         )
-
-
-def _positive_index(positive: object, space: codes.ClassSpace) -> int:
-    index = resolve_positive(positive, list(space.names))
-    return 1 if index is None else index
-
-
-def _values(x: object, name: str) -> v.Values:
-    if isinstance(x, torch.Tensor) and not x.is_complex():
-        return x
-    return v.as_values(x, name)

@@ -74,3 +74,10 @@ def check_max_samples(max_samples: int | None) -> int | None:
     if max_samples is None:
         return None
     return v.check_non_negative_count(max_samples, "max_samples")
+
+
+def batch_values(x: object, name: str) -> v.Values:
+    """A batch's labels, scores or weights as values (tensors pass as they are, unless complex)."""
+    if isinstance(x, torch.Tensor) and not x.is_complex():
+        return x
+    return v.as_values(x, name)

@@ -15,6 +15,7 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core.codes import ClassSpace
+from confmat.core.encode import resolve_positive
 from confmat.exceptions import OptionError
 from confmat.stream import batch_checks, deferred
 
@@ -60,6 +61,12 @@ def options(
         validate=bool(validate),
         max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
     )
+
+
+def positive_index(positive: object, space: ClassSpace) -> int:
+    """The index of the positive class of binary scores in ``space`` (default: the second)."""
+    index = resolve_positive(positive, list(space.names))
+    return 1 if index is None else index
 
 
 def make(
