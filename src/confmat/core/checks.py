@@ -374,46 +374,25 @@ def class_index(classes: Sequence[str], name: object) -> int:
     return list(classes).index(text)
 
 
-INT64 = (-(2**63), 2**63 - 1)
-"""The smallest and largest integer label (labels are counted as int64)."""
+INT64 = (-(2**63), 2**63 - 1)  # the range of integer labels (counted as int64)
 
 
-def check_ignore_index(ignore_index: object) -> int | str | None:
-    """``ignore_index``: None, a whole number within int64 (a label) or a string (a class name).
-
-    Bools are refused (``True`` is not label 1). The one rule of ``from_predictions`` and the
-    ``Accumulator``; :func:`check_ignore_index_fits` checks it against the labels.
-
-    Examples:
-        >>> check_ignore_index(np.int8(-1)), check_ignore_index(np.str_("cat"))
-        (-1, 'cat')
-        >>> check_ignore_index(True)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        confmat.exceptions.OptionError: ignore_index must be a whole number within int64 ...
-    """
-    if ignore_index is None:
-        return None
-    if isinstance(ignore_index, str):
-        return str(ignore_index)
-    whole = isinstance(ignore_index, (int, np.integer)) or (
-        isinstance(ignore_index, (float, np.floating)) and float(ignore_index).is_integer()
-    )
-    if isinstance(ignore_index, (bool, np.bool_)) or not whole:
+def check_ignore_index(ignore_index: object, labels: Values | None = None) -> int | str | None:
+    """``ignore_index``: None, a whole number within int64 (not a bool), or a class name."""
+    if ignore_index is None or isinstance(ignore_index, str):  # numeric labels equal no name
+        if isinstance(ignore_index, str) and labels is not None and not is_strings(labels):
+            raise OptionError(
+                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
+            )
+        return None if ignore_index is None else str(ignore_index)
+    if (
+        isinstance(ignore_index, (bool, np.bool_))
+        or not isinstance(ignore_index, (int, float, np.integer, np.floating))
+        or not float(ignore_index).is_integer()
+        or not INT64[0] <= int(ignore_index) <= INT64[1]
+    ):
         raise OptionError(
             "ignore_index must be a whole number within int64 (a label) or a string (a class "
             f"name), got {ignore_index!r}"
         )
-    value: int = int(ignore_index)  # type: ignore[call-overload]
-    if not INT64[0] <= value <= INT64[1]:
-        raise OptionError(f"ignore_index must be a whole number within int64, got {value}")
-    return value
-
-
-def check_ignore_index_fits(ignore_index: int | str, labels: Values) -> None:
-    """A string ``ignore_index`` names a class: numeric labels cannot equal it."""
-    if isinstance(ignore_index, str) and not is_strings(labels):
-        raise OptionError(
-            f"ignore_index must be a number for numeric labels, got {ignore_index!r} (a "
-            "string matches string labels only)"
-        )
+    return int(ignore_index)

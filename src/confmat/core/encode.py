@@ -134,7 +134,7 @@ def _drop_ignored(
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        v.check_ignore_index_fits(ignore_index, true)
+        v.check_ignore_index(ignore_index, true)
         keep = true != int(ignore_index)  # a number: checked above
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]

@@ -52,7 +52,7 @@ def check_stream_shapes(
     v.check_same_length(y_true.shape[0], y_pred, "y_pred")
     v.check_same_device(y_true, y_pred)
     if ignore_index is not None:
-        v.check_ignore_index_fits(ignore_index, y_true)
+        v.check_ignore_index(ignore_index, y_true)
 
 
 def check_score_width(width: int, num_classes: int) -> None:
