@@ -76,6 +76,16 @@ def other_names_on_rank_1(rank: int) -> Any:
     return None
 
 
+def integer_labels_with_classes_from_a_set(rank: int) -> Any:
+    """Integer labels index the classes: their order cannot be aligned by name, only refused."""
+    acc = Accumulator(classes=NAMES if rank == 0 else NAMES[::-1]).update([0, 1], [0, 2])
+    try:
+        acc.compute()
+    except DistributedError as error:
+        return str(error)
+    return None
+
+
 def more_classes_on_rank_1(rank: int) -> Any:
     classes = NAMES if rank == 0 else [*NAMES, "owl"]
     try:
@@ -102,6 +112,7 @@ SCENARIOS = [
     classes_reversed_on_rank_1,
     rank_0_without_classes,
     other_names_on_rank_1,
+    integer_labels_with_classes_from_a_set,
     more_classes_on_rank_1,
     rank_0_absent,  # last: it leaves the group unusable
 ]
@@ -151,6 +162,9 @@ def test_spawned_ranks_agree_on_the_class_space(tmp_path: Path, monkeypatch: Any
         message = result["other_names_on_rank_1"]
         assert "rank 1 has ['cow'] that rank 0 lacks, and lacks ['cat']" in message
         assert "disagree on the number of classes (8 and 9)" in result["more_classes_on_rank_1"]
+        message = result["integer_labels_with_classes_from_a_set"]
+        assert "ranks 0 and 1 count integer labels or scores by their position" in message
+        assert "sorted(set(names))" in message
     assert results[0]["rank_0_without_classes"][2] == NAMES[::-1]
 
     message, seconds = results[1]["rank_0_absent"]

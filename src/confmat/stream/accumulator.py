@@ -102,6 +102,7 @@ class Accumulator:
         self._one = torch.ones((), dtype=torch.int64)
         self._positive = 1
         self._seen = 0
+        self._by_position = False
         if self._space is not None:
             self._positive = saved_state.positive_index(options.positive, self._space)
             if self._device is not None:
@@ -140,7 +141,7 @@ class Accumulator:
         """Forget every sample (the class space and options stay)."""
         if self._grid is not None:
             self._set_grid(torch.zeros_like(self._grid, dtype=torch.int64))
-        self._seen = 0
+        self._seen, self._by_position = 0, False
         return self
 
     # -- counting ---------------------------------------------------------------------------
@@ -176,6 +177,10 @@ class Accumulator:
             self._start(true, pred)
         grid = self._grid
         assert grid is not None
+        assert self._space is not None
+        if not self._by_position and deferred.by_position(true, pred, self._space):
+            deferred.mark_by_position(grid)  # once: ranks that count so are not aligned by name
+            self._by_position = True
         rows, cols = self._codes(true, pred)
         if sample_weight is None:
             grid.index_put_((rows, cols), self._one, accumulate=True)
@@ -247,8 +252,9 @@ class Accumulator:
         limit = distributed.check_timeout(timeout)
         grid, space = self._grid_or_zeros(), self._space
         if distributed.is_active(self.process_group):  # agree on the classes, then sum
+            marked = grid is not None and deferred.counted_by_position(grid)
             grid, space = distributed.sum_over_ranks(
-                grid, space, deferred.EXTRA, self._device, self.process_group, limit
+                grid, space, marked, deferred.EXTRA, self._device, self.process_group, limit
             )
             if self._space is None and space is not None:  # the other ranks' classes
                 self._space = space

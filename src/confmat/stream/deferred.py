@@ -17,7 +17,9 @@ Column (predicted side) codes: ``C`` and ``-1`` as above for labels, ``C+1`` for
 scores (NaN, infinite, or outside [0, 1] for binary probabilities). Column ``C+2`` is never a
 sample's code: with ``from_logits=True``, its cells ``[0, C+2]`` and ``[1, C+2]`` count the
 binary logits and those in [0, 1], so that ``compute`` can warn when every "logit" looked like
-a probability (:func:`tally_logits`). Like every cell, they merge, sum over ranks and are saved.
+a probability (:func:`tally_logits`); its cell ``[C+1, C+2]`` is non-zero once labels or scores
+were counted by their position among the classes (:func:`mark_by_position`), which decides
+whether ranks may be aligned by name. Like every cell, they merge, sum over ranks and are saved.
 """
 
 from __future__ import annotations
@@ -151,6 +153,28 @@ def tally_logits(grid: torch.Tensor, logits: torch.Tensor) -> None:
     """
     inside = (logits >= 0) & (logits <= 1)
     grid[:2, 4].add_(torch.stack([torch.ones_like(inside).sum(), inside.sum()]))
+
+
+def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
+    """Whether a batch is counted by position: scores, or numbers with classes that are names.
+
+    Integer labels index the classes unless the classes are integer values; score columns are
+    the classes in order. Only string labels (and integer class values) name their class.
+    """
+    numbers = not (v.is_strings(true) and v.is_strings(pred))
+    return v.is_float(pred) or (numbers and space.values is None)
+
+
+def mark_by_position(grid: torch.Tensor) -> None:
+    """Mark the grid as counted by position: cell ``[C+1, C+2]``, which no sample reaches."""
+    size = grid.shape[0] - EXTRA
+    grid[size + 1, size + 2] = 1
+
+
+def counted_by_position(grid: torch.Tensor) -> bool:
+    """Whether :func:`mark_by_position` marked the grid (reads one cell: a sync)."""
+    size = grid.shape[0] - EXTRA
+    return bool(grid[size + 1, size + 2] > 0)
 
 
 def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:

@@ -171,16 +171,21 @@ def _headers(space: ClassSpace | None, weighted: bool, group: Any) -> list[list[
 
 
 def agree_on_space(
-    space: ClassSpace | None, weighted: bool, group: Any, timeout: datetime.timedelta
+    space: ClassSpace | None,
+    weighted: bool,
+    by_position: bool,
+    group: Any,
+    timeout: datetime.timedelta,
 ) -> tuple[ClassSpace, np.ndarray | None, bool] | None:
     """The class space every rank agrees on, this rank's reordering to it, and float64 counts.
 
     Returns None when no rank knows its classes. The reordering (None: none needed) lists, for
-    each agreed class, its index on this rank.
+    each agreed class, its index on this rank. Ranks that counted integer labels or scores
+    ``by_position`` (the class names only name positions) must all list the same order.
 
     Raises:
-        DistributedError: when ranks' class names differ (on every rank alike) or some ranks
-            do not join within ``timeout``.
+        DistributedError: when ranks' class names differ, or ranks that count by position
+            order them differently (on every rank alike), or some ranks do not join in time.
     """
     wait_for_all(group, timeout)
     headers = _headers(space, weighted, group)
@@ -193,11 +198,27 @@ def agree_on_space(
             space = _from_rank(space, known[0], group)
         assert space is not None
         return space, None, any_weighted
-    spaces: list[Any] = [None] * len(headers)
-    torch.distributed.all_gather_object(spaces, space, group=group)
-    agreed = spaces[known[0]]
+    shared: list[Any] = [None] * len(headers)
+    torch.distributed.all_gather_object(shared, (space, by_position), group=group)
+    spaces = [found for found, _ in shared]
     _check_same_names(spaces, known)
+    _check_same_order([r for r in known if shared[r][1]], spaces)
+    agreed = spaces[known[0]]
     return agreed, None if space is None else _reorder(space, agreed), any_weighted
+
+
+def _check_same_order(positional: list[int], spaces: Sequence[ClassSpace | None]) -> None:
+    """Ranks whose names only name positions cannot be aligned by name: one order for all."""
+    orders = {r: list(space.names) for r, space in enumerate(spaces) if space and r in positional}
+    for r in positional[1:]:
+        first = positional[0]
+        if orders[r] != orders[first]:
+            raise DistributedError(
+                f"ranks {first} and {r} count integer labels or scores by their position among "
+                f"the classes, but list them in different orders ({orders[first][:5]} and "
+                f"{orders[r][:5]}): the same label would mean different classes. Give every "
+                "rank the same ordered classes (e.g. sorted(set(names)), not list(set(names)))"
+            )
 
 
 def _names_of(header: list[int]) -> list[int]:
@@ -258,6 +279,7 @@ def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
 def sum_over_ranks(
     grid: torch.Tensor | None,
     space: ClassSpace | None,
+    by_position: bool,
     extra: int,
     device: torch.device | None,
     group: Any,
@@ -270,7 +292,7 @@ def sum_over_ranks(
     counts are weighted, the sum is float64. The ``extra`` rows and columns keep their place.
     """
     weighted = grid is not None and grid.is_floating_point()
-    header = agree_on_space(space, weighted, group, timeout)
+    header = agree_on_space(space, weighted, by_position, group, timeout)
     if header is None:
         return None, None
     agreed, order, any_weighted = header
