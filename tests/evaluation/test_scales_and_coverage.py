@@ -12,6 +12,7 @@ from torch import nn
 from torch.utils.data import (
     BatchSampler,
     DataLoader,
+    IterableDataset,
     RandomSampler,
     SequentialSampler,
     TensorDataset,
@@ -149,3 +150,15 @@ def test_a_loader_that_keeps_every_sample_does_not_warn() -> None:
             evaluate(three_class, DataLoader(data, sampler=subset), progress=False).matrix.n == 500
         )
     assert result.matrix.n == N
+
+
+class Stream(IterableDataset):
+    def __iter__(self) -> Any:
+        data = thousand_and_three()
+        return iter(data[i] for i in range(N))
+
+
+def test_an_iterable_dataset_with_drop_last_warns_how_many_may_be_missing() -> None:
+    loader = DataLoader(Stream(), batch_size=128, drop_last=True)
+    with pytest.warns(confmat.SampleCountWarning, match="up to 127 samples of its IterableData"):
+        assert evaluate(three_class, loader, progress=False).matrix.n == 896

@@ -48,6 +48,9 @@ class Coverage:
         self.sampler_drops = 0  # samples DistributedSampler(drop_last=True) leaves out
         self.sharded = False  # a DistributedSampler gives each rank its own share
         self.fingerprint: torch.Tensor | None = None
+        self.unknown_drop = 0  # an IterableDataset's last batch may have been dropped: how big
+        if isinstance(loader, DataLoader) and isinstance(loader.dataset, IterableDataset):
+            self.unknown_drop = (loader.batch_size or 1) - 1 if loader.drop_last else 0
         if not isinstance(loader, DataLoader) or isinstance(loader.dataset, IterableDataset):
             return
         sampler = loader.sampler
@@ -82,6 +85,12 @@ class Coverage:
     def _dropped(self, table: list[list[int]]) -> str:
         counted = sum(row[0] for row in table)
         parts = []
+        if self.unknown_drop:
+            parts.append(
+                f"the DataLoader drops its last incomplete batch (drop_last=True): up to "
+                f"{self.unknown_drop} samples of its IterableDataset may not have been "
+                "evaluated; evaluate with drop_last=False"
+            )
         if self.sampler_drops:
             parts.append(
                 f"DistributedSampler(drop_last=True) left out {self.sampler_drops} sample(s) of "
