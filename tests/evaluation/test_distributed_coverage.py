@@ -1,5 +1,6 @@
 """evaluate() under torch.distributed (2 gloo ranks, spawn): samples dropped by the samplers, or
-counted on every rank, are named by a SampleCountWarning; a sharded loader counts each once."""
+counted on every rank, are named by a SampleCountWarning; a sharded loader counts each once;
+``classes=list(set(names))``, ordered per process, is refused (targets index the classes)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch.utils.data import DataLoader, DistributedSampler, Subset, TensorDataset
 
-from confmat import SampleCountWarning, evaluate
+from confmat import DistributedError, SampleCountWarning, evaluate
 
 N = 1003
 
@@ -55,6 +56,21 @@ def worker(rank: int, world: int, directory: str) -> None:
                 n = evaluate(three_class, loader, progress=False).matrix.n
             messages = [str(w.message) for w in caught if w.category is SampleCountWarning]
             results[name] = (n, messages)
+        names = ["ant", "bee", "cat"]
+        try:  # targets index the classes: an order that differs per rank is refused
+            evaluate(
+                three_class, loaders(rank)["sharded"], classes=list(set(names)), progress=False
+            )
+            results["classes_from_a_set"] = None
+        except DistributedError as error:
+            results["classes_from_a_set"] = str(error)
+        results["set_orders"] = list(set(names))
+        try:
+            order = names if rank == 0 else names[::-1]
+            evaluate(three_class, loaders(rank)["sharded"], classes=order, progress=False)
+            results["classes_reversed"] = None
+        except DistributedError as error:
+            results["classes_reversed"] = str(error)
     finally:
         dist.destroy_process_group()
     torch.save(results, f"{directory}/rank{rank}.pt")
@@ -86,3 +102,12 @@ def test_dropped_and_duplicated_samples_are_named(tmp_path: Path) -> None:
 
         assert result["sharded"] == (N, [])
         assert result["subset_per_rank"] == (N, [])  # each rank its own share: no warning
+
+        assert "ranks 0 and 1 count integer labels or scores" in result["classes_reversed"]
+        orders = [
+            torch.load(tmp_path / f"rank{r}.pt", weights_only=False)["set_orders"] for r in range(2)
+        ]
+        if orders[0] != orders[1]:  # spawn: each rank hashes strings with its own seed
+            assert "by their position" in result["classes_from_a_set"]
+        else:
+            assert result["classes_from_a_set"] is None
