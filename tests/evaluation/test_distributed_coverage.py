@@ -92,7 +92,10 @@ def test_dropped_and_duplicated_samples_are_named(tmp_path: Path) -> None:
         n, messages = result["sampler_drop_last"]
         assert n == N - 1
         assert len(messages) == 1
-        assert "DistributedSampler(drop_last=True) left out 1 sample(s)" in messages[0]
+        assert (
+            f"DistributedSampler(drop_last=True) left out 1 sample(s) of the data set's {N}"
+            in messages[0]
+        )
 
         n, messages = result["loader_drop_last"]
         assert n == 2 * 3 * 128  # 502 a rank: three full batches each

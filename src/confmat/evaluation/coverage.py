@@ -46,6 +46,7 @@ class Coverage:
         self.expected: int | None = None  # real samples the sampler gives this rank
         self.drop_last = False  # the DataLoader's batches drop their incomplete tail
         self.sampler_drops = 0  # samples DistributedSampler(drop_last=True) leaves out
+        self.size = 0  # ... of a data set of this size
         self.sharded = False  # a DistributedSampler gives each rank its own share
         self.fingerprint: torch.Tensor | None = None
         self.unknown_drop = 0  # an IterableDataset's last batch may have been dropped: how big
@@ -59,7 +60,8 @@ class Coverage:
             self.sharded = True
             self.expected = real_samples_on_rank(sampler)
             if sampler.drop_last:
-                self.sampler_drops = len(sampler.dataset) - sampler.total_size  # type: ignore[arg-type]
+                self.size = len(sampler.dataset)  # type: ignore[arg-type]
+                self.sampler_drops = self.size - sampler.total_size
         elif isinstance(sampler, Sized):
             self.expected = len(sampler)
 
@@ -94,7 +96,7 @@ class Coverage:
         if self.sampler_drops:
             parts.append(
                 f"DistributedSampler(drop_last=True) left out {self.sampler_drops} sample(s) of "
-                f"the data set's {counted + self.sampler_drops}: give it drop_last=False"
+                f"the data set's {self.size}: give it drop_last=False"
             )
         if all(row[1] >= 0 for row in table):
             expected = sum(row[1] for row in table)
