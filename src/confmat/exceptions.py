@@ -12,11 +12,13 @@ __all__ = [
     "ClassesError",
     "ConfmatError",
     "DistributedError",
+    "FromLogitsWarning",
     "InputFileError",
     "LabelError",
     "MatrixError",
     "MergeError",
     "OptionError",
+    "SampleCountWarning",
     "ScoreError",
     "ShapeError",
     "UndefinedMetricWarning",
@@ -114,3 +116,19 @@ def one_line(text: object) -> str:
 
 class UndefinedMetricWarning(UserWarning):
     """A statistic is undefined (0/0) and ``zero_division="warn"`` was asked for."""
+
+
+class FromLogitsWarning(UserWarning):
+    """Scores that contradict ``from_logits``: all in [0, 1] read as logits, or the reverse.
+
+    Raised (as a warning, once, at the end) by :func:`confmat.evaluate` and
+    :meth:`confmat.Accumulator.compute`; the message says which ``from_logits`` to pass.
+    """
+
+
+class SampleCountWarning(UserWarning):
+    """:func:`confmat.evaluate` did not count every sample of its loader exactly once.
+
+    Samples dropped by ``drop_last`` were never seen; ranks without a ``DistributedSampler``
+    each count the whole data set. The message says how many and how to fix the loader.
+    """

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import itertools
 import pickle
+import warnings
 from typing import Any
 
 import numpy as np
@@ -477,3 +478,136 @@ def test_update_never_reads_tensor_values_on_the_host(
         )
     with pytest.raises(AssertionError, match="on the host"):
         bool(torch.tensor([True]))  # the guard is on
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [float("nan"), 0, -1, "abc", True, None.__class__],
+    ids=["nan", "zero", "negative", "text", "bool", "type"],
+)
+def test_compute_refuses_a_timeout_that_is_not_a_positive_number(timeout: Any) -> None:
+    acc = Accumulator(num_classes=2).update([0], [0])
+    with pytest.raises(confmat.OptionError, match="timeout must be a positive number of seconds"):
+        acc.compute(timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", [None, 0.5, 3, float("inf"), 1e300])
+def test_compute_takes_a_positive_timeout_or_inf_for_no_limit(timeout: Any) -> None:
+    counts = Accumulator(num_classes=2).update([0], [0]).compute(timeout=timeout).counts
+    assert counts.tolist() == [[1, 0], [0, 0]]
+
+
+# -- hostile options and saved states ----------------------------------------------------------
+
+
+def test_class_values_at_the_ends_of_int64_count_exactly() -> None:
+    low, high = -(2**63), 2**63 - 1
+    for classes in ([low, low + 1], [high - 1, high], [low, 0, high]):
+        first, last = classes[0], classes[-1]
+        y_true, y_pred = torch.tensor([first, last, first]), torch.tensor([first, first, last])
+        acc = Accumulator(classes=classes).update(y_true, y_pred)
+        expected = ConfusionMatrix.from_predictions(y_true, y_pred, classes=classes)
+        assert torch.equal(acc.compute().counts, expected.counts), classes
+        assert int(expected.counts.sum()) == 3
+        with pytest.raises(LabelError, match="1 y_true label"):
+            Accumulator(classes=classes).update(torch.tensor([7]), y_pred[:1]).compute()
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 1e30])
+def test_class_values_beyond_int64_are_refused_alike(value: Any) -> None:
+    with pytest.raises(ClassesError, match="within int64"):
+        Accumulator(classes=[value, 1])
+    with pytest.raises(ClassesError, match="within int64"):
+        ConfusionMatrix.from_predictions([1], [1], classes=[value, 1])
+
+
+@pytest.mark.parametrize(
+    ("ignore_index", "match"),
+    [(True, "whole number within int64"), (2**70, "within int64"), (1.5, "whole number"),
+     (b"0", "whole number"), ([0], "whole number")],
+    ids=["bool", "above-int64", "fraction", "bytes", "list"],
+)  # fmt: skip
+def test_bad_ignore_index_is_refused_by_both_paths(ignore_index: Any, match: str) -> None:
+    with pytest.raises(confmat.OptionError, match=match):
+        Accumulator(num_classes=3, ignore_index=ignore_index)
+    with pytest.raises(confmat.OptionError, match=match):
+        ConfusionMatrix.from_predictions([0, 1, 2], [0, 1, 2], ignore_index=ignore_index)
+
+
+def test_a_string_ignore_index_on_integer_labels_is_refused_by_both_paths() -> None:
+    acc = Accumulator(num_classes=3, ignore_index="0")
+    with pytest.raises(confmat.OptionError, match="number for numeric labels"):
+        acc.update([0, 1, 2], [0, 1, 2])
+    assert acc.samples_seen == 0  # refused before anything was counted
+    with pytest.raises(confmat.OptionError, match="number for numeric labels"):
+        ConfusionMatrix.from_predictions([0, 1, 2], [0, 1, 2], ignore_index="0")
+    names = Accumulator(classes=["0", "1"], ignore_index="0").update(["0", "1"], ["1", "1"])
+    assert names.compute().counts.tolist() == [[0, 0], [0, 1]]
+
+
+def test_ignore_index_of_numpy_types_is_a_plain_label() -> None:
+    acc = Accumulator(num_classes=3, ignore_index=np.int64(2)).update([0, 1, 2], [0, 1, 0])
+    assert acc.compute().counts.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]
+    assert type(acc.state_dict()["config"]["ignore_index"]) is int
+
+
+def saved(**changes: Any) -> dict[str, Any]:
+    state = Accumulator(classes=[3, 5]).update([3, 5], [5, 5]).state_dict()
+    state.update(changes)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("state", "match"),
+    [
+        (saved(grid=torch.ones(6, 6, dtype=torch.bool)), "int64 or float64, got torch.bool"),
+        (saved(grid=torch.ones(6, 6, dtype=torch.uint8)), "int64 or float64, got torch.uint8"),
+        (saved(grid=torch.ones(6, 6, dtype=torch.complex128)), "int64 or float64, got torch.c"),
+        (saved(grid=-torch.ones(6, 6, dtype=torch.int64)), "finite and non-negative"),
+        (saved(grid=torch.full((6, 6), float("nan"), dtype=torch.float64)), "non-negative"),
+        (saved(grid=torch.full((6, 6), float("inf"), dtype=torch.float64)), "finite"),
+        (saved(class_values=[5, 3]), r"class_values \[5, 3\] contradict its classes"),
+        (saved(samples_seen=-1), "samples_seen must be a non-negative integer, got -1"),
+        (saved(samples_seen=2.5), "samples_seen must be a non-negative integer"),
+        (saved(config={"threshold": 2.0}), "threshold must be in"),
+        (saved(config={"ignore_index": True}), "ignore_index must be"),
+        (saved(config={"bogus": 1}), "not made by state_dict"),
+    ],
+    ids=["bool", "uint8", "complex", "negative", "nan", "inf", "values", "seen", "seen-float",
+         "threshold", "ignore-bool", "unknown-option"],
+)  # fmt: skip
+def test_load_state_dict_refuses_hostile_states(state: dict[str, Any], match: str) -> None:
+    with pytest.raises(confmat.OptionError, match=match):
+        Accumulator().load_state_dict(state)
+
+
+def test_state_dict_of_numpy_options_loads_with_weights_only() -> None:
+    acc = Accumulator(classes=["no", "yes"], positive=np.str_("yes"), threshold=np.float64(0.3))
+    acc.update(["yes", "no"], torch.tensor([0.4, 0.2]))
+    buffer = io.BytesIO()
+    torch.save(acc.state_dict(), buffer)
+    buffer.seek(0)
+    state = torch.load(buffer, weights_only=True)
+    assert type(state["config"]["positive"]) is str
+    resumed = Accumulator().load_state_dict(state)
+    assert torch.equal(resumed.compute().counts, acc.compute().counts)
+
+
+def test_probabilities_read_as_logits_warn_once_at_compute() -> None:
+    y_true, probabilities = torch.tensor([0, 1, 1, 0]), torch.tensor([0.1, 0.8, 0.6, 0.4])
+    acc = Accumulator(from_logits=True)
+    for _ in range(3):
+        acc.update(y_true, probabilities)
+    with pytest.warns(confmat.FromLogitsWarning, match="all 12 binary scores lie in") as caught:
+        acc.compute()
+    assert len(caught) == 1
+    assert "from_logits=False" in str(caught[0].message)
+    resumed = Accumulator().load_state_dict(acc.state_dict())  # the tally is saved
+    with pytest.warns(confmat.FromLogitsWarning, match="all 12 binary scores"):
+        resumed.compute()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Accumulator().update(y_true, probabilities).compute()  # probabilities, as the default
+        acc.update(y_true, torch.tensor([-2.0, 3.0, 0.5, 0.5]))  # one logit outside [0, 1]
+        acc.compute()
+        Accumulator(from_logits=True, validate=False).update(y_true, probabilities).compute()

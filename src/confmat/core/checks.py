@@ -372,3 +372,27 @@ def class_index(classes: Sequence[str], name: object) -> int:
     if text not in classes:
         raise ClassesError(f"unknown class {name!r}; the classes are {list(classes[:10])}")
     return list(classes).index(text)
+
+
+INT64 = (-(2**63), 2**63 - 1)  # the range of integer labels (counted as int64)
+
+
+def check_ignore_index(ignore_index: object, labels: Values | None = None) -> int | str | None:
+    """``ignore_index``: None, a whole number within int64 (not a bool), or a class name."""
+    if ignore_index is None or isinstance(ignore_index, str):  # numeric labels equal no name
+        if isinstance(ignore_index, str) and labels is not None and not is_strings(labels):
+            raise OptionError(
+                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
+            )
+        return None if ignore_index is None else str(ignore_index)
+    if (
+        isinstance(ignore_index, (bool, np.bool_))
+        or not isinstance(ignore_index, (int, float, np.integer, np.floating))
+        or not float(ignore_index).is_integer()
+        or not INT64[0] <= int(ignore_index) <= INT64[1]
+    ):
+        raise OptionError(
+            "ignore_index must be a whole number within int64 (a label) or a string (a class "
+            f"name), got {ignore_index!r}"
+        )
+    return int(ignore_index)

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
+from confmat.exceptions import ClassesError
 
 _LOOKUP_TABLE_LIMIT = 1 << 22
 """Largest span of integer class values mapped through a dense lookup table."""
@@ -64,6 +65,11 @@ def class_space(num_classes: int | None, classes: Sequence[Any] | None) -> Class
     names = tuple(v.check_class_names(classes, num_classes))
     numbers = all(_is_whole_number(c) for c in classes)
     values = tuple(int(c) for c in classes) if numbers else None
+    if values is not None and not v.INT64[0] <= min(values) <= max(values) <= v.INT64[1]:
+        raise ClassesError(
+            "integer classes are label values and must lie within int64 (labels are counted "
+            f"as int64), got {min(values) if min(values) < v.INT64[0] else max(values)}"
+        )
     return ClassSpace(names, values)
 
 
@@ -120,7 +126,7 @@ class LabelCoder:
             labels = labels.long()
         if self._table is not None:
             span = self._table.shape[0] - 1
-            return self._table[(labels - (self._low - 1)).clamp_(0, span)]
+            return self._table[(labels - self._low).add_(1).clamp_(0, span)]  # wraps: invalid
         if self._sorted is not None:
             ordered, order = self._sorted
             pos = torch.searchsorted(ordered, labels).clamp_(max=self.size - 1)

@@ -23,7 +23,7 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import codes
-from confmat.exceptions import ClassesError, LabelError, OptionError, ShapeError
+from confmat.exceptions import ClassesError, LabelError, ShapeError
 
 _DENSE_VALUE_LIMIT = 2048
 """Largest label value for which inferred classes are counted densely, then compacted."""
@@ -80,6 +80,7 @@ def encode(
     weight = None
     if sample_weight is not None:
         weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
+    ignore_index = v.check_ignore_index(ignore_index)
     if ignore_index is not None:
         true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
     v.check_not_empty(true.shape[0])
@@ -133,13 +134,8 @@ def _drop_ignored(
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        if isinstance(ignore_index, (str, bytes)) or not isinstance(
-            ignore_index, (int, float, np.integer, np.floating)
-        ):
-            raise OptionError(
-                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
-            )
-        keep = true != ignore_index
+        v.check_ignore_index(ignore_index, true)
+        keep = true != int(ignore_index)  # a number: checked above
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
     if weight is not None:

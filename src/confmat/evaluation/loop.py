@@ -17,6 +17,7 @@ import torch
 
 from confmat.core import checks
 from confmat.evaluation import batches, model_state, models
+from confmat.evaluation.coverage import Coverage
 from confmat.evaluation.result import EvaluationResult, table_from_cells
 from confmat.exceptions import ShapeError
 from confmat.stream import distributed
@@ -141,7 +142,8 @@ def evaluate(
         )
 
     started = time.perf_counter()
-    loop = _Loop(named, run_device, model_state.Indexer(loader, run_device), options)
+    indexer = model_state.Indexer(loader, run_device)
+    loop = _Loop(named, run_device, indexer, Coverage(loader), options)
     with (
         models.eval_mode(named.values()),
         torch.inference_mode(),
@@ -172,11 +174,13 @@ class _Loop:
         models: dict[str, Callable[..., Any]],
         device: torch.device,
         indexer: model_state.Indexer,
+        coverage: Coverage,
         options: _Options,
     ) -> None:
         self.models = models
         self.device = device
         self.indexer = indexer
+        self.coverage = coverage
         self.options = options
         self.trackers: dict[str, model_state.ModelTracker] = {}
         self.paired = model_state.PairedTables(list(models))
@@ -228,6 +232,7 @@ class _Loop:
         """Count one batch of every model's scores and keep its samples."""
         targets = labels.long()
         self.counted += labels.shape[0]
+        self.coverage.add(index, targets)
         correct = {}
         for name, scores in outputs.items():
             tracker = self._tracker(name, scores)
@@ -310,6 +315,9 @@ class _Loop:
         matrices = {name: t.accumulator.compute() for name, t in self.trackers.items()}
         for tracker in self.trackers.values():
             tracker.check_scores()
+        for name, tracker in self.trackers.items():
+            tracker.check_range(name)
+        self.coverage.check(self.counted)
         kept = {name: t.kept() for name, t in self.trackers.items()}
         paired = {pair: table_from_cells(cells) for pair, cells in self.paired.totals().items()}
         source = "batch" if self.from_batches else self.indexer.source

@@ -8,6 +8,7 @@ final gathering.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from torch.utils.data.distributed import DistributedSampler
 from confmat.core import codes
 from confmat.evaluation.batches import Scored
 from confmat.evaluation.result import IndexSource, ModelSamples
-from confmat.exceptions import ScoreError
+from confmat.exceptions import FromLogitsWarning, ScoreError
 from confmat.stream import distributed
 from confmat.stream.accumulator import Accumulator
 from confmat.stream.distributed import real_samples_on_rank
@@ -82,6 +83,7 @@ class ModelTracker:
         self.generator = generator
         self.correct: torch.Tensor | None = None
         self.bad_scores: torch.Tensor | None = None
+        self.range: torch.Tensor | None = None  # -min, max, largest |row sum - 1|: on device
 
     def add(
         self,
@@ -104,6 +106,7 @@ class ModelTracker:
         else:
             bad = codes.invalid_scores(scores, self.from_logits).sum()
         self.bad_scores = bad if self.bad_scores is None else self.bad_scores + bad
+        self._track_range(scores.detach())
         correct = scored.pred == targets
         n = targets.shape[0]
         ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)
@@ -116,6 +119,28 @@ class ModelTracker:
             key = torch.nan_to_num(scored.loss, nan=float("inf"))
             self.worst.push(Rows(torch.zeros_like(targets), key, ints, floats))
         return correct
+
+    def _track_range(self, scores: torch.Tensor) -> None:
+        """Keep the smallest and largest output and how far a row's sum is from 1 (no wait).
+
+        Rows of ``(N, C)`` scores that sum to 1 are probabilities (a softmax); binary scores
+        have no row sum (the gap is 0).
+        """
+        gap = scores.sum(dim=1, dtype=torch.float64).sub(1).abs().amax() if self.multiclass else 0
+        found = torch.stack([-scores.amin().double(), scores.amax().double(), torch.as_tensor(gap)])
+        self.range = found if self.range is None else torch.maximum(self.range, found)
+
+    def check_range(self, name: str) -> None:
+        """Warn once if the outputs contradict ``from_logits`` (one wait for the device)."""
+        if self.range is None:
+            return
+        found = self.range.clone()
+        if distributed.is_active():
+            dist.all_reduce(found, op=dist.ReduceOp.MAX)
+        low, high, gap = found.tolist()
+        message = scale_advice(name, -low, high, gap, self.from_logits, self.multiclass)
+        if message:
+            warnings.warn(message, FromLogitsWarning, stacklevel=4)
 
     def count_correct(self, correct: torch.Tensor) -> None:
         """Add to the running count of correct predictions (for the progress bar)."""
@@ -148,6 +173,48 @@ class ModelTracker:
             _gathered(self.reservoir.rows(), self.reservoir.k),
             _gathered(self.worst.rows(), self.worst.k),
         )
+
+
+def scale_advice(
+    name: str, low: float, high: float, gap: float, from_logits: bool, multiclass: bool
+) -> str:
+    """Why outputs from ``low`` to ``high`` contradict ``from_logits``, or "" if they do not.
+
+    Read as logits, binary outputs that all lie in [0, 1] and ``(N, C)`` outputs whose rows
+    also sum to 1 (within ``gap`` <= 1e-3) look like probabilities; read as probabilities,
+    ``(N, C)`` outputs outside [0, 1] look like logits (binary ones are refused already).
+
+    Examples:
+        >>> scale_advice("m", 0.01, 0.98, 0.0, True, False)[:60]
+        "model 'm' gave outputs that all lie in [0, 1] (0.01 to 0.98)"
+        >>> scale_advice("m", 0.01, 0.98, 0.3, True, True)  # not a softmax: no advice
+        ''
+    """
+    seen = f"({low:.4g} to {high:.4g})"
+    harm = (
+        "the predictions (an argmax) are right, but the kept samples' confidences and losses "
+        "are not"
+    )
+    if from_logits and low >= 0 and high <= 1 and gap <= 1e-3:
+        if not multiclass:
+            harm = (
+                "every prediction thresholds sigmoid(output), which lies in [0.5, 0.73] for "
+                "such outputs: the confusion matrix is wrong"
+            )
+        rows = " and sum to 1 in every row" if multiclass else ""
+        return (
+            f"model {name!r} gave outputs that all lie in [0, 1] {seen}{rows}: they look like "
+            "probabilities, but evaluate() reads them as logits (from_logits=True, the "
+            f"default), so {harm}. If the model ends in a sigmoid or softmax, pass "
+            "from_logits=False"
+        )
+    if not from_logits and multiclass and (low < 0 or high > 1):
+        return (
+            f"model {name!r} gave outputs outside [0, 1] {seen}: they look like logits, but "
+            f"from_logits=False reads them as probabilities, so {harm}. Pass from_logits=True "
+            "(the default) for logits"
+        )
+    return ""
 
 
 def _gathered(rows: Rows | None, k: int) -> Rows | None:

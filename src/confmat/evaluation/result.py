@@ -273,11 +273,12 @@ class EvaluationResult:
 
         Examples:
             >>> import torch, confmat
-            >>> data = torch.utils.data.TensorDataset(torch.eye(4), torch.tensor([0, 1, 2, 0]))
+            >>> logits = 2 * torch.eye(4)
+            >>> data = torch.utils.data.TensorDataset(logits, torch.tensor([0, 1, 2, 0]))
             >>> result = confmat.evaluate(torch.nn.Identity(), torch.utils.data.DataLoader(data),
             ...                           progress=False)
             >>> [(uri[:22], caption) for uri, caption in result.gallery()]
-            [('data:image/png;base64,', '0 -> 3 (0.48)')]
+            [('data:image/png;base64,', '0 -> 3 (0.71)')]
         """
         from confmat.show.gallery import caption, images, png_data_uri
 

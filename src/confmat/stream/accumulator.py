@@ -12,7 +12,6 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import codes
-from confmat.core.encode import resolve_positive
 from confmat.exceptions import ClassesError, MergeError
 from confmat.matrix import ConfusionMatrix
 from confmat.stream import batch_checks, deferred, distributed, saved_state
@@ -31,10 +30,11 @@ class Accumulator:
     Shape and dtype errors are raised by ``update`` (:mod:`confmat.stream.batch_checks`); value
     errors are counted on the device and raised by ``compute``, naming each problem and how many
     samples had it (:mod:`confmat.stream.deferred`); refused samples are never counted.
-    ``validate=False`` skips the deferred checks. Under torch.distributed, ``compute`` sums over
-    the ranks of ``process_group``; ``max_samples`` drops DistributedSampler's padding
-    (:func:`confmat.stream.distributed.real_samples_on_rank`). Pickling keeps counts, classes
-    and options, not the process group.
+    ``validate=False`` skips the deferred checks. Binary scores that all lie in [0, 1] under
+    ``from_logits=True`` give a :class:`~confmat.FromLogitsWarning` at ``compute``. Under
+    torch.distributed, ``compute`` agrees on the classes and sums over the ranks of
+    ``process_group`` (:mod:`confmat.stream.distributed`); ``max_samples`` drops
+    DistributedSampler's padding. Pickling keeps counts, classes and options, not the group.
 
     Args:
         num_classes: C; integer labels are indices ``0..C-1``.
@@ -77,13 +77,13 @@ class Accumulator:
         process_group: Any = None,
     ) -> None:
         self.process_group = process_group
-        options = saved_state.Options(
-            threshold=v.check_threshold(threshold),
+        options = saved_state.options(
+            threshold=threshold,
             positive=positive,
-            from_logits=bool(from_logits),
+            from_logits=from_logits,
             ignore_index=ignore_index,
-            validate=bool(validate),
-            max_samples=batch_checks.check_max_samples(max_samples),
+            validate=validate,
+            max_samples=max_samples,
         )
         self._configure(num_classes, classes, device, options)
 
@@ -102,8 +102,9 @@ class Accumulator:
         self._one = torch.ones((), dtype=torch.int64)
         self._positive = 1
         self._seen = 0
+        self._by_position = False
         if self._space is not None:
-            self._positive = _positive_index(options.positive, self._space)
+            self._positive = saved_state.positive_index(options.positive, self._space)
             if self._device is not None:
                 self._allocate(self._device)
 
@@ -140,7 +141,7 @@ class Accumulator:
         """Forget every sample (the class space and options stay)."""
         if self._grid is not None:
             self._set_grid(torch.zeros_like(self._grid, dtype=torch.int64))
-        self._seen = 0
+        self._seen, self._by_position = 0, False
         return self
 
     # -- counting ---------------------------------------------------------------------------
@@ -158,9 +159,9 @@ class Accumulator:
             ConfmatError: at once for wrong shapes, dtypes, lengths or devices; value
                 problems are raised by :meth:`compute`.
         """
-        true = _values(y_true, "y_true")
-        pred = _values(y_pred, "y_pred")
-        batch_checks.check_stream_shapes(true, pred)
+        true = batch_checks.batch_values(y_true, "y_true")
+        pred = batch_checks.batch_values(y_pred, "y_pred")
+        batch_checks.check_stream_shapes(true, pred, self._options.ignore_index)
         n = true.shape[0]
         if n == 0:  # nothing to count, nor to infer the class space from
             return self
@@ -171,11 +172,15 @@ class Accumulator:
                 return self
             true, pred = true[:keep], pred[:keep]
             if sample_weight is not None:
-                sample_weight = _values(sample_weight, "sample_weight")[:keep]
+                sample_weight = batch_checks.batch_values(sample_weight, "sample_weight")[:keep]
         if self._grid is None:
             self._start(true, pred)
         grid = self._grid
         assert grid is not None
+        assert self._space is not None
+        if not self._by_position and deferred.by_position(true, pred, self._space):
+            deferred.mark_by_position(grid)  # once: ranks that count so are not aligned by name
+            self._by_position = True
         rows, cols = self._codes(true, pred)
         if sample_weight is None:
             grid.index_put_((rows, cols), self._one, accumulate=True)
@@ -208,7 +213,7 @@ class Accumulator:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
             self._space = deferred.infer_space(true, pred)
-            self._positive = _positive_index(self._options.positive, self._space)
+            self._positive = saved_state.positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:
             device = v.device_of(pred, true)
@@ -216,8 +221,10 @@ class Accumulator:
 
     def _codes(self, true: v.Values, pred: v.Values) -> tuple[torch.Tensor, torch.Tensor]:
         assert self._coder is not None
+        assert self._grid is not None
         return deferred.batch_codes(
             self._coder,
+            self._grid,
             true,
             pred,
             threshold=self._options.threshold,
@@ -233,32 +240,34 @@ class Accumulator:
         """The confusion matrix of every sample counted so far (summed over all ranks).
 
         Args:
-            timeout: seconds to wait for the other ranks under torch.distributed (default
-                :data:`confmat.stream.distributed.DEFAULT_TIMEOUT`).
+            timeout: seconds to wait for the other ranks under torch.distributed: a positive
+                number, None for :data:`confmat.stream.distributed.DEFAULT_TIMEOUT`, or
+                ``math.inf`` to wait as long as the process group's own timeout.
 
         Raises:
             ConfmatError: when a deferred check refused samples (naming each problem and how
-                many samples had it), or the class space is still unknown.
-            confmat.stream.distributed.DistributedError: when other ranks do not join in time.
+                many), the class space is unknown, or ``timeout`` is not a positive number.
+            DistributedError: when other ranks do not join in time or have other classes.
         """
-        grid = self._grid_or_zeros()
-        if distributed.is_active(self.process_group):
-            size = None if self._space is None else self._space.size
-            grid, size = distributed.sum_over_ranks(
-                grid, size, deferred.EXTRA, self._device, self.process_group, timeout
+        limit = distributed.check_timeout(timeout)
+        grid, space = self._grid_or_zeros(), self._space
+        if distributed.is_active(self.process_group):  # agree on the classes, then sum
+            marked = grid is not None and deferred.counted_by_position(grid)
+            grid, space = distributed.sum_over_ranks(
+                grid, space, marked, deferred.EXTRA, self._device, self.process_group, limit
             )
-            if self._space is None and size is not None:
-                self._space = codes.ClassSpace(tuple(map(str, range(size))))
-        if grid is None or self._space is None:
+            if self._space is None and space is not None:  # the other ranks' classes
+                self._space = space
+                self._positive = saved_state.positive_index(self._options.positive, space)
+        if grid is None or space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
                 "or classes= to get an empty matrix)"
             )
-        size = self._space.size
-        deferred.raise_problems(grid, self._space.names)
-        counts = grid[:size, :size].clone()
-        positive = self._options.positive if size == 2 else None
-        return ConfusionMatrix(counts, list(self._space.names), positive=positive)
+        deferred.raise_problems(grid, space.names)
+        counts = grid[: space.size, : space.size].clone()
+        positive = self._options.positive if space.size == 2 else None
+        return ConfusionMatrix(counts, list(space.names), positive=positive)
 
     def _grid_or_zeros(self) -> torch.Tensor | None:
         """The counts; zeros when the class space is known but nothing was counted yet."""
@@ -284,7 +293,7 @@ class Accumulator:
                 continue
             if self._space is None:
                 self._space = other._space
-                self._positive = _positive_index(self._options.positive, self._space)
+                self._positive = saved_state.positive_index(self._options.positive, self._space)
             if other._space.names != self._space.names:
                 raise MergeError(
                     f"can only merge accumulators of the same classes, got "
@@ -346,13 +355,13 @@ class Accumulator:
             tensor([[1, 0],
                     [1, 0]])
         """
-        names, values, config, grid, seen = saved_state.read(state)
+        names, values, options, grid, seen = saved_state.read(state)
         if self._space is not None and names is not None and list(self._space.names) != names:
             raise MergeError(
                 f"the saved classes {names[:5]} differ from this accumulator's "
                 f"{list(self._space.names[:5])}"
             )
-        self._configure(None, values or names, self._device, saved_state.Options(**config))
+        self._configure(None, values or names, self._device, options)
         if grid is not None:
             saved_state.check_grid(grid, self._space)
             if self._grid is None:
@@ -386,14 +395,3 @@ class Accumulator:
             f"Accumulator({space}, device={device!r}, samples={self._seen}{weighted}, "
             f"validate={self._options.validate})"
         )
-
-
-def _positive_index(positive: object, space: codes.ClassSpace) -> int:
-    index = resolve_positive(positive, list(space.names))
-    return 1 if index is None else index
-
-
-def _values(x: object, name: str) -> v.Values:
-    if isinstance(x, torch.Tensor) and not x.is_complex():
-        return x
-    return v.as_values(x, name)

@@ -33,8 +33,12 @@ def check_weights_shape(sample_weight: object, n: int, device: torch.device) -> 
     return weights.to(device=device, dtype=torch.float64)
 
 
-def check_stream_shapes(y_true: v.Values, y_pred: v.Values) -> None:
+def check_stream_shapes(
+    y_true: v.Values, y_pred: v.Values, ignore_index: int | str | None = None
+) -> None:
     """One batch of a stream: labels ``(N,)``; predictions ``(N,)``, or scores ``(N, C)``.
+
+    A string ``ignore_index`` needs string labels (the rule of ``from_predictions``).
 
     Examples:
         >>> check_stream_shapes(torch.zeros(3), torch.zeros(2))  # doctest: +ELLIPSIS
@@ -47,6 +51,8 @@ def check_stream_shapes(y_true: v.Values, y_pred: v.Values) -> None:
         v.check_labels_shape(y_pred, "y_pred")
     v.check_same_length(y_true.shape[0], y_pred, "y_pred")
     v.check_same_device(y_true, y_pred)
+    if ignore_index is not None:
+        v.check_ignore_index(ignore_index, y_true)
 
 
 def check_score_width(width: int, num_classes: int) -> None:
@@ -68,3 +74,10 @@ def check_max_samples(max_samples: int | None) -> int | None:
     if max_samples is None:
         return None
     return v.check_non_negative_count(max_samples, "max_samples")
+
+
+def batch_values(x: object, name: str) -> v.Values:
+    """A batch's labels, scores or weights as values (tensors pass as they are, unless complex)."""
+    if isinstance(x, torch.Tensor) and not x.is_complex():
+        return x
+    return v.as_values(x, name)

@@ -14,11 +14,17 @@ for. Row (true side) codes:
 ========  ==============================================================================
 
 Column (predicted side) codes: ``C`` and ``-1`` as above for labels, ``C+1`` for invalid
-scores (NaN, infinite, or outside [0, 1] for binary probabilities).
+scores (NaN, infinite, or outside [0, 1] for binary probabilities). Column ``C+2`` is never a
+sample's code: with ``from_logits=True``, its cells ``[0, C+2]`` and ``[1, C+2]`` count the
+binary logits and those in [0, 1], so that ``compute`` can warn when every "logit" looked like
+a probability (:func:`tally_logits`); its cell ``[C+1, C+2]`` is non-zero once labels or scores
+were counted by their position among the classes (:func:`mark_by_position`), which decides
+whether ranks may be aligned by name. Like every cell, they merge, sum over ranks and are saved.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -26,7 +32,14 @@ import torch
 from confmat.core import checks as v
 from confmat.core import codes
 from confmat.core.codes import ClassSpace, LabelCoder
-from confmat.exceptions import ClassesError, ConfmatError, LabelError, ScoreError, WeightError
+from confmat.exceptions import (
+    ClassesError,
+    ConfmatError,
+    FromLogitsWarning,
+    LabelError,
+    ScoreError,
+    WeightError,
+)
 from confmat.stream import batch_checks
 
 EXTRA = 4
@@ -74,13 +87,21 @@ def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
         >>> problems(g, 2)
         {'y_true': 3, 'y_pred': 0, 'scores': 1, 'sample_weight': 0}
     """
+    return dict(zip(_PROBLEMS, _read(grid, size), strict=False))
+
+
+def _read(grid: torch.Tensor, size: int) -> list[int | float]:
+    """The four problem counts, then the binary logits and those in [0, 1] (one sync)."""
     rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
     bad_pred = grid[rows][:, [size, size + 3]].sum()
     bad_scores = grid[rows, size + 1].sum()
     bad_true = grid[size].sum() + grid[size + 3].sum()
     bad_weight = grid[size + 2].sum()
-    values = torch.stack([bad_true, bad_pred, bad_scores, bad_weight]).tolist()
-    return dict(zip(_PROBLEMS, values, strict=True))
+    logits = grid[0, size + 2], grid[1, size + 2]
+    values: list[int | float] = torch.stack(
+        [bad_true, bad_pred, bad_scores, bad_weight, *logits]
+    ).tolist()
+    return values
 
 
 def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
@@ -96,12 +117,64 @@ def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
         ...
         confmat.exceptions.ScoreError: invalid input seen by update: 2 score row(s) with NaN ...
     """
-    bad = [(key, count) for key, count in problems(grid, len(names)).items() if count]
+    *counts, logits, inside = _read(grid, len(names))
+    bad = [(key, count) for key, count in zip(_PROBLEMS, counts, strict=True) if count]
     if not bad:
+        if logits and inside == logits:
+            _warn_logits(int(logits))
         return
     parts = "; ".join(f"{count:g} {_PROBLEMS[key][1]}" for key, count in bad)
     error_type = _PROBLEMS[bad[0][0]][0]
     raise error_type(f"invalid input seen by update: {parts} (classes: {list(names[:10])})")
+
+
+def _warn_logits(n: int) -> None:
+    warnings.warn(
+        f"all {n} binary scores lie in [0, 1]: they look like probabilities, but this "
+        "Accumulator reads them as logits (from_logits=True) and thresholds sigmoid(score), "
+        "which lies in [0.5, 0.73] for them, so the matrix is wrong. Create it with "
+        "from_logits=False for probabilities",
+        FromLogitsWarning,
+        stacklevel=4,
+    )
+
+
+def tally_logits(grid: torch.Tensor, logits: torch.Tensor) -> None:
+    """Count binary logits, and those in [0, 1], into cells ``[0, 4]`` and ``[1, 4]`` (no sync).
+
+    Column ``C+2`` (4 for two classes) is never a sample's code: its first two cells tell
+    :func:`raise_problems` whether every logit looked like a probability.
+
+    Examples:
+        >>> grid = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> tally_logits(grid, torch.tensor([0.2, 3.0, 0.9]))
+        >>> grid[:2, 4].tolist()
+        [3, 2]
+    """
+    inside = (logits >= 0) & (logits <= 1)
+    grid[:2, 4].add_(torch.stack([torch.ones_like(inside).sum(), inside.sum()]))
+
+
+def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
+    """Whether a batch is counted by position: scores, or numbers with classes that are names.
+
+    Integer labels index the classes unless the classes are integer values; score columns are
+    the classes in order. Only string labels (and integer class values) name their class.
+    """
+    numbers = not (v.is_strings(true) and v.is_strings(pred))
+    return v.is_float(pred) or (numbers and space.values is None)
+
+
+def mark_by_position(grid: torch.Tensor) -> None:
+    """Mark the grid as counted by position: cell ``[C+1, C+2]``, which no sample reaches."""
+    size = grid.shape[0] - EXTRA
+    grid[size + 1, size + 2] = 1
+
+
+def counted_by_position(grid: torch.Tensor) -> bool:
+    """Whether :func:`mark_by_position` marked the grid (reads one cell: a sync)."""
+    size = grid.shape[0] - EXTRA
+    return bool(grid[size + 1, size + 2] > 0)
 
 
 def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
@@ -122,6 +195,7 @@ def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
 
 def batch_codes(
     coder: LabelCoder,
+    grid: torch.Tensor,
     true: v.Values,
     pred: v.Values,
     *,
@@ -135,11 +209,14 @@ def batch_codes(
 
     Scores follow the one rule of :func:`confmat.core.codes.score_labels`; invalid labels and
     scores get the extra codes of the grid; true labels equal to ``ignore_index`` get ``C+1``.
+    Binary logits are tallied into ``grid`` (see :func:`tally_logits`).
 
     Examples:
         >>> coder = LabelCoder(ClassSpace(("a", "b")), torch.device("cpu"))
-        >>> rows, cols = batch_codes(coder, torch.tensor([0, 1, 5]), torch.tensor([0.2, 0.9, 2.0]),
-        ...     threshold=0.5, positive=1, from_logits=False, ignore_index=None, validate=True)
+        >>> grid = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> rows, cols = batch_codes(coder, grid, torch.tensor([0, 1, 5]),
+        ...     torch.tensor([0.2, 0.9, 2.0]), threshold=0.5, positive=1, from_logits=False,
+        ...     ignore_index=None, validate=True)
         >>> rows.tolist(), cols.tolist()
         ([0, 1, 2], [0, 1, 3])
     """
@@ -152,6 +229,8 @@ def batch_codes(
         else:
             batch_checks.check_binary_scores_fit(coder.size)
             cols = codes.binary_codes(pred.reshape(-1), threshold, positive, from_logits, validate)
+            if from_logits and validate:
+                tally_logits(grid, pred)
     else:
         cols = coder.codes(_to(pred, device), validate)
     true = _to(true, device)
@@ -160,8 +239,6 @@ def batch_codes(
         return rows, cols
     if v.is_strings(true):
         ignored = torch.from_numpy(true == str(ignore_index)).to(rows.device)
-    elif isinstance(ignore_index, str):
-        return rows, cols
     else:
         ignored = torch.as_tensor(true == ignore_index)
     return rows.masked_fill(ignored, coder.size + 1), cols

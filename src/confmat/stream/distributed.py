@@ -4,31 +4,46 @@
 ``all_reduce`` (any backend: gloo, nccl, mpi; any launcher: torchrun, Lightning, Accelerate).
 Every rank of the group must call it; a rank that saw no data simply adds zeros.
 
+The ranks first agree on the class space, once per ``compute``: each rank shares a digest of
+its ordered class names. Ranks whose classes are the same names in another order (say
+``classes=list(set(names))``, which hash randomisation orders differently in every process)
+are aligned by name to the order of the first rank that knows its classes; ranks whose names
+differ raise :class:`DistributedError` naming the difference, on every rank alike. A rank
+created without classes that counted nothing takes the others' class space.
+
 ``DistributedSampler`` pads the dataset by repeating samples so that every rank gets the same
 number; counted naively, those duplicates bias the result. The padded positions always sit at
 the tail of each rank's stream, so ``Accumulator(max_samples=real_samples_on_rank(sampler))``
 counts every sample exactly once (with ``DataLoader(drop_last=False)``, in the sampler's order).
 
-Limits: when only some ranks call ``compute``, the gloo backend detects it with a monitored
-barrier and raises :class:`DistributedError` after ``timeout`` seconds. Other backends have no
-monitored barrier: there the collective waits until the process group's own timeout (for NCCL,
-set ``TORCH_NCCL_ASYNC_ERROR_HANDLING`` and ``timeout=`` of ``init_process_group``).
+When some ranks do not call ``compute``, the others raise :class:`DistributedError` after
+``timeout`` seconds, whichever ranks are missing (rank 0 included), on every backend: the
+first collective is a barrier waited for with that timeout. The process group is unusable
+afterwards (a collective is left pending): destroy it.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
+from confmat.core.codes import ClassSpace
 from confmat.exceptions import DistributedError, OptionError
 
 __all__ = ["DEFAULT_TIMEOUT", "DistributedError", "real_samples_on_rank"]
 
 DEFAULT_TIMEOUT = 300.0
-"""Seconds ``compute`` waits for the other ranks (gloo) before raising DistributedError."""
+"""Seconds ``compute`` waits for the other ranks before raising DistributedError."""
+
+_NO_TIMEOUT = datetime.timedelta(0)
+"""What ``Work.wait`` takes for "no limit of our own" (the process group's timeout applies)."""
 
 
 def real_samples_on_rank(sampler: Any) -> int:
@@ -77,6 +92,32 @@ def rank(group: Any = None) -> int:
     return int(torch.distributed.get_rank(group)) if is_active(group) else 0
 
 
+def check_timeout(timeout: object) -> datetime.timedelta:
+    """``compute``'s timeout as a wait limit: None is the default, ``inf`` no limit of ours.
+
+    Examples:
+        >>> check_timeout(None), check_timeout(2.5)
+        (datetime.timedelta(seconds=300), datetime.timedelta(seconds=2, microseconds=500000))
+        >>> check_timeout(0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: timeout must be a positive number of seconds ...
+    """
+    if timeout is None:
+        return datetime.timedelta(seconds=DEFAULT_TIMEOUT)
+    number = isinstance(timeout, (int, float, np.integer, np.floating))
+    if isinstance(timeout, bool) or not number or not float(timeout) > 0:  # type: ignore[arg-type]
+        raise OptionError(
+            "timeout must be a positive number of seconds (or None for the default "
+            f"{DEFAULT_TIMEOUT:g} s, or math.inf for the process group's own timeout), got "
+            f"{timeout!r}"
+        )
+    seconds = float(timeout)  # type: ignore[arg-type]
+    if seconds >= datetime.timedelta.max.total_seconds():
+        return _NO_TIMEOUT
+    return datetime.timedelta(seconds=seconds)
+
+
 def _collective_device(group: Any, device: torch.device) -> torch.device:
     """NCCL reduces CUDA tensors only; other backends take the tensor where it is."""
     backend = str(torch.distributed.get_backend(group)).lower()
@@ -85,21 +126,24 @@ def _collective_device(group: Any, device: torch.device) -> torch.device:
     return device
 
 
-def wait_for_all(group: Any, timeout: float | None) -> None:
-    """Raise DistributedError unless every rank of ``group`` arrives (gloo only; else no-op)."""
-    dist = torch.distributed
-    if "gloo" not in str(dist.get_backend(group)).lower():
-        return
-    seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+def wait_for_all(group: Any, timeout: datetime.timedelta) -> None:
+    """Raise DistributedError unless every rank of ``group`` arrives within ``timeout``.
+
+    A barrier, waited for with the timeout on every rank: unlike gloo's monitored barrier,
+    whose ranks other than 0 wait for rank 0 as long as the process group's own timeout.
+    """
+    work = torch.distributed.barrier(group=group, async_op=True)
     try:
-        dist.monitored_barrier(
-            group, timeout=datetime.timedelta(seconds=seconds), wait_all_ranks=True
-        )
+        joined, reason = bool(work.wait(timeout)), "timed out"
     except RuntimeError as error:
+        joined, reason = False, _first_line(error)
+    if not joined:
+        limit = f"{timeout.total_seconds():g} s" if timeout else "the process group's timeout"
         raise DistributedError(
-            f"Accumulator.compute() must be called on every rank of the process group; some "
-            f"ranks did not join within {seconds:g} s ({_first_line(error)})"
-        ) from None
+            f"Accumulator.compute() must be called on every rank of the process group; rank "
+            f"{rank(group)} waited {limit} but some ranks did not join ({reason}); the process "
+            "group is unusable now: destroy it"
+        )
 
 
 def _first_line(error: BaseException) -> str:
@@ -107,29 +151,121 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
+def _digest(space: ClassSpace | None) -> list[int]:
+    """Three int64 words that identify the ordered class names (zeros for no class space)."""
+    if space is None:
+        return [0, 0, 0]
+    data = hashlib.blake2b(json.dumps(space.names).encode(), digest_size=24).digest()
+    return [int.from_bytes(data[i : i + 8], "little", signed=True) for i in (0, 8, 16)]
+
+
+def _headers(space: ClassSpace | None, weighted: bool, group: Any) -> list[list[int]]:
+    """Every rank's ``[knows classes, C, weighted, digest...]``, in rank order."""
+    size = -1 if space is None else space.size
+    mine = [int(size >= 0), size, int(weighted), *_digest(space)]
+    device = _collective_device(group, torch.device("cpu"))
+    local = torch.tensor(mine, dtype=torch.int64, device=device)
+    parts = [torch.empty_like(local) for _ in range(torch.distributed.get_world_size(group))]
+    torch.distributed.all_gather(parts, local, group=group)
+    return [part.tolist() for part in parts]
+
+
 def agree_on_space(
-    size: int | None, weighted: bool, group: Any, timeout: float | None
-) -> tuple[int, bool] | None:
-    """All ranks agree on C and on float64 counts; None when no rank knows C.
+    space: ClassSpace | None,
+    weighted: bool,
+    by_position: bool,
+    group: Any,
+    timeout: datetime.timedelta,
+) -> tuple[ClassSpace, np.ndarray | None, bool] | None:
+    """The class space every rank agrees on, this rank's reordering to it, and float64 counts.
+
+    Returns None when no rank knows its classes. The reordering (None: none needed) lists, for
+    each agreed class, its index on this rank. Ranks that counted integer labels or scores
+    ``by_position`` (the class names only name positions) must all list the same order.
 
     Raises:
-        DistributedError: when ranks disagree on C (on every rank alike) or do not all join.
+        DistributedError: when ranks' class names differ, or ranks that count by position
+            order them differently (on every rank alike), or some ranks do not join in time.
     """
     wait_for_all(group, timeout)
-    known = -1 if size is None else size
-    header = torch.tensor([known, -known if size is not None else -(2**62), int(weighted)])
-    device = _collective_device(group, torch.device("cpu"))
-    header = header.to(device)
-    torch.distributed.all_reduce(header, op=torch.distributed.ReduceOp.MAX, group=group)
-    high, neg_low, any_weighted = (int(x) for x in header.tolist())
-    if high < 0:
+    headers = _headers(space, weighted, group)
+    any_weighted = any(h[2] for h in headers)
+    known = [r for r, h in enumerate(headers) if h[0]]
+    if not known:
         return None
-    if neg_low != -(2**62) and -neg_low != high:
+    if all(_names_of(headers[r]) == _names_of(headers[known[0]]) for r in known):
+        if len(known) < len(headers):  # the ranks without classes take the first one's
+            space = _from_rank(space, known[0], group)
+        assert space is not None
+        return space, None, any_weighted
+    shared: list[Any] = [None] * len(headers)
+    torch.distributed.all_gather_object(shared, (space, by_position), group=group)
+    spaces = [found for found, _ in shared]
+    _check_same_names(spaces, known)
+    _check_same_order([r for r in known if shared[r][1]], spaces)
+    agreed = spaces[known[0]]
+    return agreed, None if space is None else _reorder(space, agreed), any_weighted
+
+
+def _check_same_order(positional: list[int], spaces: Sequence[ClassSpace | None]) -> None:
+    """Ranks whose names only name positions cannot be aligned by name: one order for all."""
+    orders = {r: list(space.names) for r, space in enumerate(spaces) if space and r in positional}
+    for r in positional[1:]:
+        first = positional[0]
+        if orders[r] != orders[first]:
+            raise DistributedError(
+                f"ranks {first} and {r} count integer labels or scores by their position among "
+                f"the classes, but list them in different orders ({orders[first][:5]} and "
+                f"{orders[r][:5]}): the same label would mean different classes. Give every "
+                "rank the same ordered classes (e.g. sorted(set(names)), not list(set(names)))"
+            )
+
+
+def _names_of(header: list[int]) -> list[int]:
+    """The part of a rank's header that identifies its ordered class names."""
+    return [header[1], *header[3:]]
+
+
+def _from_rank(space: ClassSpace | None, source: int, group: Any) -> ClassSpace:
+    """The class space of the rank ``source`` of ``group``, on every rank."""
+    shared = [space]
+    torch.distributed.broadcast_object_list(shared, group=group, group_src=source)
+    found = shared[0]
+    assert isinstance(found, ClassSpace)
+    return found
+
+
+def _check_same_names(spaces: Sequence[ClassSpace | None], known: list[int]) -> None:
+    """Every rank that knows its classes has the first one's names, in any order."""
+    first = known[0]
+    reference = set(spaces[first].names)  # type: ignore[union-attr]
+    for r in known[1:]:
+        names = spaces[r].names  # type: ignore[union-attr]
+        if set(names) == reference:
+            continue
+        extra = sorted(set(names) - reference)[:5]
+        missing = sorted(reference - set(names))[:5]
+        sizes = ""
+        if len(names) != len(reference):
+            sizes = (
+                f"the ranks disagree on the number of classes ({len(reference)} and {len(names)}); "
+            )
         raise DistributedError(
-            f"the ranks disagree on the number of classes ({-neg_low} and {high}): create every "
-            "rank's Accumulator with the same num_classes or classes"
+            f"{sizes}the ranks' classes differ: rank {r} has {extra} that rank {first} lacks, and "
+            f"lacks {missing}; create every rank's Accumulator with the same classes (their "
+            "order may differ: ranks are aligned by name)"
         )
-    return high, bool(any_weighted)
+
+
+def _reorder(space: ClassSpace, agreed: ClassSpace) -> np.ndarray | None:
+    """For each agreed class, its index in ``space`` (None when the order is the same)."""
+    if space.names == agreed.names:
+        return None
+    mine = np.asarray(space.names, dtype=object)
+    theirs = np.asarray(agreed.names, dtype=object)
+    order = np.empty(len(mine), dtype=np.int64)
+    order[np.argsort(theirs, kind="stable")] = np.argsort(mine, kind="stable")
+    return order
 
 
 def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
@@ -142,23 +278,30 @@ def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
 
 def sum_over_ranks(
     grid: torch.Tensor | None,
-    size: int | None,
+    space: ClassSpace | None,
+    by_position: bool,
     extra: int,
     device: torch.device | None,
     group: Any,
-    timeout: float | None,
-) -> tuple[torch.Tensor | None, int | None]:
-    """Every rank's grid summed (a copy), and the agreed C; ``(None, None)`` if no rank knows C.
+    timeout: datetime.timedelta,
+) -> tuple[torch.Tensor | None, ClassSpace | None]:
+    """Every rank's grid summed (a copy) in the agreed class order, and that class space.
 
-    A rank that counted nothing (``grid`` None) takes part with zeros of the agreed size
-    ``(C + extra, C + extra)``; if any rank's counts are weighted, the sum is float64.
+    ``(None, None)`` when no rank knows its classes. A rank that counted nothing (``grid``
+    None) takes part with zeros of the agreed size ``(C + extra, C + extra)``; if any rank's
+    counts are weighted, the sum is float64. The ``extra`` rows and columns keep their place.
     """
-    header = agree_on_space(size, grid is not None and grid.is_floating_point(), group, timeout)
+    weighted = grid is not None and grid.is_floating_point()
+    header = agree_on_space(space, weighted, by_position, group, timeout)
     if header is None:
         return None, None
-    agreed, weighted = header
+    agreed, order, any_weighted = header
     if grid is None:
-        side = agreed + extra
+        side = agreed.size + extra
         grid = torch.zeros((side, side), dtype=torch.int64, device=device)
-    grid = grid.to(torch.float64 if weighted else grid.dtype, copy=True)
+    grid = grid.to(torch.float64 if any_weighted else grid.dtype, copy=True)
+    if order is not None:
+        tail = torch.arange(agreed.size, agreed.size + extra)
+        index = torch.cat([torch.from_numpy(order), tail]).to(grid.device)
+        grid = grid[index][:, index]
     return all_reduce_sum(grid, group), agreed
