@@ -141,8 +141,8 @@ def test_samples_are_grouped_by_cell_with_their_numbers():
     assert '<details class="cell-samples" id="cell-1-0" open>' in page
     assert "<summary>cat \u2192 &lt;dog&gt;: 2 in the cell (2 shown)</summary>" in page
     assert (
-        "<figcaption><span>cat \u2192 &lt;dog&gt;</span><span>confidence 0.81 \u00b7 loss 2.50"
-        "</span><span>index 17</span></figcaption>"
+        "<figcaption><span>cat \u2192 &lt;dog&gt;</span><span>confidence 0.81</span>"
+        "<span>loss 2.50</span><span>index 17</span></figcaption>"
     ) in page
     assert "Samples not placed in a cell" in page
     assert (
@@ -196,6 +196,6 @@ def test_a_report_of_100_classes_with_8_samples_per_cell_stays_under_5_mb():
     assert megabytes < 5, megabytes
     assert page.count("data:image/png") == 400  # each sample stored once
     assert (
-        "400 kept samples of 50 of the 10000 non-empty cells; the samples of the other cells are "
+        "400 kept samples of 400 of the 10000 non-empty cells; the samples of the other cells are "
         "left out of this file to keep it small"
     ) in page

@@ -1,9 +1,11 @@
 """Which kept samples a report shows: errors first, a few per cell, a bounded number in all.
 
 A report cannot carry every kept sample (100 classes with 8 kept per cell are 80,000 images), so
-it shows the cells that matter most first: the off-diagonal cells (errors) by count, then the
-diagonal cells by count, up to ``per_cell`` samples of each (highest loss first) and ``limit`` in
-all. Pure tensor code: no loop over samples or cells.
+it shows as many cells as it can, those that matter most first. The off-diagonal cells (errors)
+come first: round after round, one more sample (the next highest loss) of each, the cells of
+most samples first; then the diagonal cells in the same way; at most ``per_cell`` rounds and
+``limit`` samples in all. So a large matrix shows one sample of each of its most frequent errors
+before a second of any. Pure tensor code: no loop over samples or cells.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def report_rows(
         limit: at most this many rows in all.
 
     Returns:
-        (M,) int64 positions into the rows: cells by rank (errors, then correct ones, each by
-        count, most first; ties by cell), within a cell by loss, highest first.
+        (M,) int64 positions into the rows: errors before correct cells; then by round (the
+        k-th highest loss of its cell); then by the cell's count, most first (ties by cell).
 
     Examples:
         >>> counts = torch.tensor([[5, 2], [1, 4]])
@@ -39,8 +41,10 @@ def report_rows(
         >>> losses = torch.tensor([0.1, 0.5, 0.9, 0.7, 0.2])
         >>> report_rows(cells, losses, counts, per_cell=1, limit=10).tolist()  # 0->1 first
         [2, 3, 0, 4]
-        >>> report_rows(cells, losses, counts, per_cell=2, limit=3).tolist()
-        [2, 1, 3]
+        >>> report_rows(cells, losses, counts, per_cell=2, limit=10).tolist()
+        [2, 3, 1, 0, 4]
+        >>> report_rows(cells, losses, counts, per_cell=2, limit=2).tolist()
+        [2, 3]
     """
     size = counts.shape[0]
     flat = counts.reshape(-1).to(torch.float64).cpu()
@@ -57,4 +61,9 @@ def report_rows(
     first = torch.ones_like(ranks, dtype=torch.bool)
     first[1:] = ranks[1:] != ranks[:-1]
     start = torch.cummax(torch.where(first, positions, 0), dim=0).values
-    return ordered[(positions - start) < per_cell][:limit]
+    rounds = positions - start
+    kept = rounds < per_cell
+    correct = ~errors[cells.cpu()][ordered]
+    key = correct * per_cell + rounds  # errors round by round, then correct cells likewise
+    by_round = torch.sort(key[kept], stable=True).indices
+    return ordered[kept][by_round][:limit]

@@ -198,7 +198,8 @@ def _lines(item: GalleryItem) -> list[str]:
     assert s is not None
     return [
         f"{s.true} \u2192 {s.pred}",
-        f"confidence {_format.number(s.confidence, 2)} \u00b7 loss {_format.number(s.loss, 2)}",
+        f"confidence {_format.number(s.confidence, 2)}",
+        f"loss {_format.number(s.loss, 2)}",
         f"index {s.index}",
     ]
 

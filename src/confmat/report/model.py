@@ -322,7 +322,7 @@ def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
 _IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
 
 
-def check_gallery(gallery: object) -> list[tuple[str, str, Sample | None]]:
+def check_gallery(gallery: object) -> list[tuple[str, str] | tuple[str, str, Sample]]:
     """Gallery images: ``(data URI, caption[, sample])``; raster ``data:image/...;base64`` only.
 
     Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
@@ -331,7 +331,7 @@ def check_gallery(gallery: object) -> list[tuple[str, str, Sample | None]]:
         return []
     if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
         raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
-    checked: list[tuple[str, str, Sample | None]] = []
+    checked: list[tuple[str, str] | tuple[str, str, Sample]] = []
     for index, item in enumerate(gallery):
         if not (
             isinstance(item, Sequence)
@@ -348,5 +348,8 @@ def check_gallery(gallery: object) -> list[tuple[str, str, Sample | None]]:
                 f"gallery[{index}] must be a base64 data:image/png, jpeg, gif or webp URI, "
                 f"got {item[0]!r:.60}"
             )
-        checked.append((item[0], str(item[1]), item[2] if len(item) == 3 else None))
+        if len(item) == 3:
+            checked.append((item[0], str(item[1]), item[2]))
+        else:
+            checked.append((item[0], str(item[1])))
     return checked
