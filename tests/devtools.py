@@ -104,7 +104,14 @@ class Page:
 
     def press(self, key: str) -> None:
         """Press and release a key (``Enter``, ``ArrowLeft``, ...) in the focused element."""
-        codes = {"Enter": 13, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
+        codes = {
+            "Enter": 13,
+            "Escape": 27,
+            "ArrowLeft": 37,
+            "ArrowUp": 38,
+            "ArrowRight": 39,
+            "ArrowDown": 40,
+        }
         extra = {"text": "\r"} if key == "Enter" else {}
         for kind in ("rawKeyDown", "keyUp"):
             self.call(
@@ -169,6 +176,7 @@ class Page:
 @contextlib.contextmanager
 def chromium(tmp_path: Path):
     profile = tmp_path / "profile"
+    (profile / "DevToolsActivePort").unlink(missing_ok=True)  # a stale one from a former run
     command = [
         _browser(),
         "--headless",

@@ -172,6 +172,18 @@ def test_keyboard_moves_between_cells_and_selects(page):
     page.press("ArrowUp")  # stops at the edge
     page.press("Enter")
     assert _panel(page)["hash"] == "#cell-0-1"
+    # Escape closes the panel (a step in the history) and leaves the focus on the cell
+    page.press("Escape")
+    panel = _panel(page)
+    assert panel["hidden"] is True
+    assert panel["hash"] == ""
+    assert page.evaluate(
+        "document.activeElement === document.querySelector('td.sel, td[tabindex=\"0\"]')"
+    )
+    page.evaluate("history.back()")
+    page.wait_for("location.hash === '#cell-0-1' && !document.getElementById('cell').hidden")
+    page.click("#cell-close")
+    assert _panel(page)["hidden"] is True
     _assert_inert(page)
 
 

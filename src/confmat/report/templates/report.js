@@ -159,6 +159,18 @@
     }
   }
 
+  function close() {
+    if (!selected) { return; }
+    cells[selected.i][selected.j].focus();
+    select(null, null, false);
+    history.pushState(null, "", location.pathname + location.search);
+  }
+
+  byId("cell-close").addEventListener("click", close);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { close(); }
+  });
+
   function fromHash() {
     var found = /^#cell-(\d+)-(\d+)$/.exec(location.hash);
     if (found && position[found[1]] !== undefined && position[found[2]] !== undefined) {
