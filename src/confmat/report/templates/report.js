@@ -96,7 +96,8 @@
     for (var i = 0; i < size; i++) {
       for (var j = 0; j < size; j++) {
         var cell = cells[i][j];
-        cell.textContent = mode === "counts" ? data.counts[i][j] : percent(data[mode][i][j]);
+        var value = mode === "counts" ? null : data[mode][i][j];
+        cell.textContent = mode === "counts" ? data.counts[i][j] : value === 0 ? "0" : percent(value);
         cell.className = shade(levels.charAt(i * size + j), i, j);
         if (selected && selected.i === i && selected.j === j) { cell.classList.add("sel"); }
       }
