@@ -351,3 +351,22 @@ def test_without_javascript_the_page_is_complete(browser, url):
         _assert_clean(browser)
     finally:
         browser.call("Emulation.setScriptExecutionDisabled", value=False)
+
+
+def test_the_checks_see_violations_requests_and_errors(browser, tmp_path):
+    # the same checks on a page that breaks every rule must fail: they are not vacuous
+    control = tmp_path / "control.html"
+    control.write_text(
+        "<!DOCTYPE html><meta http-equiv='Content-Security-Policy' content=\"default-src 'none'\">"
+        "<script>console.error('ran')</script><img src='http://127.0.0.1:9/x.png'>",
+        encoding="utf-8",
+    )
+    browser.open(control.as_uri())
+    browser.drain()
+    assert [v[0] for v in browser.csp_violations()] == ["script-src-elem", "img-src"]
+    with pytest.raises(AssertionError):
+        _assert_clean(browser)
+    control.write_text("<!DOCTYPE html><img src='http://127.0.0.1:9/x.png'>", encoding="utf-8")
+    browser.open(control.as_uri())
+    browser.drain()
+    assert "http://127.0.0.1:9/x.png" in browser.requests()
