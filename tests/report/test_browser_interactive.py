@@ -270,6 +270,11 @@ def test_the_filter_finds_classes_by_name(page):
     page.type_text("<")  # markup characters are matched as text
     assert page.evaluate(visible) == NAMES[:3]
     page.evaluate("document.getElementById('filter').select()")
+    page.type_text("plain")
+    assert page.evaluate(visible) == ["plain"]
+    stop = "document.querySelector('#matrix td[tabindex=\"0\"]').parentNode"
+    assert page.evaluate(f"{stop}.cells[0].textContent") == "plain"  # the tab stop follows
+    page.evaluate("document.getElementById('filter').select()")
     page.type_text("zebra")
     assert page.evaluate(visible) == []
     page.evaluate("document.getElementById('filter').select()")

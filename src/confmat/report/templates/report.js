@@ -289,6 +289,10 @@
       });
     }
     byId("filter-note").textContent = query ? shown + " of " + size + " rows of the matrix" : "";
+    if (focused.parentNode.hidden) {  // keep the matrix's tab stop on a row that is shown
+      var first = visibleRow(-1, 1);
+      if (first >= 0) { moveFocus(first, 0, false); }
+    }
   });
 
   byId("toolbar").hidden = false;
