@@ -155,6 +155,9 @@
     moveFocus(i, j, false);
     fill(i, j);
     panel.hidden = false;
+    if (!panel.parentNode.classList.contains("dense")) {  // a dense matrix keeps it in view
+      panel.scrollIntoView({ block: "nearest" });
+    }
     if (record) {
       history.pushState(null, "", "#cell-" + order[i] + "-" + order[j]);
     }
