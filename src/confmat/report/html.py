@@ -26,7 +26,7 @@ from confmat._version import __version__
 from confmat.core.types import MatrixLike
 from confmat.report import _format, interactive, numbers
 from confmat.report.interactive import left_out, page_data, sample_groups
-from confmat.report.model import Report, build_report, matrix_view
+from confmat.report.model import GalleryEntry, Report, build_report, matrix_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,7 +64,7 @@ def render_html(
     *,
     title: str | None = None,
     source: str | None = None,
-    gallery: Sequence[tuple[str, str]] | None = None,
+    gallery: Sequence[GalleryEntry] | None = None,
     heatmap: bool = True,
 ) -> str:
     """The report as one standalone HTML file.

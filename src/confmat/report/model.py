@@ -30,6 +30,9 @@ from confmat.stream.reservoir import Sample
 
 DEFAULT_TITLE = "Confusion matrix report"
 
+GalleryEntry = tuple[str, str] | tuple[str, str, Sample]
+"""An image of a report's gallery: ``(data URI, caption)`` or ``(data URI, caption, sample)``."""
+
 TOP_PAIRS = 10
 """How many most confused pairs a report lists."""
 
@@ -197,7 +200,7 @@ def build_report(
     *,
     title: str | None = None,
     source: str | None = None,
-    gallery: Sequence[tuple[str, str]] | None = None,
+    gallery: Sequence[GalleryEntry] | None = None,
     top_pairs: int = TOP_PAIRS,
 ) -> Report:
     """Read everything a report shows from ``cm``, once.
@@ -322,7 +325,7 @@ def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
 _IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
 
 
-def check_gallery(gallery: object) -> list[tuple[str, str] | tuple[str, str, Sample]]:
+def check_gallery(gallery: object) -> list[GalleryEntry]:
     """Gallery images: ``(data URI, caption[, sample])``; raster ``data:image/...;base64`` only.
 
     Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
@@ -331,7 +334,7 @@ def check_gallery(gallery: object) -> list[tuple[str, str] | tuple[str, str, Sam
         return []
     if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
         raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
-    checked: list[tuple[str, str] | tuple[str, str, Sample]] = []
+    checked: list[GalleryEntry] = []
     for index, item in enumerate(gallery):
         if not (
             isinstance(item, Sequence)
