@@ -379,3 +379,18 @@ def test_the_checks_see_violations_requests_and_errors(browser, tmp_path):
     browser.open(control.as_uri())
     browser.drain()
     assert "http://127.0.0.1:9/x.png" in browser.requests()
+
+
+def test_a_binary_report_keeps_its_lead_and_its_cells(browser, tmp_path):
+    path = tmp_path / "binary.html"
+    cm = ConfusionMatrix([[50, 3], [4, 43]], ["healthy", "<sick>"], positive="<sick>")
+    path.write_text(render_html(cm), encoding="utf-8")
+    browser.open(path.as_uri())
+    assert (
+        browser.evaluate("document.querySelectorAll('#positive-class table.binary tr').length") > 1
+    )
+    browser.click(_cell(1, 0))
+    panel = _panel(browser)
+    assert panel["title"] == "true <sick> \u2192 predicted healthy"
+    assert panel["numbers"] == ["4", f"{100 * 4 / 47:.1f}%", f"{100 * 4 / 54:.1f}%"]
+    _assert_clean(browser)

@@ -19,7 +19,7 @@ from confmat import ConfusionMatrix
 from confmat.exceptions import OptionError
 from confmat.report import render_html
 from confmat.report._format import printable
-from confmat.report.interactive import matrix_view, shade_levels
+from confmat.report.interactive import matrix_table, shade_levels
 from confmat.report.model import build_report
 from confmat.show.gallery import thumbnail_data_uri
 from confmat.stream.reservoir import Sample
@@ -120,7 +120,7 @@ def test_shade_levels_scale_the_diagonal_and_the_errors_apart():
 def test_many_classes_show_the_most_confused_in_the_matrix():
     counts = torch.eye(120, dtype=torch.int64) * 5
     counts[7, 90] = 9
-    view = matrix_view(build_report(ConfusionMatrix(counts)))
+    view = matrix_table(build_report(ConfusionMatrix(counts)))
     assert len(view.order) == 20
     assert 7 in view.order
     assert 90 in view.order

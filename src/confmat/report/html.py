@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from confmat._version import __version__
 from confmat.core.types import MatrixLike
-from confmat.report import _format, interactive, numbers
-from confmat.report.interactive import left_out, page_data, sample_groups
+from confmat.report import _format, numbers
+from confmat.report.interactive import left_out, matrix_table, page_data, sample_groups
 from confmat.report.model import GalleryEntry, Report, build_report, matrix_view
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         True
     """
     header, rows = _class_rows(report)
-    view = interactive.matrix_view(report) if heatmap else None
+    view = matrix_table(report) if heatmap else None
     groups = sample_groups(report)
     script, style = _asset("report.js"), _asset("report.css")
     return _template("report.html.j2").render(

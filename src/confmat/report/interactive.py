@@ -14,9 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from confmat.report import _format
-from confmat.report.model import GalleryItem, Report
-from confmat.stats.confusions import most_confused_classes
+from confmat.report import _format, numbers
+from confmat.report.model import GalleryItem, Report, matrix_view
 
 LEVELS = 8
 """Shades of a cell's colour (CSS classes ``d1``..``d8`` on the diagonal, ``e1``..``e8`` off)."""
@@ -35,7 +34,7 @@ class MatrixCell(NamedTuple):
     css: str
 
 
-class MatrixView(NamedTuple):
+class MatrixTable(NamedTuple):
     """The matrix table: the classes shown (indices and names), rows of cells, a caption."""
 
     order: list[int]
@@ -52,35 +51,33 @@ class SampleGroup(NamedTuple):
     items: list[tuple[GalleryItem, list[str]]]
 
 
-def matrix_view(report: Report) -> MatrixView:
+def matrix_table(report: Report) -> MatrixTable:
     """The table of the matrix: all classes, or the most confused ones beyond the limit.
+
+    The classes shown are :func:`confmat.report.model.matrix_view`'s, as in the other reports.
 
     Examples:
         >>> from confmat import ConfusionMatrix
         >>> from confmat.report.model import build_report
-        >>> view = matrix_view(build_report(ConfusionMatrix([[5, 1], [0, 4]], ["a", "b"])))
-        >>> [[tuple(cell) for cell in row] for row in view.rows]
+        >>> table = matrix_table(build_report(ConfusionMatrix([[5, 1], [0, 4]], ["a", "b"])))
+        >>> [[tuple(cell) for cell in row] for row in table.rows]
         [[('5', 'd8'), ('1', 'e8')], [('0', 'z'), ('4', 'd7')]]
     """
     size = report.summary.num_classes
-    counts = report.matrix.counts.detach().cpu()
-    if size <= HEATMAP_FULL_MAX:
-        order = list(range(size))
-        caption = "Counts; rows are true classes, columns predicted classes."
-    else:
-        order = most_confused_classes(counts, HEATMAP_TOP)
-        caption = (
-            f"The {HEATMAP_TOP} classes most involved in confusions, of {size}; rows are true "
-            "classes, columns predicted classes."
+    view = matrix_view(report, size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP)
+    order = list(view.indices)
+    caption = " ".join(
+        (
+            "Counts; rows are true classes, columns predicted classes.",
+            _format.matrix_note(report, view),
         )
-    shown = counts[order][:, order].numpy()
-    css = _css(shade_levels(shown))
-    texts = [[_format.count(value) for value in row] for row in shown.tolist()]
+    ).strip()
+    css = _css(shade_levels(np.array(view.counts, dtype=np.float64)))
     rows = [
-        [MatrixCell(text, style) for text, style in zip(line, styles, strict=True)]
-        for line, styles in zip(texts, css, strict=True)
+        [MatrixCell(numbers.count(value), style) for value, style in zip(line, styles, strict=True)]
+        for line, styles in zip(view.counts, css, strict=True)
     ]
-    return MatrixView(order, [report.classes[i] for i in order], rows, caption)
+    return MatrixTable(order, [report.classes[i] for i in order], rows, caption)
 
 
 def shade_levels(values: np.ndarray) -> str:
@@ -119,7 +116,7 @@ def _css(levels: str) -> list[list[str]]:
     ]
 
 
-def page_data(report: Report, view: MatrixView) -> str:
+def page_data(report: Report, view: MatrixTable) -> str:
     r"""The script's data as JSON that is safe inside ``<script type="application/json">``.
 
     ``<``, ``>`` and ``&`` are written as ``\u003c``, ``\u003e``, ``\u0026``, so no text can
@@ -129,7 +126,7 @@ def page_data(report: Report, view: MatrixView) -> str:
         >>> from confmat import ConfusionMatrix
         >>> from confmat.report.model import build_report
         >>> report = build_report(ConfusionMatrix([[1, 0], [0, 1]], ["</script>", "b"]))
-        >>> block = page_data(report, matrix_view(report))
+        >>> block = page_data(report, matrix_table(report))
         >>> "<" in block, json.loads(block)["classes"]
         (False, ['</script>', 'b'])
     """
@@ -145,7 +142,7 @@ def page_data(report: Report, view: MatrixView) -> str:
     data = {
         "classes": [_format.printable(name) for name in report.classes],
         "order": view.order,
-        "counts": [[_format.count(x) for x in row] for row in counts.tolist()],
+        "counts": [[numbers.count(x) for x in row] for row in counts.tolist()],
         "row": _shares(rows),
         "col": _shares(cols),
         "shade": {
@@ -184,7 +181,7 @@ def sample_groups(report: Report) -> list[SampleGroup]:
         i, j = where[sample.true], where[sample.pred]
         key = f"{i}-{j}"
         if key not in groups:
-            total = _format.count(counts[i, j].item())
+            total = numbers.count(counts[i, j].item())
             heading = f"{sample.true} \u2192 {sample.pred}: {total} in the cell"
             groups[key] = SampleGroup(key, heading, [])
         groups[key].items.append((item, _lines(item)))
@@ -199,8 +196,8 @@ def _lines(item: GalleryItem) -> list[str]:
     assert s is not None
     return [
         f"{s.true} \u2192 {s.pred}",
-        f"confidence {_format.number(s.confidence, 2)}",
-        f"loss {_format.number(s.loss, 2)}",
+        f"confidence {numbers.number(s.confidence, 2)}",
+        f"loss {numbers.number(s.loss, 2)}",
         f"index {s.index}",
     ]
 
