@@ -81,10 +81,11 @@ def test_breast_cancer_document(run: dict[str, Any]) -> None:
 def test_html_reports(run: dict[str, Any]) -> None:
     digits = (run["out"] / "digits.html").read_text()
     assert digits.startswith("<!DOCTYPE html>")
-    assert "<svg" in digits  # the heatmap, inline
-    assert "data:image/png;base64," in digits  # the gallery of misclassified digits
+    assert '<table class="matrix" id="matrix">' in digits  # the heatmap, an HTML table
+    assert "data:image/png;base64," in digits  # the kept samples of the cells
+    assert '<details class="cell-samples" id="cell-' in digits
     cancer = (run["out"] / "breast_cancer.html").read_text()
-    assert "<svg" in cancer
+    assert '<table class="matrix" id="matrix">' in cancer
     assert "malignant" in cancer
 
 

@@ -286,7 +286,7 @@ def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> lis
             figures.close(display)
         written.append(directory / name)
     io.write_atomic(directory / f"{task.name}.json", render_json(cm))
-    gallery = result.gallery(k=24) if task.name == "digits" else None
+    gallery = result.cell_gallery() if task.name == "digits" else None
     html = render_html(cm, title=task.title, source="held-out split", gallery=gallery)
     io.write_atomic(directory / f"{task.name}.html", html)
     return [directory / f"{task.name}.json", directory / f"{task.name}.html", *written]

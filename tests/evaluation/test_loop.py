@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 import confmat
 from confmat import evaluate
 from confmat.compare import PairedTable
+from confmat.evaluation.report_samples import report_rows
+from confmat.exceptions import OptionError
 from confmat.report.model import check_gallery
 from confmat.stats import significance
 from confmat.stream.reservoir import GroupedTopK, Rows
@@ -581,3 +585,68 @@ def test_thread_count_untouched(digits):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(threads)
+
+
+def _report_rows_oracle(cells, losses, counts, per_cell, limit):
+    """Errors, then correct cells: round by round one more sample of each, most frequent first."""
+    size = counts.shape[0]
+    flat = counts.reshape(-1).tolist()
+
+    def rank_key(cell):
+        return (cell % (size + 1) == 0, -flat[cell], cell)  # errors first, most first
+
+    by_cell = {}
+    for position in sorted(range(len(cells)), key=lambda p: -losses[p]):  # stable: ties by position
+        by_cell.setdefault(cells[position], []).append(position)
+    order = []
+    for correct in (False, True):
+        for round_ in range(per_cell):
+            for cell in sorted(by_cell, key=rank_key):
+                if (cell % (size + 1) == 0) == correct and round_ < len(by_cell[cell]):
+                    order.append(by_cell[cell][round_])
+    return order[:limit]
+
+
+@given(
+    st.integers(2, 4).flatmap(
+        lambda size: st.tuples(
+            st.just(size),
+            st.lists(st.integers(0, size * size - 1), min_size=0, max_size=40),
+            st.integers(1, 4),
+            st.integers(1, 30),
+        )
+    ),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=60, deadline=None)
+def test_report_rows_takes_a_sample_of_each_cell_per_round(case, rng):
+    size, cells, per_cell, limit = case
+    losses = [float(rng.randint(0, 5)) for _ in cells]  # ties included
+    counts = torch.zeros(size * size, dtype=torch.int64)
+    counts.index_add_(
+        0, torch.tensor(cells, dtype=torch.long), torch.ones(len(cells), dtype=torch.int64)
+    )
+    counts = counts.reshape(size, size) * rng.randint(1, 3)
+    found = report_rows(
+        torch.tensor(cells, dtype=torch.long), torch.tensor(losses), counts, per_cell, limit
+    )
+    assert found.tolist() == _report_rows_oracle(cells, losses, counts, per_cell, limit)
+
+
+def test_cell_gallery_shows_errors_first_within_its_limits(digits):
+    pytest.importorskip("matplotlib")
+    result = evaluate(digits.model, DataLoader(digits.test, batch_size=64), progress=False)
+    gallery = result.cell_gallery(per_cell=2, limit=30)
+    assert len(gallery) == 30
+    assert check_gallery(gallery) == gallery
+    samples = [s for _, _, s in gallery]
+    errors = int(result.matrix.counts.sum() - result.matrix.counts.trace())
+    assert errors >= 30
+    assert all(s.true != s.pred for s in samples)
+    cells = [(s.true, s.pred) for s in samples]
+    assert max(cells.count(c) for c in cells) <= 2
+    assert all(s in result.samples(s.true, s.pred) for s in samples)
+    assert gallery[0][0].startswith("data:image/png;base64,")
+    assert gallery[0][1] == f"{samples[0].true} -> {samples[0].pred} ({samples[0].confidence:.2f})"
+    with pytest.raises(OptionError, match="per_cell"):
+        result.cell_gallery(per_cell=0)

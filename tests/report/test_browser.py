@@ -4,23 +4,16 @@ Skipped only where no Chromium can be found (``make test`` installs Debian's ``c
 is missing and apt is available).
 """
 
-import base64
-import contextlib
 import io
-import itertools
-import json
 import os
-import shutil
-import subprocess
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 import torch
 
 from confmat import ConfusionMatrix
 from confmat.report import render_html
+from devtools import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -31,143 +24,10 @@ HOSTILE = [
     "</td></tr></table><iframe src=javascript:alert(1)>",
 ]
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
 PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
     "hQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-
-
-def _browser() -> str:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no Chromium found (install Debian's 'chromium' package)")
-
-
-class Page:
-    """One page of a headless Chromium, driven over the DevTools protocol (a websocket)."""
-
-    def __init__(self, url: str) -> None:
-        import websocket
-
-        self.socket = websocket.create_connection(url, timeout=20, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params: object) -> dict:
-        ident = next(self.ids)
-        self.socket.send(json.dumps({"id": ident, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv())
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self._event(message)
-
-    def _event(self, message: dict) -> None:
-        self.events.append(message)
-        if message.get("method") == "Page.javascriptDialogOpening":
-            # answer at once, so that a dialog can never block the page
-            ident = next(self.ids)
-            params = {"accept": False}
-            self.socket.send(
-                json.dumps({"id": ident, "method": "Page.handleJavaScriptDialog", "params": params})
-            )
-
-    def open(self, url: str) -> None:
-        """Navigate and wait for the load event."""
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        deadline = time.monotonic() + 15
-        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} did not load")
-            self._event(json.loads(self.socket.recv()))
-        self.call("Runtime.evaluate", expression="0")  # drain what the load produced
-
-    def evaluate(self, expression: str) -> object:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def dialogs(self) -> list[dict]:
-        return [e for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
-
-    def errors(self) -> list[dict]:
-        errors = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown" or (
-                method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert")
-            ):
-                errors.append(params)
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                errors.append(params["entry"])
-        return errors
-
-    def screenshot(self) -> bytes:
-        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
-
-
-@contextlib.contextmanager
-def chromium(tmp_path: Path):
-    profile = tmp_path / "profile"
-    command = [
-        _browser(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--disable-default-apps",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--hide-scrollbars",
-        "--window-size=1280,1600",
-        f"--user-data-dir={profile}",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        "about:blank",
-    ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    page = None
-    try:
-        port = _devtools_port(profile / "DevToolsActivePort", process)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
-            targets = json.load(answer)
-        target = next(t for t in targets if t["type"] == "page")
-        page = Page(target["webSocketDebuggerUrl"])
-        for domain in ("Page", "Runtime", "Log"):
-            page.call(f"{domain}.enable")
-        yield page
-    finally:
-        if page is not None:
-            page.socket.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _devtools_port(path: Path, process: subprocess.Popen) -> int:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"chromium exited with status {process.returncode}")
-        with contextlib.suppress(FileNotFoundError, ValueError, IndexError):
-            return int(path.read_text().splitlines()[0])
-        time.sleep(0.1)
-    pytest.fail("chromium did not open its DevTools port")
 
 
 def _distinct_colours(png: bytes) -> int:
@@ -199,8 +59,10 @@ def test_report_renders_in_chromium_without_errors_or_injection(report_file, tmp
         assert page.errors() == []
         assert page.dialogs() == []
         # the heatmap and the tables are there
-        assert page.evaluate("document.querySelectorAll('#heatmap svg').length") == 1
-        assert page.evaluate("document.querySelector('#heatmap svg').getBBox().width") > 100
+        assert page.evaluate("document.querySelectorAll('#matrix tbody td').length") == 16
+        assert (
+            page.evaluate("document.querySelector('#matrix').getBoundingClientRect().width") > 100
+        )
         assert page.evaluate("document.querySelectorAll('table.per-class tbody tr').length") == 7
         # hostile names are text, in the cells where they belong
         names = page.evaluate(
@@ -208,8 +70,9 @@ def test_report_renders_in_chromium_without_errors_or_injection(report_file, tmp
         )
         assert names == HOSTILE
         assert page.evaluate("document.title") == "<script>alert('title')</script>"
-        # nothing was injected: no script, no frame, no handler, one image (the gallery's)
-        assert page.evaluate("document.scripts.length") == 0
+        # nothing was injected: only the page's own two scripts (its data and its code), no
+        # frame, no handler, one image (the gallery's)
+        assert page.evaluate("[...document.scripts].map(s => s.type)") == ["application/json", ""]
         assert page.evaluate("document.querySelectorAll('iframe, object, embed').length") == 0
         assert page.evaluate("document.querySelectorAll('[onerror], [onload]').length") == 0
         assert page.evaluate("[...document.images].map(i => i.closest('#gallery') !== null)") == [

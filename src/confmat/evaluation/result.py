@@ -15,6 +15,7 @@ import torch
 
 from confmat.compare import Comparison, PairedTable
 from confmat.core import checks
+from confmat.evaluation.report_samples import REPORT_LIMIT, REPORT_PER_CELL, report_rows
 from confmat.exceptions import OptionError
 from confmat.stream.reservoir import Rows, Sample
 
@@ -286,6 +287,55 @@ class EvaluationResult:
         pictures = images(samples, self._dataset(dataset), to_image, denormalize)
         return [
             (png_data_uri(picture), caption(s))
+            for picture, s in zip(pictures, samples, strict=True)
+        ]
+
+    def cell_gallery(
+        self,
+        dataset: Any = None,
+        per_cell: int = REPORT_PER_CELL,
+        *,
+        limit: int = REPORT_LIMIT,
+        model: str | None = None,
+        to_image: Callable[[Any], Any] | None = None,
+        denormalize: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    ) -> list[tuple[str, str, Sample]]:
+        """Kept samples of the cells as ``[(PNG thumbnail URI, caption, sample), ...]``.
+
+        The list fits ``render_html(..., gallery=...)``, whose page shows a cell's samples when
+        the cell is clicked. Errors come first (the cells of most samples first), then correct
+        cells; at most ``per_cell`` samples of a cell (highest loss first) and ``limit`` in all,
+        as thumbnails of at most 64 pixels a side, so that a report stays small. Other
+        arguments as in :meth:`show_misclassified`.
+
+        Examples:
+            >>> import torch, confmat
+            >>> data = torch.utils.data.TensorDataset(torch.eye(4), torch.tensor([0, 1, 2, 0]))
+            >>> result = confmat.evaluate(torch.nn.Identity(), torch.utils.data.DataLoader(data),
+            ...                           progress=False)
+            >>> [(s.true, s.pred, s.index) for _, _, s in result.cell_gallery()]
+            [('0', '3', 3), ('0', '0', 0), ('1', '1', 1), ('2', '2', 2)]
+        """
+        from confmat.show.gallery import caption, images, thumbnail_data_uri
+
+        per_cell = checks.check_positive_count(per_cell, "per_cell")
+        limit = checks.check_positive_count(limit, "limit")
+        rows = self._model_samples(model).reservoir
+        if rows is None:
+            return []
+        matrix = self.matrix if model is None else self.matrices[model]
+        cells = rows.ints[:, 1] * matrix.num_classes + rows.ints[:, 2]
+        chosen = report_rows(cells, rows.floats[:, 1], matrix.counts, per_cell, limit)
+        names = self.classes
+        samples = [
+            Sample(index, names[t], names[p], confidence, loss)
+            for (index, t, p), (confidence, loss) in zip(
+                rows.ints[chosen].tolist(), rows.floats[chosen].tolist(), strict=True
+            )
+        ]
+        pictures = images(samples, self._dataset(dataset), to_image, denormalize)
+        return [
+            (thumbnail_data_uri(picture), caption(s), s)
             for picture, s in zip(pictures, samples, strict=True)
         ]
 

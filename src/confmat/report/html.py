@@ -1,34 +1,38 @@
 r"""The standalone HTML report and the compact HTML of Jupyter's ``_repr_html_``.
 
-One self-contained file that works offline: inline CSS, the heatmap inlined as SVG, no script and
-no external address (a Content-Security-Policy forbids both). Templates live in
-``report/templates`` and are rendered by jinja2 with autoescaping, so every user string (class
-names, title, file name, captions) is text, never markup; control characters in it are shown as
-escapes such as ``\x1b``.
+One self-contained file that works offline, with no external address. The report is complete
+without script: the matrix is an HTML table, the tables and the kept samples are in the markup.
+One inline script (``templates/report.js``, hand-written, no library) makes it interactive:
+select a cell for its numbers and samples, sort the per-class table, filter classes, switch the
+matrix between counts and shares, link to a cell. Its Content-Security-Policy allows exactly that
+script and the inline style by their SHA-256 hashes, images from ``data:`` URIs only, nothing else.
+
+Templates live in ``report/templates`` and are rendered by jinja2 with autoescaping, so every
+user string (class names, title, file name, captions) is text, never markup; control characters
+in it are shown as escapes such as ``\x1b``. The script's data travel as JSON in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the script
+writes text only through ``textContent``.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from confmat._version import __version__
 from confmat.core.types import MatrixLike
 from confmat.report import _format, numbers
-from confmat.report.model import Report, build_report, matrix_view
+from confmat.report.interactive import left_out, matrix_table, page_data, sample_groups
+from confmat.report.model import GalleryEntry, Report, build_report, matrix_view
 
 if TYPE_CHECKING:
     import jinja2
 
-HEATMAP_FULL_MAX = 100
-"""Up to this many classes the HTML report shows the whole heatmap."""
-
-HEATMAP_TOP = 20
-"""Beyond :data:`HEATMAP_FULL_MAX` classes it shows the sub-matrix of this many most confused."""
-
-WIDE_HEATMAP = 30
-"""Beyond this many classes the heatmap keeps its natural size and scrolls, not shrinks."""
+DENSE_MATRIX = 30
+"""Beyond this many classes the matrix table is drawn in smaller type."""
 
 REPR_ROWS = 20
 """The Jupyter view lists at most this many classes."""
@@ -60,7 +64,7 @@ def render_html(
     *,
     title: str | None = None,
     source: str | None = None,
-    gallery: Sequence[tuple[str, str]] | None = None,
+    gallery: Sequence[GalleryEntry] | None = None,
     heatmap: bool = True,
 ) -> str:
     """The report as one standalone HTML file.
@@ -69,9 +73,12 @@ def render_html(
         cm: the confusion matrix (rows true class, columns predicted class).
         title: the report's title.
         source: where the predictions came from, e.g. a file name.
-        gallery: misclassified examples as ``(data:image/png;base64,... URI, caption)`` pairs.
-        heatmap: include the heatmap (needs matplotlib); beyond :data:`HEATMAP_FULL_MAX`
-            classes, the :data:`HEATMAP_TOP` most confused classes.
+        gallery: examples as ``(data:image/png;base64,... URI, caption)`` pairs, or as
+            ``(URI, caption, sample)`` triples placed in their cell (see
+            :meth:`confmat.EvaluationResult.cell_gallery`).
+        heatmap: include the matrix; beyond
+            :data:`~confmat.report.interactive.HEATMAP_FULL_MAX` classes, the
+            :data:`~confmat.report.interactive.HEATMAP_TOP` most confused classes.
 
     Returns:
         The HTML document.
@@ -82,8 +89,10 @@ def render_html(
     Examples:
         >>> from confmat import ConfusionMatrix
         >>> page = render_html(ConfusionMatrix([[5, 1], [2, 8]], ["<b>no</b>", "yes"]))
-        >>> page.startswith("<!DOCTYPE html>"), "&lt;b&gt;no&lt;/b&gt;" in page, "<svg" in page
-        (True, True, True)
+        >>> page.startswith("<!DOCTYPE html>"), "&lt;b&gt;no&lt;/b&gt;" in page
+        (True, True)
+        >>> '<table class="matrix" id="matrix">' in page, "unsafe-inline" in page
+        (True, False)
     """
     report = build_report(cm, title=title, source=source, gallery=gallery)
     return html_from_report(report, heatmap=heatmap)
@@ -99,7 +108,9 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         True
     """
     header, rows = _class_rows(report)
-    svg, caption = _heatmap(report) if heatmap else ("", "")
+    view = matrix_table(report) if heatmap else None
+    groups = sample_groups(report)
+    script, style = _asset("report.js"), _asset("report.css")
     return _template("report.html.j2").render(
         version=__version__,
         title=report.title,
@@ -107,19 +118,35 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         source=report.source,
         cards=_cards(report),
         findings=report.findings,
-        heatmap=_markup(svg),
-        heatmap_caption=caption,
-        heatmap_wide=_heatmap_size(report) > WIDE_HEATMAP,
+        matrix=view,
+        matrix_dense=view is not None and len(view.order) > DENSE_MATRIX,
         class_header=header,
         class_rows=rows,
         average_rows=_format.average_rows(report),
         pair_rows=_format.pair_rows(report),
-        gallery=report.gallery,
         binary_heading=_format.binary_heading(report),
         binary_counts=_format.binary_counts(report),
         binary_header=_format.BINARY_HEADER,
         binary_rows=_format.binary_rows(report),
+        groups=groups,
+        gallery_note=left_out(report, groups),
+        data=_markup(page_data(report, view) if view is not None else "{}"),
+        script=_markup(script),
+        script_hash=_markup(source_hash(script)),
+        style=_markup(style),
+        style_hash=_markup(source_hash(style)),
     )
+
+
+def source_hash(text: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script or style.
+
+    Examples:
+        >>> source_hash("")
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def repr_html(cm: MatrixLike) -> str:
@@ -186,31 +213,22 @@ def _class_rows(report: Report) -> tuple[list[str], list[list[Cell]]]:
     return header, styled
 
 
-def _heatmap(report: Report) -> tuple[str, str]:
-    from confmat.show.heatmap import heatmap_svg
-
-    size = report.summary.num_classes
-    if _heatmap_size(report) == size:
-        caption = "Counts; rows are true classes, columns predicted classes."
-        return heatmap_svg(report.matrix), caption
-    caption = (
-        f"The {HEATMAP_TOP} classes most involved in confusions, of {size}; rows are true "
-        f"classes, columns predicted classes."
-    )
-    return heatmap_svg(report.matrix, top=HEATMAP_TOP), caption
-
-
-def _heatmap_size(report: Report) -> int:
-    """How many classes the heatmap shows: all, or the most confused beyond the limit."""
-    size = report.summary.num_classes
-    return size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP
-
-
-def _markup(svg: str) -> Any:
-    """Trusted SVG from matplotlib (its text is drawn as paths) as jinja2 markup."""
+def _markup(text: str) -> Any:
+    """Trusted text made here (assets, hashes, escaped JSON) as jinja2 markup."""
     import markupsafe
 
-    return markupsafe.Markup(svg)
+    return markupsafe.Markup(text)
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """A file of ``report/templates`` (the page's script or style), checked not to close its tag."""
+    from importlib.resources import files
+
+    text = files("confmat").joinpath("report", "templates", name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise RuntimeError(f"{name} must not contain a closing script or style tag")
+    return text
 
 
 @functools.cache

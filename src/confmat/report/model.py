@@ -26,8 +26,12 @@ from confmat.exceptions import OptionError
 from confmat.report.findings import Finding, findings, majority_class
 from confmat.stats import measures
 from confmat.stats.confusions import ConfusedPair, most_confused, most_confused_classes
+from confmat.stream.reservoir import Sample
 
 DEFAULT_TITLE = "Confusion matrix report"
+
+GalleryEntry = tuple[str, str] | tuple[str, str, Sample]
+"""An image of a report's gallery: ``(data URI, caption)`` or ``(data URI, caption, sample)``."""
 
 TOP_PAIRS = 10
 """How many most confused pairs a report lists."""
@@ -146,7 +150,10 @@ class MatrixView:
 
 @dataclass(frozen=True)
 class GalleryItem:
-    """One image of the misclassified gallery: a ``data:image/...`` URI and its caption.
+    """One image of the gallery: a ``data:image/...`` URI, its caption and, if known, its sample.
+
+    ``sample`` (a kept sample of :func:`confmat.evaluate`: true and predicted class, confidence,
+    loss, dataset index) puts the image under its cell of the matrix in the HTML report.
 
     Examples:
         >>> GalleryItem("data:image/png;base64,iVBORw0KGgo=", "true 3, predicted 8").caption
@@ -155,6 +162,7 @@ class GalleryItem:
 
     uri: str
     caption: str
+    sample: Sample | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,7 @@ def build_report(
     *,
     title: str | None = None,
     source: str | None = None,
-    gallery: Sequence[tuple[str, str]] | None = None,
+    gallery: Sequence[GalleryEntry] | None = None,
     top_pairs: int = TOP_PAIRS,
 ) -> Report:
     """Read everything a report shows from ``cm``, once.
@@ -201,7 +209,9 @@ def build_report(
         cm: the confusion matrix (rows true class, columns predicted class).
         title: the report's title (default :data:`DEFAULT_TITLE`).
         source: where the predictions came from, e.g. a file name.
-        gallery: misclassified examples as ``(data:image/... URI, caption)`` pairs.
+        gallery: examples as ``(data:image/... URI, caption)`` pairs, or ``(URI, caption,
+            sample)`` triples with the :class:`~confmat.stream.reservoir.Sample` shown (as
+            :meth:`confmat.EvaluationResult.cell_gallery` returns them).
         top_pairs: how many most confused pairs to list.
 
     Returns:
@@ -231,7 +241,7 @@ def build_report(
         },
         pairs=tuple(pairs),
         findings=tuple(findings(cm, pairs=pairs)),
-        gallery=tuple(GalleryItem(uri, caption) for uri, caption in images),
+        gallery=tuple(GalleryItem(*item) for item in images),
         binary=_binary_lead(cm),
     )
 
@@ -315,8 +325,8 @@ def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
 _IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}")
 
 
-def check_gallery(gallery: object) -> list[tuple[str, str]]:
-    """Gallery images: ``(data URI, caption)`` pairs; raster ``data:image/...;base64`` URIs only.
+def check_gallery(gallery: object) -> list[GalleryEntry]:
+    """Gallery images: ``(data URI, caption[, sample])``; raster ``data:image/...;base64`` only.
 
     Nothing else may reach a report's ``<img src>``: no remote address, no script, no SVG.
     """
@@ -324,14 +334,25 @@ def check_gallery(gallery: object) -> list[tuple[str, str]]:
         return []
     if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
         raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
-    checked = []
+    checked: list[GalleryEntry] = []
     for index, item in enumerate(gallery):
-        if not (isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str)):
-            raise OptionError(f"gallery[{index}] must be (image URI, caption), got {item!r:.60}")
+        if not (
+            isinstance(item, Sequence)
+            and len(item) in (2, 3)
+            and isinstance(item[0], str)
+            and (len(item) == 2 or isinstance(item[2], Sample))
+        ):
+            raise OptionError(
+                f"gallery[{index}] must be (image URI, caption) or (image URI, caption, Sample), "
+                f"got {item!r:.60}"
+            )
         if _IMAGE_URI.fullmatch(item[0]) is None:
             raise OptionError(
                 f"gallery[{index}] must be a base64 data:image/png, jpeg, gif or webp URI, "
                 f"got {item[0]!r:.60}"
             )
-        checked.append((item[0], str(item[1])))
+        if len(item) == 3:
+            checked.append((item[0], str(item[1]), item[2]))
+        else:
+            checked.append((item[0], str(item[1])))
     return checked

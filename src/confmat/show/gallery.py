@@ -31,6 +31,9 @@ _CHANNELS = (1, 3, 4)
 _MIN_PIXELS = 64
 """Small images are enlarged (nearest neighbour) to at least this many pixels a side."""
 
+THUMBNAIL_SIDE = 64
+"""A report's thumbnails are shrunk (block means) to at most this many pixels a side."""
+
 
 def caption(sample: Sample) -> str:
     """``"true -> predicted (confidence)"``.
@@ -175,6 +178,39 @@ def png_data_uri(picture: np.ndarray) -> str:
     buffer = io.BytesIO()
     imsave(buffer, big, format="png", **_display_range(big))
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def thumbnail_data_uri(picture: np.ndarray, max_side: int = THUMBNAIL_SIDE) -> str:
+    """The image as a small PNG data URI: shrunk by block means to ``max_side``, never enlarged.
+
+    The HTML report scales thumbnails up on screen, so a file stays small.
+
+    Examples:
+        >>> uri = thumbnail_data_uri(np.zeros((200, 100, 3)))
+        >>> import base64, io
+        >>> from PIL import Image
+        >>> Image.open(io.BytesIO(base64.b64decode(uri.split(",")[1]))).size
+        (25, 50)
+    """
+    from matplotlib.image import imsave
+
+    factor = max(1, math.ceil(max(picture.shape[:2]) / max_side))
+    small = _shrunk(picture, factor)
+    buffer = io.BytesIO()
+    imsave(buffer, small, format="png", **_display_range(small))
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _shrunk(picture: np.ndarray, factor: int) -> np.ndarray:
+    """The mean of each ``factor x factor`` block (the ragged edge is cut off)."""
+    if factor == 1:
+        return picture
+    height, width = picture.shape[0] // factor, picture.shape[1] // factor
+    blocks = picture[: height * factor, : width * factor].astype(np.float32)
+    means: np.ndarray = blocks.reshape(height, factor, width, factor, *picture.shape[2:]).mean(
+        axis=(1, 3)
+    )
+    return means.round().astype(np.uint8) if picture.dtype == np.uint8 else means
 
 
 def _display_range(picture: np.ndarray) -> dict[str, Any]:
