@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "confmat.document": 3,
     "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
     "confmat.matrix": 4,
+    "confmat.multilabel": 4,  # MultilabelConfusion, the sibling of ConfusionMatrix
     "confmat.compare": 5,
     "confmat.stream": 6,
     "confmat.evaluation": 7,
@@ -61,6 +62,9 @@ LAZY_UPWARD: frozenset[tuple[str, str]] = frozenset(
         ("confmat.matrix", "confmat.show.heatmap"),
         ("confmat.matrix", "confmat.report.frames"),
         ("confmat.matrix", "confmat.report.html"),
+        # MultilabelConfusion's presentation, typed against core.multilabel.MultilabelLike.
+        ("confmat.multilabel", "confmat.report.multilabel"),
+        ("confmat.multilabel", "confmat.report.multilabel_views"),
         # EvaluationResult.gallery and its HTML thumbnails draw the kept samples.
         ("confmat.evaluation.result", "confmat.show.gallery"),
     }

@@ -27,6 +27,7 @@ from confmat.exceptions import (
     WeightError,
 )
 from confmat.matrix import ConfusionMatrix
+from confmat.multilabel import MultilabelConfusion
 from confmat.stream.accumulator import Accumulator
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "LabelError",
     "MatrixError",
     "MergeError",
+    "MultilabelConfusion",
     "OptionError",
     "ScoreError",
     "ShapeError",

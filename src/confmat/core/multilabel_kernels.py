@@ -1,0 +1,159 @@
+"""Multilabel counting kernels: boolean ``(N, L)`` grids in, every count a result needs out.
+
+They trust their input (checked by :mod:`confmat.core.multilabel`) and never read a value on
+the host, so the streaming shell can call them per batch without a device sync.
+
+What is counted, for labels ``l`` and samples ``s`` (t true, p predicted, w the sample weight):
+
+- per label, scikit-learn's 2x2 layout ``[[tn, fp], [fn, tp]]``: ``tp[l] = sum_s w t p``, ...;
+- the **co-confusion** ``M[i, j] = sum_s w [t_i and not p_i] [p_j and not t_j]``: the samples
+  in which label i is missed while label j is predicted without being true ("predicted
+  instead"). Its diagonal is 0; row i sums, over the misses of label i, the number of wrong
+  extra labels predicted alongside; ``M = missed^T @ extra``, one matrix product;
+- per-sample sums for the "samples" averages: with ``tp_s, fp_s, fn_s`` the sample's counts
+  over its labels, the rows of :data:`SAMPLE_ROWS` hold ``(sum_s w value_s, sum_s w)`` over
+  the samples where the value is defined (``subset_accuracy``: ``fp_s + fn_s == 0``, always
+  defined; ``precision``: ``tp_s / (tp_s + fp_s)``; ``recall``: ``tp_s / (tp_s + fn_s)``;
+  ``f1``: ``2 tp_s / (2 tp_s + fp_s + fn_s)``; ``jaccard``: ``tp_s / (tp_s + fp_s + fn_s)``).
+
+Samples are processed in chunks of :data:`CHUNK` rows through float32 matrix products: sums of
+0/1 values below 2^24 are exact in float32, and each chunk's integer result is added in int64
+(float64 with weights).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+
+CHUNK = 4096
+"""Rows per matrix product: small enough to stay in cache, exact in float32."""
+
+SAMPLE_ROWS = ("subset_accuracy", "precision", "recall", "f1", "jaccard")
+"""The rows of the per-sample sums, each ``(sum of w * value, sum of w)`` where defined."""
+
+
+class MultilabelCounts(NamedTuple):
+    """Everything counted from multilabel samples; sums of two counts add (``merge``).
+
+    Attributes:
+        counts: ``(L, 2, 2)`` per-label ``[[tn, fp], [fn, tp]]``, int64 (float64 weighted).
+        co_confusion: ``(L, L)``, ``M[i, j]`` = samples where i is missed and j predicted
+            without being true; int64 (float64 weighted).
+        sample_sums: float64 ``(5, 2)``, rows :data:`SAMPLE_ROWS`, columns (sum of weight times
+            value, sum of weight) over the samples where the value is defined.
+    """
+
+    counts: torch.Tensor
+    co_confusion: torch.Tensor
+    sample_sums: torch.Tensor
+
+    def merge(self, other: MultilabelCounts) -> MultilabelCounts:
+        """The element-wise sum (float64 if either side is weighted)."""
+        return MultilabelCounts(*(_add(a, b) for a, b in zip(self, other, strict=True)))
+
+
+def _add(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    if a.dtype != b.dtype:
+        return a.to(torch.float64) + b.to(device=a.device, dtype=torch.float64)
+    return a + b.to(a.device)
+
+
+def empty(num_labels: int, weighted: bool, device: torch.device) -> MultilabelCounts:
+    """Zero counts for L labels.
+
+    Examples:
+        >>> empty(2, False, torch.device("cpu")).counts.shape
+        torch.Size([2, 2, 2])
+    """
+    dtype = torch.float64 if weighted else torch.int64
+    return MultilabelCounts(
+        torch.zeros((num_labels, 2, 2), dtype=dtype, device=device),
+        torch.zeros((num_labels, num_labels), dtype=dtype, device=device),
+        torch.zeros((len(SAMPLE_ROWS), 2), dtype=torch.float64, device=device),
+    )
+
+
+def count(
+    true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None = None
+) -> MultilabelCounts:
+    """Count boolean ``(N, L)`` targets against boolean predictions (see the module docstring).
+
+    Args:
+        true: bool ``(N, L)`` true label indicators.
+        pred: bool ``(N, L)`` predicted label indicators.
+        weight: optional float64 sample weights ``(N,)``.
+
+    Examples:
+        >>> t = torch.tensor([[1, 0, 1], [0, 1, 0]]).bool()
+        >>> p = torch.tensor([[1, 0, 0], [0, 1, 1]]).bool()
+        >>> found = count(t, p)
+        >>> found.counts[:, 1, 1].tolist(), found.co_confusion.tolist()
+        ([1, 1, 0], [[0, 0, 0], [0, 0, 0], [0, 0, 0]])
+        >>> count(t, torch.tensor([[1, 1, 0], [0, 1, 0]]).bool()).co_confusion[2].tolist()
+        [0, 1, 0]
+    """
+    num_labels, device = true.shape[1], true.device
+    dtype = torch.float32 if weight is None else torch.float64
+    co = torch.zeros((num_labels, num_labels), dtype=torch.float64, device=device)
+    sums = torch.zeros((3 * num_labels,), dtype=torch.float64, device=device)  # fn | fp | true
+    sample_sums = torch.zeros((len(SAMPLE_ROWS), 2), dtype=torch.float64, device=device)
+    total = torch.zeros((), dtype=torch.float64, device=device)
+    for start in range(0, true.shape[0], CHUNK):
+        t, p = true[start : start + CHUNK], pred[start : start + CHUNK]
+        rows = t.shape[0]
+        w = (
+            torch.ones(rows, dtype=dtype, device=device)
+            if weight is None
+            else weight[start : start + CHUNK]
+        )
+        block = torch.cat((t > p, p > t, t), dim=1).to(dtype)  # (n, 3L): missed, extra, true
+        missed, extra = block[:, :num_labels], block[:, num_labels : 2 * num_labels]
+        co += ((missed if weight is None else missed * w[:, None]).T @ extra).double()
+        sums += (w @ block).double()
+        total += w.sum(dtype=torch.float64)
+        fn_s, fp_s, true_s = block.view(rows, 3, num_labels).sum(2).double().T
+        sample_sums += _sample_sums(true_s - fn_s, fp_s, fn_s, w.double())
+    fn, fp, true_sums = sums.view(3, num_labels)
+    tp = true_sums - fn
+    counts = torch.stack((total - tp - fn - fp, fp, fn, tp), dim=1).reshape(-1, 2, 2)
+    if weight is None:
+        return MultilabelCounts(counts.round().long(), co.round().long(), sample_sums)
+    return MultilabelCounts(counts, co, sample_sums)
+
+
+def _sample_sums(
+    tp: torch.Tensor, fp: torch.Tensor, fn: torch.Tensor, weight: torch.Tensor
+) -> torch.Tensor:
+    """``(5, 2)``: per statistic of :data:`SAMPLE_ROWS`, (sum of w value, sum of w) if defined."""
+    numerators = torch.stack(((fp + fn == 0).double(), tp, tp, 2 * tp, tp))
+    denominators = torch.stack(
+        (torch.ones_like(tp), tp + fp, tp + fn, 2 * tp + fp + fn, tp + fp + fn)
+    )
+    weights = torch.where(denominators > 0, weight, 0.0)
+    values = numerators / denominators.clamp(min=1)
+    return torch.stack(((values * weights).sum(1), weights.sum(1)), dim=1)
+
+
+def samplewise_counts(
+    true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Per-sample 2x2 counts ``(N, 2, 2)`` ``[[tn, fp], [fn, tp]]`` over the sample's labels.
+
+    With weights every cell of a sample is multiplied by its weight (scikit-learn's
+    ``multilabel_confusion_matrix(samplewise=True, sample_weight=...)``).
+
+    Examples:
+        >>> t = torch.tensor([[1, 0, 1]]).bool()
+        >>> samplewise_counts(t, torch.tensor([[1, 1, 0]]).bool()).tolist()
+        [[[0, 1], [1, 1]]]
+    """
+    tp = (true & pred).sum(dim=1)
+    fn = (true > pred).sum(dim=1)
+    fp = (pred > true).sum(dim=1)
+    tn = true.shape[1] - tp - fn - fp
+    counts = torch.stack((tn, fp, fn, tp), dim=1).reshape(-1, 2, 2)
+    if weight is None:
+        return counts
+    return counts.to(torch.float64) * weight.to(torch.float64)[:, None, None]
