@@ -117,7 +117,8 @@ def count(
         sample_sums += _sample_sums(true_s - fn_s, fp_s, fn_s, w.double())
     fn, fp, true_sums = sums.view(3, num_labels)
     tp = true_sums - fn
-    counts = torch.stack((total - tp - fn - fp, fp, fn, tp), dim=1).reshape(-1, 2, 2)
+    tn = (total - tp - fn - fp).clamp(min=0)  # weighted sums can round below 0
+    counts = torch.stack((tn, fp, fn, tp), dim=1).reshape(-1, 2, 2)
     if weight is None:
         return MultilabelCounts(counts.round().long(), co.round().long(), sample_sums)
     return MultilabelCounts(counts, co, sample_sums)
