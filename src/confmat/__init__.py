@@ -29,6 +29,7 @@ from confmat.exceptions import (
 from confmat.matrix import ConfusionMatrix
 from confmat.multilabel import MultilabelConfusion
 from confmat.stream.accumulator import Accumulator
+from confmat.stream.multilabel import MultilabelAccumulator
 
 __all__ = [
     "Accumulator",
@@ -44,6 +45,7 @@ __all__ = [
     "LabelError",
     "MatrixError",
     "MergeError",
+    "MultilabelAccumulator",
     "MultilabelConfusion",
     "OptionError",
     "ScoreError",

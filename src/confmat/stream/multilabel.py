@@ -1,0 +1,258 @@
+"""MultilabelAccumulator: multilabel counts batch by batch, on the batches' device, without syncs.
+
+Per label l the counts are ``[[tn, fp], [fn, tp]]``; the co-confusion ``[i, j]`` counts samples
+where label i is missed while label j is predicted without being true (see
+:mod:`confmat.core.multilabel_kernels`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from confmat.core import checks as v
+from confmat.core import multilabel as ml
+from confmat.core import multilabel_kernels as kernels
+from confmat.exceptions import DistributedError, LabelError, MergeError, ScoreError, ShapeError
+from confmat.multilabel import MultilabelConfusion
+from confmat.stream import batch_checks, distributed
+
+PROBLEMS = (
+    "y_true value(s) other than 0/1",
+    "y_pred value(s) that are not 0/1, or scores that are NaN, infinite or (without "
+    "from_logits) outside [0, 1]",
+    "sample_weight value(s) that are negative or not finite",
+)
+"""What the deferred value checks count, per sample (in the order of the problems tensor)."""
+
+
+class MultilabelAccumulator:
+    """Multilabel counts accumulated over batches: ``update`` per batch, ``compute`` at the end.
+
+    Each update counts its ``(B, L)`` batch on the batch's device with a few matrix products
+    and never waits for the device: shapes are checked at once, values (non-0/1 targets, bad
+    scores, bad weights) are counted on the device and raised by ``compute``, naming each
+    problem and how many samples had it; refused samples are never counted. Under
+    torch.distributed, ``compute`` sums over the ranks of ``process_group``; ``max_samples``
+    drops DistributedSampler's padding (:func:`confmat.stream.distributed.real_samples_on_rank`).
+
+    Args:
+        num_labels: L (default: the width of the first batch).
+        labels: the label names (fix L too).
+        device: where the counts live (default: the device of the first batch).
+        threshold: scores are positive iff ``probability >= threshold``; one number or one
+            per label.
+        from_logits: the scores are logits (a sigmoid is applied before the threshold).
+        validate: run the deferred value checks (default True).
+        max_samples: count at most this many samples on this rank; later ones are skipped.
+        process_group: the group ``compute`` sums over (default: the whole world).
+
+    Examples:
+        >>> acc = MultilabelAccumulator(labels=["a", "b"])
+        >>> acc.update([[1, 0], [1, 1]], [[0.9, 0.2], [0.3, 0.8]]).update([[0, 1]], [[0, 1]])
+        MultilabelAccumulator(num_labels=2, samples=3)
+        >>> result = acc.compute()
+        >>> result.counts[:, 1, 1].tolist(), result.subset_accuracy
+        ([1, 2], 0.6666666666666666)
+    """
+
+    def __init__(
+        self,
+        num_labels: int | None = None,
+        labels: Sequence[Any] | None = None,
+        device: torch.device | str | None = None,
+        *,
+        threshold: float | Sequence[float] | torch.Tensor = 0.5,
+        from_logits: bool = False,
+        validate: bool = True,
+        max_samples: int | None = None,
+        process_group: Any = None,
+    ) -> None:
+        size = v.check_num_classes(num_labels)
+        self._labels = None if labels is None else v.check_class_names(labels, size)
+        self._size = size if self._labels is None else len(self._labels)
+        self._threshold_arg = threshold
+        self._threshold: float | torch.Tensor | None = None
+        if self._size is not None:
+            self._threshold = ml.check_label_thresholds(threshold, self._size)
+        elif isinstance(threshold, (int, float)):
+            self._threshold = v.check_threshold(threshold)
+        self._from_logits = bool(from_logits)
+        self._validate = bool(validate)
+        self._max = batch_checks.check_max_samples(max_samples)
+        self._device = None if device is None else torch.device(device)
+        self.process_group = process_group
+        self._state: kernels.MultilabelCounts | None = None
+        self._problems: torch.Tensor | None = None
+        self._seen = 0
+
+    @property
+    def num_labels(self) -> int | None:
+        """L, or None while it waits for the first batch."""
+        return self._size
+
+    @property
+    def samples_seen(self) -> int:
+        """Samples offered to ``update`` (including refused and skipped ones)."""
+        return self._seen
+
+    def _start(self, width: int, device: torch.device) -> None:
+        if self._size is None:
+            self._size = width
+            if self._threshold is None:  # one threshold per label: checked against L now
+                self._threshold = ml.check_label_thresholds(self._threshold_arg, width)
+        elif width != self._size:
+            raise ShapeError(
+                f"every batch must have the accumulator's {self._size} label columns, got {width}"
+            )
+        if self._state is None:
+            self._device = self._device or device
+            self._state = kernels.empty(self._size, False, self._device)
+            self._problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=self._device)
+
+    @torch.inference_mode(False)
+    def update(
+        self, y_true: object, y_pred: object, sample_weight: object = None
+    ) -> MultilabelAccumulator:
+        """Count one batch: ``(B, L)`` 0/1 targets, ``(B, L)`` 0/1 decisions or scores.
+
+        Raises:
+            ShapeError: for shapes, widths or strings (at once; values are checked by
+                ``compute``).
+        """
+        true_grid, pred_grid = ml.as_grid(y_true, "y_true"), ml.as_grid(y_pred, "y_pred")
+        ml.check_pair(true_grid, pred_grid)
+        rows = true_grid.shape[0]
+        self._start(true_grid.shape[1], true_grid.device)
+        offered, self._seen = self._seen, self._seen + rows
+        if rows == 0 or (self._max is not None and offered >= self._max):
+            return self
+        assert self._state is not None
+        assert self._problems is not None
+        assert self._device
+        true_grid, pred_grid = true_grid.to(self._device), pred_grid.to(self._device)
+        weight = None
+        if sample_weight is not None:
+            weight = batch_checks.check_weights_shape(sample_weight, rows, self._device)
+        keep, problems = self._usable(true_grid, pred_grid, weight, offered)
+        self._problems += problems
+        true, pred = true_grid != 0, self._decide(pred_grid)
+        true, pred = true & keep[:, None], pred & keep[:, None]
+        if weight is not None:
+            weight = torch.where(keep, weight, 0.0)
+        found = kernels.count(true, pred, weight)
+        if weight is None:  # dropped rows were counted as empty, correct samples: take them out
+            dropped = (~keep).sum()
+            found.counts[:, 0, 0] -= dropped
+            found.sample_sums[0] -= dropped.to(torch.float64)
+        self._state = self._state.merge(found)
+        return self
+
+    def _decide(self, grid: torch.Tensor) -> torch.Tensor:
+        if not grid.is_floating_point():
+            return grid != 0
+        assert self._threshold is not None
+        scores = torch.nan_to_num(grid, nan=0.0)
+        return ml.decide(scores, self._threshold, self._from_logits)
+
+    def _usable(
+        self,
+        true: torch.Tensor,
+        pred: torch.Tensor,
+        weight: torch.Tensor | None,
+        offered: int,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Which rows to count ``(B,)`` and the problems found, counted on the device."""
+        rows = true.shape[0]
+        if not pred.is_floating_point() and self._from_logits:
+            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
+        keep = torch.ones(rows, dtype=torch.bool, device=true.device)
+        if self._max is not None and offered + rows > self._max:
+            keep[self._max - offered :] = False
+        bad = [
+            ml.invalid_rows(true, self._from_logits, True),
+            ml.invalid_rows(pred, self._from_logits, False),
+            torch.zeros_like(keep) if weight is None else ~(torch.isfinite(weight) & (weight >= 0)),
+        ]
+        if not self._validate:
+            bad = [torch.zeros_like(keep)] * 3
+        problems = torch.stack([(b & keep).sum() for b in bad])
+        for b in bad:
+            keep &= ~b
+        return keep, problems
+
+    def compute(self, *, timeout: float | None = None) -> MultilabelConfusion:
+        """The result so far (summed over the ranks under torch.distributed).
+
+        Raises:
+            LabelError: when ``update`` saw invalid values (with ``validate=True``).
+            DistributedError: when ranks disagree on L or do not all join in time.
+        """
+        state, problems = self._state, self._problems
+        if distributed.is_active(self.process_group):
+            state, problems = self._sum_over_ranks(timeout)
+        if state is None or problems is None:
+            raise ShapeError("no batch was counted yet: compute needs at least one update")
+        if self._validate and bool(problems.any()):
+            found = [
+                f"{int(k)} sample(s) with {p}" for k, p in zip(problems, PROBLEMS, strict=True) if k
+            ]
+            raise LabelError(
+                "invalid input seen by update: " + "; ".join(found) + "; they are not counted"
+            )
+        return MultilabelConfusion(
+            state.counts,
+            self._labels,
+            co_confusion=state.co_confusion,
+            sample_sums=state.sample_sums,
+        )
+
+    def _sum_over_ranks(
+        self, timeout: float | None
+    ) -> tuple[kernels.MultilabelCounts | None, torch.Tensor | None]:
+        weighted = self._state is not None and self._state.counts.is_floating_point()
+        agreed = distributed.agree_on_space(self._size, weighted, self.process_group, timeout)
+        if agreed is None:
+            return None, None
+        size, any_weighted = agreed
+        if self._size is not None and self._size != size:
+            raise DistributedError(
+                f"the ranks disagree on the number of labels ({self._size} and {size})"
+            )
+        device = self._device or torch.device("cpu")
+        state = self._state or kernels.empty(size, False, device)
+        if any_weighted:
+            state = state.merge(kernels.empty(size, True, device))
+        problems = (
+            self._problems
+            if self._problems is not None
+            else torch.zeros(len(PROBLEMS), dtype=torch.int64, device=device)
+        )
+        group = self.process_group
+        summed = kernels.MultilabelCounts(*(distributed.all_reduce_sum(t, group) for t in state))
+        return summed, distributed.all_reduce_sum(problems, group)
+
+    def reset(self) -> MultilabelAccumulator:
+        """Forget every sample (labels and options stay)."""
+        self._state, self._problems, self._seen = None, None, 0
+        return self
+
+    def merge(self, *others: MultilabelAccumulator) -> MultilabelAccumulator:
+        """Add other accumulators' counts (same number of labels) into this one."""
+        for other in others:
+            if other._state is None or other._problems is None:
+                continue
+            if self._size is not None and other._size != self._size:
+                raise MergeError(f"cannot merge {other._size} labels into {self._size}")
+            self._start(other._state.counts.shape[0], other._state.counts.device)
+            assert self._state is not None
+            assert self._problems is not None
+            self._state = self._state.merge(other._state)
+            self._problems += other._problems.to(self._problems.device)
+            self._seen += other._seen
+        return self
+
+    def __repr__(self) -> str:
+        return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"
