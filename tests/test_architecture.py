@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
     "confmat.matrix": 4,
     "confmat.multilabel": 4,  # MultilabelConfusion, the sibling of ConfusionMatrix
+    "confmat.topk": 5,  # top-k results (their misses are a ConfusionMatrix)
     "confmat.compare": 5,
     "confmat.stream": 6,
     "confmat.evaluation": 7,

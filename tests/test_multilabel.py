@@ -10,6 +10,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import UndefinedMetricWarning
 
 import confmat
 import sklearn_oracle as oracle
@@ -88,13 +89,14 @@ def test_default_nan_differs_from_scikit_learns_default_zero_as_documented() -> 
     y_true = np.array([[1, 0], [1, 0]])
     y_pred = np.array([[1, 0], [0, 0]])  # label 1: never true, never predicted
     ml = MultilabelConfusion.from_predictions(y_true, y_pred)
-    with pytest.warns(Warning):
+    with pytest.warns(UndefinedMetricWarning):
         p, r, _, _ = precision_recall_fscore_support(y_true, y_pred, average=None)
-    assert p[1] == 0.0 and r[1] == 0.0
+    assert p[1] == 0.0
+    assert r[1] == 0.0
     assert math.isnan(float(ml.per_label("precision")[1]))
     assert math.isnan(float(ml.per_label("recall")[1]))
     # the macro average leaves the undefined label out; scikit-learn's default averages its 0
-    with pytest.warns(Warning):
+    with pytest.warns(UndefinedMetricWarning):
         sk_macro = precision_recall_fscore_support(y_true, y_pred, average="macro")[1]
     assert sk_macro == 0.25  # (1/2 + 0) / 2
     assert ml.average("recall", "macro") == 0.5  # label 0 only
@@ -189,7 +191,8 @@ def test_adding_two_parts_gives_the_whole(case: cs.MultilabelCase, cut: int) -> 
     second = MultilabelConfusion.from_predictions(case.y_true[cut:], case.y_pred[cut:])
     total = first + second
     assert torch.equal(total.counts, whole.counts)
-    assert total.co_confusion is not None and whole.co_confusion is not None
+    assert total.co_confusion is not None
+    assert whole.co_confusion is not None
     assert torch.equal(total.co_confusion, whole.co_confusion)
     for name in ("precision", "recall", "f1", "jaccard"):
         assert close(total.average(name, "samples"), whole.average(name, "samples"))
@@ -216,7 +219,8 @@ def test_cardinality_intervals_and_findings() -> None:
     y_pred[:10, 2] = 1  # "c" predicted where it is not true
     ml = MultilabelConfusion.from_predictions(y_true, y_pred, labels=["a", "b", "c"])
     true, pred = ml.cardinality
-    assert true == (150 + 100) / 200 and pred == (150 + 50 + 10) / 200
+    assert true == (150 + 100) / 200
+    assert pred == (150 + 50 + 10) / 200
     lo, hi = ml.interval("recall")
     assert float(lo[0]) < 1.0 == float(hi[0])
     assert ml.never_predicted() == ["b"]

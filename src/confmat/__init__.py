@@ -30,6 +30,7 @@ from confmat.matrix import ConfusionMatrix
 from confmat.multilabel import MultilabelConfusion
 from confmat.stream.accumulator import Accumulator
 from confmat.stream.multilabel import MultilabelAccumulator
+from confmat.topk import TopK, top_k
 
 __all__ = [
     "Accumulator",
@@ -50,9 +51,11 @@ __all__ = [
     "OptionError",
     "ScoreError",
     "ShapeError",
+    "TopK",
     "UndefinedMetricWarning",
     "WeightError",
     "__version__",
     "compare",
     "evaluate",
+    "top_k",
 ]
