@@ -50,6 +50,7 @@ LAYERS: dict[str, int] = {
     "confmat.show": 8,
     "confmat.report": 9,
     "confmat.cli": 10,
+    "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
     "confmat.demo": 10,
     "confmat.__main__": 10,
 }

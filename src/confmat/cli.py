@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from confmat import io
+from confmat import cli_multilabel, io
 from confmat.exceptions import ConfmatError, InputFileError, UsageError, one_line
 from confmat.matrix import ConfusionMatrix
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="text", help="report format")
     report.add_argument("--output", help="write the report to this file (atomically)")
     report.add_argument("--plot", help="write the heatmap to this file (.png, .svg, .pdf)")
+    cli_multilabel.add_arguments(report)
     _add_compare_parser(commands)
     _add_demo_parser(commands)
     return parser
@@ -80,9 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.multilabel:
+        return cli_multilabel.report(args)
     cm = matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
     text = _renderer(args.format, source=args.input, color=color)(cm)
+    if args.top_k is not None:
+        text = cli_multilabel.with_top_k(args, text)
     if args.plot:
         _plot(cm, args.plot)
     if args.output:
