@@ -65,8 +65,8 @@ def test_bad_values_are_counted_and_raised_by_compute_and_never_counted() -> Non
 def test_refused_rows_leave_the_counts_of_the_good_rows() -> None:
     acc = MultilabelAccumulator(num_labels=2, validate=True)
     acc.update([[0, 1], [2, 1], [1, 0]], [[0, 1], [0, 1], [1, 0]])
-    state = acc._state
-    assert state is not None
+    assert acc._sums is not None
+    state = confmat.core.multilabel_kernels.finish(acc._sums, weighted=False)
     good = MultilabelConfusion.from_predictions([[0, 1], [1, 0]], [[0, 1], [1, 0]])
     assert torch.equal(state.counts, good.counts)
     assert good.sample_sums is not None
@@ -96,6 +96,8 @@ def test_merge_and_reset() -> None:
     assert merged.is_weighted
     assert merged.counts[:, 1, 1].tolist() == [1.0, 2.0]
     assert a.reset().samples_seen == 0
+    with pytest.raises(confmat.MergeError, match="3 labels into 2"):
+        a.update([[1, 0]], [[1, 0]]).merge(MultilabelAccumulator().update([[1, 0, 1]], [[1, 0, 1]]))
 
 
 # -- no host synchronization in update (the technique of tests/stream/test_distributed.py) --

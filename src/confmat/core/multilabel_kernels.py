@@ -35,7 +35,7 @@ SAMPLE_ROWS = ("subset_accuracy", "precision", "recall", "f1", "jaccard")
 
 
 class MultilabelCounts(NamedTuple):
-    """Everything counted from multilabel samples; sums of two counts add (``merge``).
+    """Everything counted from multilabel samples.
 
     Attributes:
         counts: ``(L, 2, 2)`` per-label ``[[tn, fp], [fn, tp]]``, int64 (float64 weighted).
@@ -49,30 +49,74 @@ class MultilabelCounts(NamedTuple):
     co_confusion: torch.Tensor
     sample_sums: torch.Tensor
 
-    def merge(self, other: MultilabelCounts) -> MultilabelCounts:
-        """The element-wise sum (float64 if either side is weighted)."""
-        return MultilabelCounts(*(_add(a, b) for a, b in zip(self, other, strict=True)))
+
+class RunningSums(NamedTuple):
+    """Float64 running sums from which :func:`finish` makes the counts (exact below 2^53).
+
+    Attributes:
+        co: ``(L, L)`` co-confusion.
+        columns: ``(3 L,)`` per label: fn, then fp, then true (support).
+        samples: ``(5, 2)`` the per-sample sums of :data:`SAMPLE_ROWS`.
+        total: ``()`` the number (or weight) of samples.
+    """
+
+    co: torch.Tensor
+    columns: torch.Tensor
+    samples: torch.Tensor
+    total: torch.Tensor
 
 
-def _add(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    if a.dtype != b.dtype:
-        return a.to(torch.float64) + b.to(device=a.device, dtype=torch.float64)
-    return a + b.to(a.device)
-
-
-def empty(num_labels: int, weighted: bool, device: torch.device) -> MultilabelCounts:
-    """Zero counts for L labels.
+def zeros(num_labels: int, device: torch.device) -> RunningSums:
+    """Running sums of no sample.
 
     Examples:
-        >>> empty(2, False, torch.device("cpu")).counts.shape
-        torch.Size([2, 2, 2])
+        >>> zeros(3, torch.device("cpu")).columns.shape
+        torch.Size([9])
     """
-    dtype = torch.float64 if weighted else torch.int64
-    return MultilabelCounts(
-        torch.zeros((num_labels, 2, 2), dtype=dtype, device=device),
-        torch.zeros((num_labels, num_labels), dtype=dtype, device=device),
-        torch.zeros((len(SAMPLE_ROWS), 2), dtype=torch.float64, device=device),
+    f64 = {"dtype": torch.float64, "device": device}
+    return RunningSums(
+        torch.zeros((num_labels, num_labels), **f64),
+        torch.zeros(3 * num_labels, **f64),
+        torch.zeros((len(SAMPLE_ROWS), 2), **f64),
+        torch.zeros((), **f64),
     )
+
+
+def add(
+    sums: RunningSums, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
+) -> None:
+    """Add boolean ``(N, L)`` samples (and optional weights ``(N,)``) into ``sums`` in place.
+
+    Weights may be float32 0/1 (a mask) or float64 sample weights; without them every sample
+    counts once.
+    """
+    num_labels, device = true.shape[1], true.device
+    dtype = torch.float32 if weight is None or weight.dtype == torch.float32 else torch.float64
+    for start in range(0, true.shape[0], CHUNK):
+        t, p = true[start : start + CHUNK], pred[start : start + CHUNK]
+        rows = t.shape[0]
+        if weight is None:
+            w = torch.ones(rows, dtype=dtype, device=device)
+        else:
+            w = weight[start : start + CHUNK].to(dtype)
+        block = torch.cat((t > p, p > t, t), dim=1).to(dtype)  # (n, 3L): missed, extra, true
+        missed, extra = block[:, :num_labels], block[:, num_labels : 2 * num_labels]
+        sums.co.add_(((missed if weight is None else missed * w[:, None]).T @ extra).double())
+        sums.columns.add_((w @ block).double())
+        sums.total.add_(w.sum(dtype=torch.float64))
+        fn_s, fp_s, true_s = block.view(rows, 3, num_labels).sum(2).double().T
+        sums.samples.add_(_sample_sums(true_s - fn_s, fp_s, fn_s, w.double()))
+
+
+def finish(sums: RunningSums, weighted: bool) -> MultilabelCounts:
+    """The counts of running sums: int64 unless ``weighted`` (then float64)."""
+    fn, fp, true_sums = sums.columns.view(3, -1)
+    tp = true_sums - fn
+    tn = (sums.total - tp - fn - fp).clamp(min=0)  # weighted sums can round below 0
+    counts = torch.stack((tn, fp, fn, tp), dim=1).reshape(-1, 2, 2)
+    if not weighted:
+        return MultilabelCounts(counts.round().long(), sums.co.round().long(), sums.samples)
+    return MultilabelCounts(counts, sums.co.clone(), sums.samples.clone())
 
 
 def count(
@@ -94,34 +138,9 @@ def count(
         >>> count(t, torch.tensor([[1, 1, 0], [0, 1, 0]]).bool()).co_confusion[2].tolist()
         [0, 1, 0]
     """
-    num_labels, device = true.shape[1], true.device
-    dtype = torch.float32 if weight is None else torch.float64
-    co = torch.zeros((num_labels, num_labels), dtype=torch.float64, device=device)
-    sums = torch.zeros((3 * num_labels,), dtype=torch.float64, device=device)  # fn | fp | true
-    sample_sums = torch.zeros((len(SAMPLE_ROWS), 2), dtype=torch.float64, device=device)
-    total = torch.zeros((), dtype=torch.float64, device=device)
-    for start in range(0, true.shape[0], CHUNK):
-        t, p = true[start : start + CHUNK], pred[start : start + CHUNK]
-        rows = t.shape[0]
-        w = (
-            torch.ones(rows, dtype=dtype, device=device)
-            if weight is None
-            else weight[start : start + CHUNK]
-        )
-        block = torch.cat((t > p, p > t, t), dim=1).to(dtype)  # (n, 3L): missed, extra, true
-        missed, extra = block[:, :num_labels], block[:, num_labels : 2 * num_labels]
-        co += ((missed if weight is None else missed * w[:, None]).T @ extra).double()
-        sums += (w @ block).double()
-        total += w.sum(dtype=torch.float64)
-        fn_s, fp_s, true_s = block.view(rows, 3, num_labels).sum(2).double().T
-        sample_sums += _sample_sums(true_s - fn_s, fp_s, fn_s, w.double())
-    fn, fp, true_sums = sums.view(3, num_labels)
-    tp = true_sums - fn
-    tn = (total - tp - fn - fp).clamp(min=0)  # weighted sums can round below 0
-    counts = torch.stack((tn, fp, fn, tp), dim=1).reshape(-1, 2, 2)
-    if weight is None:
-        return MultilabelCounts(counts.round().long(), co.round().long(), sample_sums)
-    return MultilabelCounts(counts, co, sample_sums)
+    sums = zeros(true.shape[1], true.device)
+    add(sums, true, pred, weight)
+    return finish(sums, weight is not None)
 
 
 def _sample_sums(

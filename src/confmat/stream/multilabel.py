@@ -84,7 +84,8 @@ class MultilabelAccumulator:
         self._max = batch_checks.check_max_samples(max_samples)
         self._device = None if device is None else torch.device(device)
         self.process_group = process_group
-        self._state: kernels.MultilabelCounts | None = None
+        self._sums: kernels.RunningSums | None = None
+        self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
 
@@ -107,9 +108,9 @@ class MultilabelAccumulator:
             raise ShapeError(
                 f"every batch must have the accumulator's {self._size} label columns, got {width}"
             )
-        if self._state is None:
+        if self._sums is None:
             self._device = self._device or device
-            self._state = kernels.empty(self._size, False, self._device)
+            self._sums = kernels.zeros(self._size, self._device)
             self._problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=self._device)
 
     @torch.inference_mode(False)
@@ -129,33 +130,30 @@ class MultilabelAccumulator:
         offered, self._seen = self._seen, self._seen + rows
         if rows == 0 or (self._max is not None and offered >= self._max):
             return self
-        assert self._state is not None
+        assert self._sums is not None
         assert self._problems is not None
-        assert self._device
+        assert self._device is not None
         true_grid, pred_grid = true_grid.to(self._device), pred_grid.to(self._device)
         weight = None
         if sample_weight is not None:
             weight = batch_checks.check_weights_shape(sample_weight, rows, self._device)
-        keep, problems = self._usable(true_grid, pred_grid, weight, offered)
-        self._problems += problems
-        true, pred = true_grid != 0, self._decide(pred_grid)
-        true, pred = true & keep[:, None], pred & keep[:, None]
-        if weight is not None:
-            weight = torch.where(keep, weight, 0.0)
-        found = kernels.count(true, pred, weight)
-        if weight is None:  # dropped rows were counted as empty, correct samples: take them out
-            dropped = (~keep).sum()
-            found.counts[:, 0, 0] -= dropped
-            found.sample_sums[0] -= dropped.to(torch.float64)
-        self._state = self._state.merge(found)
+            self._weighted = True
+        clipped = self._max is not None and offered + rows > self._max
+        if self._validate or clipped:
+            keep, problems = self._usable(true_grid, pred_grid, weight, offered)
+            self._problems += problems
+            # refused and skipped rows weigh 0 (a float32 0/1 mask keeps the counts exact)
+            mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
+        else:
+            mask = weight
+        kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
         return self
 
     def _decide(self, grid: torch.Tensor) -> torch.Tensor:
         if not grid.is_floating_point():
             return grid != 0
         assert self._threshold is not None
-        scores = torch.nan_to_num(grid, nan=0.0)
-        return ml.decide(scores, self._threshold, self._from_logits)
+        return ml.decide(grid, self._threshold, self._from_logits)
 
     def _usable(
         self,
@@ -176,8 +174,8 @@ class MultilabelAccumulator:
             ml.invalid_rows(pred, self._from_logits, False),
             torch.zeros_like(keep) if weight is None else ~(torch.isfinite(weight) & (weight >= 0)),
         ]
-        if not self._validate:
-            bad = [torch.zeros_like(keep)] * 3
+        if not self._validate:  # only max_samples clips
+            return keep, torch.zeros(len(PROBLEMS), dtype=torch.int64, device=true.device)
         problems = torch.stack([(b & keep).sum() for b in bad])
         for b in bad:
             keep &= ~b
@@ -190,10 +188,10 @@ class MultilabelAccumulator:
             LabelError: when ``update`` saw invalid values (with ``validate=True``).
             DistributedError: when ranks disagree on L or do not all join in time.
         """
-        state, problems = self._state, self._problems
+        sums, problems, weighted = self._sums, self._problems, self._weighted
         if distributed.is_active(self.process_group):
-            state, problems = self._sum_over_ranks(timeout)
-        if state is None or problems is None:
+            sums, problems, weighted = self._sum_over_ranks(timeout)
+        if sums is None or problems is None:
             raise ShapeError("no batch was counted yet: compute needs at least one update")
         if self._validate and bool(problems.any()):
             found = [
@@ -202,6 +200,7 @@ class MultilabelAccumulator:
             raise LabelError(
                 "invalid input seen by update: " + "; ".join(found) + "; they are not counted"
             )
+        state = kernels.finish(sums, weighted)
         return MultilabelConfusion(
             state.counts,
             self._labels,
@@ -211,47 +210,45 @@ class MultilabelAccumulator:
 
     def _sum_over_ranks(
         self, timeout: float | None
-    ) -> tuple[kernels.MultilabelCounts | None, torch.Tensor | None]:
-        weighted = self._state is not None and self._state.counts.is_floating_point()
-        agreed = distributed.agree_on_space(self._size, weighted, self.process_group, timeout)
+    ) -> tuple[kernels.RunningSums | None, torch.Tensor | None, bool]:
+        group = self.process_group
+        agreed = distributed.agree_on_space(self._size, self._weighted, group, timeout)
         if agreed is None:
-            return None, None
-        size, any_weighted = agreed
+            return None, None, False
+        size, weighted = agreed
         if self._size is not None and self._size != size:
             raise DistributedError(
-                f"the ranks disagree on the number of labels ({self._size} and {size})"
+                f"the ranks disagree on the number of labels ({self._size} and {size}): create "
+                "every rank's MultilabelAccumulator with the same num_labels or labels"
             )
         device = self._device or torch.device("cpu")
-        state = self._state or kernels.empty(size, False, device)
-        if any_weighted:
-            state = state.merge(kernels.empty(size, True, device))
-        problems = (
-            self._problems
-            if self._problems is not None
-            else torch.zeros(len(PROBLEMS), dtype=torch.int64, device=device)
-        )
-        group = self.process_group
-        summed = kernels.MultilabelCounts(*(distributed.all_reduce_sum(t, group) for t in state))
-        return summed, distributed.all_reduce_sum(problems, group)
+        sums = self._sums or kernels.zeros(size, device)
+        problems = self._problems
+        if problems is None:
+            problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=device)
+        summed = kernels.RunningSums(*(distributed.all_reduce_sum(t, group) for t in sums))
+        return summed, distributed.all_reduce_sum(problems, group), weighted
 
     def reset(self) -> MultilabelAccumulator:
         """Forget every sample (labels and options stay)."""
-        self._state, self._problems, self._seen = None, None, 0
+        self._sums, self._problems, self._seen, self._weighted = None, None, 0, False
         return self
 
     def merge(self, *others: MultilabelAccumulator) -> MultilabelAccumulator:
         """Add other accumulators' counts (same number of labels) into this one."""
         for other in others:
-            if other._state is None or other._problems is None:
+            if other._sums is None or other._problems is None:
                 continue
             if self._size is not None and other._size != self._size:
                 raise MergeError(f"cannot merge {other._size} labels into {self._size}")
-            self._start(other._state.counts.shape[0], other._state.counts.device)
-            assert self._state is not None
+            self._start(other._sums.co.shape[0], other._sums.co.device)
+            assert self._sums is not None
             assert self._problems is not None
-            self._state = self._state.merge(other._state)
+            for mine, theirs in zip(self._sums, other._sums, strict=True):
+                mine.add_(theirs.to(mine.device))
             self._problems += other._problems.to(self._problems.device)
             self._seen += other._seen
+            self._weighted = self._weighted or other._weighted
         return self
 
     def __repr__(self) -> str:
