@@ -99,6 +99,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    torch.set_num_threads(1)  # every contender on one thread: a shared machine slows all alike
     print(
         f"multilabel, N = {args.n:,}, L = {args.labels}, torch {torch.__version__} with "
         f"{torch.get_num_threads()} thread(s)"

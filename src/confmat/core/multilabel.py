@@ -147,11 +147,11 @@ def invalid_rows(grid: torch.Tensor, from_logits: bool, is_target: bool) -> torc
     if grid.dtype == torch.bool:
         return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
     if is_target or not grid.is_floating_point():
-        bad = (grid != 0) & (grid != 1)
+        bad = grid != (grid != 0)  # 0/1 equal their own truth value, nothing else does
     elif from_logits:
         bad = ~torch.isfinite(grid)
     else:
-        bad = ~((grid >= 0) & (grid <= 1))
+        bad = ~((grid - 0.5).abs() <= 0.5)  # outside [0, 1], or NaN
     return bad.any(dim=1)
 
 

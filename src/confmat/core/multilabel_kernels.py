@@ -101,11 +101,27 @@ def add(
             w = weight[start : start + CHUNK].to(dtype)
         block = torch.cat((t > p, p > t, t), dim=1).to(dtype)  # (n, 3L): missed, extra, true
         missed, extra = block[:, :num_labels], block[:, num_labels : 2 * num_labels]
-        sums.co.add_(((missed if weight is None else missed * w[:, None]).T @ extra).double())
-        sums.columns.add_((w @ block).double())
-        sums.total.add_(w.sum(dtype=torch.float64))
-        fn_s, fp_s, true_s = block.view(rows, 3, num_labels).sum(2).double().T
-        sums.samples.add_(_sample_sums(true_s - fn_s, fp_s, fn_s, w.double()))
+        sums.co.add_((missed if weight is None else missed * w[:, None]).T @ extra)
+        sums.columns.add_(w @ block)
+        sums.total.add_(w.sum())
+        per_sample = block.view(rows, 3, num_labels).sum(2)  # (n, 3): fn, fp, true
+        sums.samples.add_(_sample_sums(per_sample.double() @ _TERMS.to(device), w.double()))
+
+
+_TERMS = torch.tensor(
+    [
+        [1.0, -1.0, -1.0, 0.0, -1.0, 0.0],  # fn
+        [1.0, 0.0, 1.0, 0.0, 1.0, 1.0],  # fp
+        [0.0, 1.0, 1.0, 1.0, 2.0, 1.0],  # true = tp + fn
+    ],
+    dtype=torch.float64,
+)
+"""Per sample ``(fn, fp, true) @ _TERMS`` = ``(fp + fn, tp, tp + fp, tp + fn, 2 tp + fp + fn,
+tp + fp + fn)``: the exact-match test, then the numerator and the denominators of
+:data:`SAMPLE_ROWS`."""
+
+_NUMERATOR_TIMES = torch.tensor([1.0, 1.0, 2.0, 1.0], dtype=torch.float64)
+"""The numerators of precision, recall, f1 and jaccard in units of tp."""
 
 
 def finish(sums: RunningSums, weighted: bool) -> MultilabelCounts:
@@ -143,17 +159,17 @@ def count(
     return finish(sums, weight is not None)
 
 
-def _sample_sums(
-    tp: torch.Tensor, fp: torch.Tensor, fn: torch.Tensor, weight: torch.Tensor
-) -> torch.Tensor:
-    """``(5, 2)``: per statistic of :data:`SAMPLE_ROWS`, (sum of w value, sum of w) if defined."""
-    numerators = torch.stack(((fp + fn == 0).double(), tp, tp, 2 * tp, tp))
-    denominators = torch.stack(
-        (torch.ones_like(tp), tp + fp, tp + fn, 2 * tp + fp + fn, tp + fp + fn)
-    )
-    weights = torch.where(denominators > 0, weight, 0.0)
+def _sample_sums(terms: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """``(5, 2)``: per statistic of :data:`SAMPLE_ROWS`, (sum of w value, sum of w) if defined.
+
+    ``terms`` is ``(n, 6)`` float64 (see :data:`_TERMS`), ``weight`` ``(n,)`` float64.
+    """
+    tp = terms[:, 1:2]
+    denominators = torch.cat((torch.ones_like(tp), terms[:, 2:]), dim=1)  # (n, 5)
+    numerators = torch.cat(((terms[:, :1] == 0).double(), tp * _NUMERATOR_TIMES.to(tp)), dim=1)
+    weights = torch.where(denominators > 0, weight[:, None], 0.0)
     values = numerators / denominators.clamp(min=1)
-    return torch.stack(((values * weights).sum(1), weights.sum(1)), dim=1)
+    return torch.stack(((values * weights).sum(0), weights.sum(0)), dim=1)
 
 
 def samplewise_counts(

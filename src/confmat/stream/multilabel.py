@@ -126,6 +126,8 @@ class MultilabelAccumulator:
         true_grid, pred_grid = ml.as_grid(y_true, "y_true"), ml.as_grid(y_pred, "y_pred")
         ml.check_pair(true_grid, pred_grid)
         rows = true_grid.shape[0]
+        if self._from_logits and not pred_grid.is_floating_point():
+            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
         self._start(true_grid.shape[1], true_grid.device)
         offered, self._seen = self._seen, self._seen + rows
         if rows == 0 or (self._max is not None and offered >= self._max):
@@ -138,14 +140,16 @@ class MultilabelAccumulator:
         if sample_weight is not None:
             weight = batch_checks.check_weights_shape(sample_weight, rows, self._device)
             self._weighted = True
-        clipped = self._max is not None and offered + rows > self._max
-        if self._validate or clipped:
-            keep, problems = self._usable(true_grid, pred_grid, weight, offered)
+        if self._max is not None and offered + rows > self._max:  # the head of the stream
+            head = self._max - offered
+            true_grid, pred_grid = true_grid[:head], pred_grid[:head]
+            weight = None if weight is None else weight[:head]
+        mask = weight
+        if self._validate:
+            keep, problems = self._usable(true_grid, pred_grid, weight)
             self._problems += problems
-            # refused and skipped rows weigh 0 (a float32 0/1 mask keeps the counts exact)
+            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
             mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
-        else:
-            mask = weight
         kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
         return self
 
@@ -156,30 +160,20 @@ class MultilabelAccumulator:
         return ml.decide(grid, self._threshold, self._from_logits)
 
     def _usable(
-        self,
-        true: torch.Tensor,
-        pred: torch.Tensor,
-        weight: torch.Tensor | None,
-        offered: int,
+        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Which rows to count ``(B,)`` and the problems found, counted on the device."""
-        rows = true.shape[0]
-        if not pred.is_floating_point() and self._from_logits:
-            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
-        keep = torch.ones(rows, dtype=torch.bool, device=true.device)
-        if self._max is not None and offered + rows > self._max:
-            keep[self._max - offered :] = False
         bad = [
             ml.invalid_rows(true, self._from_logits, True),
             ml.invalid_rows(pred, self._from_logits, False),
-            torch.zeros_like(keep) if weight is None else ~(torch.isfinite(weight) & (weight >= 0)),
         ]
-        if not self._validate:  # only max_samples clips
-            return keep, torch.zeros(len(PROBLEMS), dtype=torch.int64, device=true.device)
-        problems = torch.stack([(b & keep).sum() for b in bad])
-        for b in bad:
-            keep &= ~b
-        return keep, problems
+        if weight is not None:
+            bad.append(~(torch.isfinite(weight) & (weight >= 0)))
+        problems = torch.stack([b.sum() for b in bad])
+        if weight is None:
+            problems = torch.cat((problems, problems.new_zeros(1)))
+        refused = bad[0] | bad[1] if weight is None else bad[0] | bad[1] | bad[2]
+        return ~refused, problems
 
     def compute(self, *, timeout: float | None = None) -> MultilabelConfusion:
         """The result so far (summed over the ranks under torch.distributed).
