@@ -11,6 +11,7 @@ from confmat._version import __version__
 from confmat.compare import Comparison, compare
 from confmat.core.types import BinaryCounts, ClassCounts
 from confmat.evaluation.loop import evaluate
+from confmat.evaluation.multilabel import evaluate_multilabel
 from confmat.evaluation.result import EvaluationResult
 from confmat.exceptions import (
     ClassesError,
@@ -57,5 +58,6 @@ __all__ = [
     "__version__",
     "compare",
     "evaluate",
+    "evaluate_multilabel",
     "top_k",
 ]
