@@ -78,7 +78,7 @@ def check_label_thresholds(threshold: object, num_labels: int) -> float | torch.
         [0.2, 0.7]
     """
     if isinstance(threshold, (int, float, np.floating)) and not isinstance(threshold, bool):
-        return v.check_threshold(threshold)
+        return v.check_threshold(float(threshold))
     try:
         values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
     except (TypeError, ValueError):

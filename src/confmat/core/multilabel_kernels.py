@@ -73,12 +73,12 @@ def zeros(num_labels: int, device: torch.device) -> RunningSums:
         >>> zeros(3, torch.device("cpu")).columns.shape
         torch.Size([9])
     """
-    f64 = {"dtype": torch.float64, "device": device}
+    f64 = torch.float64
     return RunningSums(
-        torch.zeros((num_labels, num_labels), **f64),
-        torch.zeros(3 * num_labels, **f64),
-        torch.zeros((len(SAMPLE_ROWS), 2), **f64),
-        torch.zeros((), **f64),
+        torch.zeros((num_labels, num_labels), dtype=f64, device=device),
+        torch.zeros(3 * num_labels, dtype=f64, device=device),
+        torch.zeros((len(SAMPLE_ROWS), 2), dtype=f64, device=device),
+        torch.zeros((), dtype=f64, device=device),
     )
 
 
