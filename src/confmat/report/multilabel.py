@@ -32,6 +32,7 @@ import torch
 from confmat.core.multilabel import MultilabelLike
 from confmat.document import SCHEMA_VERSION, json_number
 from confmat.report import _format as fmt
+from confmat.report import numbers as num
 from confmat.report.csv import safe_cell
 from confmat.stats import measures
 from confmat.stats import multilabel as mstats
@@ -121,7 +122,7 @@ def findings(ml: MultilabelLike, top: int = 3) -> list[str]:
         shown = ", ".join(f"{fmt.printable(n)}" for n in never[:10])
         true = sum(float(support[index[n]]) for n in never)
         more = f" and {len(never) - 10} more" if len(never) > 10 else ""
-        notes.append(f"Never predicted: {shown}{more} ({fmt.count(_whole(true))} true sample(s)).")
+        notes.append(f"Never predicted: {shown}{more} ({num.count(_whole(true))} true sample(s)).")
     rare = ml.rare()
     if rare:
         shown = ", ".join(fmt.printable(n) for n in rare[:10])
@@ -150,7 +151,7 @@ def _co_findings(ml: MultilabelLike, top: int) -> list[str]:
     size = co.shape[0]
     pairs = [
         f"{fmt.printable(ml.labels[k // size])} -> {fmt.printable(ml.labels[k % size])} "
-        f"({fmt.count(_whole(float(flat[k])))})"
+        f"({num.count(_whole(float(flat[k])))})"
         for k in order
         if float(flat[k]) > 0
     ]
@@ -165,18 +166,18 @@ def label_rows(ml: MultilabelLike) -> tuple[list[str], list[list[str]]]:
     header = ["label", "support", "predicted", *TABLE, "recall 95% CI"]
     rows = []
     for i, label in enumerate(ml.labels):
-        row = [fmt.printable(label), fmt.count(counts["support"][i])]
-        row.append(fmt.count(counts["predicted"][i]))
-        row += [fmt.number(stats[name][i]) for name in TABLE]
-        row.append(fmt.interval(lo[i], hi[i]))
+        row = [fmt.printable(label), num.count(counts["support"][i])]
+        row.append(num.count(counts["predicted"][i]))
+        row += [num.number(stats[name][i]) for name in TABLE]
+        row.append(num.interval(lo[i], hi[i]))
         rows.append(row)
     return header, rows
 
 
 def summary_rows(ml: MultilabelLike) -> list[tuple[str, str]]:
     """People's summary: samples, labels and the overall numbers."""
-    rows = [("samples", fmt.count(ml.n)), ("labels", str(len(ml.labels)))]
-    rows += [(k.replace("_", " "), fmt.number(v)) for k, v in overall(ml).items()]
+    rows = [("samples", num.count(ml.n)), ("labels", str(len(ml.labels)))]
+    rows += [(k.replace("_", " "), num.number(v)) for k, v in overall(ml).items()]
     return rows
 
 
@@ -185,7 +186,7 @@ def average_rows(ml: MultilabelLike) -> tuple[list[str], list[list[str]]]:
     table = averages(ml)
     methods = list(mstats.AVERAGES)
     rows = [
-        [name] + [fmt.number(row[m]) if m in row else "" for m in methods]
+        [name] + [num.number(row[m]) if m in row else "" for m in methods]
         for name, row in table.items()
     ]
     return ["statistic", *methods], rows
