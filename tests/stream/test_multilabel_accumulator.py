@@ -65,6 +65,7 @@ def test_bad_values_are_counted_and_raised_by_compute_and_never_counted() -> Non
 def test_refused_rows_leave_the_counts_of_the_good_rows() -> None:
     acc = MultilabelAccumulator(num_labels=2, validate=True)
     acc.update([[0, 1], [2, 1], [1, 0]], [[0, 1], [0, 1], [1, 0]])
+    acc._flush()
     assert acc._sums is not None
     state = confmat.core.multilabel_kernels.finish(acc._sums, weighted=False)
     good = MultilabelConfusion.from_predictions([[0, 1], [1, 0]], [[0, 1], [1, 0]])
@@ -135,3 +136,27 @@ def test_update_never_reads_tensor_values_on_the_host(
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("a tensor value was read on the host during update")
+
+
+@pytest.mark.parametrize("rows", [600, 2000], ids=["pending-chunk-fills", "large-batch"])
+def test_counting_a_full_chunk_never_reads_values_on_the_host(rows: int) -> None:
+    generator = torch.Generator().manual_seed(rows)
+    y_true = torch.randint(0, 3, (rows, 5), generator=generator)  # some 2s: refused rows
+    scores = torch.rand(rows, 5, generator=generator)
+    weight = torch.rand(rows, generator=generator, dtype=torch.float64)
+    acc = MultilabelAccumulator(num_labels=5)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("item", "tolist", "nonzero", "__bool__", "__int__", "__float__", "numpy"):
+            patch.setattr(torch.Tensor, name, _refuse)
+        for name in ("nonzero", "unique", "masked_select", "aminmax"):
+            patch.setattr(torch, name, _refuse)
+        acc.update(y_true, scores, weight).update(y_true, scores, weight)
+        assert not acc._pending  # the chunk was counted inside update
+    good = (y_true <= 1).all(dim=1)
+    expected = MultilabelConfusion.from_predictions(
+        torch.cat([y_true[good]] * 2),
+        torch.cat([scores[good]] * 2),
+        sample_weight=torch.cat([weight[good]] * 2),
+    )
+    acc._validate = False  # the refused rows are known; compare the counted ones
+    same(acc.compute(), expected)

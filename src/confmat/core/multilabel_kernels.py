@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 import torch
 
-CHUNK = 4096
-"""Rows per matrix product: small enough to stay in cache, exact in float32."""
+CHUNK = 1024
+"""Rows per matrix product: small enough for the blocks to stay in cache, exact in float32."""
 
 SAMPLE_ROWS = ("subset_accuracy", "precision", "recall", "f1", "jaccard")
 """The rows of the per-sample sums, each ``(sum of w * value, sum of w)`` where defined."""

@@ -85,6 +85,8 @@ class MultilabelAccumulator:
         self._device = None if device is None else torch.device(device)
         self.process_group = process_group
         self._sums: kernels.RunningSums | None = None
+        self._pending: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = []
+        self._pending_rows = 0
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
@@ -132,8 +134,6 @@ class MultilabelAccumulator:
         offered, self._seen = self._seen, self._seen + rows
         if rows == 0 or (self._max is not None and offered >= self._max):
             return self
-        assert self._sums is not None
-        assert self._problems is not None
         assert self._device is not None
         true_grid, pred_grid = true_grid.to(self._device), pred_grid.to(self._device)
         weight = None
@@ -144,6 +144,42 @@ class MultilabelAccumulator:
             head = self._max - offered
             true_grid, pred_grid = true_grid[:head], pred_grid[:head]
             weight = None if weight is None else weight[:head]
+        if rows >= kernels.CHUNK:
+            self._flush()
+            self._count(true_grid, pred_grid, weight)
+            return self
+        if self._pending and pred_grid.dtype != self._pending[0][1].dtype:
+            self._flush()  # scores are compared in their own precision: never mix dtypes
+        # small batches wait (copied) until a chunk is full: one pass counts them together
+        copy = None if weight is None else weight.clone()
+        self._pending.append((true_grid.clone(), pred_grid.clone(), copy))
+        self._pending_rows += true_grid.shape[0]
+        if self._pending_rows >= kernels.CHUNK:
+            self._flush()
+        return self
+
+    def _flush(self) -> None:
+        """Count the batches waiting in the pending chunk."""
+        if not self._pending:
+            return
+        parts, self._pending, self._pending_rows = self._pending, [], 0
+        weights = None
+        if any(w is not None for _, _, w in parts):
+            weights = torch.cat(
+                [
+                    torch.ones(t.shape[0], dtype=torch.float64, device=t.device) if w is None else w
+                    for t, _, w in parts
+                ]
+            )
+        true = torch.cat([t for t, _, _ in parts])
+        pred = torch.cat([p for _, p, _ in parts])
+        self._count(true, pred, weights)
+
+    def _count(
+        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
+    ) -> None:
+        assert self._sums is not None
+        assert self._problems is not None
         mask = weight
         if self._validate:
             keep, problems = self._usable(true_grid, pred_grid, weight)
@@ -151,7 +187,6 @@ class MultilabelAccumulator:
             # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
             mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
         kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
-        return self
 
     def _decide(self, grid: torch.Tensor) -> torch.Tensor:
         if not grid.is_floating_point():
@@ -182,6 +217,7 @@ class MultilabelAccumulator:
             LabelError: when ``update`` saw invalid values (with ``validate=True``).
             DistributedError: when ranks disagree on L or do not all join in time.
         """
+        self._flush()
         sums, problems, weighted = self._sums, self._problems, self._weighted
         if distributed.is_active(self.process_group):
             sums, problems, weighted = self._sum_over_ranks(timeout)
@@ -226,11 +262,14 @@ class MultilabelAccumulator:
     def reset(self) -> MultilabelAccumulator:
         """Forget every sample (labels and options stay)."""
         self._sums, self._problems, self._seen, self._weighted = None, None, 0, False
+        self._pending, self._pending_rows = [], 0
         return self
 
     def merge(self, *others: MultilabelAccumulator) -> MultilabelAccumulator:
         """Add other accumulators' counts (same number of labels) into this one."""
+        self._flush()
         for other in others:
+            other._flush()
             if other._sums is None or other._problems is None:
                 continue
             if self._size is not None and other._size != self._size:
