@@ -6,11 +6,12 @@
    of 0/1 indicators. Best of the rounds, rounds interleaved.
 2. Streaming: ``MultilabelAccumulator.update`` (deferred checks on) against torchmetrics'
    ``MultilabelConfusionMatrix(validate_args=True).update`` on batches of probabilities.
-   Median microseconds per update.
+   Microseconds per update: the mean (what a stream of updates costs; confmat counts small
+   batches together once 1024 rows wait, so its cost comes in steps) and the median.
 
     python benchmarks/bench_multilabel.py [--n 1000000] [--labels 100] [--repeats 3]
 
-Acceptance (issue 13): one shot <= 0.2x scikit-learn; per update <= 0.5x torchmetrics. The
+Acceptance (issue 13): one shot <= 0.2x scikit-learn; per update (mean) <= 0.5x torchmetrics. The
 exit status is 1 when a target is missed.
 """
 
@@ -62,8 +63,8 @@ def one_shot(n: int, num_labels: int, repeats: int) -> dict[str, float]:
     return best
 
 
-def per_update(num_labels: int, batch: int, rounds: int) -> dict[str, float]:
-    """Median microseconds per update of each contender, rounds interleaved."""
+def per_update(num_labels: int, batch: int, rounds: int) -> dict[str, tuple[float, float]]:
+    """Mean and median microseconds per update of each contender, rounds interleaved."""
     from torchmetrics.classification import MultilabelConfusionMatrix
 
     generator = torch.Generator().manual_seed(batch)
@@ -88,7 +89,10 @@ def per_update(num_labels: int, batch: int, rounds: int) -> dict[str, float]:
             update(y_true, scores)
             times[name].append(time.perf_counter() - start)
     ours.compute()
-    return {name: statistics.median(values) * 1e6 for name, values in times.items()}
+    return {
+        name: (statistics.mean(values) * 1e6, statistics.median(values) * 1e6)
+        for name, values in times.items()
+    }
 
 
 def main() -> int:
@@ -114,15 +118,18 @@ def main() -> int:
     if ratio > MAX_VS_SKLEARN:
         missed.append(f"one shot {ratio:.3f}x sklearn")
     for batch in BATCHES:
-        medians = per_update(args.labels, batch, args.rounds)
-        reference = medians["torchmetrics (validate_args)"]
-        print(f"\nper update, batch {batch} x {args.labels}, median of {args.rounds}")
-        print(f"{'contender':<38} {'median us':>10} {'x torchmetrics':>15}")
-        for name, micro in medians.items():
-            print(f"{name:<38} {micro:>10.1f} {micro / reference:>15.3f}")
-        ratio = medians["confmat MultilabelAccumulator"] / reference
+        timings = per_update(args.labels, batch, args.rounds)
+        mean_ref, median_ref = timings["torchmetrics (validate_args)"]
+        print(f"\nper update, batch {batch} x {args.labels}, {args.rounds} updates")
+        print(f"{'contender':<38} {'mean us':>9} {'ratio':>7} {'median us':>10} {'ratio':>7}")
+        for name, (mean, median) in timings.items():
+            print(
+                f"{name:<38} {mean:>9.1f} {mean / mean_ref:>7.3f} {median:>10.1f} "
+                f"{median / median_ref:>7.3f}"
+            )
+        ratio = timings["confmat MultilabelAccumulator"][0] / mean_ref
         if ratio > MAX_VS_TORCHMETRICS:
-            missed.append(f"batch {batch}: {ratio:.3f}x torchmetrics")
+            missed.append(f"batch {batch}: mean {ratio:.3f}x torchmetrics")
     print(
         f"\ntargets: one shot <= {MAX_VS_SKLEARN}x sklearn, per update <= "
         f"{MAX_VS_TORCHMETRICS}x torchmetrics: "
