@@ -40,7 +40,7 @@ def test_json_list_column_of_label_names(
     assert document["labels"] == ["cat", "dog"]
     assert document["per_label"]["dog"]["tp"] == 1
     assert document["co_confusion"] == [[0, 0], [0, 0]]
-    assert document["averages"]["f1"]["samples"] == pytest.approx(5 / 9)
+    assert document["averages"]["samples"]["f1"] == pytest.approx(5 / 9)
 
 
 def test_label_columns_with_scores_and_a_threshold(

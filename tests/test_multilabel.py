@@ -44,7 +44,7 @@ def test_matches_scikit_learn_with_nan_for_undefined(case: cs.MultilabelCase) ->
     ref = oracle.multilabel_reference(case.y_true, case.y_pred, case.sample_weight)
     np.testing.assert_allclose(ml.counts.numpy(), ref.counts, rtol=TOL, atol=TOL)
     np.testing.assert_allclose(
-        samplewise_counts(case.y_true, case.y_pred, case.sample_weight).numpy(),
+        samplewise_counts(case.y_true, case.y_pred, sample_weight=case.sample_weight).numpy(),
         ref.samplewise,
         rtol=TOL,
         atol=TOL,

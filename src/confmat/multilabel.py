@@ -74,8 +74,8 @@ class MultilabelConfusion:
         y_true: object,
         y_pred: object,
         labels: Sequence[Any] | None = None,
-        sample_weight: object = None,
         threshold: float | Sequence[float] | torch.Tensor = 0.5,
+        sample_weight: object = None,
         *,
         from_logits: bool = False,
         zero_division: ZeroDivision = "nan",
@@ -87,8 +87,8 @@ class MultilabelConfusion:
             y_pred: 0/1 decisions ``(N, L)``, or float scores: probabilities, positive iff
                 ``probability >= threshold``, or logits with ``from_logits=True``.
             labels: the label names, one per column.
-            sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             threshold: one threshold in [0, 1] or one per label.
+            sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             from_logits: the scores are logits (a sigmoid is applied before the threshold).
             zero_division: the value of 0/0 statistics (default NaN).
 
@@ -325,8 +325,8 @@ def prepare(
 def samplewise_counts(
     y_true: object,
     y_pred: object,
-    sample_weight: object = None,
     threshold: float | Sequence[float] | torch.Tensor = 0.5,
+    sample_weight: object = None,
     *,
     from_logits: bool = False,
 ) -> torch.Tensor:

@@ -8,7 +8,8 @@ The JSON document (``"kind": "multilabel"``, schema in ``tests/schema/multilabel
 ``schema_version``, ``kind``, ``labels``, ``n``, ``weighted``, ``overall`` (subset accuracy,
 Hamming loss, label cardinality of truth and prediction), ``per_label`` (per label: counts,
 every per-class statistic, 95% Wilson intervals of recall and precision), ``averages`` (per
-statistic: macro, weighted, micro, samples), ``co_confusion`` (L x L or null), ``findings``.
+method: macro, weighted, micro, samples; per statistic, as the single-label document),
+``co_confusion`` (L x L or null), ``findings``.
 
 Examples:
     >>> from confmat import MultilabelConfusion
@@ -66,6 +67,15 @@ def averages(ml: MultilabelLike) -> dict[str, dict[str, float]]:
     return table
 
 
+def by_method(ml: MultilabelLike) -> dict[str, dict[str, Any]]:
+    """The document's averages: per method (macro, weighted, micro, samples), per statistic."""
+    table: dict[str, dict[str, Any]] = {}
+    for name, row in averages(ml).items():
+        for method, value in row.items():
+            table.setdefault(method, {})[name] = json_number(value)
+    return table
+
+
 def overall(ml: MultilabelLike) -> dict[str, float]:
     """The whole-result numbers."""
     true, pred = ml.cardinality
@@ -99,9 +109,7 @@ def document(ml: MultilabelLike) -> dict[str, Any]:
         "weighted": ml.is_weighted,
         "overall": {k: json_number(v) for k, v in overall(ml).items()},
         "per_label": per_label,
-        "averages": {
-            name: {m: json_number(v) for m, v in row.items()} for name, row in averages(ml).items()
-        },
+        "averages": by_method(ml),
         "co_confusion": None if co is None else co.tolist(),
         "findings": findings(ml),
     }
