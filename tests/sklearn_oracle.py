@@ -190,3 +190,80 @@ def sklearn_weighted(
         zero_division=np.nan,
     )
     return float(values[index])
+
+
+# -- multilabel indicators and top-k scores --------------------------------------------------
+
+MULTILABEL_AVERAGES = ("macro", "weighted", "micro", "samples")
+
+
+@dataclass
+class MultilabelReference:
+    """scikit-learn's answers for ``(N, L)`` indicator predictions (``zero_division=np.nan``)."""
+
+    counts: np.ndarray  # (L, 2, 2) multilabel_confusion_matrix
+    samplewise: np.ndarray  # (N, 2, 2) multilabel_confusion_matrix(samplewise=True)
+    per_label: dict[str, np.ndarray]
+    averages: dict[str, dict[str, float]]
+    subset_accuracy: float
+    hamming_loss: float
+
+
+def multilabel_reference(
+    y_true: np.ndarray, y_pred: np.ndarray, sample_weight: Any = None, zero_division: Any = np.nan
+) -> MultilabelReference:
+    """Everything scikit-learn says about multilabel indicators, labels = the L columns.
+
+    Averages are scikit-learn's own, except ``weighted`` where the labels left after dropping
+    NaN all have zero support: scikit-learn then falls back to an unweighted mean, confmat
+    says NaN (the documented policy of the module docstring), so ``nan_average`` is used.
+    """
+    common = {"sample_weight": sample_weight}
+    mcm = _quiet(metrics.multilabel_confusion_matrix, y_true, y_pred, **common)
+    samplewise = _quiet(
+        metrics.multilabel_confusion_matrix, y_true, y_pred, samplewise=True, **common
+    )
+    prf = {"zero_division": zero_division, **common}
+    p, r, f, _ = _quiet(
+        metrics.precision_recall_fscore_support, y_true, y_pred, average=None, **prf
+    )
+    per_label = {"precision": p, "recall": r, "f1": f}
+    support = mcm[:, 1].sum(axis=1).astype(np.float64)
+    averages: dict[str, dict[str, float]] = {}
+    for method in MULTILABEL_AVERAGES:
+        values = _quiet(
+            metrics.precision_recall_fscore_support, y_true, y_pred, average=method, **prf
+        )
+        row = dict(zip(("precision", "recall", "f1"), (float(v) for v in values[:3]), strict=True))
+        if method == "weighted" and np.isnan(
+            zero_division if isinstance(zero_division, float) else 0
+        ):
+            for name, per in per_label.items():
+                defined = ~np.isnan(per)
+                if defined.any() and support[defined].sum() == 0:
+                    row[name] = nan_average(per, support)
+        averages[method] = row
+    return MultilabelReference(
+        counts=mcm,
+        samplewise=samplewise,
+        per_label=per_label,
+        averages=averages,
+        subset_accuracy=float(_quiet(metrics.accuracy_score, y_true, y_pred, **common)),
+        hamming_loss=float(_quiet(metrics.hamming_loss, y_true, y_pred, **common)),
+    )
+
+
+def top_k_accuracy(
+    y_true: np.ndarray, scores: np.ndarray, k: int, sample_weight: Any = None
+) -> float:
+    """scikit-learn's ``top_k_accuracy_score`` with ``labels`` = every column of ``scores``."""
+    return float(
+        _quiet(
+            metrics.top_k_accuracy_score,
+            y_true,
+            scores,
+            k=k,
+            labels=list(range(scores.shape[1])),
+            sample_weight=sample_weight,
+        )
+    )

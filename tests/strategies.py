@@ -184,3 +184,40 @@ def scored_samples(
             draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n)), dtype=np.float64
         )
     return np.array(labels), scores, weights
+
+
+# -- multilabel indicators -------------------------------------------------------------------
+
+
+@dataclass
+class MultilabelCase:
+    """``(N, L)`` 0/1 targets and predictions, optional weights (N >= 1, L >= 2)."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    sample_weight: np.ndarray | None
+
+
+@st.composite
+def multilabel_cases(draw: st.DrawFn, weighted: bool | None = None) -> MultilabelCase:
+    """Sparse and dense label sets: empty rows, all-zero columns (labels never predicted or
+    never true) and weights (including 0) all occur often."""
+    n = draw(st.integers(1, 30))
+    num_labels = draw(st.integers(2, 6))  # scikit-learn reads one column as binary
+    density = draw(st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.9]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random((n, num_labels)) < density).astype(np.int64)
+    flip = draw(st.sampled_from([0.0, 0.2, 0.5]))
+    y_pred = np.where(rng.random((n, num_labels)) < flip, 1 - y_true, y_true)
+    if draw(st.booleans()):  # a label never predicted
+        y_pred[:, draw(st.integers(0, num_labels - 1))] = 0
+    if draw(st.booleans()):  # some samples with an empty predicted set
+        y_pred[rng.random(n) < 0.3] = 0
+    use_weights = draw(st.booleans()) if weighted is None else weighted
+    weights = None
+    if use_weights:
+        weights = rng.choice([0.0, 0.5, 1.0, 2.5, 1e-3], size=n)
+        if weights.sum() == 0:
+            weights[0] = 1.0
+    return MultilabelCase(y_true, y_pred, weights)

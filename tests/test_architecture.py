@@ -42,6 +42,8 @@ LAYERS: dict[str, int] = {
     "confmat.document": 3,
     "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
     "confmat.matrix": 4,
+    "confmat.multilabel": 4,  # MultilabelConfusion, the sibling of ConfusionMatrix
+    "confmat.topk": 5,  # top-k results (their misses are a ConfusionMatrix)
     "confmat.compare": 5,
     "confmat.stream": 6,
     "confmat.evaluation": 7,
@@ -49,6 +51,7 @@ LAYERS: dict[str, int] = {
     "confmat.report": 9,
     "confmat.arguments": 10,  # the parser of the command line (standard library only)
     "confmat.cli": 10,
+    "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
     "confmat.demo": 10,
     "confmat.__main__": 10,
 }
@@ -62,6 +65,9 @@ LAZY_UPWARD: frozenset[tuple[str, str]] = frozenset(
         ("confmat.matrix", "confmat.show.heatmap"),
         ("confmat.matrix", "confmat.report.frames"),
         ("confmat.matrix", "confmat.report.html"),
+        # MultilabelConfusion's presentation, typed against core.multilabel.MultilabelLike.
+        ("confmat.multilabel", "confmat.report.multilabel"),
+        ("confmat.multilabel", "confmat.report.multilabel_views"),
         # EvaluationResult.gallery and its HTML thumbnails draw the kept samples.
         ("confmat.evaluation.result", "confmat.show.gallery"),
     }

@@ -40,9 +40,13 @@ if TYPE_CHECKING:
     from confmat.compare import Comparison, compare
     from confmat.core.types import BinaryCounts, ClassCounts
     from confmat.evaluation.loop import evaluate
+    from confmat.evaluation.multilabel import evaluate_multilabel
     from confmat.evaluation.result import EvaluationResult
     from confmat.matrix import ConfusionMatrix
+    from confmat.multilabel import MultilabelConfusion
     from confmat.stream.accumulator import Accumulator
+    from confmat.stream.multilabel import MultilabelAccumulator
+    from confmat.topk import TopK, top_k
 
 _HOMES: dict[str, str] = {
     "Accumulator": "confmat.stream.accumulator",
@@ -51,8 +55,13 @@ _HOMES: dict[str, str] = {
     "Comparison": "confmat.compare",
     "ConfusionMatrix": "confmat.matrix",
     "EvaluationResult": "confmat.evaluation.result",
+    "MultilabelAccumulator": "confmat.stream.multilabel",
+    "MultilabelConfusion": "confmat.multilabel",
+    "TopK": "confmat.topk",
     "compare": "confmat.compare",
     "evaluate": "confmat.evaluation.loop",
+    "evaluate_multilabel": "confmat.evaluation.multilabel",
+    "top_k": "confmat.topk",
 }
 """The lazily imported public names and the module each comes from."""
 
@@ -71,15 +80,20 @@ __all__ = [
     "LabelError",
     "MatrixError",
     "MergeError",
+    "MultilabelAccumulator",
+    "MultilabelConfusion",
     "OptionError",
     "SampleCountWarning",
     "ScoreError",
     "ShapeError",
+    "TopK",
     "UndefinedMetricWarning",
     "WeightError",
     "__version__",
     "compare",
     "evaluate",
+    "evaluate_multilabel",
+    "top_k",
 ]
 
 

@@ -155,6 +155,13 @@ def _add_report_parser(commands: Any) -> None:
         help="list the K most confused pairs in the text, markdown and html reports (default "
         "10), and draw only the K classes most involved in confusions in the --plot heatmap",
     )
+    group = report.add_argument_group("multilabel and top-k")
+    group.add_argument("--multilabel", action="store_true", help="multilabel predictions")
+    group.add_argument("--true-cols", help="multilabel: comma-separated 0/1 columns, one per label")
+    group.add_argument("--pred-cols", help="multilabel: comma-separated 0/1 or score columns")
+    group.add_argument(
+        "--top-k", type=_count(1, 1_000_000), metavar="K", help="top-k of --score-cols"
+    )
 
 
 def _add_compare_parser(commands: Any) -> None:

@@ -71,9 +71,17 @@ def _report(args: argparse.Namespace) -> int:
     io.check_outputs(outputs, inputs=[p for p in inputs if p])
     if args.plot:
         _check_plot(args.plot)
+    if args.multilabel:
+        from confmat import cli_multilabel
+
+        return cli_multilabel.report(args)
     cm = matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
     text = _render(cm, args, color)
+    if args.top_k is not None:
+        from confmat import cli_multilabel
+
+        text = cli_multilabel.with_top_k(args, text)
     picture = _plot(cm, args) if args.plot else None
     if picture is not None:  # both are drawn before either is written
         io.write_atomic(args.plot, picture)

@@ -1,0 +1,211 @@
+"""``confmat report --multilabel`` and ``--top-k``: reading the columns, choosing the renderer.
+
+Multilabel predictions come either as one column per label (``--true-cols`` and
+``--pred-cols``, 0/1 or scores) or as one JSON list per cell in ``--true-col``/``--pred-col``:
+a list of label names (``["cat", "dog"]``, the label set of the sample) or a list of L 0/1
+values or scores. ``--top-k K`` adds top-k accuracy, per-class top-k recall and the top-k
+confusion of ``--score-cols`` to the single-label report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from typing import Any
+
+import numpy as np
+
+from confmat import io
+from confmat.exceptions import ConfmatError, InputFileError, UsageError
+from confmat.multilabel import MultilabelConfusion
+from confmat.report import multilabel as mreport
+from confmat.report import multilabel_views
+from confmat.topk import TopK, top_k
+
+
+def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
+    """Read ``args.input`` as multilabel predictions and count them."""
+    source = args.input
+    table = io.read_table(source)
+    if bool(args.true_cols) != bool(args.pred_cols):
+        raise UsageError("--true-cols and --pred-cols go together (one column per label each)")
+    if args.true_cols:
+        names = _names(args.true_cols)
+        y_true = np.stack([_numbers(io.column(table, c, source), c, source) for c in names], 1)
+        pred_names = _names(args.pred_cols)
+        if len(pred_names) != len(names):
+            raise UsageError(
+                f"--pred-cols must name one column per label: {len(names)} true columns, "
+                f"{len(pred_names)} predicted"
+            )
+        columns = [_numbers(io.column(table, c, source), c, source) for c in pred_names]
+        y_pred = np.stack(columns, 1)
+        labels: list[str] | None = names
+    else:
+        true_cells = _lists(io.column(table, args.true_col, source), args.true_col, source)
+        pred_cells = _lists(io.column(table, args.pred_col, source), args.pred_col, source)
+        given = None if args.classes is None else _names(args.classes)
+        y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
+    try:
+        return MultilabelConfusion.from_predictions(
+            y_true, y_pred, labels=labels, threshold=args.threshold
+        )
+    except ConfmatError as error:
+        raise type(error)(f"{source}: {error}") from None
+
+
+def _names(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
+    if values.dtype.kind not in "biuf":
+        raise InputFileError(f"{source}: column {name!r} must hold 0/1 values or scores")
+    return values
+
+
+def _lists(values: np.ndarray, name: str, source: str) -> list[list[Any]]:
+    """Each cell of a JSON list column, parsed."""
+    cells = []
+    for i, cell in enumerate(values.tolist()):
+        try:
+            parsed = json.loads(cell) if isinstance(cell, str) else cell
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, list):
+            raise InputFileError(
+                f"{source}: column {name!r} must hold a JSON list per row (label names, or one "
+                f"0/1 value or score per label), got {str(cell)[:40]!r} in row {i}"
+            )
+        cells.append(parsed)
+    return cells
+
+
+def _grids(
+    true: list[list[Any]], pred: list[list[Any]], labels: list[str] | None, source: str
+) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
+    """Indicator grids from lists of label names, or the lists as rows of numbers."""
+    every = [x for cell in true + pred for x in cell]
+    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in every) and every:
+        try:
+            return np.asarray(true, dtype=np.float64), np.asarray(pred, dtype=np.float64), labels
+        except ValueError:
+            raise InputFileError(
+                f"{source}: every JSON list must have one value per label"
+            ) from None
+    names = labels if labels is not None else sorted({str(x) for x in every})
+    if not names:
+        raise InputFileError(f"{source}: no label in any row; pass --classes to name the labels")
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted({str(x) for x in every} - set(index))
+    if unknown:
+        raise InputFileError(f"{source}: labels {unknown[:5]} are not among --classes")
+    grids = []
+    for cells in (true, pred):
+        grid = np.zeros((len(cells), len(names)), dtype=np.int64)
+        rows = [r for r, cell in enumerate(cells) for _ in cell]
+        cols = [index[str(x)] for cell in cells for x in cell]
+        grid[rows, cols] = 1
+        grids.append(grid)
+    return grids[0], grids[1], names
+
+
+def render(result: MultilabelConfusion, fmt: str) -> str:
+    """The multilabel report in ``fmt`` (text, markdown, json, csv or html)."""
+    renderers = {
+        "text": mreport.render_text,
+        "markdown": mreport.render_markdown,
+        "json": mreport.render_json,
+        "csv": mreport.render_csv,
+        "html": multilabel_views.render_html,
+    }
+    return renderers[fmt](result)
+
+
+def report(args: argparse.Namespace) -> int:
+    """``confmat report --multilabel``: count, render, write (and draw the co-confusion)."""
+    for option in ("score_cols", "top_k", "choose_threshold"):
+        if getattr(args, option) is not None:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} is for single-label predictions, not with --multilabel")
+    result = multilabel_result(args)
+    text = render(result, args.format)
+    if args.plot:
+        from confmat.show import figures
+
+        ax = result.plot()
+        try:
+            figures.save(ax, args.plot)
+        finally:
+            figures.close(ax)
+    if args.output:
+        io.write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def with_top_k(args: argparse.Namespace, text: str) -> str:
+    """The single-label report ``text`` with the top-k results of ``--score-cols`` added."""
+    if not args.score_cols:
+        raise UsageError("--top-k needs --score-cols, one score column per class")
+    table = io.read_table(args.input)
+    y_true = io.column(table, args.true_col, args.input)
+    names = _names(args.score_cols)
+    scores = np.stack([_numbers(io.column(table, c, args.input), c, args.input) for c in names], 1)
+    try:
+        result = top_k_result(args, y_true, scores.astype(np.float64), names)
+    except ConfmatError as error:
+        raise type(error)(f"{args.input}: {error}") from None
+    return top_k_section(result, args.format, text)
+
+
+def top_k_result(
+    args: argparse.Namespace, y_true: np.ndarray, scores: np.ndarray, names: list[str]
+) -> TopK:
+    """Top-k of the score columns (class indices, or labels named by the score columns)."""
+    codes = y_true
+    if y_true.dtype.kind not in "iu":
+        index = {name: i for i, name in enumerate(names)}
+        unknown = sorted({str(x) for x in y_true.tolist()} - set(index))
+        if unknown:
+            raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
+        codes = np.asarray([index[str(x)] for x in y_true.tolist()], dtype=np.int64)
+    return top_k(codes, scores, args.top_k, classes=names)
+
+
+def top_k_section(result: TopK, fmt: str, text: str) -> str:
+    """``text`` (the single-label report) with the top-k results added in its format."""
+    rows = [
+        [name, f"{s:g}", f"{h:g}", "n/a" if r != r else f"{r:.4f}"]
+        for name, s, h, r in zip(
+            result.classes,
+            result.support.tolist(),
+            result.hits.tolist(),
+            result.per_class_recall.tolist(),
+            strict=True,
+        )
+    ]
+    head = f"top-{result.k} accuracy {result.accuracy:.4f}, balanced {result.balanced_accuracy:.4f}"
+    if fmt == "json":
+        document = json.loads(text)
+        document["top_k"] = result.to_dict()
+        return json.dumps(document, indent=2, allow_nan=False)
+    if fmt == "csv":
+        raise UsageError("--top-k has no CSV form: use --format json, text, markdown or html")
+    if fmt == "markdown":
+        lines = ["", f"## Top-{result.k}", "", head, "", "| class | support | hits | recall |"]
+        lines += ["|---|---|---|---|", *("| " + " | ".join(r) + " |" for r in rows)]
+        return text + "\n".join(lines) + "\n"
+    if fmt == "html":
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+        )
+        section = f"<h2>Top-{result.k}</h2><p>{head}</p><table>{cells}</table>"
+        return text.replace("</body>", section + "</body>", 1)
+    lines = ["", f"Top-{result.k}: {head}"] + [
+        f"  {r[0]:<20} recall {r[3]} ({r[2]}/{r[1]})" for r in rows
+    ]
+    return text + "\n".join(lines) + "\n"

@@ -1,0 +1,293 @@
+"""MultilabelAccumulator: multilabel counts batch by batch, on the batches' device, without syncs.
+
+Per label l the counts are ``[[tn, fp], [fn, tp]]``; the co-confusion ``[i, j]`` counts samples
+where label i is missed while label j is predicted without being true (see
+:mod:`confmat.core.multilabel_kernels`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from confmat.core import checks as v
+from confmat.core import multilabel as ml
+from confmat.core import multilabel_kernels as kernels
+from confmat.core.codes import ClassSpace
+from confmat.exceptions import DistributedError, LabelError, MergeError, ScoreError, ShapeError
+from confmat.multilabel import MultilabelConfusion
+from confmat.stream import batch_checks, distributed
+
+PROBLEMS = (
+    "y_true value(s) other than 0/1",
+    "y_pred value(s) that are not 0/1, or scores that are NaN, infinite or (without "
+    "from_logits) outside [0, 1]",
+    "sample_weight value(s) that are negative or not finite",
+)
+"""What the deferred value checks count, per sample (in the order of the problems tensor)."""
+
+
+class MultilabelAccumulator:
+    """Multilabel counts accumulated over batches: ``update`` per batch, ``compute`` at the end.
+
+    Each update counts its ``(B, L)`` batch on the batch's device with a few matrix products
+    and never waits for the device: shapes are checked at once, values (non-0/1 targets, bad
+    scores, bad weights) are counted on the device and raised by ``compute``, naming each
+    problem and how many samples had it; refused samples are never counted. Under
+    torch.distributed, ``compute`` sums over the ranks of ``process_group``; ``max_samples``
+    drops DistributedSampler's padding (:func:`confmat.stream.distributed.real_samples_on_rank`).
+
+    Args:
+        num_labels: L (default: the width of the first batch).
+        labels: the label names (fix L too).
+        device: where the counts live (default: the device of the first batch).
+        threshold: scores are positive iff ``probability >= threshold``; one number or one
+            per label.
+        from_logits: the scores are logits (a sigmoid is applied before the threshold).
+        validate: run the deferred value checks (default True).
+        max_samples: count at most this many samples on this rank; later ones are skipped.
+        process_group: the group ``compute`` sums over (default: the whole world).
+
+    Examples:
+        >>> acc = MultilabelAccumulator(labels=["a", "b"])
+        >>> acc.update([[1, 0], [1, 1]], [[0.9, 0.2], [0.3, 0.8]]).update([[0, 1]], [[0, 1]])
+        MultilabelAccumulator(num_labels=2, samples=3)
+        >>> result = acc.compute()
+        >>> result.counts[:, 1, 1].tolist(), result.subset_accuracy
+        ([1, 2], 0.6666666666666666)
+    """
+
+    def __init__(
+        self,
+        num_labels: int | None = None,
+        labels: Sequence[Any] | None = None,
+        device: torch.device | str | None = None,
+        *,
+        threshold: float | Sequence[float] | torch.Tensor = 0.5,
+        from_logits: bool = False,
+        validate: bool = True,
+        max_samples: int | None = None,
+        process_group: Any = None,
+    ) -> None:
+        size = v.check_num_classes(num_labels)
+        self._labels = None if labels is None else v.check_class_names(labels, size)
+        self._size = size if self._labels is None else len(self._labels)
+        self._threshold_arg = threshold
+        self._threshold: float | torch.Tensor | None = None
+        if self._size is not None:
+            self._threshold = ml.check_label_thresholds(threshold, self._size)
+        elif isinstance(threshold, (int, float)):
+            self._threshold = v.check_threshold(threshold)
+        self._from_logits = bool(from_logits)
+        self._validate = bool(validate)
+        self._max = batch_checks.check_max_samples(max_samples)
+        self._device = None if device is None else torch.device(device)
+        self.process_group = process_group
+        self._sums: kernels.RunningSums | None = None
+        self._pending: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = []
+        self._pending_rows = 0
+        self._weighted = False
+        self._problems: torch.Tensor | None = None
+        self._seen = 0
+
+    @property
+    def num_labels(self) -> int | None:
+        """L, or None while it waits for the first batch."""
+        return self._size
+
+    @property
+    def samples_seen(self) -> int:
+        """Samples offered to ``update`` (including refused and skipped ones)."""
+        return self._seen
+
+    def _start(self, width: int, device: torch.device) -> None:
+        if self._size is None:
+            self._size = width
+            if self._threshold is None:  # one threshold per label: checked against L now
+                self._threshold = ml.check_label_thresholds(self._threshold_arg, width)
+        elif width != self._size:
+            raise ShapeError(
+                f"every batch must have the accumulator's {self._size} label columns, got {width}"
+            )
+        if self._sums is None:
+            self._device = self._device or device
+            self._sums = kernels.zeros(self._size, self._device)
+            self._problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=self._device)
+
+    @torch.inference_mode(False)
+    def update(
+        self, y_true: object, y_pred: object, sample_weight: object = None
+    ) -> MultilabelAccumulator:
+        """Count one batch: ``(B, L)`` 0/1 targets, ``(B, L)`` 0/1 decisions or scores.
+
+        Raises:
+            ShapeError: for shapes, widths or strings (at once; values are checked by
+                ``compute``).
+        """
+        true_grid, pred_grid = ml.as_grid(y_true, "y_true"), ml.as_grid(y_pred, "y_pred")
+        ml.check_pair(true_grid, pred_grid)
+        rows = true_grid.shape[0]
+        if self._from_logits and not pred_grid.is_floating_point():
+            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
+        self._start(true_grid.shape[1], true_grid.device)
+        offered, self._seen = self._seen, self._seen + rows
+        if rows == 0 or (self._max is not None and offered >= self._max):
+            return self
+        assert self._device is not None
+        true_grid, pred_grid = true_grid.to(self._device), pred_grid.to(self._device)
+        weight = None
+        if sample_weight is not None:
+            weight = batch_checks.check_weights_shape(sample_weight, rows, self._device)
+            self._weighted = True
+        if self._max is not None and offered + rows > self._max:  # the head of the stream
+            head = self._max - offered
+            true_grid, pred_grid = true_grid[:head], pred_grid[:head]
+            weight = None if weight is None else weight[:head]
+        if rows >= kernels.CHUNK:
+            self._flush()
+            self._count(true_grid, pred_grid, weight)
+            return self
+        if self._pending and pred_grid.dtype != self._pending[0][1].dtype:
+            self._flush()  # scores are compared in their own precision: never mix dtypes
+        # small batches wait (copied) until a chunk is full: one pass counts them together
+        copy = None if weight is None else weight.clone()
+        self._pending.append((true_grid.clone(), pred_grid.clone(), copy))
+        self._pending_rows += true_grid.shape[0]
+        if self._pending_rows >= kernels.CHUNK:
+            self._flush()
+        return self
+
+    def _flush(self) -> None:
+        """Count the batches waiting in the pending chunk."""
+        if not self._pending:
+            return
+        parts, self._pending, self._pending_rows = self._pending, [], 0
+        weights = None
+        if any(w is not None for _, _, w in parts):
+            weights = torch.cat(
+                [
+                    torch.ones(t.shape[0], dtype=torch.float64, device=t.device) if w is None else w
+                    for t, _, w in parts
+                ]
+            )
+        true = torch.cat([t for t, _, _ in parts])
+        pred = torch.cat([p for _, p, _ in parts])
+        self._count(true, pred, weights)
+
+    def _count(
+        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
+    ) -> None:
+        assert self._sums is not None
+        assert self._problems is not None
+        mask = weight
+        if self._validate:
+            keep, problems = self._usable(true_grid, pred_grid, weight)
+            self._problems += problems
+            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
+            mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
+        kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
+
+    def _decide(self, grid: torch.Tensor) -> torch.Tensor:
+        if not grid.is_floating_point():
+            return grid != 0
+        assert self._threshold is not None
+        return ml.decide(grid, self._threshold, self._from_logits)
+
+    def _usable(
+        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Which rows to count ``(B,)`` and the problems found, counted on the device."""
+        bad = [
+            ml.invalid_rows(true, self._from_logits, True),
+            ml.invalid_rows(pred, self._from_logits, False),
+        ]
+        if weight is not None:
+            bad.append(~(torch.isfinite(weight) & (weight >= 0)))
+        problems = torch.stack([b.sum() for b in bad])
+        if weight is None:
+            problems = torch.cat((problems, problems.new_zeros(1)))
+        refused = bad[0] | bad[1] if weight is None else bad[0] | bad[1] | bad[2]
+        return ~refused, problems
+
+    def compute(self, *, timeout: float | None = None) -> MultilabelConfusion:
+        """The result so far (summed over the ranks under torch.distributed).
+
+        Raises:
+            LabelError: when ``update`` saw invalid values (with ``validate=True``).
+            DistributedError: when ranks disagree on L or do not all join in time.
+        """
+        self._flush()
+        sums, problems, weighted = self._sums, self._problems, self._weighted
+        if distributed.is_active(self.process_group):
+            sums, problems, weighted = self._sum_over_ranks(timeout)
+        if sums is None or problems is None:
+            raise ShapeError("no batch was counted yet: compute needs at least one update")
+        if self._validate and bool(problems.any()):
+            found = [
+                f"{int(k)} sample(s) with {p}" for k, p in zip(problems, PROBLEMS, strict=True) if k
+            ]
+            raise LabelError(
+                "invalid input seen by update: " + "; ".join(found) + "; they are not counted"
+            )
+        state = kernels.finish(sums, weighted)
+        return MultilabelConfusion(
+            state.counts,
+            self._labels,
+            co_confusion=state.co_confusion,
+            sample_sums=state.sample_sums,
+        )
+
+    def _sum_over_ranks(
+        self, timeout: float | None
+    ) -> tuple[kernels.RunningSums | None, torch.Tensor | None, bool]:
+        group = self.process_group
+        space = None
+        if self._size is not None:  # labels are columns: the ranks must list them alike
+            space = ClassSpace(tuple(self._labels or map(str, range(self._size))))
+        limit = distributed.check_timeout(timeout)
+        agreed = distributed.agree_on_space(space, self._weighted, True, group, limit)
+        if agreed is None:
+            return None, None, False
+        size, weighted = agreed[0].size, agreed[2]
+        if self._size is not None and self._size != size:
+            raise DistributedError(
+                f"the ranks disagree on the number of labels ({self._size} and {size}): create "
+                "every rank's MultilabelAccumulator with the same num_labels or labels"
+            )
+        device = self._device or torch.device("cpu")
+        sums = self._sums or kernels.zeros(size, device)
+        problems = self._problems
+        if problems is None:
+            problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=device)
+        summed = kernels.RunningSums(*(distributed.all_reduce_sum(t, group) for t in sums))
+        return summed, distributed.all_reduce_sum(problems, group), weighted
+
+    def reset(self) -> MultilabelAccumulator:
+        """Forget every sample (labels and options stay)."""
+        self._sums, self._problems, self._seen, self._weighted = None, None, 0, False
+        self._pending, self._pending_rows = [], 0
+        return self
+
+    def merge(self, *others: MultilabelAccumulator) -> MultilabelAccumulator:
+        """Add other accumulators' counts (same number of labels) into this one."""
+        self._flush()
+        for other in others:
+            other._flush()
+            if other._sums is None or other._problems is None:
+                continue
+            if self._size is not None and other._size != self._size:
+                raise MergeError(f"cannot merge {other._size} labels into {self._size}")
+            self._start(other._sums.co.shape[0], other._sums.co.device)
+            assert self._sums is not None
+            assert self._problems is not None
+            for mine, theirs in zip(self._sums, other._sums, strict=True):
+                mine.add_(theirs.to(mine.device))
+            self._problems += other._problems.to(self._problems.device)
+            self._seen += other._seen
+            self._weighted = self._weighted or other._weighted
+        return self
+
+    def __repr__(self) -> str:
+        return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"

@@ -1,0 +1,63 @@
+"""Multilabel renderers and views: text, Markdown, CSV, HTML, DataFrames, the heatmap."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import confmat
+from confmat import MultilabelConfusion
+from confmat.report import multilabel as mreport
+from confmat.report import multilabel_views as views
+
+
+@pytest.fixture
+def ml() -> MultilabelConfusion:
+    y_true = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 0]])
+    y_pred = np.array([[1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 0]])
+    return MultilabelConfusion.from_predictions(y_true, y_pred, labels=["=cmd", "b|c", "c"])
+
+
+def test_text_markdown_and_csv(ml: MultilabelConfusion) -> None:
+    text = mreport.render_text(ml)
+    assert "hamming loss" in text
+    assert "Never predicted: b|c (2 true sample(s))." in text
+    markdown = mreport.render_markdown(ml)
+    assert "| b\\|c |" in markdown  # the pipe of a label is escaped
+    rows = mreport.render_csv(ml).splitlines()
+    assert rows[1].startswith("'=cmd,")  # a label that reads as a formula is quoted
+    assert rows[2].split(",")[8] == ""  # precision of a label never predicted: empty
+
+
+def test_findings_name_the_co_confusion(ml: MultilabelConfusion) -> None:
+    notes = ml.findings()
+    assert any(
+        n.startswith("Most often predicted instead of a missed label: b|c -> c (1)") for n in notes
+    )
+    assert any("fewer labels per sample" in n for n in notes)
+
+
+def test_dataframes(ml: MultilabelConfusion) -> None:
+    per_label = ml.to_pandas()
+    assert per_label.loc["=cmd", "tp"] == 2
+    assert math.isnan(per_label.loc["b|c", "precision"])
+    assert set(ml.to_pandas("averages").columns) == {"macro", "weighted", "micro", "samples"}
+    assert ml.to_pandas("overall").loc["subset_accuracy", "value"] == 0.25
+    assert ml.to_pandas("co_confusion").loc["b|c", "c"] == 1
+    with pytest.raises(confmat.OptionError, match="table must be"):
+        ml.to_pandas("matrix")
+
+
+def test_html_with_the_heatmap_and_the_plot(ml: MultilabelConfusion) -> None:
+    page = views.render_html(ml, figure=True)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<svg" in page
+    assert "b|c" in page
+    ax = ml.plot()
+    assert ax.get_ylabel() == "Label missed"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["=cmd", "b|c", "c"]
+    from confmat.show import figures
+
+    figures.close(ax)

@@ -1,0 +1,162 @@
+"""MultilabelAccumulator: batches give the one-shot result, deferred checks, no host sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import confmat
+import strategies as cs
+from confmat import MultilabelAccumulator, MultilabelConfusion
+
+
+def same(a: MultilabelConfusion, b: MultilabelConfusion) -> None:
+    torch.testing.assert_close(a.counts, b.counts, rtol=1e-12, atol=1e-12)
+    assert a.co_confusion is not None
+    assert b.co_confusion is not None
+    torch.testing.assert_close(a.co_confusion, b.co_confusion, rtol=1e-12, atol=1e-12)
+    assert a.sample_sums is not None
+    assert b.sample_sums is not None
+    torch.testing.assert_close(a.sample_sums, b.sample_sums, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cs.multilabel_cases(), data=st.data())
+def test_any_batching_gives_the_one_shot_result(case: cs.MultilabelCase, data: Any) -> None:
+    expected = MultilabelConfusion.from_predictions(
+        case.y_true, case.y_pred, sample_weight=case.sample_weight
+    )
+    n = len(case.y_true)
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=4)))
+    acc = MultilabelAccumulator()
+    for start, stop in zip([0, *cuts], [*cuts, n], strict=True):
+        w = None if case.sample_weight is None else case.sample_weight[start:stop]
+        acc.update(case.y_true[start:stop], case.y_pred[start:stop], w)
+    same(acc.compute(), expected)
+
+
+def test_scores_thresholds_and_logits_follow_the_one_rule() -> None:
+    scores = torch.tensor([[0.5, 0.3], [0.49, 0.7]])
+    truth = torch.tensor([[1, 1], [1, 1]])
+    acc = MultilabelAccumulator(threshold=[0.49, 0.3]).update(truth, scores)
+    assert acc.compute().counts[:, 1, 1].tolist() == [2, 2]
+    logits = MultilabelAccumulator(from_logits=True).update([[1, 1]], torch.tensor([[0.0, -1.0]]))
+    assert logits.compute().counts[:, 1, 1].tolist() == [1, 0]
+
+
+def test_bad_values_are_counted_and_raised_by_compute_and_never_counted() -> None:
+    acc = MultilabelAccumulator(num_labels=2)
+    acc.update([[0, 1], [2, 1], [1, 1]], [[0, 1], [0, 1], [0.5, 1.5]])
+    acc.update([[1, 0]], [[1, 0]], sample_weight=[-1.0])
+    with pytest.raises(confmat.LabelError, match=r"1 sample\(s\) with y_true") as info:
+        acc.compute()
+    assert "1 sample(s) with y_pred" in str(info.value)
+    assert "1 sample(s) with sample_weight" in str(info.value)
+    lenient = MultilabelAccumulator(num_labels=2, validate=False)
+    lenient.update([[0, 1], [1, 1]], [[0, 1], [1, 1]])
+    assert lenient.compute().n == 2
+
+
+def test_refused_rows_leave_the_counts_of_the_good_rows() -> None:
+    acc = MultilabelAccumulator(num_labels=2, validate=True)
+    acc.update([[0, 1], [2, 1], [1, 0]], [[0, 1], [0, 1], [1, 0]])
+    acc._flush()
+    assert acc._sums is not None
+    state = confmat.core.multilabel_kernels.finish(acc._sums, weighted=False)
+    good = MultilabelConfusion.from_predictions([[0, 1], [1, 0]], [[0, 1], [1, 0]])
+    assert torch.equal(state.counts, good.counts)
+    assert good.sample_sums is not None
+    assert torch.equal(state.sample_sums, good.sample_sums)
+
+
+def test_shape_errors_are_immediate_and_max_samples_counts_the_head() -> None:
+    acc = MultilabelAccumulator(num_labels=3)
+    with pytest.raises(confmat.ShapeError, match="3 label columns"):
+        acc.update([[0, 1]], [[0, 1]])
+    with pytest.raises(confmat.ShapeError, match="same shape"):
+        acc.update([[0, 1, 1]], [[0, 1]])
+    with pytest.raises(confmat.ShapeError, match="no batch"):
+        MultilabelAccumulator().compute()
+    head = MultilabelAccumulator(max_samples=3)
+    head.update(np.ones((2, 2)), np.ones((2, 2))).update(np.zeros((2, 2)), np.ones((2, 2)))
+    head.update(np.zeros((2, 2)), np.ones((2, 2)))
+    result = head.compute()
+    assert result.n == 3
+    assert result.counts[:, 1, 1].tolist() == [2, 2]
+
+
+def test_merge_and_reset() -> None:
+    a = MultilabelAccumulator().update([[1, 0]], [[1, 1]])
+    b = MultilabelAccumulator().update([[0, 1]], [[0, 1]], [2.0])
+    merged = a.merge(b).compute()
+    assert merged.is_weighted
+    assert merged.counts[:, 1, 1].tolist() == [1.0, 2.0]
+    assert a.reset().samples_seen == 0
+    with pytest.raises(confmat.MergeError, match="3 labels into 2"):
+        a.update([[1, 0]], [[1, 0]]).merge(MultilabelAccumulator().update([[1, 0, 1]], [[1, 0, 1]]))
+
+
+# -- no host synchronization in update (the technique of tests/stream/test_distributed.py) --
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "y_pred", "weight"),
+    [
+        ({"num_labels": 3}, [[0, 1, 1], [1, 0, 2], [1, 1, 1]], None),
+        ({"num_labels": 3, "threshold": [0.2, 0.5, 0.9]}, [[0.1, 0.5, 0.95]] * 3, None),
+        ({"from_logits": True}, [[-1.0, 0.0, float("nan")]] * 3, [1.0, -2.0, 0.5]),
+        ({"num_labels": 3, "max_samples": 4}, [[1, 1, 0]] * 3, None),
+    ],
+    ids=["labels", "thresholds", "logits-weights", "max-samples"],
+)
+def test_update_never_reads_tensor_values_on_the_host(
+    kwargs: dict[str, Any], y_pred: list[Any], weight: list[float] | None
+) -> None:
+    acc = MultilabelAccumulator(**kwargs)
+    y_true = torch.tensor([[1, 0, 1], [0, 3, 1], [1, 1, 0]])
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("item", "tolist", "nonzero", "__bool__", "__int__", "__float__", "numpy"):
+            patch.setattr(torch.Tensor, name, _refuse)
+        for name in ("nonzero", "unique", "masked_select", "aminmax"):
+            patch.setattr(torch, name, _refuse)
+        for _ in range(2):
+            acc.update(
+                y_true, torch.tensor(y_pred), None if weight is None else torch.tensor(weight)
+            )
+        with pytest.raises(AssertionError, match="on the host"):
+            bool(torch.tensor([True]))  # the guard is on
+    with pytest.raises(confmat.LabelError):
+        acc.compute()  # y_true holds a 3: compute names it
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a tensor value was read on the host during update")
+
+
+@pytest.mark.parametrize("rows", [600, 2000], ids=["pending-chunk-fills", "large-batch"])
+def test_counting_a_full_chunk_never_reads_values_on_the_host(rows: int) -> None:
+    generator = torch.Generator().manual_seed(rows)
+    y_true = torch.randint(0, 3, (rows, 5), generator=generator)  # some 2s: refused rows
+    scores = torch.rand(rows, 5, generator=generator)
+    weight = torch.rand(rows, generator=generator, dtype=torch.float64)
+    acc = MultilabelAccumulator(num_labels=5)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("item", "tolist", "nonzero", "__bool__", "__int__", "__float__", "numpy"):
+            patch.setattr(torch.Tensor, name, _refuse)
+        for name in ("nonzero", "unique", "masked_select", "aminmax"):
+            patch.setattr(torch, name, _refuse)
+        acc.update(y_true, scores, weight).update(y_true, scores, weight)
+        assert not acc._pending  # the chunk was counted inside update
+    good = (y_true <= 1).all(dim=1)
+    expected = MultilabelConfusion.from_predictions(
+        torch.cat([y_true[good]] * 2),
+        torch.cat([scores[good]] * 2),
+        sample_weight=torch.cat([weight[good]] * 2),
+    )
+    acc._validate = False  # the refused rows are known; compare the counted ones
+    same(acc.compute(), expected)
