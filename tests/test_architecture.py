@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "confmat.evaluation": 7,
     "confmat.show": 8,
     "confmat.report": 9,
+    "confmat.integrations": 10,  # frameworks and trackers; nothing in confmat imports them
     "confmat.cli": 10,
     "confmat.demo": 10,
     "confmat.__main__": 10,
