@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -262,11 +263,11 @@ def _callback_class() -> type:
         raise ImportError(
             'ConfusionMatrixCallback needs Lightning: pip install "confmat[lightning]"'
         )
-    return type(
-        "ConfusionMatrixCallback",
-        (ConfusionMatrixHooks, base),
-        {"__doc__": ConfusionMatrixHooks.__doc__, "__module__": __name__},
-    )
+
+    def body(namespace: dict[str, Any]) -> None:
+        namespace.update(__doc__=ConfusionMatrixHooks.__doc__, __module__=__name__)
+
+    return types.new_class("ConfusionMatrixCallback", (ConfusionMatrixHooks, base), {}, body)
 
 
 def __getattr__(name: str) -> Any:
