@@ -47,6 +47,7 @@ def data(n: int, seed: int) -> DataLoader:
 
 def main() -> None:
     warnings.filterwarnings("ignore", ".*does not have many workers")
+    warnings.filterwarnings("ignore", ".*LeafSpec.* is deprecated")  # Lightning 2.6, torch 2.13
     logdir = tempfile.mkdtemp(prefix="confmat-lightning-")
     callback = ConfusionMatrixCallback(classes=CLASSES)
     trainer = pl.Trainer(
@@ -56,6 +57,7 @@ def main() -> None:
         logger=TensorBoardLogger(logdir),
         enable_progress_bar=False,
         enable_checkpointing=False,
+        log_every_n_steps=8,
     )
     trainer.fit(Classifier(), data(1024, 0), data(301, 1))
     print(callback.matrices["val"])
