@@ -56,6 +56,7 @@ def direct_matrix(model: Any, data: Sentences) -> ConfusionMatrix:
     return ConfusionMatrix.from_predictions(data.labels, logits, num_classes=C)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 @pytest.mark.parametrize("per_batch", [False, True], ids=["whole", "batch_eval_metrics"])
 def test_trainer_evaluate(tmp_path: Path, per_batch: bool) -> None:

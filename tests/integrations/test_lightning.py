@@ -41,6 +41,7 @@ def expected(module: TinyClassifier, n: int) -> ConfusionMatrix:
         return ConfusionMatrix.from_predictions(y, module(x), classes=CLASSES)
 
 
+@pytest.mark.slow
 def test_fit_and_test_log_to_tensorboard(tmp_path: Path) -> None:
     from lightning.pytorch.loggers import TensorBoardLogger
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from confmat import ConfusionMatrix
@@ -14,6 +15,7 @@ FRAMEWORKS = (
 )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_importing_the_integrations_loads_no_framework() -> None:
     modules = ", ".join(
         f"confmat.integrations.{m}"

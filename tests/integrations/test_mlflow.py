@@ -22,6 +22,7 @@ def tracking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     mlflow.set_tracking_uri(None)
 
 
+@pytest.mark.slow
 def test_metrics_and_artifacts_read_back(tracking: str, tmp_path: Path) -> None:
     import mlflow
 

@@ -18,6 +18,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WANDB_DISABLE_CODE", "true")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("offline")
 def test_offline_run_directory_reads_back(tmp_path: Path) -> None:
     import wandb
