@@ -103,3 +103,36 @@ def test_ddp_counts_every_sample_once(tmp_path: Path) -> None:
     document = json.loads(path.read_text())  # written by rank 0 from the sum over both ranks
     assert document["matrix"] == expected(module, 1001).counts.tolist()
     assert document["n"] == 1001
+
+
+@pytest.mark.slow
+def test_mlflow_and_wandb_loggers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lightning.pytorch.loggers import MLFlowLogger, WandbLogger
+    from wandb_records import history
+
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    callback = ConfusionMatrixCallback(classes=CLASSES, stages=["test"])
+    module = TinyClassifier(n_val=120)
+    loggers = [
+        MLFlowLogger(tracking_uri=(tmp_path / "mlruns").as_uri()),
+        WandbLogger(project="confmat-test", save_dir=str(tmp_path), offline=True),
+    ]
+    trainer(tmp_path, callback, loggers).test(module)
+    want = expected(module, 120).counts.tolist()
+    client = loggers[0].experiment
+    folder = client.download_artifacts(loggers[0].run_id, "test/step_0", str(tmp_path))
+    assert json.loads((Path(folder) / "confusion_matrix.json").read_text())["matrix"] == want
+    run = loggers[1].experiment
+    run_dir = Path(run.dir).parent
+    run.finish()
+    import wandb
+
+    wandb.teardown()
+    rows = [row for row in history(run_dir) if "test/cells/path" in row]
+    cells = json.loads((run_dir / "files" / rows[0]["test/cells/path"]).read_text())["data"]
+    counts = [[0] * len(CLASSES) for _ in CLASSES]
+    for true, predicted, count in cells:
+        counts[CLASSES.index(true)][CLASSES.index(predicted)] = count
+    assert counts == want
