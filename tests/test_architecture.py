@@ -50,6 +50,7 @@ LAYERS: dict[str, int] = {
     "confmat.show": 8,
     "confmat.report": 9,
     "confmat.arguments": 10,  # the parser of the command line (standard library only)
+    "confmat.integrations": 10,  # frameworks and trackers; nothing in confmat imports them
     "confmat.cli": 10,
     "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
     "confmat.demo": 10,
