@@ -77,11 +77,17 @@ API_CASES: list[tuple[str, type[Exception], str, Callable[[], object]]] = [
         "whole-number.*0.5",
         lambda: fp([0.5, 1.0], [0, 1]),
     ),
-    ("NaN float label", confmat.LabelError, "whole-number.*nan", lambda: fp([NAN, 1.0], [0, 1])),
+    # NaN in a label column is a missing value (core.missing), refused unless dropna=True
+    (
+        "NaN float label",
+        confmat.LabelError,
+        "missing value.*NaN.*index 0.*dropna=True",
+        lambda: fp([NAN, 1.0], [0, 1]),
+    ),
     (
         "missing label None",
         confmat.LabelError,
-        "missing values.*None",
+        "missing value.*None.*index 1",
         lambda: fp(["a", None], ["a", "a"]),
     ),
     (

@@ -14,6 +14,7 @@ __all__ = [
     "LabelError",
     "MatrixError",
     "MergeError",
+    "MissingValueWarning",
     "OptionError",
     "ScoreError",
     "ShapeError",
@@ -84,3 +85,7 @@ def one_line(text: object) -> str:
 
 class UndefinedMetricWarning(UserWarning):
     """A statistic is undefined (0/0) and ``zero_division="warn"`` was asked for."""
+
+
+class MissingValueWarning(UserWarning):
+    """Samples with a missing label were left out, as ``dropna=True`` asked."""

@@ -9,11 +9,15 @@ The rules (see INTERFACE.md):
 - else the classes are the sorted unique labels seen (numbers numerically, strings
   lexicographically). Negative integers are refused there: pass them in ``classes=``.
 - ``y_pred`` of floats are scores: ``(N, C)`` by argmax, ``(N,)`` or ``(N, 1)`` binary
-  probabilities of the positive class, positive iff ``score >= threshold``.
+  probabilities of the scored class (:func:`scored_class`), predicted iff
+  ``score >= threshold``; a float ``(N,)`` column of whole numbers may be labels
+  (:func:`confmat.core.codes.prediction_kind`).
+- missing labels are refused, or dropped with ``dropna=True`` (:mod:`confmat.core.missing`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +26,8 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
-from confmat.core import codes
-from confmat.exceptions import ClassesError, LabelError, OptionError, ShapeError
+from confmat.core import codes, limits, missing
+from confmat.exceptions import ClassesError, LabelError, MissingValueWarning, ShapeError
 
 _DENSE_VALUE_LIMIT = 2048
 """Largest label value for which inferred classes are counted densely, then compacted."""
@@ -40,7 +44,7 @@ class Encoded:
         classes: the class names, one per index.
         compact: the indices are label values and classes that never occur are to be dropped
             after counting (inferred integer classes).
-        positive: index of the positive class when fixed while encoding (binary scores).
+        score_of: index of the class one score column is the probability of (binary scores).
     """
 
     true: torch.Tensor
@@ -48,7 +52,7 @@ class Encoded:
     weight: torch.Tensor | None
     classes: list[str]
     compact: bool = False
-    positive: int | None = None
+    score_of: int | None = None
 
 
 def encode(
@@ -60,8 +64,10 @@ def encode(
     sample_weight: object = None,
     ignore_index: int | str | None = None,
     threshold: float = 0.5,
-    positive: object = None,
     from_logits: bool = False,
+    score_of: object = None,
+    pred_kind: object = None,
+    dropna: bool = False,
 ) -> Encoded:
     """Validate predictions and turn them into class indices.
 
@@ -72,22 +78,19 @@ def encode(
     """
     threshold = v.check_threshold(threshold)
     num_classes = v.check_num_classes(num_classes)
-    true = v.as_values(y_true, "y_true")
-    pred = v.as_values(y_pred, "y_pred")
-    v.check_labels_shape(true, "y_true")
-    v.check_same_length(true.shape[0], pred, "y_pred")
-    v.check_same_device(true, pred)
-    weight = None
-    if sample_weight is not None:
-        weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
+    true, pred, weight = _present(y_true, y_pred, sample_weight, pred_kind, from_logits, dropna)
+    kind = codes.prediction_kind(pred, pred_kind, from_logits)
+    if kind == "scores" and not v.is_float(pred):
+        pred = pred.to(torch.float64)  # type: ignore[union-attr]  # declared scores
     if ignore_index is not None:
         true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
     v.check_not_empty(true.shape[0])
-    if v.is_float(pred) and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
-        return _encode_binary_scores(
-            true, pred.reshape(-1), weight, classes, num_classes, threshold, positive, from_logits
-        )
-    if v.is_float(pred) and pred.ndim == 2:
+    if kind == "scores" and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
+        assert isinstance(pred, torch.Tensor)
+        scoring = _Scoring(threshold, score_of, from_logits)
+        return _encode_binary_scores(true, pred.reshape(-1), weight, classes, num_classes, scoring)
+    if kind == "scores" and pred.ndim == 2:
+        assert isinstance(pred, torch.Tensor)
         return _encode_multiclass_scores(true, pred, weight, classes, num_classes)
     v.check_labels_shape(pred, "y_pred")
     if v.is_strings(true) != v.is_strings(pred):
@@ -96,7 +99,36 @@ def encode(
             f"{_kind(true)} and {_kind(pred)}"
         )
     true_idx, pred_idx, names, compact = _encode_label_pair(true, pred, classes, num_classes)
+    limits.check_dense_classes(len(names))
     return Encoded(true_idx, pred_idx.to(true_idx.device), weight, names, compact)
+
+
+def _present(
+    y_true: object, y_pred: object, sample_weight: object, pred_kind: object, logits: bool, dropna: bool
+) -> tuple[v.Values, v.Values, torch.Tensor | None]:
+    """Checked inputs without the rows of missing labels (core.missing), weights aligned."""
+    true = v.as_array(y_true, "y_true")
+    pred = v.as_array(y_pred, "y_pred")
+    v.check_labels_shape(true, "y_true")
+    v.check_same_length(true.shape[0], pred, "y_pred")
+    v.check_same_device(true, pred)
+    weight = None
+    if sample_weight is not None:
+        weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
+    pred_labels = not v.is_float(pred) or codes.prediction_kind(pred, pred_kind, logits) == "labels"
+    columns = [missing.Column("y_true", true, True), missing.Column("y_pred", pred, pred_labels)]
+    present = missing.drop_missing(columns, dropna)
+    true, pred = present.values
+    if present.keep is not None:
+        warnings.warn(
+            f"dropna=True: left out {present.dropped} of {present.keep.shape[0]} samples with a "
+            "missing label",
+            MissingValueWarning,
+            stacklevel=4,
+        )
+        if weight is not None:
+            weight = weight[torch.from_numpy(present.keep).to(weight.device)]
+    return v.finish_values(true, "y_true"), v.finish_values(pred, "y_pred"), weight
 
 
 def resolve_positive(positive: object, classes: list[str]) -> int | None:
@@ -125,26 +157,28 @@ def _kind(values: v.Values) -> str:
 
 
 def _drop_ignored(
-    true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: int | str
+    true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: object
 ) -> tuple[v.Values, v.Values, torch.Tensor | None]:
     """Remove the samples whose true label is ``ignore_index``."""
+    value = limits.check_ignore_index(ignore_index, v.is_strings(true))
     if v.is_strings(true):
-        keep_np: np.ndarray = true != str(ignore_index)
+        keep_np: np.ndarray = true != value
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        if isinstance(ignore_index, (str, bytes)) or not isinstance(
-            ignore_index, (int, float, np.integer, np.floating)
-        ):
-            raise OptionError(
-                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
-            )
-        keep = true != ignore_index
+        keep = true != value
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
     if weight is not None:
         weight = weight[keep.to(weight.device)]
     return true, pred, weight
+
+
+@dataclass(frozen=True)
+class _Scoring:  # how binary scores become labels
+    threshold: float
+    score_of: object
+    from_logits: bool
 
 
 def _encode_binary_scores(
@@ -153,17 +187,15 @@ def _encode_binary_scores(
     weight: torch.Tensor | None,
     classes: Sequence[Any] | None,
     num_classes: int | None,
-    threshold: float,
-    positive: object,
-    from_logits: bool,
+    scoring: _Scoring,
 ) -> Encoded:
-    """Binary probabilities (or logits) of the positive class: positive iff score >= threshold."""
+    """Binary probabilities (or logits) of the scored class: it iff score >= threshold."""
     if num_classes not in (None, 2):
         raise ClassesError(
             f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}"
         )
     v.check_finite_scores(scores, "y_pred")
-    if not from_logits:
+    if not scoring.from_logits:
         v.check_probabilities(scores, "y_pred")
     if classes is None and v.is_strings(true):
         classes = sorted(set(np.unique(true).tolist()))
@@ -175,12 +207,47 @@ def _encode_binary_scores(
     true_idx, names = encode_true(true, classes, 2, scores.device)
     if len(names) != 2:
         raise ClassesError(f"binary scores need two classes, got classes={names}")
-    pos = resolve_positive(positive, names)
-    assert pos is not None
+    scored = scored_class(scoring.score_of, names, classes, v.is_strings(true))
     pred_idx = codes.score_labels(
-        scores, threshold=threshold, from_logits=from_logits, positive=pos
+        scores, threshold=scoring.threshold, from_logits=scoring.from_logits, scored=scored
     )
-    return Encoded(true_idx, pred_idx, weight, names, positive=pos)
+    return Encoded(true_idx, pred_idx, weight, names, score_of=scored)
+
+
+def scored_class(
+    score_of: object, names: list[str], classes: Sequence[Any] | None, strings: bool
+) -> int:
+    """Index of the class one score column is the probability of: THE rule.
+
+    ``score_of`` names it; else, for numeric labels, it is label 1 (``True``): the class of
+    value 1 when ``classes`` are values, else index 1. String labels cannot tell, so
+    ``score_of`` is required. Which class a report calls positive is separate (``positive``).
+
+    Examples:
+        >>> scored_class(None, ["0", "1"], None, strings=False)
+        1
+        >>> scored_class("sick", ["sick", "well"], None, strings=True)
+        0
+    """
+    if score_of is not None:
+        if str(score_of) not in names:
+            raise ClassesError(f"score_of must be one of the classes {names}, got {score_of!r}")
+        return names.index(str(score_of))
+    if strings:
+        raise ClassesError(
+            f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
+            f"{names[1]!r}: say which class the scores are the probability of with "
+            f"score_of={names[1]!r} (--score-of on the command line)"
+        )
+    space = None if classes is None else codes.class_space(None, classes)
+    if space is None or space.values is None:
+        return 1
+    if 1 not in space.values:
+        raise ClassesError(
+            f"binary scores are the probability of label 1 unless score_of= says otherwise, "
+            f"but the classes are {names}: pass score_of=NAME"
+        )
+    return space.values.index(1)
 
 
 def _encode_multiclass_scores(
