@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     "confmat.show": 8,
     "confmat.report": 9,
     "confmat.cli": 10,
+    "confmat.cli_input": 10,
     "confmat.demo": 10,
     "confmat.__main__": 10,
 }

@@ -435,14 +435,14 @@ CLI_CASES: list[tuple[str, str, object, list[str], str]] = [
         "p.csv",
         "y_true,y_pred\n0,1\n,1\n",
         [],
-        "column 'y_true' has a missing value .* at line 3",
+        "column 'y_true' has a missing value .* at data row 2; pass --dropna",
     ),
     (
         "NaN score",
         "p.csv",
         "y_true,p\n0,0.3\n1,nan\n",
         ["--pred-col", "p"],
-        "column 'p' has a missing value .* line 3",
+        "column 'p' has a missing value .* data row 2",
     ),
     ("header only", "p.csv", "y_true,y_pred\n", [], "no samples"),
     (

@@ -10,12 +10,12 @@ import functools
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 
 from confmat import io
+from confmat.cli_input import classes_option, matrix_from_file, present_columns
 from confmat.exceptions import ConfmatError, InputFileError, UsageError, one_line
 from confmat.matrix import ConfusionMatrix
 
@@ -36,16 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="confmat", description="How well a classifier really performs.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     report = commands.add_parser("report", help="report on a file of predictions")
-    report.add_argument("input", help=f"predictions file ({', '.join(io.SUFFIXES)}) or - for CSV")
+    report.add_argument(
+        "input", help=f"predictions file ({', '.join(io.SUFFIXES)}, .gz/.zst) or - for stdin"
+    )
+    report.add_argument(
+        "--input-format",
+        choices=io.INPUT_FORMATS,
+        help="the input's format, for standard input (default csv) or an unusual file name",
+    )
     report.add_argument("--true-col", default="y_true", help="column of true labels")
     report.add_argument("--pred-col", default="y_pred", help="column of predicted labels/scores")
     report.add_argument("--score-cols", help="comma-separated score columns, one per class")
     classes = report.add_mutually_exclusive_group()
     classes.add_argument("--classes", help="comma-separated class names, in order")
     classes.add_argument("--classes-file", help="file with one class name per line")
-    report.add_argument("--positive", help="the positive class of a binary problem")
+    report.add_argument(
+        "--positive", help="the class a binary report calls positive (never changes the counts)"
+    )
+    report.add_argument(
+        "--score-of",
+        metavar="CLASS",
+        help="the class one score column is the probability of (default: label 1 / true; "
+        "required for text labels)",
+    )
+    report.add_argument(
+        "--pred-kind",
+        choices=("labels", "scores"),
+        help="what a float prediction column holds (default: whole numbers outside [0, 1] are "
+        "labels, fractions scores)",
+    )
+    report.add_argument(
+        "--dropna", action="store_true", help="leave out rows with a missing label or score"
+    )
     cut = report.add_mutually_exclusive_group()
-    cut.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
+    cut.add_argument("--threshold", type=float, help="binary score threshold (default 0.5)")
     cut.add_argument(
         "--choose-threshold",
         metavar="CRITERION",
@@ -155,54 +179,6 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
-    """Read ``args.input`` and count its predictions as the options say."""
-    source = args.input
-    table = io.read_table(source)
-    y_true = io.column(table, args.true_col, source)
-    classes = _classes(args, y_true)
-    if args.score_cols:
-        names = [c.strip() for c in args.score_cols.split(",") if c.strip()]
-        columns = [_scores(io.column(table, c, source), c, source) for c in names]
-        y_pred: np.ndarray = np.stack(columns, axis=1) if len(columns) > 1 else columns[0]
-        if classes is None and len(columns) > 1 and y_true.dtype.kind == "U":
-            classes = names
-    else:
-        y_pred = io.column(table, args.pred_col, source)
-    try:
-        return ConfusionMatrix.from_predictions(
-            y_true,
-            y_pred,
-            classes=classes,
-            threshold=_threshold(args, y_true, y_pred, classes),
-            positive=args.positive,
-        )
-    except ConfmatError as error:
-        raise type(error)(f"{source}: {error}") from None
-
-
-def _threshold(
-    args: argparse.Namespace, y_true: np.ndarray, y_pred: np.ndarray, classes: list[Any] | None
-) -> float:
-    """``--threshold``, or the one ``--choose-threshold`` picks (announced on standard error)."""
-    if args.choose_threshold is None:
-        return float(args.threshold)
-    from confmat.stats import curves
-
-    if y_pred.dtype.kind != "f" or y_pred.ndim != 1:
-        raise UsageError(
-            "--choose-threshold needs binary scores: one column of probabilities (--pred-col)"
-        )
-    counts = curves.threshold_counts(y_true, y_pred, classes=classes, positive=args.positive)
-    choice = curves.choose_threshold(counts, args.choose_threshold)
-    print(
-        f"confmat: threshold {choice.threshold:.6g} chosen by {choice.criterion} "
-        f"(value {choice.value:.4g} there; {choice.counts})",
-        file=sys.stderr,
-    )
-    return choice.threshold
-
-
 def _add_compare_parser(commands: Any) -> None:
     """``confmat compare``: two models' predictions of the same samples."""
     compare = commands.add_parser(
@@ -244,7 +220,7 @@ def _compare(args: argparse.Namespace) -> int:
             y_true,
             pred_a,
             pred_b,
-            classes=_classes(args, y_true),
+            classes=classes_option(args, y_true),
             threshold=args.threshold,
             positive=args.positive,
             n_resamples=args.resamples,
@@ -271,15 +247,16 @@ def _paired_columns(
     default = "y_pred" if args.file_b else None
     col_a = args.pred_col_a or default or "y_pred_a"
     col_b = args.pred_col_b or default or "y_pred_b"
-    table_a = io.read_table(args.file_a)
-    y_true = io.column(table_a, args.true_col, args.file_a)
-    pred_a = io.column(table_a, col_a, args.file_a)
-    if not args.file_b:
-        return y_true, pred_a, io.column(table_a, col_b, args.file_a), (col_a, col_b)
     if args.file_b == "-" and args.file_a == "-":
         raise UsageError("only one of the two files can be standard input (-)")
+    table_a = io.read_table(args.file_a)
+    if not args.file_b:
+        wanted = [args.true_col, col_a, col_b]
+        y_true, pred_a, pred_b = present_columns(table_a, wanted, args.file_a, False)
+        return y_true, pred_a, pred_b, (col_a, col_b)
+    y_true, pred_a = present_columns(table_a, [args.true_col, col_a], args.file_a, False)
     table_b = io.read_table(args.file_b)
-    true_b = io.column(table_b, args.true_col, args.file_b)
+    true_b, pred_b = present_columns(table_b, [args.true_col, col_b], args.file_b, False)
     if true_b.shape != y_true.shape:
         raise InputFileError(
             f"{args.file_b}: {true_b.shape[0]} rows, but {args.file_a} has {y_true.shape[0]}; "
@@ -293,38 +270,7 @@ def _paired_columns(
             "same samples in the same order"
         )
     names = (f"{args.file_a}:{col_a}", f"{args.file_b}:{col_b}")
-    return y_true, pred_a, io.column(table_b, col_b, args.file_b), names
-
-
-def _scores(values: np.ndarray, name: str, source: str) -> np.ndarray:
-    if values.dtype.kind not in "fiu":
-        raise InputFileError(f"{source}: score column {name!r} must hold numbers")
-    return values.astype(np.float64)
-
-
-def _classes(args: argparse.Namespace, y_true: np.ndarray) -> list[Any] | None:
-    """Class names from --classes or --classes-file; integers when the labels are integers."""
-    if args.classes is not None:
-        names = [c.strip() for c in args.classes.split(",")]
-    elif args.classes_file is not None:
-        path = Path(args.classes_file)
-        if not path.is_file():
-            raise InputFileError(f"{path}: no such classes file")
-        names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-        names = [n for n in names if n]
-    else:
-        return None
-    if y_true.dtype.kind in "iu" and all(_is_integer(n) for n in names):
-        return [int(n) for n in names]
-    return names
-
-
-def _is_integer(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+    return y_true, pred_a, pred_b, names
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """Reading prediction files and writing reports atomically.
 
-Supported inputs: ``.csv``, ``.tsv``, ``.jsonl``, ``.parquet`` (through pyarrow) and ``.npz``
-(numpy); ``-`` reads CSV from standard input. Problems raise
+Supported inputs: ``.csv``, ``.tsv``, ``.jsonl`` (also compressed: ``.gz``, ``.bz2``,
+``.zst``, ``.lz4``), ``.parquet`` (through pyarrow) and ``.npz`` (numpy); ``-`` reads standard
+input (CSV unless told otherwise). Every read is bounded by ``INPUT_LIMIT_BYTES``. Problems raise
 :class:`~confmat.exceptions.InputFileError` naming the file, and the column or line where known.
 """
 
@@ -21,13 +22,27 @@ import numpy as np
 from confmat.exceptions import InputFileError, one_line
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet", ".npz")
+INPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet", "npz")
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4"}
+"""Compressed text inputs (``.csv.gz``, ``.jsonl.zst``, ...), decompressed by pyarrow."""
+_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+INPUT_LIMIT_BYTES = 4 * 2**30
+"""Most bytes read from one input: a file, standard input, or a decompressed or unzipped one."""
+_CHUNK = 1 << 20
 
 Table = dict[str, np.ndarray]
-"""Columns by name, each a 1-D numpy array."""
+"""Columns by name, each a 1-D numpy array; a column with missing cells is an object array
+holding None there (see :mod:`confmat.core.missing`)."""
 
 
-def read_table(source: str | Path) -> Table:
-    r"""Read a predictions file into columns; ``"-"`` reads CSV from standard input.
+def read_table(source: str | Path, input_format: str | None = None) -> Table:
+    r"""Read a predictions file into columns; ``"-"`` reads standard input (CSV by default).
+
+    The format comes from ``input_format`` (``csv``, ``tsv``, ``jsonl``, ``parquet``,
+    ``npz``) or else the file's suffix; text formats may be compressed (gzip, bzip2, zstd:
+    found by their first bytes, or lz4 by the ``.lz4`` suffix). Empty cells and null markers
+    (``NA``, ``nan``, ``null``, ...) are missing: None in an object column.
 
     Examples:
         >>> import tempfile, pathlib
@@ -37,17 +52,77 @@ def read_table(source: str | Path) -> Table:
         ['dog', 'dog']
     """
     name = str(source)
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise InputFileError(f"input format must be one of {INPUT_FORMATS}, got {input_format!r}")
     if name == "-":
-        return _read_arrow(_io.BytesIO(sys.stdin.buffer.read()), "<stdin>", "csv")
+        kind = input_format or "csv"
+        return _read_bytes(_read_bounded(sys.stdin.buffer, "<stdin>", kind), "<stdin>", kind, None)
     path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputFileError(f"{name}: unsupported file type {suffix!r}; use one of {SUFFIXES}")
+    kind, compression = (input_format, None) if input_format else _kind_of(path)
     if not path.is_file():
         raise InputFileError(f"{name}: no such file")
-    if suffix == ".npz":
-        return _read_npz(path)
-    return _read_arrow(path, name, suffix[1:])
+    size = path.stat().st_size
+    if size > INPUT_LIMIT_BYTES:
+        raise InputFileError(f"{name}: {size} bytes, more than the {INPUT_LIMIT_BYTES} read")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if kind in ("parquet", "npz") or not (compression or _sniff(head)):
+        return _read_npz(path, name) if kind == "npz" else _read_arrow(path, name, kind)
+    with path.open("rb") as handle:
+        return _read_bytes(_read_bounded(handle, name, "binary"), name, kind, compression)
+
+
+def _kind_of(path: Path) -> tuple[str, str | None]:
+    """(format, compression) from the suffixes, e.g. ``p.csv.gz`` -> ``("csv", "gzip")``."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    compression = COMPRESSIONS.get(suffixes[-1]) if suffixes else None
+    if compression is not None:
+        suffixes.pop()
+    suffix = suffixes[-1] if suffixes else path.suffix.lower()
+    if suffix not in SUFFIXES or (compression and suffix in (".parquet", ".npz")):
+        shown = "".join(path.suffixes[-2:]) or "(none)"
+        raise InputFileError(
+            f"{path}: unsupported file type {shown!r}; use one of {SUFFIXES} (text ones may end "
+            f"in {tuple(COMPRESSIONS)}), or say the format with --input-format"
+        )
+    return suffix[1:], compression
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((codec for magic, codec in _MAGIC if head.startswith(magic)), None)
+
+
+def _read_bounded(stream: Any, name: str, kind: str) -> bytes:
+    """At most ``INPUT_LIMIT_BYTES`` from a stream; text that starts with NUL bytes is refused."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        text = not chunks and kind in ("csv", "tsv", "jsonl") and not _sniff(chunk[:4])
+        if text and b"\0" in chunk:
+            raise InputFileError(f"{name}: holds NUL bytes, so it is not {kind} text")
+        total += len(chunk)
+        if total > INPUT_LIMIT_BYTES:
+            raise InputFileError(f"{name}: more than {INPUT_LIMIT_BYTES} bytes, the most read")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_bytes(data: bytes, name: str, kind: str, compression: str | None) -> Table:
+    """A whole input held in memory: decompressed (bounded) when it is, then parsed."""
+    compression = compression or (_sniff(data[:4]) if kind not in ("parquet", "npz") else None)
+    if compression is not None:
+        import pyarrow as pa
+
+        try:
+            stream = pa.CompressedInputStream(pa.BufferReader(data), compression)
+            data = _read_bounded(stream, name, kind)
+        except (pa.ArrowException, OSError) as error:
+            raise InputFileError(
+                f"{name}: could not decompress the {compression} data ({one_line(error)})"
+            ) from None
+    if kind == "npz":
+        return _read_npz(_io.BytesIO(data), name)
+    return _read_arrow(_io.BytesIO(data), name, kind)
 
 
 def column(table: Table, name: str, source: str) -> np.ndarray:
@@ -88,15 +163,56 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _read_npz(path: Path) -> Table:
-    if not zipfile.is_zipfile(path):
-        raise InputFileError(f"{path}: not a readable .npz archive (not a zip file)")
+def _read_npz(source: Path | _io.BytesIO, name: str) -> Table:
+    """The arrays of an ``.npz``; each member's header and declared size checked first.
+
+    Nothing is inflated before every member's declared size (the zip directory's) is known to
+    fit ``INPUT_LIMIT_BYTES`` and its ``.npy`` header to fit that size, so neither a header
+    that claims 2**40 values nor a zip bomb allocates or inflates more than that.
+    """
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            table = {key: archive[key] for key in archive.files}
-    except (OSError, ValueError, EOFError) as error:
-        raise InputFileError(f"{path}: not a readable .npz archive ({one_line(error)})") from None
-    return table
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise InputFileError(f"{name}: not a readable .npz archive (not a zip file)") from None
+    try:
+        with archive:
+            members = [i for i in archive.infolist() if i.filename.endswith(".npy")]
+            declared = sum(i.file_size for i in members)
+            if declared > INPUT_LIMIT_BYTES:
+                raise InputFileError(
+                    f"{name}: its arrays declare {declared} bytes, more than the "
+                    f"{INPUT_LIMIT_BYTES} read"
+                )
+            return {i.filename[:-4]: _read_member(archive, i, name) for i in members}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        if isinstance(error, InputFileError):
+            raise
+        raise InputFileError(f"{name}: not a readable .npz archive ({one_line(error)})") from None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> np.ndarray:
+    fmt = np.lib.format
+    with archive.open(info) as member:
+        version = fmt.read_magic(member)
+        if version == (1, 0):
+            shape, _, dtype = fmt.read_array_header_1_0(member)
+        elif version in ((2, 0), (3, 0)):
+            shape, _, dtype = fmt.read_array_header_2_0(member)
+        else:
+            raise InputFileError(f"{name}: {info.filename} has an unknown .npy version {version}")
+        if dtype.hasobject:
+            raise InputFileError(
+                f"{name}: not a readable .npz archive: {info.filename} holds Python objects "
+                "(pickles are never read)"
+            )
+        count = int(np.prod(shape, dtype=object))
+        if count * dtype.itemsize > info.file_size:
+            raise InputFileError(
+                f"{name}: {info.filename}'s header claims {count} values of {dtype.itemsize} "
+                f"bytes, but the archive holds {info.file_size} bytes for it"
+            )
+    with archive.open(info) as member:
+        return np.asarray(fmt.read_array(member, allow_pickle=False))
 
 
 def _read_arrow(source: Any, name: str, kind: str) -> Table:
@@ -112,7 +228,11 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
     try:
         if kind in ("csv", "tsv"):
             delimiter = "\t" if kind == "tsv" else ","
-            table = pa_csv.read_csv(source, parse_options=pa_csv.ParseOptions(delimiter=delimiter))
+            table = pa_csv.read_csv(
+                source,
+                parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+                convert_options=pa_csv.ConvertOptions(strings_can_be_null=True),
+            )
         elif kind == "jsonl":
             table = pa_json.read_json(source)
         else:
@@ -133,12 +253,6 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
 def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
     import pyarrow.types as pa_types
 
-    if chunked.null_count:
-        first = int(np.flatnonzero(chunked.is_null().to_numpy(zero_copy_only=False))[0])
-        where = f"line {first + 2}" if kind in ("csv", "tsv") else f"row {first + 1}"
-        raise InputFileError(
-            f"{name}: column {field!r} has a missing value (empty, NA or NaN) at {where}"
-        )
     kind_of = chunked.type
     if pa_types.is_binary(kind_of) or pa_types.is_large_binary(kind_of):
         raise InputFileError(f"{name}: column {field!r} is not valid UTF-8 text")
@@ -149,12 +263,14 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
         or pa_types.is_string(kind_of)
         or pa_types.is_large_string(kind_of)
         or pa_types.is_dictionary(kind_of)
-        or pa_types.is_null(kind_of)  # no rows at all (nulls were refused above)
+        or pa_types.is_null(kind_of)  # every cell missing, or no rows
     ):
         raise InputFileError(
             f"{name}: column {field!r} must hold one label or score per row, got {kind_of}"
         )
+    if chunked.null_count:  # missing cells: None in an object column (core.missing's rule)
+        objects = np.empty(len(chunked), dtype=object)
+        objects[:] = chunked.to_pylist()
+        return objects
     values: np.ndarray = chunked.to_numpy()
-    if values.dtype.kind == "O":
-        values = values.astype(str)
-    return values
+    return values.astype(str) if values.dtype.kind == "O" else values

@@ -7,7 +7,7 @@ The rule, written once here and used by every path (``ConfusionMatrix.from_predi
   scores are logits or probabilities (softmax does not change the argmax);
 - scores ``(N,)`` or ``(N, 1)``: probabilities of one class, the *scored* class (label 1 /
   ``True`` for numeric labels; named by ``score_of=`` for string labels, see
-  :func:`confmat.core.encode.scored_class`), which is predicted iff ``score >= threshold``,
+  :func:`scored_class`), which is predicted iff ``score >= threshold``,
   compared in the scores' own precision (a score that is the threshold written in that
   precision counts); logits go through a sigmoid in float64 first, and only when the caller
   says so (``from_logits=True``), never by guessing from the values. Which class a report
@@ -31,7 +31,7 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import limits
-from confmat.exceptions import OptionError, ShapeError
+from confmat.exceptions import ClassesError, ShapeError
 
 PredKind = Literal["labels", "scores"]
 """What a ``y_pred`` holds: class labels, or scores (probabilities or logits)."""
@@ -202,7 +202,9 @@ def score_labels(
     return threshold_labels(positive_probability(scores, from_logits), threshold, scored)
 
 
-def threshold_labels(probabilities: torch.Tensor, threshold: float, scored: int = 1) -> torch.Tensor:
+def threshold_labels(
+    probabilities: torch.Tensor, threshold: float, scored: int = 1
+) -> torch.Tensor:
     """Class indices ``(N,)`` of probabilities of class ``scored``: it iff ``>= threshold``.
 
     Examples:
@@ -277,7 +279,7 @@ def prediction_kind(pred: v.Values, declared: object, from_logits: bool) -> Pred
         if kind == "scores" and v.is_strings(pred):
             raise ShapeError("pred_kind='scores' needs numbers, but y_pred holds strings")
         return "labels" if kind == "labels" else "scores"
-    if v.is_strings(pred) or not pred.is_floating_point():
+    if not v.is_float(pred):
         return "labels"
     if is_multiclass(pred) or from_logits:
         return "scores"
@@ -286,3 +288,39 @@ def prediction_kind(pred: v.Values, declared: object, from_logits: bool) -> Pred
     if whole and bool(torch.isfinite(values).all()) and bool(((values < 0) | (values > 1)).any()):
         return "labels"
     return "scores"
+
+
+def scored_class(
+    score_of: object, names: list[str], classes: Sequence[Any] | None, strings: bool
+) -> int:
+    """Index of the class one score column is the probability of: THE rule.
+
+    ``score_of`` names it; else, for numeric labels, it is label 1 (``True``): the class of
+    value 1 when ``classes`` are values, else index 1. String labels cannot tell, so
+    ``score_of`` is required. Which class a report calls positive is separate (``positive``).
+
+    Examples:
+        >>> scored_class(None, ["0", "1"], None, strings=False)
+        1
+        >>> scored_class("sick", ["sick", "well"], None, strings=True)
+        0
+    """
+    if score_of is not None:
+        if str(score_of) not in names:
+            raise ClassesError(f"score_of must be one of the classes {names}, got {score_of!r}")
+        return names.index(str(score_of))
+    if strings:
+        raise ClassesError(
+            f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
+            f"{names[1]!r}: say which class the scores are the probability of with "
+            f"score_of={names[1]!r} (--score-of on the command line)"
+        )
+    space = None if classes is None else class_space(None, classes)
+    if space is None or space.values is None:
+        return 1
+    if 1 not in space.values:
+        raise ClassesError(
+            f"binary scores are the probability of label 1 unless score_of= says otherwise, "
+            f"but the classes are {names}: pass score_of=NAME"
+        )
+    return space.values.index(1)

@@ -9,7 +9,7 @@ The rules (see INTERFACE.md):
 - else the classes are the sorted unique labels seen (numbers numerically, strings
   lexicographically). Negative integers are refused there: pass them in ``classes=``.
 - ``y_pred`` of floats are scores: ``(N, C)`` by argmax, ``(N,)`` or ``(N, 1)`` binary
-  probabilities of the scored class (:func:`scored_class`), predicted iff
+  probabilities of the scored class (:func:`confmat.core.codes.scored_class`), predicted iff
   ``score >= threshold``; a float ``(N,)`` column of whole numbers may be labels
   (:func:`confmat.core.codes.prediction_kind`).
 - missing labels are refused, or dropped with ``dropna=True`` (:mod:`confmat.core.missing`).
@@ -104,7 +104,12 @@ def encode(
 
 
 def _present(
-    y_true: object, y_pred: object, sample_weight: object, pred_kind: object, logits: bool, dropna: bool
+    y_true: object,
+    y_pred: object,
+    sample_weight: object,
+    pred_kind: object,
+    logits: bool,
+    dropna: bool,
 ) -> tuple[v.Values, v.Values, torch.Tensor | None]:
     """Checked inputs without the rows of missing labels (core.missing), weights aligned."""
     true = v.as_array(y_true, "y_true")
@@ -166,7 +171,7 @@ def _drop_ignored(
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        keep = true != value
+        keep = torch.as_tensor(true != value)
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
     if weight is not None:
@@ -207,47 +212,11 @@ def _encode_binary_scores(
     true_idx, names = encode_true(true, classes, 2, scores.device)
     if len(names) != 2:
         raise ClassesError(f"binary scores need two classes, got classes={names}")
-    scored = scored_class(scoring.score_of, names, classes, v.is_strings(true))
+    scored = codes.scored_class(scoring.score_of, names, classes, v.is_strings(true))
     pred_idx = codes.score_labels(
         scores, threshold=scoring.threshold, from_logits=scoring.from_logits, scored=scored
     )
     return Encoded(true_idx, pred_idx, weight, names, score_of=scored)
-
-
-def scored_class(
-    score_of: object, names: list[str], classes: Sequence[Any] | None, strings: bool
-) -> int:
-    """Index of the class one score column is the probability of: THE rule.
-
-    ``score_of`` names it; else, for numeric labels, it is label 1 (``True``): the class of
-    value 1 when ``classes`` are values, else index 1. String labels cannot tell, so
-    ``score_of`` is required. Which class a report calls positive is separate (``positive``).
-
-    Examples:
-        >>> scored_class(None, ["0", "1"], None, strings=False)
-        1
-        >>> scored_class("sick", ["sick", "well"], None, strings=True)
-        0
-    """
-    if score_of is not None:
-        if str(score_of) not in names:
-            raise ClassesError(f"score_of must be one of the classes {names}, got {score_of!r}")
-        return names.index(str(score_of))
-    if strings:
-        raise ClassesError(
-            f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
-            f"{names[1]!r}: say which class the scores are the probability of with "
-            f"score_of={names[1]!r} (--score-of on the command line)"
-        )
-    space = None if classes is None else codes.class_space(None, classes)
-    if space is None or space.values is None:
-        return 1
-    if 1 not in space.values:
-        raise ClassesError(
-            f"binary scores are the probability of label 1 unless score_of= says otherwise, "
-            f"but the classes are {names}: pass score_of=NAME"
-        )
-    return space.values.index(1)
 
 
 def _encode_multiclass_scores(

@@ -45,10 +45,8 @@ def check_class_values(values: tuple[int, ...]) -> tuple[int, ...]:
     """Integer class values must be int64 (labels are compared as int64).
 
     Examples:
-        >>> check_class_values((2**70,))
-        Traceback (most recent call last):
-        ...
-        confmat.exceptions.ClassesError: classes must be integers in the int64 range [-9223372036854775808, 9223372036854775807], got 1180591620717411303424
+        >>> check_class_values((3, -1))
+        (3, -1)
     """
     for value in values:
         if not fits_int64(value):
@@ -78,6 +76,7 @@ def check_ignore_index(ignore_index: object, strings: bool) -> int | str | None:
         )
     if strings:
         return str(ignore_index)
+    value: int
     whole = isinstance(ignore_index, (int, np.integer)) or (
         isinstance(ignore_index, (float, np.floating)) and float(ignore_index).is_integer()
     )

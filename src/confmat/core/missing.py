@@ -61,15 +61,16 @@ def missing_rows(values: Array, labels: bool) -> np.ndarray | torch.Tensor | Non
         >>> missing_rows(torch.tensor([0.5, float("nan")]), labels=False) is None
         True
     """
+    mask: np.ndarray | torch.Tensor
     if isinstance(values, np.ndarray):
         if values.dtype.kind != "O":
             return None
-        mask = _missing_objects(values).astype(bool)
+        mask = np.asarray(_missing_objects(values), dtype=bool)
     elif labels and values.is_floating_point():
         mask = torch.isnan(values)
     else:
         return None
-    return mask.reshape(mask.shape[0], -1).any(1) if mask.ndim > 1 else mask
+    return mask.reshape(mask.shape[0], -1).any(1) if mask.ndim > 1 else mask  # type: ignore[return-value]
 
 
 def drop_missing(
@@ -118,5 +119,6 @@ def _as_numpy(mask: np.ndarray | torch.Tensor) -> np.ndarray:
 
 def _take(values: Array, keep: np.ndarray) -> Array:
     if isinstance(values, np.ndarray):
-        return values[keep]
+        taken: np.ndarray = values[keep]
+        return taken
     return values[torch.from_numpy(keep).to(values.device)]
