@@ -63,9 +63,12 @@ def missing_rows(values: Array, labels: bool) -> np.ndarray | torch.Tensor | Non
     """
     mask: np.ndarray | torch.Tensor
     if isinstance(values, np.ndarray):
-        if values.dtype.kind != "O":
+        if values.dtype.kind == "O":
+            mask = np.asarray(_missing_objects(values), dtype=bool)
+        elif labels and values.dtype.kind == "f":
+            mask = np.isnan(values)
+        else:
             return None
-        mask = np.asarray(_missing_objects(values), dtype=bool)
     elif labels and values.is_floating_point():
         mask = torch.isnan(values)
     else:
