@@ -131,7 +131,7 @@ def test_float_label_columns(tmp_path: Path, capsys) -> None:
     assert document["classes"] == ["0", "1", "2"]
     assert document["matrix"] == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
     err = error([str(path), "--threshold", "0.3"], capsys)
-    assert "--threshold applies to scores" in err
+    assert "--threshold needs binary scores" in err
 
 
 def test_zero_one_float_labels_with_positive_0(tmp_path: Path, capsys) -> None:
@@ -142,7 +142,7 @@ def test_zero_one_float_labels_with_positive_0(tmp_path: Path, capsys) -> None:
         document, _ = report([str(path), *extra], capsys)
         assert document["matrix"] == expected
     err = error([str(path), "--pred-kind", "labels", "--threshold", "0.5"], capsys)
-    assert "--threshold applies to scores" in err
+    assert "--threshold needs binary scores" in err
 
 
 # -- --classes and --score-cols: by value and by name, never by position --------------------------
@@ -329,3 +329,15 @@ def test_input_format_for_standard_input_and_odd_names(
     assert document["matrix"] == [[0, 1], [0, 1]]
     err = error([str(tmp_path / "p.csv.gz.zip")], capsys)
     assert "--input-format" in err
+
+
+def test_compare_takes_score_of_too(tmp_path: Path, capsys) -> None:
+    data = {**DISEASE, "other": [0.6, 0.1, 0.9, 0.2, 0.7, 0.3]}
+    path = write(tmp_path / "d.csv", data)
+    argv = ["compare", str(path), "--pred-col-a", "score", "--pred-col-b", "other"]
+    status, _, err = run(argv, capsys)
+    assert status == 2
+    assert "--score-of" in err
+    status, out, err = run([*argv, "--score-of", "disease", "--format", "json"], capsys)
+    assert status == 0, err
+    assert json.loads(out)["differences"]["accuracy"]["a"] == pytest.approx(4 / 6)

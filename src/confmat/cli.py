@@ -200,6 +200,9 @@ def _add_compare_parser(commands: Any) -> None:
     classes.add_argument("--classes", help="comma-separated class names, in order")
     classes.add_argument("--classes-file", help="file with one class name per line")
     compare.add_argument("--positive", help="the positive class of a binary problem")
+    compare.add_argument(
+        "--score-of", metavar="CLASS", help="the class one score column is the probability of"
+    )
     compare.add_argument("--threshold", type=float, default=0.5, help="binary score threshold")
     compare.add_argument("--resamples", type=int, default=2000, help="bootstrap replicates")
     compare.add_argument("--level", type=float, default=0.95, help="confidence level")
@@ -223,6 +226,7 @@ def _compare(args: argparse.Namespace) -> int:
             classes=classes_option(args, y_true),
             threshold=args.threshold,
             positive=args.positive,
+            score_of=args.score_of,
             n_resamples=args.resamples,
             level=args.level,
             seed=args.seed,

@@ -168,18 +168,15 @@ def _check_threshold_applies(args: argparse.Namespace, y_pred: np.ndarray) -> No
     """``--threshold`` and ``--choose-threshold`` need scores: refused with labels."""
     if args.threshold is None and args.choose_threshold is None:
         return
-    import torch
-
     from confmat.core import checks, codes
 
     if args.threshold is not None:
         checks.check_threshold(args.threshold)
 
-    values = y_pred if y_pred.dtype.kind in "USO" else torch.from_numpy(y_pred)
-    if codes.prediction_kind(values, args.pred_kind, False) == "labels":
+    if codes.prediction_kind(checks.as_values(y_pred, "y_pred"), args.pred_kind, False) == "labels":
         option = "--threshold" if args.choose_threshold is None else "--choose-threshold"
         raise UsageError(
-            f"{option} applies to scores, but the predictions ({args.pred_col}) are labels: "
+            f"{option} needs binary scores, but the predictions ({args.pred_col}) are labels: "
             "leave it out, or declare a column of scores with --pred-kind scores"
         )
 
