@@ -341,3 +341,30 @@ def test_compare_takes_score_of_too(tmp_path: Path, capsys) -> None:
     status, out, err = run([*argv, "--score-of", "disease", "--format", "json"], capsys)
     assert status == 0, err
     assert json.loads(out)["differences"]["accuracy"]["a"] == pytest.approx(4 / 6)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "npz"])
+def test_binary_formats_on_standard_input_check_their_signature_first(fmt: str) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        result = subprocess.run(
+            [sys.executable, "-m", "confmat", "report", "-", "--input-format", fmt],
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert f"<stdin>: does not start like {fmt} data" in result.stderr
+
+
+def test_parquet_and_npz_on_standard_input(tmp_path: Path, monkeypatch, capsys) -> None:
+    for suffix in (".parquet", ".npz"):
+        path = write(tmp_path / f"p{suffix}", {"y_true": [0, 1, 1], "y_pred": [0, 1, 0]})
+
+        class _Stdin:
+            buffer = _io.BytesIO(path.read_bytes())
+
+        monkeypatch.setattr(sys, "stdin", _Stdin())
+        document, _ = report(["-", "--input-format", suffix[1:]], capsys)
+        assert document["matrix"] == [[1, 0], [1, 1]]

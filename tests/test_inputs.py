@@ -226,3 +226,27 @@ def test_a_matrix_whose_total_overflows_int64_is_refused() -> None:
     with pytest.raises(confmat.MatrixError, match="add up to at most"):
         ConfusionMatrix([[big, big], [big, big]])
     assert ConfusionMatrix([[big, big - 1], [0, 0]]).n == 2**63 - 1  # the largest total
+
+
+@pytest.mark.parametrize(
+    "classes", [[-(2**63), -(2**63) + 1], [2**63 - 2, 2**63 - 1], [-(2**63), 0, 2**63 - 1]]
+)
+def test_classes_at_the_ends_of_int64(classes) -> None:
+    y = torch.tensor(classes)
+    expected = torch.eye(len(classes), dtype=torch.int64)
+    assert torch.equal(fp(y, y, classes=classes).counts, expected)
+    assert torch.equal(confmat.Accumulator(classes=classes).update(y, y).compute().counts, expected)
+
+
+def test_labels_at_the_other_end_of_int64_are_not_classes() -> None:
+    classes = [2**63 - 2, 2**63 - 1]
+    far = torch.tensor([-(2**63) + 2, 2**63 - 1])
+    with pytest.raises(confmat.LabelError, match="not one of the classes"):
+        fp(far, far, classes=classes)
+    with pytest.raises(confmat.LabelError, match="1 y_true label"):
+        confmat.Accumulator(classes=classes).update(far, far).compute()
+
+
+def test_float_labels_beyond_int64_are_refused() -> None:
+    with pytest.raises(confmat.LabelError, match=r"whole-number \(int64\) labels"):
+        fp(torch.tensor([1e30, 1.0]), [1, 1])

@@ -27,6 +27,7 @@ COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4"}
 """Compressed text inputs (``.csv.gz``, ``.jsonl.zst``, ...), decompressed by pyarrow."""
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\x28\xb5\x2f\xfd", "zstd"))
 
+_SIGNATURES = {"parquet": b"PAR1", "npz": b"PK"}
 INPUT_LIMIT_BYTES = 4 * 2**30
 """Most bytes read from one input: a file, standard input, or a decompressed or unzipped one."""
 _CHUNK = 1 << 20
@@ -97,14 +98,22 @@ def _read_bounded(stream: Any, name: str, kind: str) -> bytes:
     chunks: list[bytes] = []
     total = 0
     while chunk := stream.read(_CHUNK):
-        text = not chunks and kind in ("csv", "tsv", "jsonl") and not _sniff(chunk[:4])
-        if text and b"\0" in chunk:
-            raise InputFileError(f"{name}: holds NUL bytes, so it is not {kind} text")
+        if not chunks:
+            _check_start(chunk, name, kind)
         total += len(chunk)
         if total > INPUT_LIMIT_BYTES:
             raise InputFileError(f"{name}: more than {INPUT_LIMIT_BYTES} bytes, the most read")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _check_start(chunk: bytes, name: str, kind: str) -> None:
+    """Refuse at once what cannot be ``kind``: NUL bytes as text, a wrong binary signature."""
+    magic = _SIGNATURES.get(kind)
+    if magic is not None and not chunk.startswith(magic):
+        raise InputFileError(f"{name}: does not start like {kind} data ({chunk[:4]!r})")
+    if kind in ("csv", "tsv", "jsonl") and not _sniff(chunk[:4]) and b"\0" in chunk:
+        raise InputFileError(f"{name}: holds NUL bytes, so it is not {kind} text")
 
 
 def _read_bytes(data: bytes, name: str, kind: str, compression: str | None) -> Table:

@@ -159,12 +159,12 @@ def integral_labels(values: torch.Tensor, name: str) -> torch.Tensor:
     """
     if not values.is_floating_point():
         return values.long()
-    bad = ~torch.isfinite(values) | (values != values.round())
+    bad = ~(values == values.round()) | (values < -(2.0**63)) | (values >= 2.0**63)
     if bool(bad.any()):
         i = first_index(bad)
         raise LabelError(
-            f"{name} must hold whole-number labels, got {values.reshape(-1)[i].item()!r} at "
-            f"index {i} (pass scores as y_pred, not as y_true)"
+            f"{name} must hold whole-number (int64) labels, got {values.reshape(-1)[i].item()!r}"
+            f" at index {i} (pass scores as y_pred, not as y_true)"
         )
     return values.long()
 

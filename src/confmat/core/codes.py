@@ -112,7 +112,9 @@ class LabelCoder:
         """A dense table (value - low + 1 -> code) padded with the invalid code at both ends."""
         value_t = torch.tensor(values, dtype=torch.int64, device=self.device)
         low, high = min(values), max(values)
-        if high - low < _LOOKUP_TABLE_LIMIT:
+        # label - (low - 1) stays in int64 for every label only away from the int64 ends
+        edges = low > limits.INT64_MIN and high < limits.INT64_MAX - 2 * _LOOKUP_TABLE_LIMIT
+        if high - low < _LOOKUP_TABLE_LIMIT and edges:
             table = torch.full((high - low + 3,), self.size, dtype=torch.int64, device=self.device)
             table[value_t - low + 1] = torch.arange(self.size, device=self.device)
             self._table, self._low = table, low
@@ -152,7 +154,7 @@ def whole_labels(labels: torch.Tensor, size: int) -> torch.Tensor:
         >>> whole_labels(torch.tensor([1.0, 2.5, float("nan")]), 3).tolist()
         [1, 3, 3]
     """
-    ok = torch.isfinite(labels) & (labels == labels.round())
+    ok = (labels == labels.round()) & (labels >= -(2.0**63)) & (labels < 2.0**63)  # int64
     return torch.where(ok, labels, float(size)).long()
 
 
