@@ -368,3 +368,19 @@ def test_parquet_and_npz_on_standard_input(tmp_path: Path, monkeypatch, capsys) 
         monkeypatch.setattr(sys, "stdin", _Stdin())
         document, _ = report(["-", "--input-format", suffix[1:]], capsys)
         assert document["matrix"] == [[1, 0], [1, 1]]
+
+
+def test_positive_and_score_of_follow_the_classes_rule(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path / "p.csv", {"y_true": [0, 1, 1, 0], "y_pred": [0.2, 0.9, 0.4, 0.7]})
+    document, _ = report([str(path), "--positive", "0.0", "--score-of", "1.0"], capsys)
+    assert document["positive_class"] == "0"
+    assert document["matrix"] == [[1, 1], [1, 1]]
+    flags = tmp_path / "f.jsonl"
+    flags.write_text('{"y_true": true, "y_pred": 0.9}\n{"y_true": false, "y_pred": 0.3}\n')
+    for name in ("true", "1", "True"):
+        document, _ = report([str(flags), "--score-of", name, "--positive", "false"], capsys)
+        assert document["classes"] == ["False", "True"]
+        assert document["positive_class"] == "False"
+        assert document["overall"]["accuracy"] == 1.0
+    document, _ = report([str(flags), "--classes", "true,0"], capsys)
+    assert document["classes"] == ["True", "False"]

@@ -35,6 +35,7 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
         columns = [_scores(v, c, source) for v, (_, c) in zip(predictions, pairs, strict=True)]
         y_pred, classes, named = _match_scores(columns, pairs, classes, y_true)
         score_of = _one_score_of(score_of, named)
+    score_of = class_name(score_of, y_true)
     threshold = _threshold(args, y_true, y_pred, classes, score_of)
     try:
         return ConfusionMatrix.from_predictions(
@@ -42,7 +43,7 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
             y_pred,
             classes=classes,
             threshold=0.5 if threshold is None else threshold,
-            positive=args.positive,
+            positive=class_name(args.positive, y_true),
             score_of=score_of,
             pred_kind=args.pred_kind,
         )
@@ -237,15 +238,28 @@ def _class_values(names: list[str], y_true: np.ndarray, option: str) -> list[Any
     return values
 
 
+def class_name(text: str | None, y_true: np.ndarray) -> str | None:
+    """A class named by ``--positive`` or ``--score-of``, canonical as ``--classes`` makes it.
+
+    With numeric labels ``1`` and ``1.0`` are one class; with bool labels ``true`` and ``1``.
+    """
+    if text is None or y_true.dtype.kind not in "biuf":
+        return text
+    value = _label_value(text, y_true.dtype.kind == "b")
+    return text if value is None else str(value)
+
+
 def _label_value(text: str, bools: bool) -> int | bool | None:
-    if bools and text.lower() in ("true", "false"):
-        return text.lower() == "true"
+    if bools and text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else None
+        try:
+            real = float(text)
+        except ValueError:
+            return None
+        if not real.is_integer():
+            return None
+        number = int(real)
+    return bool(number) if bools and number in (0, 1) else number
