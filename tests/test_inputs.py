@@ -250,3 +250,10 @@ def test_labels_at_the_other_end_of_int64_are_not_classes() -> None:
 def test_float_labels_beyond_int64_are_refused() -> None:
     with pytest.raises(confmat.LabelError, match=r"whole-number \(int64\) labels"):
         fp(torch.tensor([1e30, 1.0]), [1, 1])
+
+
+def test_the_accumulator_shares_the_dense_limit() -> None:
+    with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT"):
+        confmat.Accumulator(num_classes=10**6)
+    with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT"):
+        confmat.Accumulator(classes=range(limits.DENSE_CLASS_LIMIT + 1))
