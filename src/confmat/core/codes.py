@@ -285,11 +285,16 @@ def prediction_kind(pred: v.Values, declared: object, from_logits: bool) -> Pred
         return "labels"
     if is_multiclass(pred) or from_logits:
         return "scores"
-    values = pred[~torch.isnan(pred)]
-    whole = values.numel() > 0 and bool((values == values.round()).all())
-    if whole and bool(torch.isfinite(values).all()) and bool(((values < 0) | (values > 1)).any()):
-        return "labels"
-    return "scores"
+    if _has_fraction(pred[:4096]) or _has_fraction(pred):  # scores show a fraction early
+        return "scores"
+    if bool(torch.isinf(pred).any()) or bool(torch.isnan(pred).all()):
+        return "scores"  # infinity is no label, but an invalid score
+    return "labels" if bool(((pred < 0) | (pred > 1)).any()) else "scores"
+
+
+def _has_fraction(values: torch.Tensor) -> bool:
+    """Whether a value (NaN aside) is not a whole number."""
+    return bool(((values != values.round()) & (values == values)).any())
 
 
 def scored_class(

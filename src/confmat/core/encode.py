@@ -78,8 +78,9 @@ def encode(
     """
     threshold = v.check_threshold(threshold)
     num_classes = v.check_num_classes(num_classes)
-    true, pred, weight = _present(y_true, y_pred, sample_weight, pred_kind, from_logits, dropna)
-    kind = codes.prediction_kind(pred, pred_kind, from_logits)
+    true, pred, weight, kind = _present(
+        y_true, y_pred, sample_weight, pred_kind, from_logits, dropna
+    )
     if kind == "scores" and not v.is_float(pred):
         pred = pred.to(torch.float64)  # type: ignore[union-attr]  # declared scores
     if ignore_index is not None:
@@ -110,7 +111,7 @@ def _present(
     pred_kind: object,
     logits: bool,
     dropna: bool,
-) -> tuple[v.Values, v.Values, torch.Tensor | None]:
+) -> tuple[v.Values, v.Values, torch.Tensor | None, codes.PredKind]:
     """Checked inputs without the rows of missing labels (core.missing), weights aligned."""
     true = v.as_array(y_true, "y_true")
     pred = v.as_array(y_pred, "y_pred")
@@ -120,8 +121,11 @@ def _present(
     weight = None
     if sample_weight is not None:
         weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
-    pred_labels = not v.is_float(pred) or codes.prediction_kind(pred, pred_kind, logits) == "labels"
-    columns = [missing.Column("y_true", true, True), missing.Column("y_pred", pred, pred_labels)]
+    kind = codes.prediction_kind(pred, pred_kind, logits) if v.is_float(pred) else None
+    columns = [
+        missing.Column("y_true", true, True),
+        missing.Column("y_pred", pred, kind != "scores"),
+    ]
     present = missing.drop_missing(columns, dropna)
     true, pred = present.values
     if present.keep is not None:
@@ -133,7 +137,9 @@ def _present(
         )
         if weight is not None:
             weight = weight[torch.from_numpy(present.keep).to(weight.device)]
-    return v.finish_values(true, "y_true"), v.finish_values(pred, "y_pred"), weight
+    pred = v.finish_values(pred, "y_pred")
+    kind = kind or codes.prediction_kind(pred, pred_kind, logits)
+    return v.finish_values(true, "y_true"), pred, weight, kind
 
 
 def resolve_positive(positive: object, classes: list[str]) -> int | None:
