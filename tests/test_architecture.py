@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "confmat.exceptions": 0,  # leaves: they import no other confmat module but exceptions
     "confmat._version": 0,
     "confmat.io": 0,
+    "confmat.output": 0,  # writing reports and figures: checked, then atomic
     "confmat.core": 1,
     "confmat.stats": 2,
     "confmat.document": 3,
@@ -53,6 +54,7 @@ LAYERS: dict[str, int] = {
     "confmat.integrations": 10,  # frameworks and trackers; nothing in confmat imports them
     "confmat.cli": 10,
     "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
+    "confmat.cli_input": 10,
     "confmat.demo": 10,
     "confmat.__main__": 10,
 }

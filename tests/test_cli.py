@@ -115,9 +115,11 @@ def test_threshold(tmp_path: Path, capsys):
 def test_positive_first_class(tmp_path: Path, capsys):
     data = {"y_true": ["sick", "well", "sick", "well"], "y_pred": [0.9, 0.2, 0.4, 0.5]}
     path = write(tmp_path / "p.csv", data)
-    document = run_json(["report", str(path), "--positive", "sick"], capsys)
+    argv = ["report", str(path), "--positive", "sick", "--score-of", "sick"]
+    document = run_json(argv, capsys)
     assert document["positive_class"] == "sick"
-    assert comparable(document) == python_document(data["y_true"], data["y_pred"], positive="sick")
+    expected = python_document(data["y_true"], data["y_pred"], positive="sick", score_of="sick")
+    assert comparable(document) == expected
 
 
 def test_classes_order_and_absent_classes(tmp_path: Path, capsys):

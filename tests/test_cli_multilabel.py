@@ -69,7 +69,7 @@ def test_plot_writes_the_co_confusion_heatmap(tmp_path: Path) -> None:
 
 def test_top_k_adds_a_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write(tmp_path, "s.csv", SCORES)
-    args = ["report", source, "--score-cols", "s0,s1,s2", "--top-k", "2"]
+    args = ["report", source, "--score-cols", "0=s0,1=s1,2=s2", "--top-k", "2"]
     assert main([*args, "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["top_k"]["accuracy"] == 0.75
@@ -89,9 +89,17 @@ def test_top_k_adds_a_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             "one column per label",
         ),
         ("y_true,y_pred\nnot json,[]\n", ["--multilabel"], "JSON list per row"),
-        (SCORES, ["--score-cols", "s0,s1,s2", "--top-k", "4"], "at most the number of classes"),
+        (
+            SCORES,
+            ["--score-cols", "0=s0,1=s1,2=s2", "--top-k", "4"],
+            "at most the number of classes",
+        ),
         ("y_true,y_pred\n0,1\n", ["--top-k", "2"], "needs --score-cols"),
-        (SCORES, ["--score-cols", "s0,s1,s2", "--top-k", "2", "--format", "csv"], "no CSV form"),
+        (
+            SCORES,
+            ["--score-cols", "0=s0,1=s1,2=s2", "--top-k", "2", "--format", "csv"],
+            "no CSV form",
+        ),
     ],
     ids=["multilabel-top-k", "cols-pair", "cols-count", "not-json", "k-large", "no-scores", "csv"],
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from confmat import io
+from confmat import output
 from confmat.cli import main
 from test_cli_shell import LABELS, SRC
 
@@ -253,7 +253,7 @@ def test_every_output_is_checked_before_any_is_written(
 
 _SLOW_WRITE = """
 import os, sys, time
-from confmat import io
+from confmat import io, output
 from confmat.cli import main
 real_chmod = os.chmod
 def chmod(path, mode):  # the temporary file is written: wait here to be terminated
@@ -291,10 +291,10 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(predictions: Path) -> N
 
 
 def test_write_atomic_leaves_sigterm_alone_outside_writes() -> None:
-    io.write_atomic(Path(tempfile.mkdtemp()) / "x.txt", "x")
+    output.write_atomic(Path(tempfile.mkdtemp()) / "x.txt", "x")
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_check_outputs_of_a_new_file_in_a_writable_directory(tmp_path: Path) -> None:
-    io.check_outputs([tmp_path / "new.txt", tmp_path / "new.png"], inputs=["-"])
+    output.check_outputs([tmp_path / "new.txt", tmp_path / "new.png"], inputs=["-"])
     assert names(tmp_path) == []

@@ -14,7 +14,7 @@ import pytest
 
 import confmat
 from confmat import io
-from confmat.arguments import INPUT_SUFFIXES
+from confmat.arguments import INPUT_FORMATS, INPUT_SUFFIXES
 from confmat.cli import main
 
 SRC = str(Path(confmat.__file__).resolve().parents[1])
@@ -102,6 +102,7 @@ def test_help_shows_defaults_and_the_input_suffixes(capsys: pytest.CaptureFixtur
     assert "(default: 0.5)" in text
     assert "(default: None)" not in text
     assert [s.strip() for s in INPUT_SUFFIXES.replace(" or ", ", ").split(",")] == list(io.SUFFIXES)
+    assert INPUT_FORMATS == io.INPUT_FORMATS
     with pytest.raises(SystemExit):
         main(["compare", "--help"])
     assert "(default: 2000)" in " ".join(capsys.readouterr().out.split())

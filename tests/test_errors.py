@@ -77,11 +77,17 @@ API_CASES: list[tuple[str, type[Exception], str, Callable[[], object]]] = [
         "whole-number.*0.5",
         lambda: fp([0.5, 1.0], [0, 1]),
     ),
-    ("NaN float label", confmat.LabelError, "whole-number.*nan", lambda: fp([NAN, 1.0], [0, 1])),
+    # NaN in a label column is a missing value (core.missing), refused unless dropna=True
+    (
+        "NaN float label",
+        confmat.LabelError,
+        "missing value.*NaN.*index 0.*dropna=True",
+        lambda: fp([NAN, 1.0], [0, 1]),
+    ),
     (
         "missing label None",
         confmat.LabelError,
-        "missing values.*None",
+        "missing value.*None.*index 1",
         lambda: fp(["a", None], ["a", "a"]),
     ),
     (
@@ -429,14 +435,14 @@ CLI_CASES: list[tuple[str, str, object, list[str], str]] = [
         "p.csv",
         "y_true,y_pred\n0,1\n,1\n",
         [],
-        "column 'y_true' has a missing value .* at line 3",
+        "column 'y_true' has a missing value .* at data row 2; pass --dropna",
     ),
     (
         "NaN score",
         "p.csv",
         "y_true,p\n0,0.3\n1,nan\n",
         ["--pred-col", "p"],
-        "column 'p' has a missing value .* line 3",
+        "column 'p' has a missing value .* data row 2",
     ),
     ("header only", "p.csv", "y_true,y_pred\n", [], "no samples"),
     (

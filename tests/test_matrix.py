@@ -361,14 +361,17 @@ def test_from_logits_binary_and_multiclass():
 
 
 def test_logits_without_from_logits_are_refused():
+    # (whole-number floats outside [0, 1], such as [-2.0, 3.0], are labels: see test_inputs.py)
     with pytest.raises(confmat.ScoreError, match="from_logits"):
-        ConfusionMatrix.from_predictions([0, 1], [-2.0, 3.0])
+        ConfusionMatrix.from_predictions([0, 1], [-2.5, 3.0])
 
 
 def test_positive_first_class_with_binary_scores():
     y_true = ["sick", "well", "sick", "well"]
     scores = [0.9, 0.2, 0.4, 0.5]  # probability of "sick"
-    cm = ConfusionMatrix.from_predictions(y_true, scores, positive="sick")
+    with pytest.raises(confmat.ClassesError, match="score_of='well'"):  # strings cannot tell
+        ConfusionMatrix.from_predictions(y_true, scores, positive="sick")
+    cm = ConfusionMatrix.from_predictions(y_true, scores, score_of="sick", positive="sick")
     assert cm.classes == ["sick", "well"]
     assert cm.positive == "sick"
     # predicted sick iff score >= 0.5: sick, well, well, sick

@@ -20,6 +20,9 @@ FORMATS = ("text", "markdown", "json", "csv", "html")
 INPUT_SUFFIXES = ".csv, .tsv, .jsonl, .parquet or .npz"
 """The suffixes of ``confmat.io.SUFFIXES``, for the help (a test keeps the two equal)."""
 
+INPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet", "npz")
+"""``confmat.io.INPUT_FORMATS``, the choices of ``--input-format`` (a test keeps them equal)."""
+
 NORMALIZE = ("true", "pred", "all")
 
 MAX_RESAMPLES = 1_000_000
@@ -107,7 +110,14 @@ def _add_report_parser(commands: Any) -> None:
         "intervals, the most confused pairs and findings.",
     )
     report.add_argument(
-        "input", help=f"predictions file ({INPUT_SUFFIXES}), or - for CSV on standard input"
+        "input",
+        help=f"predictions file ({INPUT_SUFFIXES}; the text ones also .gz, .bz2, .zst, .lz4), "
+        "or - for standard input",
+    )
+    report.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="the input's format, for standard input (default csv) or an unusual file name",
     )
     report.add_argument("--true-col", default="y_true", help="column of true labels")
     report.add_argument("--pred-col", default="y_pred", help="column of predicted labels/scores")
@@ -115,13 +125,29 @@ def _add_report_parser(commands: Any) -> None:
     classes = report.add_mutually_exclusive_group()
     classes.add_argument("--classes", help="comma-separated class names, in order")
     classes.add_argument("--classes-file", help="file with one class name per line")
-    report.add_argument("--positive", help="the positive class of a binary problem")
+    report.add_argument(
+        "--positive", help="the class a binary report calls positive (never changes the counts)"
+    )
+    report.add_argument(
+        "--score-of",
+        metavar="CLASS",
+        help="the class one score column is the probability of (default: label 1 / true; "
+        "required for text labels)",
+    )
+    report.add_argument(
+        "--pred-kind",
+        choices=("labels", "scores"),
+        help="what a float prediction column holds (default: whole numbers outside [0, 1] are "
+        "labels, fractions scores)",
+    )
+    report.add_argument(
+        "--dropna", action="store_true", help="leave out rows with a missing label or score"
+    )
     cut = report.add_mutually_exclusive_group()
     cut.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
-        help="binary score threshold: positive iff score >= threshold",
+        help="binary score threshold: the scored class iff score >= threshold (default: 0.5)",
     )
     cut.add_argument(
         "--choose-threshold",
@@ -184,7 +210,12 @@ def _add_compare_parser(commands: Any) -> None:
     classes = compare.add_mutually_exclusive_group()
     classes.add_argument("--classes", help="comma-separated class names, in order")
     classes.add_argument("--classes-file", help="file with one class name per line")
-    compare.add_argument("--positive", help="the positive class of a binary problem")
+    compare.add_argument(
+        "--positive", help="the class a binary report calls positive (never changes the counts)"
+    )
+    compare.add_argument(
+        "--score-of", metavar="CLASS", help="the class one score column is the probability of"
+    )
     compare.add_argument(
         "--threshold",
         type=float,

@@ -13,7 +13,6 @@ import shutil
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confmat.arguments import build_parser
@@ -64,17 +63,19 @@ def _show_warning(
 
 def _report(args: argparse.Namespace) -> int:
     _check_presentation(args)  # a usage error: before any heavy import
-    from confmat import io
+    from confmat import output
 
     inputs = [args.input, args.classes_file]
     outputs = [path for path in (args.plot, args.output) if path]
-    io.check_outputs(outputs, inputs=[p for p in inputs if p])
+    output.check_outputs(outputs, inputs=[p for p in inputs if p])
     if args.plot:
         _check_plot(args.plot)
     if args.multilabel:
         from confmat import cli_multilabel
 
         return cli_multilabel.report(args)
+    from confmat.cli_input import matrix_from_file
+
     cm = matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
     text = _render(cm, args, color)
@@ -84,9 +85,9 @@ def _report(args: argparse.Namespace) -> int:
         text = cli_multilabel.with_top_k(args, text)
     picture = _plot(cm, args) if args.plot else None
     if picture is not None:  # both are drawn before either is written
-        io.write_atomic(args.plot, picture)
+        output.write_atomic(args.plot, picture)
     if args.output:
-        io.write_atomic(args.output, text)
+        output.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -182,79 +183,26 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
-    """Read ``args.input`` and count its predictions as the options say."""
-    import numpy as np
-
-    from confmat import io
-    from confmat.matrix import ConfusionMatrix
-
-    source = args.input
-    table = io.read_table(source)
-    y_true = io.column(table, args.true_col, source)
-    classes = _classes(args, y_true)
-    if args.score_cols:
-        names = [c.strip() for c in args.score_cols.split(",") if c.strip()]
-        if not names:
-            raise UsageError(f"--score-cols: expected column names, got {args.score_cols!r}")
-        columns = [_scores(io.column(table, c, source), c, source) for c in names]
-        y_pred: np.ndarray = np.stack(columns, axis=1) if len(columns) > 1 else columns[0]
-        if classes is None and len(columns) > 1 and y_true.dtype.kind == "U":
-            classes = names
-    else:
-        y_pred = io.column(table, args.pred_col, source)
-    try:
-        return ConfusionMatrix.from_predictions(
-            y_true,
-            y_pred,
-            classes=classes,
-            threshold=_threshold(args, y_true, y_pred, classes),
-            positive=args.positive,
-        )
-    except ConfmatError as error:
-        raise type(error)(f"{source}: {error}") from None
-
-
-def _threshold(
-    args: argparse.Namespace, y_true: np.ndarray, y_pred: np.ndarray, classes: list[Any] | None
-) -> float:
-    """``--threshold``, or the one ``--choose-threshold`` picks (announced on standard error)."""
-    if args.choose_threshold is None:
-        return float(args.threshold)
-    from confmat.stats import curves
-
-    if y_pred.dtype.kind != "f" or y_pred.ndim != 1:
-        raise UsageError(
-            "--choose-threshold needs binary scores: one column of probabilities (--pred-col)"
-        )
-    counts = curves.threshold_counts(y_true, y_pred, classes=classes, positive=args.positive)
-    choice = curves.choose_threshold(counts, args.choose_threshold)
-    print(
-        f"confmat: threshold {choice.threshold:.6g} chosen by {choice.criterion} "
-        f"(value {choice.value:.4g} there; {choice.counts})",
-        file=sys.stderr,
-    )
-    return choice.threshold
-
-
 def _compare(args: argparse.Namespace) -> int:
     import json
 
-    from confmat import io
+    from confmat import output
+    from confmat.cli_input import classes_option
     from confmat.compare import compare
     from confmat.report.comparison import render_comparison
 
     inputs = [p for p in (args.file_a, args.file_b, args.classes_file) if p]
-    io.check_outputs([args.output] if args.output else [], inputs=inputs)
+    output.check_outputs([args.output] if args.output else [], inputs=inputs)
     y_true, pred_a, pred_b, names = _paired_columns(args)
     try:
         result = compare(
             y_true,
             pred_a,
             pred_b,
-            classes=_classes(args, y_true),
+            classes=classes_option(args, y_true),
             threshold=args.threshold,
             positive=args.positive,
+            score_of=args.score_of,
             n_resamples=args.resamples,
             level=args.level,
             seed=args.seed,
@@ -266,7 +214,7 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         text = render_comparison(result, *names)
     if args.output:
-        io.write_atomic(args.output, text)
+        output.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -279,19 +227,21 @@ def _paired_columns(
     import numpy as np
 
     from confmat import io
+    from confmat.cli_input import present_columns
 
     default = "y_pred" if args.file_b else None
     col_a = args.pred_col_a or default or "y_pred_a"
     col_b = args.pred_col_b or default or "y_pred_b"
-    table_a = io.read_table(args.file_a)
-    y_true = io.column(table_a, args.true_col, args.file_a)
-    pred_a = io.column(table_a, col_a, args.file_a)
-    if not args.file_b:
-        return y_true, pred_a, io.column(table_a, col_b, args.file_a), (col_a, col_b)
     if args.file_b == "-" and args.file_a == "-":
         raise UsageError("only one of the two files can be standard input (-)")
+    table_a = io.read_table(args.file_a)
+    if not args.file_b:
+        wanted = [args.true_col, col_a, col_b]
+        y_true, pred_a, pred_b = present_columns(table_a, wanted, args.file_a, False)
+        return y_true, pred_a, pred_b, (col_a, col_b)
+    y_true, pred_a = present_columns(table_a, [args.true_col, col_a], args.file_a, False)
     table_b = io.read_table(args.file_b)
-    true_b = io.column(table_b, args.true_col, args.file_b)
+    true_b, pred_b = present_columns(table_b, [args.true_col, col_b], args.file_b, False)
     if true_b.shape != y_true.shape:
         raise InputFileError(
             f"{args.file_b}: {true_b.shape[0]} rows, but {args.file_a} has {y_true.shape[0]}; "
@@ -305,44 +255,7 @@ def _paired_columns(
             "same samples in the same order"
         )
     names = (f"{args.file_a}:{col_a}", f"{args.file_b}:{col_b}")
-    return y_true, pred_a, io.column(table_b, col_b, args.file_b), names
-
-
-def _scores(values: np.ndarray, name: str, source: str) -> np.ndarray:
-    import numpy as np
-
-    if values.dtype.kind not in "fiu":
-        raise InputFileError(f"{source}: score column {name!r} must hold numbers")
-    return values.astype(np.float64)
-
-
-def _classes(args: argparse.Namespace, y_true: np.ndarray) -> list[Any] | None:
-    """Class names from --classes or --classes-file; integers when the labels are integers."""
-    if args.classes is not None:
-        names = [c.strip() for c in args.classes.split(",")]
-    elif args.classes_file is not None:
-        path = Path(args.classes_file)
-        if not path.is_file():
-            raise InputFileError(f"{path}: no such classes file")
-        names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-        names = [n for n in names if n]
-    else:
-        return None
-    if y_true.dtype.kind in "iu" and all(_is_integer(n) for n in names):
-        values = [int(n) for n in names]
-        for value in values:
-            if not -(2**63) <= value < 2**63:
-                raise UsageError(f"class {value} is outside the 64-bit integers of the labels")
-        return values
-    return names
-
-
-def _is_integer(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+    return y_true, pred_a, pred_b, names
 
 
 if __name__ == "__main__":  # pragma: no cover

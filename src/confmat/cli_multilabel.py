@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from confmat import io
+from confmat import cli_input, io, output
 from confmat.exceptions import ConfmatError, InputFileError, UsageError
 from confmat.multilabel import MultilabelConfusion
 from confmat.report import multilabel as mreport
@@ -50,7 +50,10 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
         y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
     try:
         return MultilabelConfusion.from_predictions(
-            y_true, y_pred, labels=labels, threshold=args.threshold
+            y_true,
+            y_pred,
+            labels=labels,
+            threshold=0.5 if args.threshold is None else args.threshold,
         )
     except ConfmatError as error:
         raise type(error)(f"{source}: {error}") from None
@@ -141,38 +144,49 @@ def report(args: argparse.Namespace) -> int:
         finally:
             figures.close(ax)
     if args.output:
-        io.write_atomic(args.output, text)
+        output.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
 
 
 def with_top_k(args: argparse.Namespace, text: str) -> str:
-    """The single-label report ``text`` with the top-k results of ``--score-cols`` added."""
+    """The single-label report ``text`` with the top-k results of ``--score-cols`` added.
+
+    The score columns are matched to classes by name, as for the report itself.
+    """
     if not args.score_cols:
         raise UsageError("--top-k needs --score-cols, one score column per class")
-    table = io.read_table(args.input)
-    y_true = io.column(table, args.true_col, args.input)
-    names = _names(args.score_cols)
-    scores = np.stack([_numbers(io.column(table, c, args.input), c, args.input) for c in names], 1)
+    source = args.input
+    table = io.read_table(source, args.input_format)
+    pairs = cli_input.score_pairs(args.score_cols)
+    wanted = [args.true_col, *(column for _, column in pairs)]
+    y_true, *values = cli_input.present_columns(table, wanted, source, args.dropna)
+    columns = [
+        cli_input.score_column(v, c, source) for v, (_, c) in zip(values, pairs, strict=True)
+    ]
+    if len(columns) < 2:
+        raise UsageError("--top-k needs one score column per class (at least two)")
+    classes = cli_input.classes_option(args, y_true)
+    scores, classes, _ = cli_input.match_scores(columns, pairs, classes, y_true)
+    names = [str(c) for c in (classes or [name for name, _ in pairs])]
     try:
         result = top_k_result(args, y_true, scores.astype(np.float64), names)
     except ConfmatError as error:
-        raise type(error)(f"{args.input}: {error}") from None
+        raise type(error)(f"{source}: {error}") from None
     return top_k_section(result, args.format, text)
 
 
 def top_k_result(
     args: argparse.Namespace, y_true: np.ndarray, scores: np.ndarray, names: list[str]
 ) -> TopK:
-    """Top-k of the score columns (class indices, or labels named by the score columns)."""
-    codes = y_true
-    if y_true.dtype.kind not in "iu":
-        index = {name: i for i, name in enumerate(names)}
-        unknown = sorted({str(x) for x in y_true.tolist()} - set(index))
-        if unknown:
-            raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
-        codes = np.asarray([index[str(x)] for x in y_true.tolist()], dtype=np.int64)
+    """Top-k of the score columns, the true labels looked up among the classes by value."""
+    index = {name: i for i, name in enumerate(names)}
+    distinct, inverse = np.unique(y_true.astype(str), return_inverse=True)
+    unknown = [label for label in distinct.tolist() if label not in index]
+    if unknown:
+        raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
+    codes = np.asarray([index[label] for label in distinct.tolist()], dtype=np.int64)[inverse]
     return top_k(codes, scores, args.top_k, classes=names)
 
 

@@ -199,6 +199,7 @@ def compare(
     classes: Sequence[Any] | None = None,
     threshold: float = 0.5,
     positive: object = None,
+    score_of: object = None,
     n_resamples: int = 2000,
     level: float = 0.95,
     seed: int | None = 0,
@@ -212,7 +213,9 @@ def compare(
         y_pred_b: model b's predictions, of the same kind.
         classes: class order (default: sorted labels seen in truth and both predictions).
         threshold: binary scores are positive iff ``score >= threshold``.
-        positive: the positive class of a binary problem.
+        positive: the class a binary report calls positive (it never changes the counts).
+        score_of: the class one score column is the probability of (see
+            :meth:`ConfusionMatrix.from_predictions`).
         n_resamples: paired bootstrap replicates (default 2000).
         level: the confidence level (default 0.95).
         seed: seed of the resampling; equal seeds, equal intervals.
@@ -231,7 +234,7 @@ def compare(
     check_resamples(n_resamples)
     check_level(level)
     true, pred_a, pred_b, names = _encode_pair(
-        y_true, y_pred_a, y_pred_b, classes, threshold, positive
+        y_true, y_pred_a, y_pred_b, classes, threshold, score_of
     )
     size = len(names)
     triples, counts = torch.unique((true * size + pred_a) * size + pred_b, return_counts=True)
@@ -275,7 +278,7 @@ def _encode_pair(
     y_pred_b: object,
     classes: Sequence[Any] | None,
     threshold: float,
-    positive: object,
+    score_of: object,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]:
     """Class indices of truth and both predictions in one class order, on the CPU."""
     true = checks.as_values(y_true, "y_true")
@@ -291,7 +294,7 @@ def _encode_pair(
         _twice(a, b),
         classes=classes,
         threshold=threshold,
-        positive=positive,
+        score_of=score_of,
     )
     true_idx, pred_idx, names = encoded.true.cpu(), encoded.pred.cpu(), encoded.classes
     if encoded.compact:

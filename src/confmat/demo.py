@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import torch
 from torch import nn
 
-from confmat import io
+from confmat import output
 from confmat.evaluation.loop import evaluate
 from confmat.exceptions import InputFileError
 
@@ -121,7 +121,7 @@ def prepare_output(directory: Path) -> Path:
                 "choose another directory or remove the file"
             )
     directory.mkdir(parents=True, exist_ok=True)
-    io.write_atomic(directory / MARKER, "Files of `confmat demo`; it may replace them.\n")
+    output.write_atomic(directory / MARKER, "Files of `confmat demo`; it may replace them.\n")
     return directory
 
 
@@ -285,10 +285,10 @@ def _write_outputs(result: EvaluationResult, task: Task, directory: Path) -> lis
         finally:
             figures.close(display)
         written.append(directory / name)
-    io.write_atomic(directory / f"{task.name}.json", render_json(cm))
+    output.write_atomic(directory / f"{task.name}.json", render_json(cm))
     gallery = result.cell_gallery() if task.name == "digits" else None
     html = render_html(cm, title=task.title, source="held-out split", gallery=gallery)
-    io.write_atomic(directory / f"{task.name}.html", html)
+    output.write_atomic(directory / f"{task.name}.html", html)
     return [directory / f"{task.name}.json", directory / f"{task.name}.html", *written]
 
 

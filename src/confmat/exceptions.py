@@ -17,6 +17,7 @@ __all__ = [
     "LabelError",
     "MatrixError",
     "MergeError",
+    "MissingValueWarning",
     "OptionError",
     "SampleCountWarning",
     "ScoreError",
@@ -132,3 +133,7 @@ class SampleCountWarning(UserWarning):
     Samples dropped by ``drop_last`` were never seen; ranks without a ``DistributedSampler``
     each count the whole data set. The message says how many and how to fix the loader.
     """
+
+
+class MissingValueWarning(UserWarning):
+    """Samples with a missing label were left out, as ``dropna=True`` asked."""

@@ -1,22 +1,16 @@
-"""Reading prediction files, and writing reports and figures safely (whole or not at all).
+"""Reading prediction files (writing reports and figures: :mod:`confmat.output`).
 
-Supported inputs: ``.csv``, ``.tsv``, ``.jsonl``, ``.parquet`` (through pyarrow) and ``.npz``
-(numpy); ``-`` reads CSV from standard input. Problems raise
+Supported inputs: ``.csv``, ``.tsv``, ``.jsonl`` (also compressed: ``.gz``, ``.bz2``,
+``.zst``, ``.lz4``), ``.parquet`` (through pyarrow) and ``.npz`` (numpy); ``-`` reads standard
+input (CSV unless told otherwise). Every read is bounded by ``INPUT_LIMIT_BYTES``. Problems raise
 :class:`~confmat.exceptions.InputFileError` naming the file, and the column or line where known.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io as _io
-import os
-import signal
-import stat
 import sys
-import tempfile
-import threading
 import zipfile
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +19,28 @@ import numpy as np
 from confmat.exceptions import InputFileError, one_line
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet", ".npz")
+INPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet", "npz")
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4"}
+"""Compressed text inputs (``.csv.gz``, ``.jsonl.zst``, ...), decompressed by pyarrow."""
+_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+_SIGNATURES = {"parquet": b"PAR1", "npz": b"PK"}
+INPUT_LIMIT_BYTES = 4 * 2**30
+"""Most bytes read from one input: a file, standard input, or a decompressed or unzipped one."""
+_CHUNK = 1 << 20
 
 Table = dict[str, np.ndarray]
-"""Columns by name, each a 1-D numpy array."""
+"""Columns by name, each a 1-D numpy array; a column with missing cells is an object array
+holding None there (see :mod:`confmat.core.missing`)."""
 
 
-def read_table(source: str | Path) -> Table:
-    r"""Read a predictions file into columns; ``"-"`` reads CSV from standard input.
+def read_table(source: str | Path, input_format: str | None = None) -> Table:
+    r"""Read a predictions file into columns; ``"-"`` reads standard input (CSV by default).
+
+    The format comes from ``input_format`` (``csv``, ``tsv``, ``jsonl``, ``parquet``,
+    ``npz``) or else the file's suffix; text formats may be compressed (gzip, bzip2, zstd:
+    found by their first bytes, or lz4 by the ``.lz4`` suffix). Empty cells and null markers
+    (``NA``, ``nan``, ``null``, ...) are missing: None in an object column.
 
     Examples:
         >>> import tempfile, pathlib
@@ -41,17 +50,85 @@ def read_table(source: str | Path) -> Table:
         ['dog', 'dog']
     """
     name = str(source)
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise InputFileError(f"input format must be one of {INPUT_FORMATS}, got {input_format!r}")
     if name == "-":
-        return _read_arrow(_io.BytesIO(sys.stdin.buffer.read()), "<stdin>", "csv")
+        kind = input_format or "csv"
+        return _read_bytes(_read_bounded(sys.stdin.buffer, "<stdin>", kind), "<stdin>", kind, None)
     path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputFileError(f"{name}: unsupported file type {suffix!r}; use one of {SUFFIXES}")
+    kind, compression = (input_format, None) if input_format else _kind_of(path)
     if not path.is_file():
         raise InputFileError(f"{name}: no such file")
-    if suffix == ".npz":
-        return _read_npz(path)
-    return _read_arrow(path, name, suffix[1:])
+    size = path.stat().st_size
+    if size > INPUT_LIMIT_BYTES:
+        raise InputFileError(f"{name}: {size} bytes, more than the {INPUT_LIMIT_BYTES} read")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if kind in ("parquet", "npz") or not (compression or _sniff(head)):
+        return _read_npz(path, name) if kind == "npz" else _read_arrow(path, name, kind)
+    with path.open("rb") as handle:
+        return _read_bytes(_read_bounded(handle, name, "binary"), name, kind, compression)
+
+
+def _kind_of(path: Path) -> tuple[str, str | None]:
+    """(format, compression) from the suffixes, e.g. ``p.csv.gz`` -> ``("csv", "gzip")``."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    compression = COMPRESSIONS.get(suffixes[-1]) if suffixes else None
+    if compression is not None:
+        suffixes.pop()
+    suffix = suffixes[-1] if suffixes else path.suffix.lower()
+    if suffix not in SUFFIXES or (compression and suffix in (".parquet", ".npz")):
+        shown = "".join(path.suffixes[-2:]) or "(none)"
+        raise InputFileError(
+            f"{path}: unsupported file type {shown!r}; use one of {SUFFIXES} (text ones may end "
+            f"in {tuple(COMPRESSIONS)}), or say the format with --input-format"
+        )
+    return suffix[1:], compression
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((codec for magic, codec in _MAGIC if head.startswith(magic)), None)
+
+
+def _read_bounded(stream: Any, name: str, kind: str) -> bytes:
+    """At most ``INPUT_LIMIT_BYTES`` from a stream; text that starts with NUL bytes is refused."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        if not chunks:
+            _check_start(chunk, name, kind)
+        total += len(chunk)
+        if total > INPUT_LIMIT_BYTES:
+            raise InputFileError(f"{name}: more than {INPUT_LIMIT_BYTES} bytes, the most read")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_start(chunk: bytes, name: str, kind: str) -> None:
+    """Refuse at once what cannot be ``kind``: NUL bytes as text, a wrong binary signature."""
+    magic = _SIGNATURES.get(kind)
+    if magic is not None and not chunk.startswith(magic):
+        raise InputFileError(f"{name}: does not start like {kind} data ({chunk[:4]!r})")
+    if kind in ("csv", "tsv", "jsonl") and not _sniff(chunk[:4]) and b"\0" in chunk:
+        raise InputFileError(f"{name}: holds NUL bytes, so it is not {kind} text")
+
+
+def _read_bytes(data: bytes, name: str, kind: str, compression: str | None) -> Table:
+    """A whole input held in memory: decompressed (bounded) when it is, then parsed."""
+    compression = compression or (_sniff(data[:4]) if kind not in ("parquet", "npz") else None)
+    if compression is not None:
+        import pyarrow as pa
+
+        try:
+            stream = pa.CompressedInputStream(pa.BufferReader(data), compression)
+            data = _read_bounded(stream, name, kind)
+        except (pa.ArrowException, OSError) as error:
+            raise InputFileError(
+                f"{name}: could not decompress the {compression} data ({one_line(error)})"
+            ) from None
+    if kind == "npz":
+        return _read_npz(_io.BytesIO(data), name)
+    return _read_arrow(_io.BytesIO(data), name, kind)
 
 
 def column(table: Table, name: str, source: str) -> np.ndarray:
@@ -61,186 +138,56 @@ def column(table: Table, name: str, source: str) -> np.ndarray:
     return table[name]
 
 
-def check_outputs(paths: Sequence[str | Path], inputs: Sequence[str | Path] = ()) -> None:
-    """Refuse, before anything is written, outputs that cannot or must not be written.
+def _read_npz(source: Path | _io.BytesIO, name: str) -> Table:
+    """The arrays of an ``.npz``; each member's header and declared size checked first.
 
-    Each output must not be a directory, nor one of ``inputs`` (the same file, also through a
-    symbolic or hard link), nor a read-only file (it is refused, not replaced); a new file needs an
-    existing, writable directory. Two outputs must be different files.
-
-    Raises:
-        InputFileError: naming the output and what is wrong with it.
-
-    Examples:
-        >>> import tempfile, pathlib
-        >>> source = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
-        >>> _ = source.write_text("y_true,y_pred")
-        >>> check_outputs([source.with_name("report.txt")], inputs=[source])
-        >>> check_outputs([source], inputs=[source])
-        Traceback (most recent call last):
-        confmat.exceptions.InputFileError: ...p.csv: is the input file ...
+    Nothing is inflated before every member's declared size (the zip directory's) is known to
+    fit ``INPUT_LIMIT_BYTES`` and its ``.npy`` header to fit that size, so neither a header
+    that claims 2**40 values nor a zip bomb allocates or inflates more than that.
     """
-    seen: dict[str, str] = {}
-    for path in paths:
-        _check_output(Path(path), inputs)
-        real = os.path.realpath(path)
-        if real in seen:
-            raise InputFileError(
-                f"{path}: is also the output {seen[real]}; give two different files"
-            )
-        seen[real] = str(path)
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then an atomic rename.
-
-    A symbolic link is followed and its target replaced (as editors do). A FIFO or a device
-    (``/dev/null``, ``/dev/stdout``, a shell's ``>(...)``), or the file that is already this
-    process's standard output, is written directly, never replaced. A read-only file is refused.
-    Interrupted (SIGINT, or SIGTERM with its default action), no temporary file is left behind.
-
-    Raises:
-        InputFileError: if ``path`` is a directory, read-only, or its directory is missing.
-    """
-    target = Path(path)
-    info = _check_output(target, ())
-    payload = data if isinstance(data, bytes) else data.encode("utf-8")
-    if info is not None and _written_directly(info):
-        with open(target, "wb") as out:
-            out.write(payload)
-        return
-    target = Path(os.path.realpath(target))  # a symbolic link: its target is replaced
-    with _cleanup_on_sigterm():
-        temporary: str | None = None
-        try:
-            handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
-            with os.fdopen(handle, "wb") as out:
-                out.write(payload)
-            os.chmod(temporary, _file_mode(target))  # mkstemp makes 0600: the usual permissions
-            os.replace(temporary, target)
-        except BaseException:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise InputFileError(f"{name}: not a readable .npz archive (not a zip file)") from None
+    try:
+        with archive:
+            members = [i for i in archive.infolist() if i.filename.endswith(".npy")]
+            declared = sum(i.file_size for i in members)
+            if declared > INPUT_LIMIT_BYTES:
+                raise InputFileError(
+                    f"{name}: its arrays declare {declared} bytes, more than the "
+                    f"{INPUT_LIMIT_BYTES} read"
+                )
+            return {i.filename[:-4]: _read_member(archive, i, name) for i in members}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        if isinstance(error, InputFileError):
             raise
+        raise InputFileError(f"{name}: not a readable .npz archive ({one_line(error)})") from None
 
 
-def _check_output(path: Path, inputs: Sequence[str | Path]) -> os.stat_result | None:
-    """The output's status (following links), or None for a new file; raises if unusable."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise InputFileError(f"{path}: cannot be written ({error.strerror})") from None
-    if info is None:
-        _check_directory(path, Path(os.path.realpath(path)).parent)
-        return None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputFileError(f"{path}: is a directory, not a file")
-    for source in inputs:
-        if str(source) != "-" and _same_file(info, source):
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> np.ndarray:
+    fmt = np.lib.format
+    with archive.open(info) as member:
+        version = fmt.read_magic(member)
+        if version == (1, 0):
+            shape, _, dtype = fmt.read_array_header_1_0(member)
+        elif version in ((2, 0), (3, 0)):
+            shape, _, dtype = fmt.read_array_header_2_0(member)
+        else:
+            raise InputFileError(f"{name}: {info.filename} has an unknown .npy version {version}")
+        if dtype.hasobject:
             raise InputFileError(
-                f"{path}: is the input file {source} (the same file); writing there would "
-                "replace the predictions: choose another output file"
+                f"{name}: not a readable .npz archive: {info.filename} holds Python objects "
+                "(pickles are never read)"
             )
-    if _written_directly(info):
-        if not os.access(path, os.W_OK):
-            raise InputFileError(f"{path}: is not writable")
-        return info
-    if not (info.st_mode & 0o222 and os.access(path, os.W_OK)):
-        raise InputFileError(
-            f"{path}: is read-only; confmat does not replace it (make it writable, or choose "
-            "another output file)"
-        )
-    _check_directory(path, Path(os.path.realpath(path)).parent)
-    return info
-
-
-def _check_directory(path: Path, directory: Path) -> None:
-    """A file is written through a temporary file in ``directory``: it must be writable."""
-    if not directory.is_dir():
-        raise InputFileError(f"{path}: the directory {str(directory)!r} does not exist")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise InputFileError(
-            f"{path}: the directory {str(directory)!r} is not writable (the file is written "
-            "to a temporary file beside it, then renamed)"
-        )
-
-
-def _same_file(info: os.stat_result, other: str | Path) -> bool:
-    try:
-        other_info = os.stat(other)
-    except OSError:
-        return False
-    return (info.st_dev, info.st_ino) == (other_info.st_dev, other_info.st_ino)
-
-
-def _written_directly(info: os.stat_result) -> bool:
-    """Not a regular file (a FIFO, a device), or already this process's stdout or stderr."""
-    if not stat.S_ISREG(info.st_mode):
-        return True
-    for fd in (1, 2):
-        try:
-            stream = os.fstat(fd)
-        except OSError:
-            continue
-        if (stream.st_dev, stream.st_ino) == (info.st_dev, info.st_ino):
-            return True
-    return False
-
-
-class _Terminated(BaseException):
-    """SIGTERM arrived while a temporary file existed (raised so that it is removed)."""
-
-
-@contextlib.contextmanager
-def _cleanup_on_sigterm() -> Iterator[None]:
-    """Within: SIGTERM (default action) unwinds first, so the temporary file is removed.
-
-    The process then ends by SIGTERM, as it would have. Other handlers and threads are left alone.
-    """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
-    ):
-        yield
-        return
-
-    def terminate(signum: int, frame: object) -> None:
-        raise _Terminated
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    except _Terminated:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.raise_signal(signal.SIGTERM)  # the default action: the process ends here
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _file_mode(target: Path) -> int:
-    """The permissions of the written file: the replaced file's, else 0o666 less the umask."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _read_npz(path: Path) -> Table:
-    if not zipfile.is_zipfile(path):
-        raise InputFileError(f"{path}: not a readable .npz archive (not a zip file)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            table = {key: archive[key] for key in archive.files}
-    except (OSError, ValueError, EOFError) as error:
-        raise InputFileError(f"{path}: not a readable .npz archive ({one_line(error)})") from None
-    return table
+        count = int(np.prod(shape, dtype=object))
+        if count * dtype.itemsize > info.file_size:
+            raise InputFileError(
+                f"{name}: {info.filename}'s header claims {count} values of {dtype.itemsize} "
+                f"bytes, but the archive holds {info.file_size} bytes for it"
+            )
+    with archive.open(info) as member:
+        return np.asarray(fmt.read_array(member, allow_pickle=False))
 
 
 def _read_arrow(source: Any, name: str, kind: str) -> Table:
@@ -256,7 +203,11 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
     try:
         if kind in ("csv", "tsv"):
             delimiter = "\t" if kind == "tsv" else ","
-            table = pa_csv.read_csv(source, parse_options=pa_csv.ParseOptions(delimiter=delimiter))
+            table = pa_csv.read_csv(
+                source,
+                parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+                convert_options=pa_csv.ConvertOptions(strings_can_be_null=True),
+            )
         elif kind == "jsonl":
             table = pa_json.read_json(source)
         else:
@@ -277,12 +228,6 @@ def _read_arrow(source: Any, name: str, kind: str) -> Table:
 def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
     import pyarrow.types as pa_types
 
-    if chunked.null_count:
-        first = int(np.flatnonzero(chunked.is_null().to_numpy(zero_copy_only=False))[0])
-        where = f"line {first + 2}" if kind in ("csv", "tsv") else f"row {first + 1}"
-        raise InputFileError(
-            f"{name}: column {field!r} has a missing value (empty, NA or NaN) at {where}"
-        )
     kind_of = chunked.type
     if pa_types.is_binary(kind_of) or pa_types.is_large_binary(kind_of):
         raise InputFileError(f"{name}: column {field!r} is not valid UTF-8 text")
@@ -293,12 +238,14 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
         or pa_types.is_string(kind_of)
         or pa_types.is_large_string(kind_of)
         or pa_types.is_dictionary(kind_of)
-        or pa_types.is_null(kind_of)  # no rows at all (nulls were refused above)
+        or pa_types.is_null(kind_of)  # every cell missing, or no rows
     ):
         raise InputFileError(
             f"{name}: column {field!r} must hold one label or score per row, got {kind_of}"
         )
+    if chunked.null_count:  # missing cells: None in an object column (core.missing's rule)
+        objects = np.empty(len(chunked), dtype=object)
+        objects[:] = chunked.to_pylist()
+        return objects
     values: np.ndarray = chunked.to_numpy()
-    if values.dtype.kind == "O":
-        values = values.astype(str)
-    return values
+    return values.astype(str) if values.dtype.kind == "O" else values

@@ -13,6 +13,7 @@ import torch
 
 from confmat import document
 from confmat.core import checks, encode
+from confmat.core.codes import PredKind
 from confmat.core.kernels import confusion_counts
 from confmat.core.types import (
     Average,
@@ -99,6 +100,9 @@ class ConfusionMatrix(InferenceMethods):
         *,
         num_classes: int | None = None,
         from_logits: bool = False,
+        score_of: object = None,
+        pred_kind: PredKind | None = None,
+        dropna: bool = False,
         zero_division: ZeroDivision = "nan",
     ) -> ConfusionMatrix:
         """Count predictions against true labels.
@@ -106,15 +110,23 @@ class ConfusionMatrix(InferenceMethods):
         Args:
             y_true: true labels ``(N,)``: ints, bools or strings (tensor, array, list, Series).
             y_pred: predicted labels ``(N,)`` of the same kind; or float scores: ``(N, C)``
-                (argmax) or ``(N,)`` / ``(N, 1)`` probabilities of the positive class.
+                (argmax) or ``(N,)`` / ``(N, 1)`` probabilities of one class (``score_of``).
             classes: class order; integer classes are label values, other names are indexed
                 by integer labels. Default: sorted unique labels seen.
             sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             ignore_index: samples with this true label are left out.
-            threshold: binary scores are positive iff ``score >= threshold``.
-            positive: the positive class of a binary problem (default: the second class).
+            threshold: the scored class is predicted iff ``score >= threshold``.
+            positive: the class the binary statistics call positive (default: the second
+                class); it only names the binary block, never changes the counts.
             num_classes: integer labels are indices ``0..num_classes-1``.
             from_logits: scores are logits (a sigmoid is applied before the threshold).
+            score_of: the class one score column ``(N,)`` is the probability of; default
+                label 1 (``True``) for numeric labels; required for string labels.
+            pred_kind: ``"labels"`` or ``"scores"`` declares what float ``y_pred`` hold;
+                default: whole numbers outside [0, 1] are labels, fractions are scores, and
+                a column of only 0.0 and 1.0 must be declared.
+            dropna: leave out samples whose label is missing (None, NaN, pandas NA) with a
+                :class:`~confmat.MissingValueWarning` saying how many; default: an error.
             zero_division: the value of 0/0 statistics (default NaN).
 
         Returns:
@@ -138,8 +150,10 @@ class ConfusionMatrix(InferenceMethods):
             sample_weight=sample_weight,
             ignore_index=ignore_index,
             threshold=threshold,
-            positive=positive,
             from_logits=from_logits,
+            score_of=score_of,
+            pred_kind=pred_kind,
+            dropna=dropna,
         )
         counts = confusion_counts(encoded.true, encoded.pred, len(encoded.classes), encoded.weight)
         names = encoded.classes

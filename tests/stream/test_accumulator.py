@@ -104,8 +104,13 @@ def test_binary_logits_and_named_positive() -> None:
     logits = torch.tensor([-2.0, 0.0, 3.0, -0.1])
     y_true = ["ok", "sick", "sick", "ok"]
     for positive in ("ok", "sick"):
-        expected = ConfusionMatrix.from_predictions(
-            y_true, logits, classes=["ok", "sick"], from_logits=True, positive=positive
+        expected = ConfusionMatrix.from_predictions(  # the Accumulator scores its positive class
+            y_true,
+            logits,
+            classes=["ok", "sick"],
+            from_logits=True,
+            positive=positive,
+            score_of=positive,
         )
         acc = Accumulator(classes=["ok", "sick"], from_logits=True, positive=positive)
         result = acc.update(y_true[:2], logits[:2]).update(y_true[2:], logits[2:]).compute()

@@ -14,6 +14,8 @@ from typing import Any, TypeGuard
 import numpy as np
 import torch
 
+from confmat.core import limits
+from confmat.core.missing import Column, drop_missing
 from confmat.core.types import ZeroDivision
 from confmat.exceptions import (
     ClassesError,
@@ -36,7 +38,8 @@ def as_values(x: object, name: str) -> Values:
     """Convert a user container to a tensor (numeric, bool) or a numpy array of ``str``.
 
     Accepts torch tensors (kept on their device, never copied), numpy arrays (shared, not
-    copied), lists, tuples and anything with ``__array__`` such as a pandas Series.
+    copied), lists, tuples and anything with ``__array__`` such as a pandas Series. Missing
+    values (None, NaN in objects, pandas NA) are refused (see :mod:`confmat.core.missing`).
 
     Examples:
         >>> as_values([0, 1, 1], "y_true")
@@ -44,23 +47,29 @@ def as_values(x: object, name: str) -> Values:
         >>> as_values(["cat", "dog"], "y_true").tolist()
         ['cat', 'dog']
     """
+    return finish_values(as_array(x, name), name)
+
+
+def as_array(x: object, name: str) -> Values:
+    """A user container as a tensor (numbers, bools) or a numpy array (strings or objects).
+
+    Object arrays (lists mixing types, pandas' nullable dtypes) stay objects, so that their
+    missing entries can be found before :func:`finish_values` converts them.
+    """
     if isinstance(x, torch.Tensor):
-        if x.is_complex():
-            raise ShapeError(f"{name} must hold real numbers, got a tensor of dtype {x.dtype}")
-        return x.detach()
+        return _check_tensor(x, name).detach()
     if x is None or isinstance(x, (str, bytes, int, float, bool)):
         raise ShapeError(f"{name} must be an array of labels or scores, got {type(x).__name__}")
     try:
         array = np.asarray(x)
     except (ValueError, TypeError) as error:
         raise ShapeError(f"{name} could not be read as an array: {error}") from None
-    if array.dtype.kind == "O":
-        _check_no_missing(array, name)
-        array = np.asarray(array.tolist())
     if array.dtype.kind in _STRING_KINDS:
-        return array.astype(str)
+        return array if array.dtype.kind == "O" else array.astype(str)
     if array.dtype.kind not in "biuf":
         raise ShapeError(f"{name} must hold numbers, bools or strings, got dtype {array.dtype}")
+    if array.dtype == np.uint64 and array.size and int(array.max()) > limits.INT64_MAX:
+        raise ShapeError(f"{name} must hold int64 values, got {int(array.max())}")
     if not array.flags.writeable:
         with warnings.catch_warnings():  # confmat never writes into the caller's array
             warnings.simplefilter("ignore", UserWarning)
@@ -68,14 +77,28 @@ def as_values(x: object, name: str) -> Values:
     return torch.from_numpy(np.ascontiguousarray(array))
 
 
-def _check_no_missing(array: np.ndarray, name: str) -> None:
-    """Objects (e.g. a pandas Series of text) must not hide missing values as None or NaN."""
-    missing = np.equal(array, np.array(None, dtype=object)) | (array != array)
-    if bool(missing.any()):
-        i = first_index(missing)
-        raise LabelError(
-            f"{name} must not have missing values, got {array.reshape(-1)[i]!r} at index {i}"
+def _check_tensor(x: torch.Tensor, name: str) -> torch.Tensor:
+    if x.is_complex():
+        raise ShapeError(f"{name} must hold real numbers, got a tensor of dtype {x.dtype}")
+    if x.layout != torch.strided:
+        raise ShapeError(
+            f"{name} must be a dense tensor, got layout {x.layout}: pass {name}.to_dense()"
         )
+    if x.device.type == "meta":
+        raise ShapeError(f"{name} is on the meta device, which holds no values: move it first")
+    return x
+
+
+def finish_values(array: Values, name: str) -> Values:
+    """Objects become numbers, bools or strings once no entry is missing."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "O":
+        return array
+    drop_missing([Column(name, array, True)], dropna=False, fix="leave them out (dropna=True)")
+    values = as_array(array.tolist(), name)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "O":
+        big = next((x for x in values.reshape(-1) if isinstance(x, int)), values.reshape(-1)[0])
+        raise ShapeError(f"{name} must hold int64 numbers, floats, bools or strings, got {big!r}")
+    return values
 
 
 def is_strings(values: Values) -> TypeGuard[np.ndarray]:
@@ -136,12 +159,12 @@ def integral_labels(values: torch.Tensor, name: str) -> torch.Tensor:
     """
     if not values.is_floating_point():
         return values.long()
-    bad = ~torch.isfinite(values) | (values != values.round())
+    bad = ~(values == values.round()) | (values < -(2.0**63)) | (values >= 2.0**63)
     if bool(bad.any()):
         i = first_index(bad)
         raise LabelError(
-            f"{name} must hold whole-number labels, got {values.reshape(-1)[i].item()!r} at "
-            f"index {i} (pass scores as y_pred, not as y_true)"
+            f"{name} must hold whole-number (int64) labels, got {values.reshape(-1)[i].item()!r}"
+            f" at index {i} (pass scores as y_pred, not as y_true)"
         )
     return values.long()
 
@@ -216,7 +239,8 @@ def check_num_classes(num_classes: int | None) -> int | None:
     """``num_classes`` must be a positive integer when given."""
     if num_classes is None:
         return None
-    return _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
+    count = _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
+    return limits.check_dense_classes(count, "num_classes")
 
 
 def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
@@ -292,6 +316,7 @@ def check_matrix(counts: object) -> torch.Tensor:
         raise MatrixError(
             f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}"
         )
+    limits.check_total(matrix)
     return matrix
 
 
@@ -372,27 +397,3 @@ def class_index(classes: Sequence[str], name: object) -> int:
     if text not in classes:
         raise ClassesError(f"unknown class {name!r}; the classes are {list(classes[:10])}")
     return list(classes).index(text)
-
-
-INT64 = (-(2**63), 2**63 - 1)  # the range of integer labels (counted as int64)
-
-
-def check_ignore_index(ignore_index: object, labels: Values | None = None) -> int | str | None:
-    """``ignore_index``: None, a whole number within int64 (not a bool), or a class name."""
-    if ignore_index is None or isinstance(ignore_index, str):  # numeric labels equal no name
-        if isinstance(ignore_index, str) and labels is not None and not is_strings(labels):
-            raise OptionError(
-                f"ignore_index must be a number for numeric labels, got {ignore_index!r}"
-            )
-        return None if ignore_index is None else str(ignore_index)
-    if (
-        isinstance(ignore_index, (bool, np.bool_))
-        or not isinstance(ignore_index, (int, float, np.integer, np.floating))
-        or not float(ignore_index).is_integer()
-        or not INT64[0] <= int(ignore_index) <= INT64[1]
-    ):
-        raise OptionError(
-            "ignore_index must be a whole number within int64 (a label) or a string (a class "
-            f"name), got {ignore_index!r}"
-        )
-    return int(ignore_index)

@@ -9,11 +9,15 @@ The rules (see INTERFACE.md):
 - else the classes are the sorted unique labels seen (numbers numerically, strings
   lexicographically). Negative integers are refused there: pass them in ``classes=``.
 - ``y_pred`` of floats are scores: ``(N, C)`` by argmax, ``(N,)`` or ``(N, 1)`` binary
-  probabilities of the positive class, positive iff ``score >= threshold``.
+  probabilities of the scored class (:func:`confmat.core.codes.scored_class`), predicted iff
+  ``score >= threshold``; a float ``(N,)`` column of whole numbers may be labels
+  (:func:`confmat.core.codes.prediction_kind`).
+- missing labels are refused, or dropped with ``dropna=True`` (:mod:`confmat.core.missing`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +26,8 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
-from confmat.core import codes
-from confmat.exceptions import ClassesError, LabelError, ShapeError
+from confmat.core import codes, limits, missing
+from confmat.exceptions import ClassesError, LabelError, MissingValueWarning, ShapeError
 
 _DENSE_VALUE_LIMIT = 2048
 """Largest label value for which inferred classes are counted densely, then compacted."""
@@ -40,7 +44,7 @@ class Encoded:
         classes: the class names, one per index.
         compact: the indices are label values and classes that never occur are to be dropped
             after counting (inferred integer classes).
-        positive: index of the positive class when fixed while encoding (binary scores).
+        score_of: index of the class one score column is the probability of (binary scores).
     """
 
     true: torch.Tensor
@@ -48,7 +52,7 @@ class Encoded:
     weight: torch.Tensor | None
     classes: list[str]
     compact: bool = False
-    positive: int | None = None
+    score_of: int | None = None
 
 
 def encode(
@@ -60,8 +64,10 @@ def encode(
     sample_weight: object = None,
     ignore_index: int | str | None = None,
     threshold: float = 0.5,
-    positive: object = None,
     from_logits: bool = False,
+    score_of: object = None,
+    pred_kind: object = None,
+    dropna: bool = False,
 ) -> Encoded:
     """Validate predictions and turn them into class indices.
 
@@ -72,23 +78,20 @@ def encode(
     """
     threshold = v.check_threshold(threshold)
     num_classes = v.check_num_classes(num_classes)
-    true = v.as_values(y_true, "y_true")
-    pred = v.as_values(y_pred, "y_pred")
-    v.check_labels_shape(true, "y_true")
-    v.check_same_length(true.shape[0], pred, "y_pred")
-    v.check_same_device(true, pred)
-    weight = None
-    if sample_weight is not None:
-        weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
-    ignore_index = v.check_ignore_index(ignore_index)
+    true, pred, weight, kind = _present(
+        y_true, y_pred, sample_weight, pred_kind, from_logits, dropna
+    )
+    if kind == "scores" and not v.is_float(pred):
+        pred = pred.to(torch.float64)  # type: ignore[union-attr]  # declared scores
     if ignore_index is not None:
         true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
     v.check_not_empty(true.shape[0])
-    if v.is_float(pred) and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
-        return _encode_binary_scores(
-            true, pred.reshape(-1), weight, classes, num_classes, threshold, positive, from_logits
-        )
-    if v.is_float(pred) and pred.ndim == 2:
+    if kind == "scores" and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
+        assert isinstance(pred, torch.Tensor)
+        scoring = _Scoring(threshold, score_of, from_logits)
+        return _encode_binary_scores(true, pred.reshape(-1), weight, classes, num_classes, scoring)
+    if kind == "scores" and pred.ndim == 2:
+        assert isinstance(pred, torch.Tensor)
         return _encode_multiclass_scores(true, pred, weight, classes, num_classes)
     v.check_labels_shape(pred, "y_pred")
     if v.is_strings(true) != v.is_strings(pred):
@@ -97,7 +100,46 @@ def encode(
             f"{_kind(true)} and {_kind(pred)}"
         )
     true_idx, pred_idx, names, compact = _encode_label_pair(true, pred, classes, num_classes)
+    limits.check_dense_classes(len(names))
     return Encoded(true_idx, pred_idx.to(true_idx.device), weight, names, compact)
+
+
+def _present(
+    y_true: object,
+    y_pred: object,
+    sample_weight: object,
+    pred_kind: object,
+    logits: bool,
+    dropna: bool,
+) -> tuple[v.Values, v.Values, torch.Tensor | None, codes.PredKind]:
+    """Checked inputs without the rows of missing labels (core.missing), weights aligned."""
+    true = v.as_array(y_true, "y_true")
+    pred = v.as_array(y_pred, "y_pred")
+    v.check_labels_shape(true, "y_true")
+    v.check_same_length(true.shape[0], pred, "y_pred")
+    v.check_same_device(true, pred)
+    weight = None
+    if sample_weight is not None:
+        weight = v.check_weights(sample_weight, true.shape[0], v.device_of(true, pred))
+    kind = codes.prediction_kind(pred, pred_kind, logits) if v.is_float(pred) else None
+    columns = [
+        missing.Column("y_true", true, True),
+        missing.Column("y_pred", pred, kind != "scores"),
+    ]
+    present = missing.drop_missing(columns, dropna)
+    true, pred = present.values
+    if present.keep is not None:
+        warnings.warn(
+            f"dropna=True: left out {present.dropped} of {present.keep.shape[0]} samples with a "
+            "missing label",
+            MissingValueWarning,
+            stacklevel=4,
+        )
+        if weight is not None:
+            weight = weight[torch.from_numpy(present.keep).to(weight.device)]
+    pred = v.finish_values(pred, "y_pred")
+    kind = kind or codes.prediction_kind(pred, pred_kind, logits)
+    return v.finish_values(true, "y_true"), pred, weight, kind
 
 
 def resolve_positive(positive: object, classes: list[str]) -> int | None:
@@ -126,21 +168,28 @@ def _kind(values: v.Values) -> str:
 
 
 def _drop_ignored(
-    true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: int | str
+    true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: object
 ) -> tuple[v.Values, v.Values, torch.Tensor | None]:
     """Remove the samples whose true label is ``ignore_index``."""
+    value = limits.check_ignore_index(ignore_index, v.is_strings(true))
     if v.is_strings(true):
-        keep_np: np.ndarray = true != str(ignore_index)
+        keep_np: np.ndarray = true != value
         keep = torch.from_numpy(keep_np)
         true = true[keep_np]
     else:
-        v.check_ignore_index(ignore_index, true)
-        keep = true != int(ignore_index)  # a number: checked above
+        keep = torch.as_tensor(true != value)
         true = true[keep]
     pred = pred[keep.numpy()] if v.is_strings(pred) else pred[keep.to(pred.device)]
     if weight is not None:
         weight = weight[keep.to(weight.device)]
     return true, pred, weight
+
+
+@dataclass(frozen=True)
+class _Scoring:  # how binary scores become labels
+    threshold: float
+    score_of: object
+    from_logits: bool
 
 
 def _encode_binary_scores(
@@ -149,17 +198,15 @@ def _encode_binary_scores(
     weight: torch.Tensor | None,
     classes: Sequence[Any] | None,
     num_classes: int | None,
-    threshold: float,
-    positive: object,
-    from_logits: bool,
+    scoring: _Scoring,
 ) -> Encoded:
-    """Binary probabilities (or logits) of the positive class: positive iff score >= threshold."""
+    """Binary probabilities (or logits) of the scored class: it iff score >= threshold."""
     if num_classes not in (None, 2):
         raise ClassesError(
             f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}"
         )
     v.check_finite_scores(scores, "y_pred")
-    if not from_logits:
+    if not scoring.from_logits:
         v.check_probabilities(scores, "y_pred")
     if classes is None and v.is_strings(true):
         classes = sorted(set(np.unique(true).tolist()))
@@ -171,12 +218,11 @@ def _encode_binary_scores(
     true_idx, names = encode_true(true, classes, 2, scores.device)
     if len(names) != 2:
         raise ClassesError(f"binary scores need two classes, got classes={names}")
-    pos = resolve_positive(positive, names)
-    assert pos is not None
+    scored = codes.scored_class(scoring.score_of, names, classes, v.is_strings(true))
     pred_idx = codes.score_labels(
-        scores, threshold=threshold, from_logits=from_logits, positive=pos
+        scores, threshold=scoring.threshold, from_logits=scoring.from_logits, scored=scored
     )
-    return Encoded(true_idx, pred_idx, weight, names, positive=pos)
+    return Encoded(true_idx, pred_idx, weight, names, score_of=scored)
 
 
 def _encode_multiclass_scores(

@@ -310,7 +310,7 @@ class EvaluationResult:
 
         Examples:
             >>> import torch, confmat
-            >>> data = torch.utils.data.TensorDataset(torch.eye(4), torch.tensor([0, 1, 2, 0]))
+            >>> data = torch.utils.data.TensorDataset(2 * torch.eye(4), torch.tensor([0, 1, 2, 0]))
             >>> result = confmat.evaluate(torch.nn.Identity(), torch.utils.data.DataLoader(data),
             ...                           progress=False)
             >>> [(s.true, s.pred, s.index) for _, _, s in result.cell_gallery()]

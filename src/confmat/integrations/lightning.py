@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from confmat import io
+from confmat import output
 from confmat.exceptions import OptionError
 from confmat.integrations import logged
 from confmat.matrix import ConfusionMatrix
@@ -231,7 +231,7 @@ class ConfusionMatrixHooks:
         elif isinstance(getattr(logger, "log_dir", None), str):
             path = Path(logger.log_dir, "confusion_matrix", f"{name}-step_{step}.json")
             path.parent.mkdir(parents=True, exist_ok=True)
-            io.write_atomic(path, render_json(cm))
+            output.write_atomic(path, render_json(cm))
 
 
 def _as_list(loaders: Any) -> list[Any]:

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
-from confmat import io
+from confmat import output
 from confmat.exceptions import OptionError
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def save(drawing: Drawing, path: str | Path, *, dpi: float | None = None) -> Non
         >>> close(ax)
     """
     fmt = image_format(path)
-    io.write_atomic(path, render(drawing, fmt, dpi))
+    output.write_atomic(path, render(drawing, fmt, dpi))
 
 
 def close(drawing: Drawing) -> None:

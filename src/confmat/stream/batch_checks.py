@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 
 from confmat.core import checks as v
+from confmat.core import limits
 from confmat.exceptions import ClassesError, ShapeError, WeightError
 
 
@@ -52,7 +53,7 @@ def check_stream_shapes(
     v.check_same_length(y_true.shape[0], y_pred, "y_pred")
     v.check_same_device(y_true, y_pred)
     if ignore_index is not None:
-        v.check_ignore_index(ignore_index, y_true)
+        limits.check_ignore_index(ignore_index, v.is_strings(y_true))
 
 
 def check_score_width(width: int, num_classes: int) -> None:

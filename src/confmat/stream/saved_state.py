@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from confmat.core import checks as v
+from confmat.core import limits
 from confmat.core.codes import ClassSpace
 from confmat.core.encode import resolve_positive
 from confmat.exceptions import OptionError
@@ -57,7 +58,7 @@ def options(
         threshold=v.check_threshold(threshold),  # type: ignore[arg-type]
         positive=positive,
         from_logits=bool(from_logits),
-        ignore_index=v.check_ignore_index(ignore_index),
+        ignore_index=limits.check_ignore_index(ignore_index, isinstance(ignore_index, str)),
         validate=bool(validate),
         max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
     )
