@@ -230,9 +230,9 @@ class ConfusionMatrix(InferenceMethods):
         """For each per-class statistic with undefined (NaN) values, the classes concerned."""
         result = {}
         for name in measures.PER_CLASS:
-            missing = torch.isnan(self.per_class(name)).tolist()
-            if any(missing):
-                result[name] = [c for c, m in zip(self._classes, missing, strict=True) if m]
+            missing = torch.isnan(self.per_class(name)).nonzero().flatten().tolist()
+            if missing:
+                result[name] = [self._classes[i] for i in missing]
         return result
 
     prevalence = _PerClass("prevalence")
