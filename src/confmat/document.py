@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from confmat.core import sparse
 from confmat.core.types import MatrixLike
 from confmat.stats import measures
 
@@ -91,6 +92,19 @@ def _per_class(cm: MatrixLike) -> dict[str, dict[str, Any]]:
     return {c: dict(zip(keys, row, strict=True)) for c, row in zip(cm.classes, rows, strict=True)}
 
 
+def _matrix(cm: MatrixLike) -> dict[str, Any]:
+    """``"matrix"``: the nested rows up to ``DENSE_MAX_CLASSES`` classes, whatever the store.
+
+    Above, ``"matrix"`` is None and ``"cells"`` lists every non-zero cell as three columns:
+    ``"true"`` and ``"pred"`` (indices into ``"classes"``) and ``"count"``, in row-major order.
+    """
+    if cm.num_classes <= sparse.DENSE_MAX_CLASSES:
+        return {"matrix": sparse.to_dense(cm.counts).tolist()}
+    m = sparse.to_sparse(cm.counts)
+    rows, cols = m.indices().tolist()
+    return {"matrix": None, "cells": {"true": rows, "pred": cols, "count": m.values().tolist()}}
+
+
 def matrix_document(cm: MatrixLike) -> dict[str, Any]:
     """The JSON document of ``cm``: plain Python values, NaN as None, infinity as "inf"."""
     per_class = _per_class(cm)
@@ -103,7 +117,7 @@ def matrix_document(cm: MatrixLike) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "classes": cm.classes,
-        "matrix": cm.counts.tolist(),
+        **_matrix(cm),
         "n": cm.n,
         "positive_class": cm.positive,
         "overall": {

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from confmat.exceptions import ClassesError, OptionError
+from confmat.exceptions import ClassesError, MatrixError, OptionError
 
 DENSE_MAX_CLASSES = 4096
 """Up to this many classes counts are stored dense (a ``(C, C)`` tensor of at most 128 MiB of
@@ -47,6 +47,10 @@ class Cells(NamedTuple):
     rows: torch.Tensor
     cols: torch.Tensor
     values: torch.Tensor
+
+    def total(self) -> torch.Tensor:
+        """The sum of all counts, a 0-d tensor in the counts' dtype."""
+        return self.diagonal.sum() + self.values.sum()
 
     def row_sums(self) -> torch.Tensor:
         """Samples per true class ``(C,)``, in the counts' dtype."""
@@ -160,5 +164,64 @@ def to_dense(matrix: torch.Tensor) -> torch.Tensor:
 
 
 def total(matrix: torch.Tensor) -> torch.Tensor:
-    """The sum of all counts of a dense or sparse matrix, a 0-d tensor."""
+    """The sum of all counts of a dense or sparse matrix, a 0-d tensor.
+
+    Weighted sums are added in the cells' order in both stores, so both give the same bits.
+    """
+    if matrix.is_floating_point():
+        return cells(matrix).total()
     return matrix.values().sum() if matrix.is_sparse else matrix.sum()
+
+
+def sums(matrix: torch.Tensor, dim: int) -> torch.Tensor:
+    """Row (``dim=1``) or column (``dim=0``) sums ``(C,)`` of a dense or sparse matrix."""
+    if not matrix.is_sparse:
+        return matrix.sum(dim=dim)
+    c = cells(matrix)
+    return c.row_sums() if dim == 1 else c.col_sums()
+
+
+def check(matrix: torch.Tensor) -> torch.Tensor:
+    """A sparse confusion matrix: square, finite, non-negative; coalesced int64 or float64."""
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
+        raise MatrixError(f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}")
+    m = matrix.coalesce()
+    values = m.values()
+    if values.is_floating_point():
+        if not bool(torch.isfinite(values).all()):
+            raise MatrixError("counts must be finite, got NaN or infinity")
+        dtype = torch.float64
+    else:
+        dtype = torch.int64
+    if bool((values < 0).any()):
+        k = int((values < 0).nonzero()[0])
+        i, j = (int(v) for v in m.indices()[:, k])
+        raise MatrixError(
+            f"counts must be non-negative, got {values[k].item()} in row {i}, column {j}"
+        )
+    if values.dtype != dtype:
+        m = torch.sparse_coo_tensor(
+            m.indices(), values.to(dtype), m.shape, is_coalesced=True, check_invariants=False
+        )
+    return m
+
+
+def add(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The sum of two matrices; sparse if either is."""
+    if not (a.is_sparse or b.is_sparse):
+        return a + b
+    return (to_sparse(a) + to_sparse(b)).coalesce()
+
+
+def to_sparse(matrix: torch.Tensor) -> torch.Tensor:
+    """The coalesced sparse tensor of a dense or sparse matrix."""
+    if matrix.is_sparse:
+        return matrix.coalesce()
+    rows, cols = matrix.nonzero(as_tuple=True)
+    return torch.sparse_coo_tensor(
+        torch.stack([rows, cols]),
+        matrix[rows, cols],
+        matrix.shape,
+        is_coalesced=True,
+        check_invariants=False,
+    )

@@ -319,19 +319,27 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
         >>> round(cohen_kappa_se(torch.tensor([[54, 32], [27, 231]])), 4)
         0.0533
     """
-    c = sparse.cells(matrix)
     n = float(sparse.total(matrix))
     if n <= 0:
         return math.nan
-    rows, cols = c.row_sums().to(torch.float64) / n, c.col_sums().to(torch.float64) / n
-    diagonal = c.diagonal.to(torch.float64) / n
+    rows = sparse.sums(matrix, dim=1).to(torch.float64) / n
+    cols = sparse.sums(matrix, dim=0).to(torch.float64) / n
+    if matrix.is_sparse:
+        c = sparse.cells(matrix)
+        diagonal = c.diagonal.to(torch.float64) / n
+        off = c.values.to(torch.float64) / n  # p_ij of the off-diagonal cells, the only ones in B
+        every_off = (off * (cols[c.rows] + rows[c.cols]) ** 2).sum()
+    else:
+        p = matrix.to(torch.float64) / n
+        diagonal = p.diagonal().clone()
+        p.fill_diagonal_(0.0)
+        every_off = (p * (cols.unsqueeze(1) + rows.unsqueeze(0)) ** 2).sum()
     observed, expected = diagonal.sum(), (rows * cols).sum()
     if float(expected) >= 1:
         return math.nan
     kappa = (observed - expected) / (1 - expected)
     a = (diagonal * (1 - (rows + cols) * (1 - kappa)) ** 2).sum()
-    off = c.values.to(torch.float64) / n  # p_ij of the off-diagonal cells, the only ones in B
-    b = (1 - kappa) ** 2 * (off * (cols[c.rows] + rows[c.cols]) ** 2).sum()
+    b = (1 - kappa) ** 2 * every_off
     d = (kappa - expected * (1 - kappa)) ** 2
     # A + B - D cancels to exactly 0 on degenerate tables (e.g. [[0, 0], [1, 2]]): what is left
     # below the rounding error of A + B is rounding, not variance.

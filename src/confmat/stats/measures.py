@@ -58,12 +58,13 @@ def class_counts(matrix: torch.Tensor) -> ClassCounts:
         >>> class_counts(torch.tensor([[5, 1], [2, 8]])).fp
         tensor([2., 1.], dtype=torch.float64)
     """
-    if matrix.is_sparse:
+    if matrix.is_sparse or (matrix.ndim == 2 and matrix.is_floating_point()):
+        # weighted sums are added in one order (the cells') in both stores: the same bits
         c = sparse.cells(matrix)
         tp = c.diagonal.to(torch.float64)
         fn = c.row_sums().to(torch.float64) - tp
         fp = c.col_sums().to(torch.float64) - tp
-        return ClassCounts(tp, fp, fn, sparse.total(matrix).to(torch.float64) - tp - fn - fp)
+        return ClassCounts(tp, fp, fn, c.total().to(torch.float64) - tp - fn - fp)
     m = matrix.to(torch.float64)
     tp = m.diagonal(dim1=-2, dim2=-1)
     fn = m.sum(dim=-1) - tp
