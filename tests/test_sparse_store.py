@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 import torch
@@ -16,6 +18,7 @@ from confmat import ConfusionMatrix
 from confmat.core import sparse
 from confmat.exceptions import ClassesError, MatrixError
 
+SCHEMA = json.loads((Path(__file__).parent / "schema" / "confmat.schema.json").read_text())
 FAST = settings(max_examples=40, deadline=None, derandomize=True)
 
 
@@ -130,6 +133,7 @@ def test_the_document_of_a_huge_matrix_lists_cells() -> None:
     cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=20_000)
     document = json.loads(json.dumps(cm.to_dict(), allow_nan=False))
     assert document["matrix"] is None
+    jsonschema.validate(document, SCHEMA)
     cells = document["cells"]
     assert sum(cells["count"]) == 50_000
     again = ConfusionMatrix(

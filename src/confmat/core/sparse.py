@@ -225,3 +225,25 @@ def to_sparse(matrix: torch.Tensor) -> torch.Tensor:
         is_coalesced=True,
         check_invariants=False,
     )
+
+
+def block(matrix: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """The dense ``(k, k)`` sub-matrix of the rows and columns ``index`` (in that order).
+
+    Examples:
+        >>> m = torch.tensor([[5, 1, 0], [2, 8, 1], [0, 0, 3]])
+        >>> block(m.to_sparse(), torch.tensor([2, 1])).tolist()
+        [[3, 0], [1, 8]]
+    """
+    if not matrix.is_sparse:
+        return matrix[index][:, index]
+    m = matrix.coalesce()
+    rows, cols = m.indices()
+    k = int(index.numel())
+    position = torch.full((int(matrix.shape[0]),), -1, dtype=torch.int64, device=index.device)
+    position[index] = torch.arange(k, device=index.device)
+    r, q = position[rows], position[cols]
+    keep = (r >= 0) & (q >= 0)
+    out = torch.zeros(k * k, dtype=m.values().dtype, device=m.device)
+    out.index_put_((r[keep] * k + q[keep],), m.values()[keep], accumulate=True)
+    return out.reshape(k, k)
