@@ -170,3 +170,25 @@ def test_weighted_sparse_matches_dense() -> None:
     sparse_cm = ConfusionMatrix.from_predictions(y_true, y_pred, sparse=True, **kwargs)
     assert sparse_cm.is_weighted
     assert_same_document(sparse_cm.to_dict(), dense.to_dict())
+
+
+def test_a_report_of_many_classes_shows_the_worst_and_says_what_it_left_out() -> None:
+    from confmat.report import build_report, render_markdown
+    from confmat.report.large import LARGE_CLASSES, SHOWN_CLASSES
+
+    y_true, y_pred = large(c=5_000, n=20_000)
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=5_000)
+    report = build_report(cm)
+    assert len(report.classes) == SHOWN_CLASSES
+    recall = report.per_class["recall"]
+    assert recall == sorted(recall)
+    assert recall[0] == float(cm.recall.nan_to_num(2.0).min())
+    codes = [f.code for f in report.findings]
+    assert "classes-left-out" in codes
+    assert "recall-distribution" in codes
+    text = render_markdown(cm)
+    assert "the other 4,950 are left out" in text
+    below = float((cm.recall[~cm.recall.isnan()] < 0.5).double().mean())
+    assert f"{below:.0%} below 0.5" in text
+    small = build_report(ConfusionMatrix(torch.eye(LARGE_CLASSES, dtype=torch.int64)))
+    assert len(small.classes) == LARGE_CLASSES
