@@ -14,6 +14,7 @@ For peak memory, run one size under ``/usr/bin/time -v``.
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,15 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     result = work()
     return time.perf_counter() - start, result
+
+
+def cpu_timed(work: Callable[[], object]) -> tuple[str, object]:
+    """Wall and CPU seconds (CPU tells a busy machine's share apart) and peak RSS so far."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    return f"{wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak:.2f} GiB", result
 
 
 def labels(classes: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -76,17 +86,18 @@ def report_at(classes: int, n: int) -> None:
     from confmat.report import render_html, render_text
 
     y_true, y_pred = labels(classes, n)
-    floor, _ = timed(lambda: np.unique(y_true * classes + y_pred, return_counts=True))
-    build, cm = timed(
+    floor, _ = cpu_timed(lambda: np.unique(y_true * classes + y_pred, return_counts=True))
+    print(f"C={classes:,} N={n:,}: numpy unique {floor}")
+    build, cm = cpu_timed(
         lambda: confmat.ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=classes)
     )
     assert isinstance(cm, confmat.ConfusionMatrix)
-    print(f"C={classes:,} N={n:,}: numpy unique {floor:.2f} s, matrix {build:.2f} s")
+    print(f"  matrix {build}")
     for name, render in (("text", render_text), ("html", render_html)):
-        seconds, out = timed(lambda render=render: render(cm))  # type: ignore[misc]
-        print(f"  {name} report {seconds:.2f} s ({len(str(out)) / 2**20:.1f} MiB)")
-    seconds, _ = timed(cm.to_dict)
-    print(f"  to_dict {seconds:.2f} s")
+        figures, _ = cpu_timed(lambda render=render: render(cm))  # type: ignore[misc]
+        print(f"  {name} report {figures}")
+    figures, _ = cpu_timed(cm.to_dict)
+    print(f"  to_dict {figures}")
 
 
 def main() -> None:
