@@ -247,3 +247,16 @@ def block(matrix: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     out = torch.zeros(k * k, dtype=m.values().dtype, device=m.device)
     out.index_put_((r[keep] * k + q[keep],), m.values()[keep], accumulate=True)
     return out.reshape(k, k)
+
+
+def block_shares(matrix: torch.Tensor, index: torch.Tensor, how: str | None) -> torch.Tensor:
+    """:func:`block` as float64 counts or shares of the whole row, column or total.
+
+    ``how``: None (counts), ``"true"`` (rows), ``"pred"`` (columns) or ``"all"``, the shares
+    ``ConfusionMatrix.normalized`` gives.
+    """
+    values = block(matrix, index).to(torch.float64)
+    if how in ("true", "pred"):
+        whole = sums(matrix, 1 if how == "true" else 0)[index].to(torch.float64)
+        return values / (whole.unsqueeze(1) if how == "true" else whole.unsqueeze(0))
+    return values / total(matrix).to(torch.float64) if how == "all" else values

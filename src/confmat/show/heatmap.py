@@ -133,8 +133,9 @@ def heatmap(
     _check_options(normalize, top, cmap, title, max_label_length)
     order = _display_order(cm, top, reorder)
     index = torch.tensor(order, dtype=torch.long)
-    values = _values(cm, normalize, index).numpy()
-    row_shares = _values(cm, "true", index).numpy()
+    counts = cm.counts.detach().cpu()  # dense or sparse: only the shown block becomes dense
+    values = sparse.block_shares(counts, index, normalize).numpy()
+    row_shares = sparse.block_shares(counts, index, "true").numpy()
     names = tuple(cm.classes[i] for i in order)
     size = len(order)
     limit = max_label_length or (24 if size <= hl.ALL_CELLS_ANNOTATED else 14)
@@ -188,15 +189,6 @@ def _display_order(cm: MatrixLike, top: int | None, reorder: bool) -> list[int]:
         index = torch.tensor(chosen, dtype=torch.long)
         chosen = [chosen[i] for i in confusions.confusion_order(sparse.block(counts, index))]
     return chosen
-
-
-def _values(cm: MatrixLike, normalize: Normalize | None, index: torch.Tensor) -> torch.Tensor:
-    counts = cm.counts.detach().cpu()  # dense or sparse: only the shown cells become dense
-    values = sparse.block(counts, index).to(torch.float64)
-    if normalize in ("true", "pred"):
-        sums = sparse.sums(counts, dim=1 if normalize == "true" else 0)[index].to(torch.float64)
-        return values / (sums.unsqueeze(1) if normalize == "true" else sums.unsqueeze(0))
-    return values / sparse.total(counts).to(torch.float64) if normalize == "all" else values
 
 
 def _cell_inches(ax: Axes, size: int) -> float:
