@@ -100,16 +100,51 @@ def report_at(classes: int, n: int) -> None:
     print(f"  to_dict {figures}")
 
 
+def parquet_run(rows: int, classes: int, path: str) -> None:
+    """A file bigger than is comfortable in memory: DuckDB's GROUP BY alone, then through confmat.
+
+    The file is written once (under /tmp by default, never into the repository).
+    """
+    import os
+
+    import duckdb
+
+    from confmat import engines
+
+    if not os.path.exists(path):
+        duckdb.sql(
+            f"COPY (SELECT (hash(i) % {classes})::BIGINT AS y_true, CASE WHEN hash(i + 1) % 10 < 6 "
+            f"THEN (hash(i) % {classes})::BIGINT ELSE (hash(i + 2) % {classes})::BIGINT END AS "
+            f"y_pred FROM range({rows}) t(i)) TO '{path}' (FORMAT parquet)"
+        )
+    source = f"'{path}'"
+    alone, _ = cpu_timed(
+        lambda: duckdb.sql(
+            f"SELECT y_true, y_pred, COUNT(*) AS count FROM {source} GROUP BY ALL"
+        ).fetchall()
+    )
+    print(f"{rows:,} rows, C={classes:,}: DuckDB GROUP BY alone {alone}")
+    both, cm = cpu_timed(lambda: confmat.ConfusionMatrix.from_counts(engines.duckdb_counts(source)))
+    assert isinstance(cm, confmat.ConfusionMatrix)
+    assert cm.n == rows
+    print(f"  duckdb_counts + from_counts {both}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000_000)
     parser.add_argument("--classes", type=int, nargs="+", default=[10**3, 10**4, 10**5, 10**6])
     parser.add_argument("--memory-gb", type=float, default=4.0, help="dense peers' memory budget")
     parser.add_argument("--report-at", type=int, help="time the reports at this C instead")
+    parser.add_argument("--parquet-rows", type=int, help="time a Parquet file of this many rows")
+    parser.add_argument("--parquet", default="/tmp/confmat_bench_scale.parquet")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.report_at:
         report_at(args.report_at, args.n)
+        return
+    if args.parquet_rows:
+        parquet_run(args.parquet_rows, args.classes[0], args.parquet)
         return
     rows = [row(c, args.n, args.memory_gb) for c in args.classes]
     keys = list(rows[0])

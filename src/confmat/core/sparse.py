@@ -174,8 +174,11 @@ def total(matrix: torch.Tensor) -> torch.Tensor:
 
 
 def sums(matrix: torch.Tensor, dim: int) -> torch.Tensor:
-    """Row (``dim=1``) or column (``dim=0``) sums ``(C,)`` of a dense or sparse matrix."""
-    if not matrix.is_sparse:
+    """Row (``dim=1``) or column (``dim=0``) sums ``(C,)`` of a dense or sparse matrix.
+
+    Weighted sums are added in the cells' order in both stores (as :func:`total`).
+    """
+    if not (matrix.is_sparse or matrix.is_floating_point()):
         return matrix.sum(dim=dim)
     c = cells(matrix)
     return c.row_sums() if dim == 1 else c.col_sums()
