@@ -223,7 +223,7 @@ def check_class_names(classes: Sequence[Any], num_classes: int | None = None) ->
     """Class names: a non-empty sequence, unique once written as text, of the expected length."""
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence | np.ndarray):
         raise ClassesError(f"classes must be a list of class names, got {classes!r}")
-    names = [str(c) for c in classes]
+    names = list(map(str, classes))
     if not names:
         raise ClassesError("classes must name at least one class, got an empty list")
     if len(set(names)) != len(names):
