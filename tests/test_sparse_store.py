@@ -173,7 +173,7 @@ def test_weighted_sparse_matches_dense() -> None:
 
 
 def test_a_report_of_many_classes_shows_the_worst_and_says_what_it_left_out() -> None:
-    from confmat.report import build_report, render_markdown
+    from confmat.report import build_report, render_html, render_markdown
     from confmat.report.large import LARGE_CLASSES, SHOWN_CLASSES
 
     y_true, y_pred = large(c=5_000, n=20_000)
@@ -190,5 +190,8 @@ def test_a_report_of_many_classes_shows_the_worst_and_says_what_it_left_out() ->
     assert "the other 4,950 are left out" in text
     below = float((cm.recall[~cm.recall.isnan()] < 0.5).double().mean())
     assert f"{below:.0%} below 0.5" in text
+    page = render_html(cm)
+    assert "the other 4,950 are left out" in page
+    assert cm.most_confused(1)[0].true in page
     small = build_report(ConfusionMatrix(torch.eye(LARGE_CLASSES, dtype=torch.int64)))
     assert len(small.classes) == LARGE_CLASSES
