@@ -38,10 +38,12 @@ LAYERS: dict[str, int] = {
     "confmat._version": 0,
     "confmat.io": 0,
     "confmat.output": 0,  # writing reports and figures: checked, then atomic
+    "confmat.engines": 0,  # reading (true, pred, count) tables from engines; group-by helpers
     "confmat.core": 1,
     "confmat.stats": 2,
     "confmat.document": 3,
     "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
+    "confmat.sources": 3,  # ConfusionMatrix.from_counts (a mixin)
     "confmat.matrix": 4,
     "confmat.multilabel": 4,  # MultilabelConfusion, the sibling of ConfusionMatrix
     "confmat.topk": 5,  # top-k results (their misses are a ConfusionMatrix)

@@ -189,7 +189,6 @@ def test_whole_number_classes_are_values(classes) -> None:
         ({"ignore_index": 2**70}, confmat.OptionError, "int64"),
         ({"ignore_index": 1.5}, confmat.OptionError, "whole number"),
         ({"classes": [2**70, 0]}, confmat.ClassesError, "int64 range"),
-        ({"num_classes": 10**6}, confmat.ClassesError, "1000000 classes.*DENSE_CLASS_LIMIT"),
     ],
 )
 def test_out_of_range_options(kwargs, error, match) -> None:
@@ -201,10 +200,15 @@ def test_whole_float_ignore_index_matches_integer_labels() -> None:
     assert fp([0, 1, 2], [0, 1, 1], ignore_index=2.0).counts.tolist() == [[1, 0], [0, 1]]
 
 
-def test_a_million_distinct_labels_are_a_clear_error() -> None:
+def test_a_million_classes_are_stored_sparse_but_refused_by_the_accumulator() -> None:
     labels = np.arange(10**6, dtype=np.int64) + 5000
+    cm = fp(labels, labels)
+    assert cm.num_classes == 10**6
+    assert cm.counts.layout == torch.sparse_coo
+    assert cm.accuracy == 1.0
+    assert fp([0, 1], [0, 1], num_classes=10**6).counts.layout == torch.sparse_coo
     with pytest.raises(confmat.ClassesError, match=f"at most {limits.DENSE_CLASS_LIMIT}"):
-        fp(labels, labels)
+        confmat.Accumulator(num_classes=10**6)
 
 
 @pytest.mark.parametrize(

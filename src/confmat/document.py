@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from confmat.core import sparse
 from confmat.core.types import MatrixLike
 from confmat.stats import measures
 
@@ -35,6 +36,23 @@ def json_number(value: float | int) -> float | int | str | None:
     return value
 
 
+def json_column(values: torch.Tensor) -> list[Any]:
+    """A float tensor ``(C,)`` as a list of JSON numbers, built column-wise.
+
+    The same values as ``[json_number(x) for x in values.tolist()]``, but only the non-finite
+    entries (usually few) are visited in Python.
+
+    Examples:
+        >>> json_column(torch.tensor([0.5, float("nan"), float("inf")], dtype=torch.float64))
+        [0.5, None, 'inf']
+    """
+    out: list[Any] = values.tolist()
+    if values.is_floating_point():
+        for i in (~torch.isfinite(values)).nonzero().flatten().tolist():
+            out[i] = json_number(out[i])
+    return out
+
+
 INTERVAL_KEYS = ("recall", "specificity", "precision", "npv", "lr_plus", "lr_minus")
 """Per-class statistics whose 95% interval is in the JSON document as ``"<name>_ci"``."""
 
@@ -44,19 +62,20 @@ def _interval_columns(cm: MatrixLike) -> dict[str, list[list[float] | None]]:
     columns: dict[str, list[list[float] | None]] = {}
     for name in INTERVAL_KEYS:
         lo, hi = cm.interval(name)
-        columns[f"{name}_ci"] = [
-            None if math.isnan(a) else [a, b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-        ]
+        pairs: list[list[float] | None] = torch.stack([lo, hi], dim=1).tolist()
+        for i in torch.isnan(lo).nonzero().flatten().tolist():
+            pairs[i] = None
+        columns[f"{name}_ci"] = pairs
     return columns
 
 
-def matrix_document(cm: MatrixLike) -> dict[str, Any]:
-    """The JSON document of ``cm``: plain Python values, NaN as None, infinity as "inf"."""
+def _per_class(cm: MatrixLike) -> dict[str, dict[str, Any]]:
+    """``per_class``: one dict per class, built from whole columns (no per-class arithmetic)."""
     counts = cm.class_counts
     integral = not cm.is_weighted
 
-    def count_list(values: torch.Tensor) -> list[int] | list[float]:
-        return [int(x) for x in values.tolist()] if integral else values.tolist()
+    def count_list(values: torch.Tensor) -> list[Any]:
+        return values.to(torch.int64).tolist() if integral else values.tolist()
 
     columns: dict[str, list[Any]] = {
         "tp": count_list(counts.tp),
@@ -66,11 +85,29 @@ def matrix_document(cm: MatrixLike) -> dict[str, Any]:
         "support": count_list(counts.support),
     }
     for name in measures.PER_CLASS:
-        columns[name] = [json_number(x) for x in cm.per_class(name).tolist()]
+        columns[name] = json_column(cm.per_class(name))
     columns.update(_interval_columns(cm))
-    per_class = {
-        c: {key: values[i] for key, values in columns.items()} for i, c in enumerate(cm.classes)
-    }
+    keys = list(columns)
+    rows = zip(*columns.values(), strict=True)
+    return {c: dict(zip(keys, row, strict=True)) for c, row in zip(cm.classes, rows, strict=True)}
+
+
+def _matrix(cm: MatrixLike) -> dict[str, Any]:
+    """``"matrix"``: the nested rows up to ``DENSE_MAX_CLASSES`` classes, whatever the store.
+
+    Above, ``"matrix"`` is None and ``"cells"`` lists every non-zero cell as three columns:
+    ``"true"`` and ``"pred"`` (indices into ``"classes"``) and ``"count"``, in row-major order.
+    """
+    if cm.num_classes <= sparse.DENSE_MAX_CLASSES:
+        return {"matrix": sparse.to_dense(cm.counts).tolist()}
+    m = sparse.to_sparse(cm.counts)
+    rows, cols = m.indices().tolist()
+    return {"matrix": None, "cells": {"true": rows, "pred": cols, "count": m.values().tolist()}}
+
+
+def matrix_document(cm: MatrixLike) -> dict[str, Any]:
+    """The JSON document of ``cm``: plain Python values, NaN as None, infinity as "inf"."""
+    per_class = _per_class(cm)
     averages = {
         method: {name: json_number(cm.average(name, method)) for name in measures.AVERAGED}
         for method in ("macro", "weighted", "micro")
@@ -80,7 +117,7 @@ def matrix_document(cm: MatrixLike) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "classes": cm.classes,
-        "matrix": cm.counts.tolist(),
+        **_matrix(cm),
         "n": cm.n,
         "positive_class": cm.positive,
         "overall": {

@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import overload
 
 import torch
 
-from confmat.core import checks
+from confmat.core import checks, sparse
 from confmat.core.types import ClassCounts, IntervalMethod, PredictiveValues, ZeroDivision
 from confmat.stats import intervals, measures, significance
 from confmat.stats.bootstrap import DEFAULT_STATISTICS, BootstrapInterval, bootstrap_counts
+
+
+class PerClassStatistic:
+    """A read-only attribute giving one per-class statistic as a ``(C,)`` float64 tensor."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"Per-class {name} ``(C,)`` (see :func:`confmat.stats.{name}`)."
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> PerClassStatistic: ...
+    @overload
+    def __get__(self, obj: InferenceMethods, owner: type) -> torch.Tensor: ...
+    def __get__(
+        self, obj: InferenceMethods | None, owner: type
+    ) -> PerClassStatistic | torch.Tensor:
+        return self if obj is None else obj.per_class(self.name)
 
 
 class InferenceMethods:
@@ -26,6 +44,16 @@ class InferenceMethods:
     _counts: torch.Tensor
     _class_counts: ClassCounts | None
     _zero_division: ZeroDivision
+
+    def per_class(self, name: str) -> torch.Tensor:
+        """The per-class statistic ``name`` (or an alias such as ``"sensitivity"``), ``(C,)``.
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> ConfusionMatrix([[3, 1], [0, 4]]).per_class("ppv").tolist()
+            [1.0, 0.8]
+        """
+        return measures.statistic(name)(self.class_counts, self._zero_division)
 
     @property
     def class_counts(self) -> ClassCounts:
@@ -133,7 +161,11 @@ class InferenceMethods:
             True
         """
         return bootstrap_counts(
-            self._counts, statistics, n_resamples=n_resamples, level=level, seed=seed
+            sparse.to_dense(self._counts),
+            statistics,
+            n_resamples=n_resamples,
+            level=level,
+            seed=seed,
         )
 
     def at_prevalence(self, prevalence: float | Sequence[float]) -> PredictiveValues:

@@ -7,14 +7,14 @@ rows are true classes, columns predicted classes, both in the order of ``classes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from confmat import document
-from confmat.core import checks, encode
+from confmat.core import checks, encode, tables
+from confmat.core import sparse as store
 from confmat.core.codes import PredKind
-from confmat.core.kernels import confusion_counts
 from confmat.core.types import (
     Average,
     BinaryCounts,
@@ -24,7 +24,8 @@ from confmat.core.types import (
     ZeroDivision,
 )
 from confmat.exceptions import ClassesError, MergeError, OptionError
-from confmat.inference import InferenceMethods
+from confmat.inference import InferenceMethods, PerClassStatistic
+from confmat.sources import CountSources
 from confmat.stats import confusions, measures
 from confmat.stats.confusions import ConfusedPair, ConfusionRank
 
@@ -33,27 +34,13 @@ if TYPE_CHECKING:  # pictures and tables are drawn by confmat.show and confmat.r
     from pandas import DataFrame
 
 
-class _PerClass:
-    """A read-only attribute giving one per-class statistic as a ``(C,)`` float64 tensor."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.__doc__ = f"Per-class {name} ``(C,)`` (see :func:`confmat.stats.{name}`)."
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> _PerClass: ...
-    @overload
-    def __get__(self, obj: ConfusionMatrix, owner: type) -> torch.Tensor: ...
-    def __get__(self, obj: ConfusionMatrix | None, owner: type) -> _PerClass | torch.Tensor:
-        return self if obj is None else obj.per_class(self.name)
-
-
-class ConfusionMatrix(InferenceMethods):
+class ConfusionMatrix(InferenceMethods, CountSources):
     """A confusion matrix with class names and every statistic derived from it.
 
     Args:
         counts: a ``(C, C)`` matrix, C[i, j] = samples of true class i predicted as j.
-            Integer counts are kept as int64, others (sample weights) as float64.
+            Integer counts are kept as int64, others (sample weights) as float64. A
+            ``torch.sparse_coo_tensor`` is kept sparse (see :attr:`is_sparse`).
         classes: the class names in row order; default ``"0"`` .. ``"C-1"``.
         positive: the positive class of a two-class matrix (default: the second class).
         zero_division: the value of 0/0 statistics: ``"nan"`` (default), ``"warn"``, 0 or 1.
@@ -76,7 +63,11 @@ class ConfusionMatrix(InferenceMethods):
         positive: object = None,
         zero_division: ZeroDivision = "nan",
     ) -> None:
-        self._counts = checks.check_matrix(counts)
+        self._counts = (
+            store.check(counts)
+            if isinstance(counts, torch.Tensor) and counts.is_sparse
+            else checks.check_matrix(counts)
+        )
         size = self._counts.shape[0]
         self._classes = (
             [str(i) for i in range(size)]
@@ -104,6 +95,7 @@ class ConfusionMatrix(InferenceMethods):
         pred_kind: PredKind | None = None,
         dropna: bool = False,
         zero_division: ZeroDivision = "nan",
+        sparse: bool | None = None,
     ) -> ConfusionMatrix:
         """Count predictions against true labels.
 
@@ -123,11 +115,13 @@ class ConfusionMatrix(InferenceMethods):
             score_of: the class one score column ``(N,)`` is the probability of; default
                 label 1 (``True``) for numeric labels; required for string labels.
             pred_kind: ``"labels"`` or ``"scores"`` declares what float ``y_pred`` hold;
-                default: whole numbers outside [0, 1] are labels, fractions are scores, and
-                a column of only 0.0 and 1.0 must be declared.
+                default: whole numbers outside [0, 1] are labels, others scores (0.0/1.0
+                count alike either way at any threshold in (0, 1]).
             dropna: leave out samples whose label is missing (None, NaN, pandas NA) with a
                 :class:`~confmat.MissingValueWarning` saying how many; default: an error.
             zero_division: the value of 0/0 statistics (default NaN).
+            sparse: store the counts sparse (True) or dense (False); default: sparse above
+                :data:`confmat.core.sparse.DENSE_MAX_CLASSES` classes.
 
         Returns:
             The matrix, on the device of the inputs.
@@ -155,18 +149,32 @@ class ConfusionMatrix(InferenceMethods):
             pred_kind=pred_kind,
             dropna=dropna,
         )
-        counts = confusion_counts(encoded.true, encoded.pred, len(encoded.classes), encoded.weight)
-        names = encoded.classes
-        if encoded.compact:
-            counts, names = encode.drop_unseen(counts, names, encoded)
+        counts, names = tables.prediction_counts(encoded, sparse)
         return cls(counts, names, positive=positive, zero_division=zero_division)
 
     # -- the data ---------------------------------------------------------------------------
 
     @property
     def counts(self) -> torch.Tensor:
-        """The ``(C, C)`` counts, int64 (float64 when weighted); rows true, columns predicted."""
+        """The ``(C, C)`` counts, int64 (float64 when weighted); rows true, columns predicted.
+
+        A coalesced ``torch.sparse_coo_tensor`` when :attr:`is_sparse`; see :meth:`to_dense`.
+        """
         return self._counts
+
+    @property
+    def is_sparse(self) -> bool:
+        """Whether the counts are stored sparse (large class spaces)."""
+        return self._counts.is_sparse
+
+    def to_dense(self) -> torch.Tensor:
+        """The dense ``(C, C)`` counts; a ``ClassesError`` naming the size when they would not fit.
+
+        Examples:
+            >>> ConfusionMatrix.from_predictions([0, 1], [1, 1], sparse=True).to_dense().tolist()
+            [[0, 1], [0, 1]]
+        """
+        return store.to_dense(self._counts)
 
     @property
     def classes(self) -> list[str]:
@@ -176,7 +184,7 @@ class ConfusionMatrix(InferenceMethods):
     @property
     def n(self) -> int | float:
         """The number of samples (total weight when weighted)."""
-        return self._counts.sum().item()
+        return store.total(self._counts).item()
 
     @property
     def positive(self) -> str | None:
@@ -186,7 +194,7 @@ class ConfusionMatrix(InferenceMethods):
     @property
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)`` (row sums)."""
-        return self._counts.sum(dim=1)
+        return store.sums(self._counts, dim=1)
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
         """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
@@ -202,22 +210,11 @@ class ConfusionMatrix(InferenceMethods):
             raise ClassesError(
                 f"binary_counts needs positive= for a matrix of {self.num_classes} classes"
             )
-        tp = self._counts[index, index]
-        fn = self._counts[index].sum() - tp
-        fp = self._counts[:, index].sum() - tp
-        tn = self._counts.sum() - tp - fn - fp
-        return BinaryCounts(tn.item(), fp.item(), fn.item(), tp.item())
+        c = self.class_counts
+        cells = (float(v[index]) for v in (c.tn, c.fp, c.fn, c.tp))
+        return BinaryCounts(*(cells if self.is_weighted else (int(v) for v in cells)))
 
     # -- statistics -------------------------------------------------------------------------
-
-    def per_class(self, name: str) -> torch.Tensor:
-        """The per-class statistic ``name`` (or an alias such as ``"sensitivity"``), ``(C,)``.
-
-        Examples:
-            >>> ConfusionMatrix([[3, 1], [0, 4]]).per_class("ppv").tolist()
-            [1.0, 0.8]
-        """
-        return measures.statistic(name)(self.class_counts, self._zero_division)
 
     def average(self, name: str, method: Average = "macro") -> float:
         """``macro``, ``weighted`` (by support) or ``micro`` (pooled) average of a statistic.
@@ -244,31 +241,31 @@ class ConfusionMatrix(InferenceMethods):
         """For each per-class statistic with undefined (NaN) values, the classes concerned."""
         result = {}
         for name in measures.PER_CLASS:
-            missing = torch.isnan(self.per_class(name)).tolist()
-            if any(missing):
-                result[name] = [c for c, m in zip(self._classes, missing, strict=True) if m]
+            missing = torch.isnan(self.per_class(name)).nonzero().flatten().tolist()
+            if missing:
+                result[name] = [self._classes[i] for i in missing]
         return result
 
-    prevalence = _PerClass("prevalence")
-    precision = _PerClass("precision")
-    ppv = _PerClass("precision")
-    recall = _PerClass("recall")
-    sensitivity = _PerClass("recall")
-    tpr = _PerClass("recall")
-    specificity = _PerClass("specificity")
-    tnr = _PerClass("specificity")
-    npv = _PerClass("npv")
-    f1 = _PerClass("f1")
-    fpr = _PerClass("fpr")
-    fnr = _PerClass("fnr")
-    fdr = _PerClass("fdr")
-    false_omission_rate = _PerClass("false_omission_rate")
-    jaccard = _PerClass("jaccard")
-    informedness = _PerClass("informedness")
-    markedness = _PerClass("markedness")
-    lr_plus = _PerClass("lr_plus")
-    lr_minus = _PerClass("lr_minus")
-    dor = _PerClass("dor")
+    prevalence = PerClassStatistic("prevalence")
+    precision = PerClassStatistic("precision")
+    ppv = PerClassStatistic("precision")
+    recall = PerClassStatistic("recall")
+    sensitivity = PerClassStatistic("recall")
+    tpr = PerClassStatistic("recall")
+    specificity = PerClassStatistic("specificity")
+    tnr = PerClassStatistic("specificity")
+    npv = PerClassStatistic("npv")
+    f1 = PerClassStatistic("f1")
+    fpr = PerClassStatistic("fpr")
+    fnr = PerClassStatistic("fnr")
+    fdr = PerClassStatistic("fdr")
+    false_omission_rate = PerClassStatistic("false_omission_rate")
+    jaccard = PerClassStatistic("jaccard")
+    informedness = PerClassStatistic("informedness")
+    markedness = PerClassStatistic("markedness")
+    lr_plus = PerClassStatistic("lr_plus")
+    lr_minus = PerClassStatistic("lr_minus")
+    dor = PerClassStatistic("dor")
 
     @property
     def accuracy(self) -> float:
@@ -301,7 +298,7 @@ class ConfusionMatrix(InferenceMethods):
             >>> ConfusionMatrix([[3, 1], [0, 0]]).normalized("true").tolist()
             [[0.75, 0.25], [nan, nan]]
         """
-        m = self._counts.to(torch.float64)
+        m = self.to_dense().to(torch.float64)
         if how == "true":
             return m / m.sum(dim=1, keepdim=True)
         if how == "pred":
@@ -333,7 +330,7 @@ class ConfusionMatrix(InferenceMethods):
                 f"can only merge matrices with one positive class, got {self.positive!r} and "
                 f"{other.positive!r}"
             )
-        counts = self._counts + other._counts.to(self._counts.device)
+        counts = store.add(self._counts, other._counts.to(self._counts.device))
         return ConfusionMatrix(
             counts, self._classes, positive=self.positive, zero_division=self._zero_division
         )

@@ -239,15 +239,14 @@ def check_num_classes(num_classes: int | None) -> int | None:
     """``num_classes`` must be a positive integer when given."""
     if num_classes is None:
         return None
-    count = _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
-    return limits.check_dense_classes(count, "num_classes")
+    return _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
 
 
 def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
     """Class names: a non-empty sequence, unique once written as text, of the expected length."""
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence | np.ndarray):
         raise ClassesError(f"classes must be a list of class names, got {classes!r}")
-    names = [str(c) for c in classes]
+    names = list(map(str, classes))
     if not names:
         raise ClassesError("classes must name at least one class, got an empty list")
     if len(set(names)) != len(names):

@@ -72,7 +72,6 @@ def class_space(num_classes: int | None, classes: Sequence[Any] | None) -> Class
     if classes is None:
         return None if num_classes is None else ClassSpace(tuple(map(str, range(num_classes))))
     names = tuple(v.check_class_names(classes, num_classes))
-    limits.check_dense_classes(len(names))
     numbers = all(_is_whole_number(c) for c in classes)
     values = limits.check_class_values(tuple(int(c) for c in classes)) if numbers else None
     return ClassSpace(names, values)

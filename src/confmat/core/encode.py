@@ -100,7 +100,6 @@ def encode(
             f"{_kind(true)} and {_kind(pred)}"
         )
     true_idx, pred_idx, names, compact = _encode_label_pair(true, pred, classes, num_classes)
-    limits.check_dense_classes(len(names))
     return Encoded(true_idx, pred_idx.to(true_idx.device), weight, names, compact)
 
 

@@ -188,7 +188,8 @@ def matrix_rows(report: Report, view: MatrixView) -> tuple[list[str], list[list[
         >>> matrix_rows(report, matrix_view(report, 12))
         (['true \\ pred', 'no', 'yes'], [['no', '5', '1'], ['yes', '2', '8']])
     """
-    names = [report.classes[i] for i in view.indices]
+    classes = report.matrix.classes  # the view indexes every class, the table may show fewer
+    names = [classes[i] for i in view.indices]
     rows = [[name, *(count(x) for x in row)] for name, row in zip(names, view.counts, strict=True)]
     return ["true \\ pred", *names], rows
 

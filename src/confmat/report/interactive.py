@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
+import torch
 
+from confmat.core import sparse
 from confmat.report import _format, numbers
 from confmat.report.model import GalleryItem, Report, matrix_view
 
@@ -77,7 +79,8 @@ def matrix_table(report: Report) -> MatrixTable:
         [MatrixCell(numbers.count(value), style) for value, style in zip(line, styles, strict=True)]
         for line, styles in zip(view.counts, css, strict=True)
     ]
-    return MatrixTable(order, [report.classes[i] for i in order], rows, caption)
+    names = report.matrix.classes  # the view indexes every class; the table may list fewer
+    return MatrixTable(order, [names[i] for i in order], rows, caption)
 
 
 def shade_levels(values: np.ndarray) -> str:
@@ -130,17 +133,12 @@ def page_data(report: Report, view: MatrixTable) -> str:
         >>> "<" in block, json.loads(block)["classes"]
         (False, ['</script>', 'b'])
     """
-    index = np.array(view.order, dtype=np.int64)
-    counts, rows, cols = (
-        _numbers(values)[index][:, index]
-        for values in (
-            report.matrix.counts,
-            report.matrix.normalized("true"),
-            report.matrix.normalized("pred"),
-        )
-    )
+    index = torch.tensor(view.order, dtype=torch.int64)
+    matrix = report.matrix.counts.detach().cpu()  # dense or sparse: only the shown block
+    counts = sparse.block(matrix, index).numpy()
+    rows, cols = (sparse.block_shares(matrix, index, how).numpy() for how in ("true", "pred"))
     data = {
-        "classes": [_format.printable(name) for name in report.classes],
+        "classes": [_format.printable(name) for name in report.matrix.classes],
         "order": view.order,
         "counts": [[numbers.count(x) for x in row] for row in counts.tolist()],
         "row": _shares(rows),
@@ -155,10 +153,6 @@ def page_data(report: Report, view: MatrixTable) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _numbers(counts: Any) -> np.ndarray:
-    return np.asarray(counts.detach().cpu().numpy())
-
-
 def _shares(values: np.ndarray) -> list[list[float | None]]:
     rounded = np.round(values.astype(np.float64), 5)
     return [[None if x != x else x for x in row] for row in rounded.tolist()]
@@ -169,7 +163,7 @@ def sample_groups(report: Report) -> list[SampleGroup]:
 
     Each item comes with the lines of its caption (pair, confidence and loss, dataset index).
     """
-    where = {name: i for i, name in enumerate(report.classes)}
+    where = {name: i for i, name in enumerate(report.matrix.classes)}
     counts = report.matrix.counts.detach().cpu()
     groups: dict[str, SampleGroup] = {}
     loose: list[tuple[GalleryItem, list[str]]] = []
@@ -204,8 +198,8 @@ def _lines(item: GalleryItem) -> list[str]:
 
 def left_out(report: Report, groups: Sequence[SampleGroup]) -> str:
     """What the gallery shows and what it leaves out, in words."""
-    counts = report.matrix.counts.detach().cpu()
-    non_empty = int((counts > 0).sum())
+    cells_of = sparse.cells(report.matrix.counts.detach().cpu())  # dense or sparse
+    non_empty = int((cells_of.diagonal > 0).sum()) + cells_of.values.numel()
     cells = sum(1 for g in groups if g.cell)
     shown = sum(len(g.items) for g in groups if g.cell)
     if cells == 0:

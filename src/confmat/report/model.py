@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 import torch
 
+from confmat.core import sparse
 from confmat.core.types import MatrixLike
 from confmat.exceptions import OptionError
+from confmat.report import large
 from confmat.report.findings import Finding, findings, majority_class
 from confmat.stats import measures
 from confmat.stats.confusions import ConfusedPair, most_confused, most_confused_classes
@@ -228,19 +230,21 @@ def build_report(
     """
     images = check_gallery(gallery)  # before any work
     pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
+    shown = large.shown_classes(cm)  # every class, or the worst of many (report/large.py)
+    names = cm.classes
     return Report(
         matrix=cm,
         title=DEFAULT_TITLE if title is None else str(title),
         source=None if source is None else str(source),
         summary=_summary(cm),
-        classes=tuple(cm.classes),
-        per_class=_per_class(cm),
+        classes=tuple(names[i] for i in shown.tolist()),
+        per_class=_per_class(cm, shown),
         averages={
             method: {name: cm.average(name, method) for name in AVERAGED}
             for method in ("macro", "weighted", "micro")
         },
         pairs=tuple(pairs),
-        findings=tuple(findings(cm, pairs=pairs)),
+        findings=(*findings(cm, pairs=pairs), *large.left_out(cm, len(shown))),
         gallery=tuple(GalleryItem(*item) for item in images),
         binary=_binary_lead(cm),
     )
@@ -285,7 +289,7 @@ def matrix_view(report: Report, limit: int) -> MatrixView:
     else:
         indices = most_confused_classes(counts.detach().cpu(), limit)
     index = torch.tensor(indices, dtype=torch.long, device=counts.device)
-    shown = counts.index_select(0, index).index_select(1, index).tolist()
+    shown = sparse.block(counts, index).tolist()  # dense or sparse alike
     return MatrixView(tuple(indices), shown, size - len(indices))
 
 
@@ -308,17 +312,20 @@ def _summary(cm: MatrixLike) -> Summary:
     )
 
 
-def _per_class(cm: MatrixLike) -> dict[str, list[int | float]]:
+def _per_class(cm: MatrixLike, shown: torch.Tensor) -> dict[str, list[int | float]]:
     counts = cm.class_counts
     as_count = float if cm.is_weighted else int
     columns: dict[str, list[int | float]] = {
-        name: [as_count(x) for x in getattr(counts, name).tolist()] for name in COUNT_COLUMNS
+        name: [as_count(x) for x in getattr(counts, name)[shown].tolist()] for name in COUNT_COLUMNS
     }
     for name in measures.PER_CLASS:
-        columns[name] = cm.per_class(name).tolist()
+        columns[name] = cm.per_class(name)[shown].tolist()
     for name in INTERVAL_STATISTICS:
         lo, hi = cm.interval(name)
-        columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo.tolist(), hi.tolist()
+        columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = (
+            lo[shown].tolist(),
+            hi[shown].tolist(),
+        )
     return columns
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from confmat.core import checks
+from confmat.core import checks, sparse
 from confmat.core.types import MatrixLike, Normalize
 from confmat.exceptions import OptionError
 from confmat.show import figures
@@ -133,8 +133,9 @@ def heatmap(
     _check_options(normalize, top, cmap, title, max_label_length)
     order = _display_order(cm, top, reorder)
     index = torch.tensor(order, dtype=torch.long)
-    values = _values(cm, normalize)[index][:, index].numpy()
-    row_shares = cm.normalized("true")[index][:, index].numpy()
+    counts = cm.counts.detach().cpu()  # dense or sparse: only the shown block becomes dense
+    values = sparse.block_shares(counts, index, normalize).numpy()
+    row_shares = sparse.block_shares(counts, index, "true").numpy()
     names = tuple(cm.classes[i] for i in order)
     size = len(order)
     limit = max_label_length or (24 if size <= hl.ALL_CELLS_ANNOTATED else 14)
@@ -186,14 +187,8 @@ def _display_order(cm: MatrixLike, top: int | None, reorder: bool) -> list[int]:
     )
     if reorder and len(chosen) > 2:
         index = torch.tensor(chosen, dtype=torch.long)
-        chosen = [chosen[i] for i in confusions.confusion_order(counts[index][:, index])]
+        chosen = [chosen[i] for i in confusions.confusion_order(sparse.block(counts, index))]
     return chosen
-
-
-def _values(cm: MatrixLike, normalize: Normalize | None) -> torch.Tensor:
-    if normalize is None:
-        return cm.counts.detach().to("cpu", torch.float64)
-    return cm.normalized(normalize).detach().cpu()
 
 
 def _cell_inches(ax: Axes, size: int) -> float:

@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import torch
 
-from confmat.core import checks
+from confmat.core import checks, sparse
 
 ConfusionRank = Literal["count", "rate"]
 """How confusions are ranked: by their count, or by their rate within the true class."""
@@ -86,12 +86,10 @@ def _ranked_cells(
     counts: torch.Tensor, by: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rows, columns, counts and rates of the non-zero off-diagonal cells, best first."""
-    matrix = counts.detach().to("cpu", torch.float64).numpy()
-    support = matrix.sum(axis=1)
-    off = matrix.copy()
-    np.fill_diagonal(off, 0.0)
-    rows, cols = np.nonzero(off)  # row-major order: the final tie-break
-    values = off[rows, cols]
+    c = sparse.cells(counts.detach().cpu())
+    rows, cols = c.rows.numpy(), c.cols.numpy()  # row-major order: the final tie-break
+    values = c.values.to(torch.float64).numpy()
+    support = c.row_sums().to(torch.float64).numpy()
     rates = values / support[rows]  # support > 0 wherever a cell is non-zero
     primary, secondary = (values, rates) if by == "count" else (rates, values)
     order = np.lexsort((-secondary, -primary))  # stable: equal keys keep row-major order
@@ -117,8 +115,8 @@ def most_confused_classes(counts: torch.Tensor, k: int) -> list[int]:
     seen, first = np.unique(sequence, return_index=True)
     chosen = seen[np.argsort(first, kind="stable")][:k]
     if chosen.size < k:
-        matrix = counts.detach().to("cpu", torch.float64).numpy()
-        errors = matrix.sum(axis=0) + matrix.sum(axis=1) - 2 * np.diag(matrix)
+        c = sparse.cells(counts.detach().cpu())
+        errors = (c.row_sums() + c.col_sums() - 2 * c.diagonal).to(torch.float64).numpy()
         rest = np.setdiff1d(np.arange(size), chosen)
         rest = rest[np.argsort(-errors[rest], kind="stable")]
         chosen = np.concatenate([chosen, rest[: k - chosen.size]])

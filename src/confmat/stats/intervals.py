@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from confmat.core import sparse
 from confmat.core.types import ClassCounts, IntervalMethod
 from confmat.exceptions import OptionError
 from confmat.stats import measures
@@ -318,21 +319,27 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
         >>> round(cohen_kappa_se(torch.tensor([[54, 32], [27, 231]])), 4)
         0.0533
     """
-    m = matrix.to(torch.float64)
-    n = m.sum()
-    if float(n) <= 0:
+    n = float(sparse.total(matrix))
+    if n <= 0:
         return math.nan
-    p = m / n
-    rows, cols = p.sum(dim=1), p.sum(dim=0)
-    diagonal = p.diagonal()
+    rows = sparse.sums(matrix, dim=1).to(torch.float64) / n
+    cols = sparse.sums(matrix, dim=0).to(torch.float64) / n
+    if matrix.is_sparse:
+        c = sparse.cells(matrix)
+        diagonal = c.diagonal.to(torch.float64) / n
+        off = c.values.to(torch.float64) / n  # p_ij of the off-diagonal cells, the only ones in B
+        every_off = (off * (cols[c.rows] + rows[c.cols]) ** 2).sum()
+    else:
+        p = matrix.to(torch.float64) / n
+        diagonal = p.diagonal().clone()
+        p.fill_diagonal_(0.0)
+        every_off = (p * (cols.unsqueeze(1) + rows.unsqueeze(0)) ** 2).sum()
     observed, expected = diagonal.sum(), (rows * cols).sum()
     if float(expected) >= 1:
         return math.nan
     kappa = (observed - expected) / (1 - expected)
     a = (diagonal * (1 - (rows + cols) * (1 - kappa)) ** 2).sum()
-    # sum_{i,j} p_ij (q_i + r_j)^2 expanded, so that only one matrix-vector product is needed
-    every_cell = (cols**2 * rows).sum() + 2 * (cols @ (p @ rows)) + (rows**2 * cols).sum()
-    b = (1 - kappa) ** 2 * (every_cell - (diagonal * (cols + rows) ** 2).sum())
+    b = (1 - kappa) ** 2 * every_off
     d = (kappa - expected * (1 - kappa)) ** 2
     # A + B - D cancels to exactly 0 on degenerate tables (e.g. [[0, 0], [1, 2]]): what is left
     # below the rounding error of A + B is rounding, not variance.
@@ -353,11 +360,10 @@ def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float
         [0.4292, 0.638]
     """
     z = normal_quantile(level)
-    m = matrix.to(torch.float64)
     if not measures.holds_counts(matrix):
         return (math.nan, math.nan)
-    se = cohen_kappa_se(m)
-    kappa = measures.cohen_kappa(measures.class_counts(m))
+    se = cohen_kappa_se(matrix)
+    kappa = measures.cohen_kappa(measures.class_counts(matrix))
     if math.isnan(se) or math.isnan(kappa):
         return (math.nan, math.nan)
     return (max(-1.0, kappa - z * se), min(1.0, kappa + z * se))

@@ -41,6 +41,7 @@ from collections.abc import Callable
 
 import torch
 
+from confmat.core import sparse
 from confmat.core.types import Average, ClassCounts, ZeroDivision
 from confmat.exceptions import OptionError, UndefinedMetricWarning
 
@@ -50,12 +51,20 @@ Statistic = Callable[[ClassCounts, ZeroDivision], torch.Tensor]
 def class_counts(matrix: torch.Tensor) -> ClassCounts:
     """One-vs-rest counts of each class of a dense ``(C, C)`` matrix (rows true, columns predicted).
 
-    A batch of matrices ``(..., C, C)`` gives counts of shape ``(..., C)``.
+    A batch of matrices ``(..., C, C)`` gives counts of shape ``(..., C)``; a sparse ``(C, C)``
+    matrix is read through its cells, without a dense copy.
 
     Examples:
         >>> class_counts(torch.tensor([[5, 1], [2, 8]])).fp
         tensor([2., 1.], dtype=torch.float64)
     """
+    if matrix.is_sparse or (matrix.ndim == 2 and matrix.is_floating_point()):
+        # weighted sums are added in one order (the cells') in both stores: the same bits
+        c = sparse.cells(matrix)
+        tp = c.diagonal.to(torch.float64)
+        fn = c.row_sums().to(torch.float64) - tp
+        fp = c.col_sums().to(torch.float64) - tp
+        return ClassCounts(tp, fp, fn, c.total().to(torch.float64) - tp - fn - fp)
     m = matrix.to(torch.float64)
     tp = m.diagonal(dim1=-2, dim2=-1)
     fn = m.sum(dim=-1) - tp

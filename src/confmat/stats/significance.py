@@ -25,6 +25,7 @@ import math
 
 import torch
 
+from confmat.core import sparse
 from confmat.stats.intervals import scipy_stats
 from confmat.stats.measures import holds_counts
 
@@ -102,16 +103,34 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
         >>> round(statistic, 4), round(p, 4), df
         (2.6857, 0.4427, 3)
     """
-    m = matrix.to(torch.float64)
-    size = m.shape[0]
+    size = int(matrix.shape[0])
     df = size * (size - 1) // 2
-    pairs = m + m.T
-    off_diagonal = float(pairs.sum() - 2 * m.diagonal().sum())
-    if df == 0 or off_diagonal <= 0 or not holds_counts(matrix):
+    if not matrix.is_sparse:  # dense: elementwise over the matrix, faster than finding cells
+        m = matrix.to(torch.float64)
+        pairs = m + m.T
+        if df == 0 or float(pairs.sum() - 2 * m.diagonal().sum()) <= 0 or not holds_counts(matrix):
+            return (math.nan, math.nan, df)
+        difference = m - m.T
+        terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
+        statistic = float(terms.sum()) / 2  # each pair counted twice (i, j) and (j, i)
+        return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
+    c = sparse.cells(matrix)
+    if df == 0 or c.values.numel() == 0 or not holds_counts(matrix):
         return (math.nan, math.nan, df)
-    difference = m - m.T
-    terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
-    statistic = float(terms.sum()) / 2  # each pair counted twice (i, j) and (j, i)
+    # A pair with one empty cell adds (a - 0)^2 / a = a; a pair with both cells, looked up by
+    # binary search among the row-major codes, adds (a - b)^2 / (a + b).
+    values = c.values.to(torch.float64)
+    codes = c.rows * c.size + c.cols
+    upper = (c.rows < c.cols).nonzero().flatten()
+    mirror = c.cols[upper] * c.size + c.rows[upper]
+    where = torch.searchsorted(codes, mirror).clamp(max=codes.numel() - 1)
+    both = codes[where] == mirror
+    first, second = upper[both], where[both]
+    alone = torch.ones_like(values, dtype=torch.bool)
+    alone[first] = False
+    alone[second] = False
+    a, b = values[first], values[second]
+    statistic = float(values[alone].sum() + ((a - b) ** 2 / (a + b)).sum())
     return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
 
 
@@ -129,5 +148,6 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
     if matrix.shape[0] == 2:
         if not holds_counts(matrix):
             return math.nan
-        return mcnemar_chi2(float(matrix[0, 1]), float(matrix[1, 0]))[1]
+        dense = sparse.to_dense(matrix)
+        return mcnemar_chi2(float(dense[0, 1]), float(dense[1, 0]))[1]
     return bowker(matrix)[1]

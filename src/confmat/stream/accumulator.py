@@ -97,6 +97,7 @@ class Accumulator:
         self._options = options
         self._device = None if device is None else torch.device(device)
         self._space = codes.class_space(num_classes, classes)
+        deferred.check_dense_space(self._space)
         self._coder: codes.LabelCoder | None = None
         self._grid: torch.Tensor | None = None
         self._one = torch.ones((), dtype=torch.int64)
@@ -213,6 +214,7 @@ class Accumulator:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
             self._space = deferred.infer_space(true, pred)
+            deferred.check_dense_space(self._space)
             self._positive = saved_state.positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import torch
 
 from confmat.core import checks as v
-from confmat.core import codes
+from confmat.core import codes, limits
 from confmat.core.codes import ClassSpace, LabelCoder
 from confmat.exceptions import (
     ClassesError,
@@ -175,6 +175,12 @@ def counted_by_position(grid: torch.Tensor) -> bool:
     """Whether :func:`mark_by_position` marked the grid (reads one cell: a sync)."""
     size = grid.shape[0] - EXTRA
     return bool(grid[size + 1, size + 2] > 0)
+
+
+def check_dense_space(space: ClassSpace | None) -> None:
+    """The class space must fit the Accumulator's dense ``(C, C)`` grid, else ``ClassesError``."""
+    if space is not None:
+        limits.check_dense_classes(space.size, "Accumulator")
 
 
 def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
