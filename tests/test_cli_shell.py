@@ -289,7 +289,7 @@ def test_title_top_and_normalize_in_the_plot(tmp_path: Path, capsys) -> None:
     [
         (["--format", "json", "--top", "3"], "--top has no effect on --format json"),
         (["--format", "csv", "--title", "t"], "--title has no effect on --format csv"),
-        (["--normalize", "true"], "--normalize has no effect on --format text"),
+        (["--format", "json", "--normalize", "true"], "--normalize has no effect on --format json"),
         (["--normalize", "rows"], "argument --normalize: invalid choice: 'rows'"),
         (["--top", "0"], "argument --top: expected an integer from 1"),
     ],

@@ -171,8 +171,9 @@ def _add_report_parser(commands: Any) -> None:
     report.add_argument(
         "--normalize",
         choices=NORMALIZE,
-        help="draw the --plot heatmap as shares of the true class (rows), of the predicted "
-        "class (columns) or of all samples, instead of counts",
+        help="show the matrix of the text, markdown and html reports and of the --plot "
+        "heatmap as shares of the true class (rows), of the predicted class (columns) or of "
+        "all samples, instead of counts",
     )
     report.add_argument(
         "--top",

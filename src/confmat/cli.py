@@ -101,14 +101,12 @@ def _check_presentation(args: argparse.Namespace) -> None:
     for option, value, shown in (
         ("--title", args.title, people),
         ("--top", args.top, people),
-        ("--normalize", args.normalize, False),
+        ("--normalize", args.normalize, people),
     ):
         if value is not None and not shown:
-            where = (
-                "--plot" if option == "--normalize" else "--format text, markdown, html or --plot"
-            )
             raise UsageError(
-                f"{option} has no effect on --format {args.format}: it applies to {where}"
+                f"{option} has no effect on --format {args.format}: it applies to --format "
+                "text, markdown, html or --plot"
             )
 
 
@@ -123,7 +121,9 @@ def _render(cm: ConfusionMatrix, args: argparse.Namespace, color: bool) -> str:
         return report.render_csv(cm)
     source = None if args.input == "-" else args.input
     top = TOP_PAIRS if args.top is None else args.top
-    built = report.build_report(cm, title=args.title, source=source, top_pairs=top)
+    built = report.build_report(
+        cm, title=args.title, source=source, top_pairs=top, normalize=args.normalize
+    )
     return _renderer(args.format, color)(built)
 
 

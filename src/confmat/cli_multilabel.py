@@ -129,7 +129,7 @@ def render(result: MultilabelConfusion, fmt: str) -> str:
 
 def report(args: argparse.Namespace) -> int:
     """``confmat report --multilabel``: count, render, write (and draw the co-confusion)."""
-    for option in ("score_cols", "top_k", "choose_threshold"):
+    for option in ("score_cols", "top_k", "choose_threshold", "normalize"):
         if getattr(args, option) is not None:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} is for single-label predictions, not with --multilabel")

@@ -326,6 +326,37 @@ def test_the_views_switch_between_counts_and_shares(page):
     _assert_inert(page)
 
 
+def test_a_normalized_page_opens_on_its_shares_and_switches_to_every_view(browser, tmp_path):
+    path = tmp_path / "normalized.html"
+    cm = ConfusionMatrix(COUNTS, NAMES)
+    title = "<script>alert('title')</script>"
+    path.write_text(render_html(cm, title=title, gallery=_gallery(), normalize="true"))
+    browser.open(path.as_uri())
+    cells = (
+        "[...document.querySelectorAll('#matrix tbody tr:first-child td')]"
+        ".map(c => [c.textContent, c.className])"
+    )
+    unit = "document.getElementById('matrix-unit').textContent"
+    checked = "document.querySelector('input[name=mode]:checked').value"
+    first = browser.evaluate(cells)
+    assert [text for text, _ in first] == ["83.3%", "12.5%", "0", "4.2%", "0", "0"]
+    assert browser.evaluate(checked) == "row"
+    assert browser.evaluate(unit).startswith("Percent of each true class")
+    browser.click("input[name=mode][value=counts]")
+    assert [text for text, _ in browser.evaluate(cells)] == ["20", "3", "0", "1", "0", "0"]
+    assert browser.evaluate(unit) == "Counts"
+    browser.click("input[name=mode][value=all]")
+    total = int(COUNTS.sum())
+    assert [text for text, _ in browser.evaluate(cells)][:2] == [
+        f"{100 * 20 / total:.1f}%",
+        f"{100 * 3 / total:.1f}%",
+    ]
+    assert browser.evaluate(unit) == "Percent of all samples"
+    browser.click("input[name=mode][value=row]")
+    assert browser.evaluate(cells) == first  # the script draws the view the markup showed
+    _assert_clean(browser)
+
+
 def test_without_javascript_the_page_is_complete(browser, url):
     browser.call("Emulation.setScriptExecutionDisabled", value=True)
     try:

@@ -108,7 +108,8 @@ def test_undefined_shares_are_null_in_the_data():
         [None, None],
     ]
     assert data["col"] == [[1.0, 1.0], [0.0, 0.0]]
-    assert data["shade"] == {"counts": "8800", "row": "88nn", "col": "8800"}
+    assert data["all"] == [[pytest.approx(2 / 3, abs=1e-5), pytest.approx(1 / 3, abs=1e-5)], [0, 0]]
+    assert data["shade"] == {"counts": "8800", "row": "88nn", "col": "8800", "all": "8800"}
 
 
 def test_shade_levels_scale_the_diagonal_and_the_errors_apart():

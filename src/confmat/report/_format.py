@@ -12,7 +12,16 @@ from confmat.report.numbers import (
     number,
     p_value,
     percent,
+    share,
 )
+
+MATRIX_UNITS = {
+    None: "Counts",
+    "true": "Percent of each true class (of its row); n/a: a class without samples",
+    "pred": "Percent of each predicted class (of its column); n/a: a class never predicted",
+    "all": "Percent of all samples",
+}
+"""What the cells of a report's matrix show, by the report's ``normalize``."""
 
 TABLE_STATISTICS = ("precision", "recall", "f1", "specificity")
 """The statistics shown in people's per-class tables (CSV and DataFrames have them all)."""
@@ -187,11 +196,34 @@ def matrix_rows(report: Report, view: MatrixView) -> tuple[list[str], list[list[
         >>> report = build_report(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]))
         >>> matrix_rows(report, matrix_view(report, 12))
         (['true \\ pred', 'no', 'yes'], [['no', '5', '1'], ['yes', '2', '8']])
+
+    A normalized report's view shows its shares (:func:`~confmat.report.numbers.share`):
+
+        >>> report = build_report(ConfusionMatrix([[3, 1], [0, 0]], ["a", "b"]), normalize="true")
+        >>> matrix_rows(report, matrix_view(report, 12))[1]
+        [['a', '75.0%', '25.0%'], ['b', 'n/a', 'n/a']]
     """
     classes = report.matrix.classes  # the view indexes every class, the table may show fewer
     names = [classes[i] for i in view.indices]
-    rows = [[name, *(count(x) for x in row)] for name, row in zip(names, view.counts, strict=True)]
+    if view.shares is None:
+        cells = [[count(x) for x in row] for row in view.counts]
+    else:
+        cells = [[share(x) for x in row] for row in view.shares]
+    rows = [[name, *row] for name, row in zip(names, cells, strict=True)]
     return ["true \\ pred", *names], rows
+
+
+def matrix_unit(report: Report) -> str:
+    """What the matrix's cells show, as a sentence (:data:`MATRIX_UNITS`).
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> matrix_unit(build_report(ConfusionMatrix([[1, 0], [0, 1]]), normalize="all"))
+        'Cells: percent of all samples.'
+    """
+    unit = MATRIX_UNITS[report.normalize]
+    return f"Cells: {unit[0].lower()}{unit[1:]}."
 
 
 def matrix_note(report: Report, view: MatrixView) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from confmat._version import __version__
-from confmat.core.types import MatrixLike
+from confmat.core.types import MatrixLike, Normalize
 from confmat.report import _format, numbers
 from confmat.report.interactive import left_out, matrix_table, page_data, sample_groups
 from confmat.report.model import GalleryEntry, Report, build_report, matrix_view
@@ -66,6 +66,7 @@ def render_html(
     source: str | None = None,
     gallery: Sequence[GalleryEntry] | None = None,
     heatmap: bool = True,
+    normalize: Normalize | None = None,
 ) -> str:
     """The report as one standalone HTML file.
 
@@ -79,6 +80,9 @@ def render_html(
         heatmap: include the matrix; beyond
             :data:`~confmat.report.interactive.HEATMAP_FULL_MAX` classes, the
             :data:`~confmat.report.interactive.HEATMAP_TOP` most confused classes.
+        normalize: the matrix first shows percent of each true class (``"true"``, rows), of
+            each predicted class (``"pred"``, columns) or of all samples (``"all"``); None:
+            counts. The page's toolbar switches between all four views.
 
     Returns:
         The HTML document.
@@ -94,7 +98,7 @@ def render_html(
         >>> '<table class="matrix" id="matrix">' in page, "unsafe-inline" in page
         (True, False)
     """
-    report = build_report(cm, title=title, source=source, gallery=gallery)
+    report = build_report(cm, title=title, source=source, gallery=gallery, normalize=normalize)
     return html_from_report(report, heatmap=heatmap)
 
 

@@ -36,13 +36,23 @@ class MatrixCell(NamedTuple):
     css: str
 
 
+MODES = {None: "counts", "true": "row", "pred": "col", "all": "all"}
+"""The script's view of the matrix for each ``normalize`` of a report (its first view)."""
+
+
 class MatrixTable(NamedTuple):
-    """The matrix table: the classes shown (indices and names), rows of cells, a caption."""
+    """The matrix table: the classes shown (indices and names), rows of cells, a caption.
+
+    ``mode`` is the script's view the cells show (:data:`MODES`), ``unit`` what they show in
+    words; ``caption`` says the rest (rows and columns, classes left out).
+    """
 
     order: list[int]
     names: list[str]
     rows: list[list[MatrixCell]]
     caption: str
+    mode: str
+    unit: str
 
 
 class SampleGroup(NamedTuple):
@@ -56,7 +66,8 @@ class SampleGroup(NamedTuple):
 def matrix_table(report: Report) -> MatrixTable:
     """The table of the matrix: all classes, or the most confused ones beyond the limit.
 
-    The classes shown are :func:`confmat.report.model.matrix_view`'s, as in the other reports.
+    The classes shown are :func:`confmat.report.model.matrix_view`'s, as in the other reports;
+    its cells are the counts, or the shares of a normalized report.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -69,18 +80,18 @@ def matrix_table(report: Report) -> MatrixTable:
     view = matrix_view(report, size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP)
     order = list(view.indices)
     caption = " ".join(
-        (
-            "Counts; rows are true classes, columns predicted classes.",
-            _format.matrix_note(report, view),
-        )
+        ("rows are true classes, columns predicted classes.", _format.matrix_note(report, view))
     ).strip()
-    css = _css(shade_levels(np.array(view.counts, dtype=np.float64)))
+    values = view.counts if view.shares is None else view.shares
+    text = numbers.count if view.shares is None else numbers.share
+    css = _css(shade_levels(np.array(values, dtype=np.float64)))
     rows = [
-        [MatrixCell(numbers.count(value), style) for value, style in zip(line, styles, strict=True)]
-        for line, styles in zip(view.counts, css, strict=True)
+        [MatrixCell(text(value), style) for value, style in zip(line, styles, strict=True)]
+        for line, styles in zip(values, css, strict=True)
     ]
     names = report.matrix.classes  # the view indexes every class; the table may list fewer
-    return MatrixTable(order, [names[i] for i in order], rows, caption)
+    mode, unit = MODES[report.normalize], _format.MATRIX_UNITS[report.normalize]
+    return MatrixTable(order, [names[i] for i in order], rows, caption, mode, unit)
 
 
 def shade_levels(values: np.ndarray) -> str:
@@ -136,17 +147,20 @@ def page_data(report: Report, view: MatrixTable) -> str:
     index = torch.tensor(view.order, dtype=torch.int64)
     matrix = report.matrix.counts.detach().cpu()  # dense or sparse: only the shown block
     counts = sparse.block(matrix, index).numpy()
-    rows, cols = (sparse.block_shares(matrix, index, how).numpy() for how in ("true", "pred"))
+    shares = {
+        MODES[how]: sparse.block_shares(matrix, index, how).numpy()
+        for how in ("true", "pred", "all")
+    }
     data = {
         "classes": [_format.printable(name) for name in report.matrix.classes],
         "order": view.order,
+        "mode": view.mode,
+        "units": {MODES[how]: unit for how, unit in _format.MATRIX_UNITS.items()},
         "counts": [[numbers.count(x) for x in row] for row in counts.tolist()],
-        "row": _shares(rows),
-        "col": _shares(cols),
+        **{mode: _shares(values) for mode, values in shares.items()},
         "shade": {
             "counts": shade_levels(counts),
-            "row": shade_levels(rows),
-            "col": shade_levels(cols),
+            **{mode: shade_levels(values) for mode, values in shares.items()},
         },
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from confmat.core.types import MatrixLike
+from confmat.core.types import MatrixLike, Normalize
 from confmat.report import _format
 from confmat.report.model import Report, build_report, matrix_view
 
@@ -37,7 +37,13 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", _format.printable(text))
 
 
-def render_markdown(cm: MatrixLike, *, title: str | None = None, source: str | None = None) -> str:
+def render_markdown(
+    cm: MatrixLike,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    normalize: Normalize | None = None,
+) -> str:
     """The report as Markdown: summary, matrix, per-class table, most confused pairs, findings.
 
     A binary report leads with the positive class: TP, FP, FN, TN, then sensitivity,
@@ -48,6 +54,8 @@ def render_markdown(cm: MatrixLike, *, title: str | None = None, source: str | N
         cm: the confusion matrix (rows true class, columns predicted class).
         title: the report's title.
         source: where the predictions came from, e.g. a file name.
+        normalize: the matrix as percent of each true class (``"true"``, rows), of each
+            predicted class (``"pred"``, columns) or of all samples (``"all"``); None: counts.
 
     Returns:
         The Markdown document, ending with a newline.
@@ -59,8 +67,12 @@ def render_markdown(cm: MatrixLike, *, title: str | None = None, source: str | N
         # Confusion matrix report
         >>> "| yes | 10 | 9 |" in md
         True
+        >>> md = render_markdown(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]), normalize="true")
+        >>> "| no | 83.3% | 16.7% |" in md
+        True
     """
-    return markdown_from_report(build_report(cm, title=title, source=source))
+    report = build_report(cm, title=title, source=source, normalize=normalize)
+    return markdown_from_report(report)
 
 
 def markdown_from_report(report: Report) -> str:
@@ -85,6 +97,8 @@ def markdown_from_report(report: Report) -> str:
     lines += _table(["statistic", "value"], _format.summary_rows(report), numeric_from=1)
     view = matrix_view(report, MATRIX_MAX_CLASSES)
     lines += ["", "## Confusion matrix", "", "Rows are true classes, columns predicted classes."]
+    if report.normalize is not None:
+        lines[-1] += " " + escape(_format.matrix_unit(report))
     if note := _format.matrix_note(report, view):
         lines += ["", escape(note)]
     lines += [""]

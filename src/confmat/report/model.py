@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import torch
 
-from confmat.core import sparse
-from confmat.core.types import MatrixLike
+from confmat.core import checks, sparse
+from confmat.core.types import MatrixLike, Normalize
 from confmat.exceptions import OptionError
 from confmat.report import large
 from confmat.report.findings import Finding, findings, majority_class
@@ -135,19 +135,22 @@ class MatrixView:
 
     ``indices`` are the classes shown (in class order), ``counts[i][j]`` the count of true
     ``classes[indices[i]]`` predicted as ``classes[indices[j]]``; ``left_out`` classes are not
-    shown (nor their cells).
+    shown (nor their cells). ``shares`` (when the report is normalized) are the same cells as
+    shares of the whole row, column or total (``ConfusionMatrix.normalized``), NaN where the
+    row or column has no samples.
 
     Examples:
         >>> from confmat import ConfusionMatrix
         >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [0, 0, 3]]))
         >>> view = matrix_view(report, 2)
-        >>> view.indices, view.counts, view.left_out
-        ((0, 1), [[5, 1], [0, 4]], 1)
+        >>> view.indices, view.counts, view.left_out, view.shares
+        ((0, 1), [[5, 1], [0, 4]], 1, None)
     """
 
     indices: tuple[int, ...]
     counts: list[list[int | float]]
     left_out: int
+    shares: list[list[float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,8 @@ class Report:
     ``classes[i]``; the columns are :data:`COUNT_COLUMNS`, every statistic of
     :data:`confmat.stats.measures.PER_CLASS` and :data:`INTERVAL_COLUMNS`, in that order.
     ``averages[method][statistic]`` holds the macro, weighted and micro averages of
-    :data:`AVERAGED`.
+    :data:`AVERAGED`. ``normalize`` (None: counts) is what the matrix's cells show: shares of
+    the true class (``"true"``, rows), of the predicted class (``"pred"``) or of all samples.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -195,6 +199,7 @@ class Report:
     findings: tuple[Finding, ...]
     gallery: tuple[GalleryItem, ...]
     binary: BinaryLead | None = None
+    normalize: Normalize | None = None
 
 
 def build_report(
@@ -204,6 +209,7 @@ def build_report(
     source: str | None = None,
     gallery: Sequence[GalleryEntry] | None = None,
     top_pairs: int = TOP_PAIRS,
+    normalize: Normalize | None = None,
 ) -> Report:
     """Read everything a report shows from ``cm``, once.
 
@@ -215,12 +221,15 @@ def build_report(
             sample)`` triples with the :class:`~confmat.stream.reservoir.Sample` shown (as
             :meth:`confmat.EvaluationResult.cell_gallery` returns them).
         top_pairs: how many most confused pairs to list.
+        normalize: the matrix's cells as shares of the true class (``"true"``, rows), of the
+            predicted class (``"pred"``, columns) or of all samples (``"all"``); None: counts.
 
     Returns:
         The report model.
 
     Raises:
-        OptionError: if a gallery image is not a ``data:image/`` URI of a raster format.
+        OptionError: if a gallery image is not a ``data:image/`` URI of a raster format, or
+            ``normalize`` is not one of None, ``"true"``, ``"pred"``, ``"all"``.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -229,6 +238,8 @@ def build_report(
         ('preds.csv', 0.75)
     """
     images = check_gallery(gallery)  # before any work
+    if normalize is not None:
+        checks.check_option_choice(normalize, ("true", "pred", "all"), "normalize")
     pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     shown = large.shown_classes(cm)  # every class, or the worst of many (report/large.py)
     names = cm.classes
@@ -247,6 +258,7 @@ def build_report(
         findings=(*findings(cm, pairs=pairs), *large.left_out(cm, len(shown))),
         gallery=tuple(GalleryItem(*item) for item in images),
         binary=_binary_lead(cm),
+        normalize=normalize,
     )
 
 
@@ -280,7 +292,9 @@ def _binary_lead(cm: MatrixLike) -> BinaryLead | None:
 def matrix_view(report: Report, limit: int) -> MatrixView:
     """The matrix of ``report``, or beyond ``limit`` classes the ``limit`` most confused ones.
 
-    See :func:`confmat.stats.confusions.most_confused_classes` for the choice.
+    See :func:`confmat.stats.confusions.most_confused_classes` for the choice. A normalized
+    report's view carries the shown cells' shares too (of the whole matrix's rows, columns or
+    total: only the shown block is read, from a dense or sparse store alike).
     """
     counts = report.matrix.counts
     size = report.summary.num_classes
@@ -290,7 +304,9 @@ def matrix_view(report: Report, limit: int) -> MatrixView:
         indices = most_confused_classes(counts.detach().cpu(), limit)
     index = torch.tensor(indices, dtype=torch.long, device=counts.device)
     shown = sparse.block(counts, index).tolist()  # dense or sparse alike
-    return MatrixView(tuple(indices), shown, size - len(indices))
+    how = report.normalize
+    shares = None if how is None else sparse.block_shares(counts, index, how).tolist()
+    return MatrixView(tuple(indices), shown, size - len(indices), shares)
 
 
 def _summary(cm: MatrixLike) -> Summary:

@@ -74,6 +74,18 @@ def percent(rate: float) -> str:
     return "n/a" if math.isnan(rate) else f"{100 * rate:.1f}%"
 
 
+def share(rate: float) -> str:
+    """A cell of a normalized matrix: :func:`percent`, but an empty cell is ``0``.
+
+    A share that only rounds to zero stays ``0.0%``, so it is told apart from no sample.
+
+    Examples:
+        >>> share(0.25), share(0.0), share(0.0001), share(float("nan"))
+        ('25.0%', '0', '0.0%', 'n/a')
+    """
+    return "0" if rate == 0 else percent(rate)
+
+
 def decimals(lo: float, hi: float) -> int:
     """The fewest decimals at which ``lo`` and ``hi`` print differently.
 

@@ -263,7 +263,10 @@ def _matrix(report: Report, width: int) -> Text:
     note = _format.matrix_note(report, view)
     if note:
         table.append("\n" + _wrap(note, width), style="dim")
-    return table
+    if report.normalize is None:
+        return table
+    unit = Text(_wrap(_format.matrix_unit(report), width) + "\n", style="dim")
+    return unit.append_text(table)
 
 
 def _matrix_table(header: list[str], rows: list[list[str]], numbered: bool, width: int) -> Text:
@@ -283,6 +286,8 @@ def _widest(text: Text) -> int:
 
 
 def _count_cell(text: str, diagonal: bool) -> tuple[str, str]:
+    if text == "n/a":  # a share of a class without samples
+        return text, "dim"
     return text, "bold green" if diagonal else ("red" if text != "0" else "dim")
 
 

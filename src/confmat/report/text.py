@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from confmat.core.types import MatrixLike
+from confmat.core.types import MatrixLike, Normalize
 from confmat.report.model import build_report
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def render_text(
     source: str | None = None,
     color: bool = False,
     width: int | None = None,
+    normalize: Normalize | None = None,
 ) -> str:
     """The report as text: plain by default, with ANSI colours when ``color`` is true.
 
@@ -45,6 +46,8 @@ def render_text(
         source: where the predictions came from, e.g. a file name.
         color: add ANSI colour codes (for a terminal).
         width: the line width (default ``confmat.report.terminal.PLAIN_WIDTH``).
+        normalize: the matrix as percent of each true class (``"true"``, rows), of each
+            predicted class (``"pred"``, columns) or of all samples (``"all"``); None: counts.
 
     Returns:
         The report, ending with a newline.
@@ -56,7 +59,7 @@ def render_text(
     """
     from confmat.report.terminal import text_from_report
 
-    report = build_report(cm, title=title, source=source)
+    report = build_report(cm, title=title, source=source, normalize=normalize)
     return text_from_report(report, color=color, width=width)
 
 
@@ -66,6 +69,7 @@ def print_report(
     *,
     title: str | None = None,
     source: str | None = None,
+    normalize: Normalize | None = None,
 ) -> None:
     """Print the report to a rich console (default: standard output, coloured on a terminal).
 
@@ -78,6 +82,7 @@ def print_report(
         console: where to print.
         title: the report's title.
         source: where the predictions came from, e.g. a file name.
+        normalize: the matrix as shares, as :func:`render_text`.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -92,6 +97,6 @@ def print_report(
 
     from confmat.report.terminal import renderable
 
-    report = build_report(cm, title=title, source=source)
+    report = build_report(cm, title=title, source=source, normalize=normalize)
     console = console or Console(highlight=False)
     console.print(renderable(report, console.width), crop=False)

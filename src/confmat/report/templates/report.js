@@ -73,7 +73,7 @@
     cells.push(Array.prototype.slice.call(row.cells, 1));
   });
   var columnHeads = Array.prototype.slice.call(matrix.tHead.rows[0].cells, 1);
-  var mode = "counts";
+  var mode = data.mode || "counts";  // the view the markup shows (the report's --normalize)
   var selected = null;
   var focused = cells[0][0];
   focused.tabIndex = 0;
@@ -92,6 +92,7 @@
 
   function show(newMode) {
     mode = newMode;
+    byId("matrix-unit").textContent = data.units[mode];
     var levels = data.shade[mode];
     for (var i = 0; i < size; i++) {
       for (var j = 0; j < size; j++) {
