@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import confmat
 import strategies as cs
 from confmat import MultilabelAccumulator, MultilabelConfusion
+from confmat.core.multilabel_kernels import CHUNK
 
 
 def same(a: MultilabelConfusion, b: MultilabelConfusion) -> None:
@@ -151,7 +152,8 @@ def test_counting_a_full_chunk_never_reads_values_on_the_host(rows: int) -> None
         for name in ("nonzero", "unique", "masked_select", "aminmax"):
             patch.setattr(torch, name, _refuse)
         acc.update(y_true, scores, weight).update(y_true, scores, weight)
-        assert not acc._pending  # the chunk was counted inside update
+        assert acc._chunk is not None  # a full chunk was counted inside update, the rest waits
+        assert acc._chunk.filled == (0 if rows >= CHUNK else 2 * rows - CHUNK)
     good = (y_true <= 1).all(dim=1)
     expected = MultilabelConfusion.from_predictions(
         torch.cat([y_true[good]] * 2),

@@ -146,12 +146,14 @@ def invalid_rows(grid: torch.Tensor, from_logits: bool, is_target: bool) -> torc
     """
     if grid.dtype == torch.bool:
         return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
-    if is_target or not grid.is_floating_point():
+    if not grid.is_floating_point():
+        bad = grid.clamp(0, 1) != grid  # integers: 0 and 1 are the only ones clamping to self
+    elif is_target:
         bad = grid != (grid != 0)  # 0/1 equal their own truth value, nothing else does
     elif from_logits:
         bad = ~torch.isfinite(grid)
     else:
-        bad = ~((grid - 0.5).abs() <= 0.5)  # outside [0, 1], or NaN
+        bad = grid.clamp(0, 1) != grid  # outside [0, 1], or NaN (clamp keeps NaN)
     return bad.sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
 
 

@@ -86,8 +86,7 @@ class MultilabelAccumulator:
         self._device = None if device is None else torch.device(device)
         self.process_group = process_group
         self._sums: kernels.RunningSums | None = None
-        self._pending: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = []
-        self._pending_rows = 0
+        self._chunk: _Chunk | None = None
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
@@ -114,6 +113,7 @@ class MultilabelAccumulator:
         if self._sums is None:
             self._device = self._device or device
             self._sums = kernels.zeros(self._size, self._device)
+            self._chunk = _Chunk(self._size, self._device)
             self._problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=self._device)
 
     @torch.inference_mode(False)
@@ -149,43 +149,41 @@ class MultilabelAccumulator:
             self._flush()
             self._count(true_grid, pred_grid, weight)
             return self
-        if self._pending and pred_grid.dtype != self._pending[0][1].dtype:
-            self._flush()  # scores are compared in their own precision: never mix dtypes
-        # small batches wait (copied) until a chunk is full: one pass counts them together
-        copy = None if weight is None else weight.clone()
-        self._pending.append((true_grid.clone(), pred_grid.clone(), copy))
-        self._pending_rows += true_grid.shape[0]
-        if self._pending_rows >= kernels.CHUNK:
-            self._flush()
+        # small batches: their decisions wait in a fixed chunk buffer, counted once it is full
+        keep = self._check(true_grid, pred_grid, weight)
+        assert self._chunk is not None
+        true, pred = true_grid != 0, self._decide(pred_grid)
+        start = 0
+        while start < true.shape[0]:
+            start += self._chunk.put(true[start:], pred[start:], keep, weight, start)
+            if self._chunk.filled == kernels.CHUNK:
+                self._flush()
         return self
 
     def _flush(self) -> None:
-        """Count the batches waiting in the pending chunk."""
-        if not self._pending:
-            return
-        parts, self._pending, self._pending_rows = self._pending, [], 0
-        weights = None
-        if any(w is not None for _, _, w in parts):
-            weights = torch.cat(
-                [
-                    torch.ones(t.shape[0], dtype=torch.float64, device=t.device) if w is None else w
-                    for t, _, w in parts
-                ]
-            )
-        true = torch.cat([t for t, _, _ in parts])
-        pred = torch.cat([p for _, p, _ in parts])
-        self._count(true, pred, weights)
+        """Count the rows waiting in the chunk buffer."""
+        if self._chunk is not None and self._chunk.filled:
+            assert self._sums is not None
+            kernels.add(self._sums, *self._chunk.take())
+
+    def _check(
+        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
+    ) -> torch.Tensor | None:
+        """Which rows to count (None: all), the problems found added on the device."""
+        if not self._validate:
+            return None
+        assert self._problems is not None
+        keep, problems = self._usable(true_grid, pred_grid, weight)
+        self._problems += problems
+        return keep
 
     def _count(
         self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
     ) -> None:
         assert self._sums is not None
-        assert self._problems is not None
+        keep = self._check(true_grid, pred_grid, weight)
         mask = weight
-        if self._validate:
-            keep, problems = self._usable(true_grid, pred_grid, weight)
-            self._problems += problems
-            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
+        if keep is not None:  # refused rows weigh 0 (a float32 0/1 mask keeps counts exact)
             mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
         kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
 
@@ -267,7 +265,7 @@ class MultilabelAccumulator:
     def reset(self) -> MultilabelAccumulator:
         """Forget every sample (labels and options stay)."""
         self._sums, self._problems, self._seen, self._weighted = None, None, 0, False
-        self._pending, self._pending_rows = [], 0
+        self._chunk = None
         return self
 
     def merge(self, *others: MultilabelAccumulator) -> MultilabelAccumulator:
@@ -291,3 +289,58 @@ class MultilabelAccumulator:
 
     def __repr__(self) -> str:
         return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"
+
+
+class _Chunk:
+    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of decisions.
+
+    Small batches are written into it (no list of copies to join); :meth:`take` hands the
+    filled rows to :func:`~confmat.core.multilabel_kernels.add` as one block.
+    """
+
+    def __init__(self, num_labels: int, device: torch.device) -> None:
+        self.true = torch.zeros((kernels.CHUNK, num_labels), dtype=torch.bool, device=device)
+        self.pred = torch.zeros_like(self.true)
+        self.keep = torch.ones(kernels.CHUNK, dtype=torch.bool, device=device)
+        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=device)
+        self.filled = 0
+        self.weighted = False  # some row of this chunk carries a sample weight
+        self.checked = False  # some row of this chunk went through the value checks
+
+    def put(
+        self,
+        true: torch.Tensor,
+        pred: torch.Tensor,
+        keep: torch.Tensor | None,
+        weight: torch.Tensor | None,
+        offset: int,
+    ) -> int:
+        """Write the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
+        rows = min(true.shape[0], kernels.CHUNK - self.filled)
+        end = self.filled + rows
+        self.true[self.filled : end] = true[:rows]
+        self.pred[self.filled : end] = pred[:rows]
+        if keep is not None:
+            self.keep[self.filled : end] = keep[offset : offset + rows]
+            self.checked = True
+        if weight is not None:
+            self.weight[self.filled : end] = weight[offset : offset + rows]
+            self.weighted = True
+        self.filled = end
+        return rows
+
+    def take(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """The filled rows ``(true, pred, weight or mask or None)``; the buffer is emptied."""
+        rows, self.filled = self.filled, 0
+        keep, weight = self.keep[:rows], self.weight[:rows]
+        mask = None
+        if self.weighted:
+            mask = torch.where(keep, weight, 0.0) if self.checked else weight.clone()
+        elif self.checked:
+            mask = keep.to(torch.float32)
+        if self.weighted:
+            self.weight.fill_(1.0)
+        if self.checked:
+            self.keep.fill_(True)
+        self.weighted = self.checked = False
+        return self.true[:rows], self.pred[:rows], mask
