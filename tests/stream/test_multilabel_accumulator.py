@@ -152,13 +152,37 @@ def test_counting_a_full_chunk_never_reads_values_on_the_host(rows: int) -> None
         for name in ("nonzero", "unique", "masked_select", "aminmax"):
             patch.setattr(torch, name, _refuse)
         acc.update(y_true, scores, weight).update(y_true, scores, weight)
-        assert acc._chunk is not None  # a full chunk was counted inside update, the rest waits
-        assert acc._chunk.filled == (0 if rows >= CHUNK else 2 * rows - CHUNK)
+        waiting = 0 if acc._chunk is None else acc._chunk.filled
+        assert waiting == (0 if rows >= CHUNK else 2 * rows - CHUNK)  # a full chunk was counted
     good = (y_true <= 1).all(dim=1)
     expected = MultilabelConfusion.from_predictions(
         torch.cat([y_true[good]] * 2),
         torch.cat([scores[good]] * 2),
         sample_weight=torch.cat([weight[good]] * 2),
     )
+    acc._flush()  # the rows still waiting are checked and counted too
     acc._validate = False  # the refused rows are known; compare the counted ones
+    same(acc.compute(), expected)
+
+
+def test_batches_across_chunk_boundaries_mixing_weights_and_dtypes_match_one_shot() -> None:
+    generator = torch.Generator().manual_seed(13)
+    sizes = [300, 700, 100, 1500, 37, 1000, 1]  # fills, splits and skips the chunk buffer
+    total = sum(sizes)
+    y_true = (torch.rand(total, 6, generator=generator) < 0.3).long()
+    scores = torch.rand(total, 6, generator=generator, dtype=torch.float64)
+    weight = torch.rand(total, generator=generator, dtype=torch.float64)
+    acc, start = MultilabelAccumulator(threshold=0.4), 0
+    preds, weights = [], []
+    for i, size in enumerate(sizes):
+        rows = slice(start, start + size)
+        pred = scores[rows] if i % 3 else (scores[rows] >= 0.4).int()  # dtypes alternate
+        w = weight[rows] if i % 2 else None
+        acc.update(y_true[rows], pred, w)
+        preds.append(scores[rows] >= 0.4)
+        weights.append(torch.ones(size, dtype=torch.float64) if w is None else w)
+        start += size
+    expected = MultilabelConfusion.from_predictions(
+        y_true, torch.cat(preds), sample_weight=torch.cat(weights)
+    )
     same(acc.compute(), expected)

@@ -113,7 +113,6 @@ class MultilabelAccumulator:
         if self._sums is None:
             self._device = self._device or device
             self._sums = kernels.zeros(self._size, self._device)
-            self._chunk = _Chunk(self._size, self._device)
             self._problems = torch.zeros(len(PROBLEMS), dtype=torch.int64, device=self._device)
 
     @torch.inference_mode(False)
@@ -149,13 +148,13 @@ class MultilabelAccumulator:
             self._flush()
             self._count(true_grid, pred_grid, weight)
             return self
-        # small batches: their decisions wait in a fixed chunk buffer, counted once it is full
-        keep = self._check(true_grid, pred_grid, weight)
-        assert self._chunk is not None
-        true, pred = true_grid != 0, self._decide(pred_grid)
+        # small batches are copied into a fixed chunk buffer, counted together once it is full
+        if self._chunk is None or not self._chunk.holds(true_grid, pred_grid):
+            self._flush()  # scores are compared in their own precision: never mix dtypes
+            self._chunk = _Chunk(true_grid, pred_grid)
         start = 0
-        while start < true.shape[0]:
-            start += self._chunk.put(true[start:], pred[start:], keep, weight, start)
+        while start < true_grid.shape[0]:
+            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, start)
             if self._chunk.filled == kernels.CHUNK:
                 self._flush()
         return self
@@ -163,27 +162,18 @@ class MultilabelAccumulator:
     def _flush(self) -> None:
         """Count the rows waiting in the chunk buffer."""
         if self._chunk is not None and self._chunk.filled:
-            assert self._sums is not None
-            kernels.add(self._sums, *self._chunk.take())
-
-    def _check(
-        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
-    ) -> torch.Tensor | None:
-        """Which rows to count (None: all), the problems found added on the device."""
-        if not self._validate:
-            return None
-        assert self._problems is not None
-        keep, problems = self._usable(true_grid, pred_grid, weight)
-        self._problems += problems
-        return keep
+            self._count(*self._chunk.take())
 
     def _count(
         self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
     ) -> None:
         assert self._sums is not None
-        keep = self._check(true_grid, pred_grid, weight)
+        assert self._problems is not None
         mask = weight
-        if keep is not None:  # refused rows weigh 0 (a float32 0/1 mask keeps counts exact)
+        if self._validate:
+            keep, problems = self._usable(true_grid, pred_grid, weight)
+            self._problems += problems
+            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
             mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
         kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
 
@@ -292,37 +282,32 @@ class MultilabelAccumulator:
 
 
 class _Chunk:
-    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of decisions.
+    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of raw batches.
 
-    Small batches are written into it (no list of copies to join); :meth:`take` hands the
-    filled rows to :func:`~confmat.core.multilabel_kernels.add` as one block.
+    Small batches are copied into it (no list of copies to join at the end); :meth:`take`
+    hands the filled rows on to be checked and counted as one block.
     """
 
-    def __init__(self, num_labels: int, device: torch.device) -> None:
-        self.true = torch.zeros((kernels.CHUNK, num_labels), dtype=torch.bool, device=device)
-        self.pred = torch.zeros_like(self.true)
-        self.keep = torch.ones(kernels.CHUNK, dtype=torch.bool, device=device)
-        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=device)
+    def __init__(self, true: torch.Tensor, pred: torch.Tensor) -> None:
+        shape = (kernels.CHUNK, true.shape[1])
+        self.true = torch.empty(shape, dtype=true.dtype, device=true.device)
+        self.pred = torch.empty(shape, dtype=pred.dtype, device=pred.device)
+        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=true.device)
         self.filled = 0
         self.weighted = False  # some row of this chunk carries a sample weight
-        self.checked = False  # some row of this chunk went through the value checks
+
+    def holds(self, true: torch.Tensor, pred: torch.Tensor) -> bool:
+        """Whether the batch has this buffer's dtypes."""
+        return self.true.dtype == true.dtype and self.pred.dtype == pred.dtype
 
     def put(
-        self,
-        true: torch.Tensor,
-        pred: torch.Tensor,
-        keep: torch.Tensor | None,
-        weight: torch.Tensor | None,
-        offset: int,
+        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None, offset: int
     ) -> int:
-        """Write the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
+        """Copy the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
         rows = min(true.shape[0], kernels.CHUNK - self.filled)
         end = self.filled + rows
         self.true[self.filled : end] = true[:rows]
         self.pred[self.filled : end] = pred[:rows]
-        if keep is not None:
-            self.keep[self.filled : end] = keep[offset : offset + rows]
-            self.checked = True
         if weight is not None:
             self.weight[self.filled : end] = weight[offset : offset + rows]
             self.weighted = True
@@ -330,17 +315,11 @@ class _Chunk:
         return rows
 
     def take(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """The filled rows ``(true, pred, weight or mask or None)``; the buffer is emptied."""
+        """The filled rows ``(true, pred, weight or None)``; the buffer is emptied."""
         rows, self.filled = self.filled, 0
-        keep, weight = self.keep[:rows], self.weight[:rows]
-        mask = None
-        if self.weighted:
-            mask = torch.where(keep, weight, 0.0) if self.checked else weight.clone()
-        elif self.checked:
-            mask = keep.to(torch.float32)
-        if self.weighted:
+        weight = None
+        if self.weighted:  # rows of unweighted batches weigh 1
+            weight = self.weight[:rows].clone()
             self.weight.fill_(1.0)
-        if self.checked:
-            self.keep.fill_(True)
-        self.weighted = self.checked = False
-        return self.true[:rows], self.pred[:rows], mask
+            self.weighted = False
+        return self.true[:rows], self.pred[:rows], weight
