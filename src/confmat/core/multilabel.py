@@ -146,15 +146,14 @@ def invalid_rows(grid: torch.Tensor, from_logits: bool, is_target: bool) -> torc
     """
     if grid.dtype == torch.bool:
         return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
-    if not grid.is_floating_point():
-        bad = grid.clamp(0, 1) != grid  # integers: 0 and 1 are the only ones clamping to self
-    elif is_target:
-        bad = grid != (grid != 0)  # 0/1 equal their own truth value, nothing else does
-    elif from_logits:
-        bad = ~torch.isfinite(grid)
-    else:
-        bad = grid.clamp(0, 1) != grid  # outside [0, 1], or NaN (clamp keeps NaN)
-    return bad.sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
+    if grid.is_floating_point() and (is_target or from_logits):
+        # 0/1 equal their own truth value, nothing else does
+        bad = grid != (grid != 0) if is_target else ~torch.isfinite(grid)
+        return bad.sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
+    # probabilities, or integers (float32 maps only 0 and 1 into [0, 1]): row extremes in
+    # [0, 1]; amin/amax propagate NaN. Two row reductions, no full-size temporary
+    values = grid if grid.is_floating_point() else grid.to(torch.float32)
+    return ~((values.amin(dim=1) >= 0) & (values.amax(dim=1) <= 1))
 
 
 def label_names(labels: Sequence[Any] | None, num_labels: int) -> list[str]:
