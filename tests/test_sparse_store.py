@@ -195,3 +195,16 @@ def test_a_report_of_many_classes_shows_the_worst_and_says_what_it_left_out() ->
     assert cm.most_confused(1)[0].true in page
     small = build_report(ConfusionMatrix(torch.eye(LARGE_CLASSES, dtype=torch.int64)))
     assert len(small.classes) == LARGE_CLASSES
+
+
+def test_json_column_is_json_number_over_the_column() -> None:
+    from confmat.document import json_column, json_number, paused_gc
+
+    values = torch.tensor([0.25, float("nan"), float("inf"), -float("inf"), 0.0, 1.0])
+    assert json_column(values.double()) == [json_number(x) for x in values.double().tolist()]
+    assert json_column(torch.tensor([3, 4])) == [3, 4]
+    import gc
+
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()

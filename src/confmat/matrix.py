@@ -239,12 +239,8 @@ class ConfusionMatrix(InferenceMethods, CountSources):
 
     def undefined(self) -> dict[str, list[str]]:
         """For each per-class statistic with undefined (NaN) values, the classes concerned."""
-        result = {}
-        for name in measures.PER_CLASS:
-            missing = torch.isnan(self.per_class(name)).nonzero().flatten().tolist()
-            if missing:
-                result[name] = [self._classes[i] for i in missing]
-        return result
+        statistics = {name: self.per_class(name) for name in measures.PER_CLASS}
+        return document.undefined_classes(statistics, self._classes)
 
     prevalence = PerClassStatistic("prevalence")
     precision = PerClassStatistic("precision")

@@ -122,7 +122,9 @@ def test_many_classes_show_the_most_confused_in_the_matrix():
     counts = torch.eye(120, dtype=torch.int64) * 5
     counts[7, 90] = 9
     view = matrix_table(build_report(ConfusionMatrix(counts)))
-    assert len(view.order) == 20
+    assert len(view.order) == 21  # and (other), index -1 (issue 12)
+    assert view.order[-1] == -1
+    assert view.names[-1] == "(other)"
     assert 7 in view.order
     assert 90 in view.order
     assert "of 120" in view.caption

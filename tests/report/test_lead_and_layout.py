@@ -119,15 +119,18 @@ def test_large_matrices_show_a_bounded_view_and_say_what_is_left_out():
     cm = ConfusionMatrix(counts, [f"c{i}" for i in range(size)])
     markdown = render_markdown(cm)
     assert (
-        "The 20 classes most involved in confusions, of 30; 10 classes and their cells" in markdown
+        "The 20 classes most involved in confusions, of 30; the row and column (other) sum the "
+        "10 classes left out" in markdown
     )
     header = next(line for line in markdown.splitlines() if line.startswith("| true"))
-    assert header.count("|") == 22  # 20 classes and the row names
+    assert header.count("|") == 23  # 20 classes, (other) and the row names (issue 12)
+    assert "| \\(other\\) |" in markdown or "| (other) |" in markdown
     assert "| c3 |" in markdown
     assert "c7 |" in header
     assert "c20 |" in header
     view = repr_html(cm)
-    assert "The 12 classes most involved in confusions, of 30; 18 classes" in view
+    assert "The 12 classes most involved in confusions, of 30; the row and column (other)" in view
+    assert "sum the 18 classes left out" in view
 
 
 # -- item 7: intervals printed with the digits that show their width ------------------------------

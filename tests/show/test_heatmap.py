@@ -295,9 +295,10 @@ def test_top_shows_the_most_confused_classes(draw: Callable[..., Any]) -> None:
     display = draw(cm, top=2)
     ax = display.ax
     assert list(display.order) == [0, 3]  # the largest confusion: zero -> three (9), first in order
-    assert _image_values(ax).shape == (2, 2)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["zero", "three"]
-    assert "the 2 most confused of 6 classes" in ax.get_title()
+    # was (2, 2): the classes left out are now summed in a last row and column (issue 12)
+    assert _image_values(ax).shape == (3, 3)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["zero", "three", "(other)"]
+    assert "the 2 most confused of 6 classes, the rest as (other)" in ax.get_title()
 
 
 def test_top_normalizes_over_all_classes(draw: Callable[..., Any]) -> None:
@@ -306,7 +307,9 @@ def test_top_normalizes_over_all_classes(draw: Callable[..., Any]) -> None:
     ax = display.ax
     rows = cm.normalized("true").numpy()
     order = list(display.order)
-    np.testing.assert_allclose(np.nan_to_num(_image_values(ax)), rows[np.ix_(order, order)], atol=0)
+    drawn = np.nan_to_num(_image_values(ax))  # then the (other) row and column (issue 12)
+    np.testing.assert_allclose(drawn[:3, :3], rows[np.ix_(order, order)], atol=0)
+    np.testing.assert_allclose(drawn.sum(axis=1), 1.0, atol=1e-12)  # every share of a row kept
 
 
 def test_top_and_reorder_at_100_classes(draw: Callable[..., Any]) -> None:
@@ -314,7 +317,8 @@ def test_top_and_reorder_at_100_classes(draw: Callable[..., Any]) -> None:
     display = draw(cm, top=12, reorder=True)
     ax = display.ax
     assert sorted(display.order) == confusions.most_confused_classes(cm.counts, 12)
-    assert len(ax.get_xticklabels()) == 12
+    assert len(ax.get_xticklabels()) == 13  # and (other), issue 12
+    assert ax.get_xticklabels()[-1].get_text() == "(other)"
     assert len(ax.texts) >= 12  # twelve classes: every non-zero cell is annotated
 
 

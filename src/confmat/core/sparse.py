@@ -31,6 +31,9 @@ DENSE_MAX_CLASSES = 4096
 """Up to this many classes counts are stored dense (a ``(C, C)`` tensor of at most 128 MiB of
 int64); above it, sparse. ``sparse=True`` or ``False`` overrides the rule."""
 
+OTHER = "(other)"
+"""The name of the row and column that sum the classes a bounded view leaves out."""
+
 DENSE_MAX_CELLS = 2**28
 """The largest ``(C, C)`` tensor :func:`to_dense` builds (2 GiB of int64): C = 16384."""
 
@@ -230,36 +233,62 @@ def to_sparse(matrix: torch.Tensor) -> torch.Tensor:
     )
 
 
-def block(matrix: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+def block(matrix: torch.Tensor, index: torch.Tensor, other: bool = False) -> torch.Tensor:
     """The dense ``(k, k)`` sub-matrix of the rows and columns ``index`` (in that order).
+
+    ``other=True`` adds a last row and column, :data:`OTHER`, that sum the cells of every class
+    not in ``index`` (rows true, columns predicted), so the ``(k + 1, k + 1)`` result keeps every
+    count: its rows sum to the supports of the classes shown, its total to the matrix's total.
+    Its last cell (other, other) holds the cells among left-out classes, their diagonal too.
+    O(nnz + C) work on a sparse matrix, never O(C^2).
 
     Examples:
         >>> m = torch.tensor([[5, 1, 0], [2, 8, 1], [0, 0, 3]])
         >>> block(m.to_sparse(), torch.tensor([2, 1])).tolist()
         [[3, 0], [1, 8]]
+        >>> block(m.to_sparse(), torch.tensor([2, 1]), other=True).tolist()
+        [[3, 0, 0], [1, 8, 2], [0, 1, 5]]
     """
-    if not matrix.is_sparse:
+    k = int(index.numel())
+    side = k + 1 if other else k
+    if not (matrix.is_sparse or other):
         return matrix[index][:, index]
+    # each class's place in the result: its position, or the (other) row / column (or none)
+    position = torch.full(
+        (int(matrix.shape[0]),), k if other else -1, dtype=torch.int64, device=matrix.device
+    )
+    position[index.to(matrix.device)] = torch.arange(k, device=matrix.device)
+    if not matrix.is_sparse:  # rows grouped by their place, then columns: O(C^2) as the store
+        by_row = torch.zeros(side, matrix.shape[1], dtype=matrix.dtype, device=matrix.device)
+        by_row.index_add_(0, position, matrix)
+        out = torch.zeros(side, side, dtype=matrix.dtype, device=matrix.device)
+        return out.index_add_(1, position, by_row)
     m = matrix.coalesce()
     rows, cols = m.indices()
-    k = int(index.numel())
-    position = torch.full((int(matrix.shape[0]),), -1, dtype=torch.int64, device=index.device)
-    position[index] = torch.arange(k, device=index.device)
-    r, q = position[rows], position[cols]
-    keep = (r >= 0) & (q >= 0)
-    out = torch.zeros(k * k, dtype=m.values().dtype, device=m.device)
-    out.index_put_((r[keep] * k + q[keep],), m.values()[keep], accumulate=True)
-    return out.reshape(k, k)
+    r, q, values = position[rows], position[cols], m.values()
+    if not other:
+        keep = (r >= 0) & (q >= 0)
+        r, q, values = r[keep], q[keep], values[keep]
+    out = torch.zeros(side * side, dtype=values.dtype, device=m.device)
+    out.index_add_(0, r * side + q, values)  # in the cells' order: the same bits every time
+    return out.reshape(side, side)
 
 
-def block_shares(matrix: torch.Tensor, index: torch.Tensor, how: str | None) -> torch.Tensor:
+def block_shares(
+    matrix: torch.Tensor, index: torch.Tensor, how: str | None, other: bool = False
+) -> torch.Tensor:
     """:func:`block` as float64 counts or shares of the whole row, column or total.
 
     ``how``: None (counts), ``"true"`` (rows), ``"pred"`` (columns) or ``"all"``, the shares
-    ``ConfusionMatrix.normalized`` gives.
+    ``ConfusionMatrix.normalized`` gives. With ``other``, the (other) row's shares are of all
+    the left-out classes' samples (its column's likewise).
     """
-    values = block(matrix, index).to(torch.float64)
+    values = block(matrix, index, other).to(torch.float64)
     if how in ("true", "pred"):
-        whole = sums(matrix, 1 if how == "true" else 0)[index].to(torch.float64)
+        dim = 1 if how == "true" else 0
+        whole = sums(matrix, dim)[index.to(matrix.device)].to(torch.float64)
+        if other:
+            rest = values[-1].sum() if dim == 1 else values[:, -1].sum()
+            whole = torch.cat([whole, rest.reshape(1)])
         return values / (whole.unsqueeze(1) if how == "true" else whole.unsqueeze(0))
     return values / total(matrix).to(torch.float64) if how == "all" else values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from confmat.core.sparse import OTHER
 from confmat.exceptions import printable as printable  # the one escaping rule, re-exported
 from confmat.report.model import MatrixView, Report
 from confmat.report.numbers import (
@@ -204,7 +205,7 @@ def matrix_rows(report: Report, view: MatrixView) -> tuple[list[str], list[list[
         [['a', '75.0%', '25.0%'], ['b', 'n/a', 'n/a']]
     """
     classes = report.matrix.classes  # the view indexes every class, the table may show fewer
-    names = [classes[i] for i in view.indices]
+    names = [classes[i] for i in view.indices] + ([OTHER] if view.left_out else [])
     if view.shares is None:
         cells = [[count(x) for x in row] for row in view.counts]
     else:
@@ -233,15 +234,17 @@ def matrix_note(report: Report, view: MatrixView) -> str:
         >>> from confmat import ConfusionMatrix
         >>> from confmat.report.model import build_report, matrix_view
         >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [0, 0, 3]]))
-        >>> matrix_note(report, matrix_view(report, 2))
-        'The 2 classes most involved in confusions, of 3; 1 class and its cells are left out.'
+        >>> matrix_note(report, matrix_view(report, 2))  # doctest: +NORMALIZE_WHITESPACE
+        'The 2 classes most involved in confusions, of 3; the row and column (other) sum the
+        1 class left out, so every count is kept (the cell (other, other) includes its correct
+        predictions).'
     """
     if not view.left_out:
         return ""
     kept, size = len(view.indices), report.summary.num_classes
-    left = (
-        "1 class and its cells are"
-        if view.left_out == 1
-        else (f"{view.left_out} classes and their cells are")
+    left, its = ("1 class", "its") if view.left_out == 1 else (f"{view.left_out} classes", "their")
+    return (
+        f"The {kept} classes most involved in confusions, of {size}; the row and column {OTHER} "
+        f"sum the {left} left out, so every count is kept (the cell ({OTHER[1:-1]}, "
+        f"{OTHER[1:-1]}) includes {its} correct predictions)."
     )
-    return f"The {kept} classes most involved in confusions, of {size}; {left} left out."

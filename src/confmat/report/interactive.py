@@ -45,6 +45,7 @@ class MatrixTable(NamedTuple):
 
     ``mode`` is the script's view the cells show (:data:`MODES`), ``unit`` what they show in
     words; ``caption`` says the rest (rows and columns, classes left out).
+    A bounded table ends with the (other) row and column, index ``-1`` in ``order``.
     """
 
     order: list[int]
@@ -78,7 +79,7 @@ def matrix_table(report: Report) -> MatrixTable:
     """
     size = report.summary.num_classes
     view = matrix_view(report, size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP)
-    order = list(view.indices)
+    order = list(view.indices) + ([-1] if view.left_out else [])
     caption = " ".join(
         ("rows are true classes, columns predicted classes.", _format.matrix_note(report, view))
     ).strip()
@@ -89,9 +90,10 @@ def matrix_table(report: Report) -> MatrixTable:
         [MatrixCell(text(value), style) for value, style in zip(line, styles, strict=True)]
         for line, styles in zip(values, css, strict=True)
     ]
-    names = report.matrix.classes  # the view indexes every class; the table may list fewer
+    classes = report.matrix.classes  # the view indexes every class; the table may list fewer
     mode, unit = MODES[report.normalize], _format.MATRIX_UNITS[report.normalize]
-    return MatrixTable(order, [names[i] for i in order], rows, caption, mode, unit)
+    names = [classes[i] if i >= 0 else sparse.OTHER for i in order]
+    return MatrixTable(order, names, rows, caption, mode, unit)
 
 
 def shade_levels(values: np.ndarray) -> str:
@@ -144,15 +146,17 @@ def page_data(report: Report, view: MatrixTable) -> str:
         >>> "<" in block, json.loads(block)["classes"]
         (False, ['</script>', 'b'])
     """
-    index = torch.tensor(view.order, dtype=torch.int64)
+    other = bool(view.order) and view.order[-1] < 0
+    index = torch.tensor(view.order[:-1] if other else view.order, dtype=torch.int64)
     matrix = report.matrix.counts.detach().cpu()  # dense or sparse: only the shown block
-    counts = sparse.block(matrix, index).numpy()
+    counts = sparse.block(matrix, index, other).numpy()
     shares = {
-        MODES[how]: sparse.block_shares(matrix, index, how).numpy()
+        MODES[how]: sparse.block_shares(matrix, index, how, other).numpy()
         for how in ("true", "pred", "all")
     }
     data = {
         "classes": [_format.printable(name) for name in report.matrix.classes],
+        "other": sparse.OTHER,
         "order": view.order,
         "mode": view.mode,
         "units": {MODES[how]: unit for how, unit in _format.MATRIX_UNITS.items()},

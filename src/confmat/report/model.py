@@ -134,17 +134,20 @@ class MatrixView:
     """The part of the matrix a report prints: all classes, or the most confused ones.
 
     ``indices`` are the classes shown (in class order), ``counts[i][j]`` the count of true
-    ``classes[indices[i]]`` predicted as ``classes[indices[j]]``; ``left_out`` classes are not
-    shown (nor their cells). ``shares`` (when the report is normalized) are the same cells as
-    shares of the whole row, column or total (``ConfusionMatrix.normalized``), NaN where the
-    row or column has no samples.
+    ``classes[indices[i]]`` predicted as ``classes[indices[j]]``. When ``left_out`` classes are
+    not shown, ``counts`` has a last row and column, :data:`confmat.core.sparse.OTHER`, summing
+    their cells, so every count is kept: rows sum to the supports, the whole to n. The last
+    cell, (other, other), includes the left-out classes' correct predictions.
+    ``shares`` (when the report is normalized) are the same cells as shares of the whole row,
+    column or total (``ConfusionMatrix.normalized``), NaN where the row or column has no
+    samples; the (other) row's are of the left-out classes' samples.
 
     Examples:
         >>> from confmat import ConfusionMatrix
-        >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [0, 0, 3]]))
+        >>> report = build_report(ConfusionMatrix([[5, 1, 0], [0, 4, 0], [2, 0, 3]]))
         >>> view = matrix_view(report, 2)
         >>> view.indices, view.counts, view.left_out, view.shares
-        ((0, 1), [[5, 1], [0, 4]], 1, None)
+        ((0, 2), [[5, 0, 1], [2, 3, 0], [0, 0, 4]], 1, None)
     """
 
     indices: tuple[int, ...]
@@ -292,9 +295,10 @@ def _binary_lead(cm: MatrixLike) -> BinaryLead | None:
 def matrix_view(report: Report, limit: int) -> MatrixView:
     """The matrix of ``report``, or beyond ``limit`` classes the ``limit`` most confused ones.
 
-    See :func:`confmat.stats.confusions.most_confused_classes` for the choice. A normalized
-    report's view carries the shown cells' shares too (of the whole matrix's rows, columns or
-    total: only the shown block is read, from a dense or sparse store alike).
+    See :func:`confmat.stats.confusions.most_confused_classes` for the choice; a bounded view
+    ends with the (other) row and column (:class:`MatrixView`). A normalized report's view
+    carries the shown cells' shares too (of the whole matrix's rows, columns or total: only
+    the shown block is read, from a dense or sparse store alike).
     """
     counts = report.matrix.counts
     size = report.summary.num_classes
@@ -303,10 +307,12 @@ def matrix_view(report: Report, limit: int) -> MatrixView:
     else:
         indices = most_confused_classes(counts.detach().cpu(), limit)
     index = torch.tensor(indices, dtype=torch.long, device=counts.device)
-    shown = sparse.block(counts, index).tolist()  # dense or sparse alike
+    left_out = size - len(indices)
+    other = left_out > 0  # the (other) row and column keep every count
+    shown = sparse.block(counts, index, other).tolist()  # dense or sparse alike
     how = report.normalize
-    shares = None if how is None else sparse.block_shares(counts, index, how).tolist()
-    return MatrixView(tuple(indices), shown, size - len(indices), shares)
+    shares = None if how is None else sparse.block_shares(counts, index, how, other).tolist()
+    return MatrixView(tuple(indices), shown, left_out, shares)
 
 
 def _summary(cm: MatrixLike) -> Summary:

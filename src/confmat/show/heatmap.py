@@ -58,7 +58,8 @@ class HeatmapDisplay:
         texts: the values written into the cells, row by row (none without ``annotate``, or
             when the cells are too small to hold them).
         classes: the full names of the classes shown, in display order.
-        order: the indices of the classes shown in ``cm.classes``, in display order.
+        order: the indices of the classes shown in ``cm.classes``, in display order. When
+            ``top`` leaves classes out, a last row and column, ``(other)``, follow them.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -66,8 +67,8 @@ class HeatmapDisplay:
         >>> display = heatmap(cm, top=2)
         >>> display.classes, display.order  # dog and fox are confused most (1 + 3 times)
         (('dog', 'fox'), (1, 2))
-        >>> [t.get_text() for t in display.texts], len(display.colorbars)
-        (['7', '1', '3', '8'], 2)
+        >>> [t.get_text() for t in display.texts], len(display.colorbars)  # then (other): cat
+        (['7', '1', '2', '3', '8', '0', '1', '0', '9'], 2)
     """
 
     ax: Axes
@@ -108,7 +109,9 @@ def heatmap(
         percent: shares as percentages; with counts, add the share of the true class.
         reorder: put classes confused with each other side by side
             (:func:`confmat.stats.confusions.confusion_order`).
-        top: show only the ``top`` classes most involved in confusions.
+        top: show only the ``top`` classes most involved in confusions, and a last row and
+            column ``(other)`` summing the classes left out (so every count is kept; the cell
+            (other, other) holds their correct predictions too).
         cmap: one colour map for every cell (the diagonal is then outlined) instead of the two
             default ones (``Blues`` for the diagonal, ``Reds`` for the errors).
         title: the title; default says what is shown, with n and the accuracy.
@@ -133,13 +136,14 @@ def heatmap(
     _check_options(normalize, top, cmap, title, max_label_length)
     order = _display_order(cm, top, reorder)
     index = torch.tensor(order, dtype=torch.long)
+    other = len(order) < cm.num_classes  # the (other) row and column keep every count
     counts = cm.counts.detach().cpu()  # dense or sparse: only the shown block becomes dense
-    values = sparse.block_shares(counts, index, normalize).numpy()
-    row_shares = sparse.block_shares(counts, index, "true").numpy()
+    values = sparse.block_shares(counts, index, normalize, other).numpy()
+    row_shares = sparse.block_shares(counts, index, "true", other).numpy()
     names = tuple(cm.classes[i] for i in order)
-    size = len(order)
+    size = len(order) + other
     limit = max_label_length or (24 if size <= hl.ALL_CELLS_ANNOTATED else 14)
-    labels = hl.shorten_labels(names, limit)
+    labels = hl.shorten_labels([*names, *([sparse.OTHER] if other else [])], limit)
     if ax is None:
         ax = figures.new_axes(hl.figure_size(size, labels))
         layout = hl.layout(hl.grid_inches(size) / size)
@@ -151,7 +155,7 @@ def heatmap(
         texts = _annotate(ax, images, values, row_shares, normalize, percent, layout)
     _decorate(ax, labels, layout)
     ax.set_title(
-        title if title is not None else _default_title(cm, normalize, size, reorder, top),
+        title if title is not None else _default_title(cm, normalize, len(order), reorder, top),
         parse_math=False,
         fontsize=12 if size <= hl.ALL_CELLS_ANNOTATED else 15,
     )
@@ -369,7 +373,8 @@ def _default_title(
     what = _DESCRIPTIONS[normalize][0]
     notes = [f"n = {cm.n:g}", f"accuracy {cm.accuracy:.3f}"]
     if top is not None:
-        notes.append(f"the {shown} most confused of {cm.num_classes} classes")
+        rest = f", the rest as {sparse.OTHER}" if shown < cm.num_classes else ""
+        notes.append(f"the {shown} most confused of {cm.num_classes} classes{rest}")
     if reorder:
         notes.append("confused classes side by side")
     return f"Confusion matrix, {what}\n" + ", ".join(notes)
