@@ -301,6 +301,17 @@ def test_top_shows_the_most_confused_classes(draw: Callable[..., Any]) -> None:
     assert "the 2 most confused of 6 classes, the rest as (other)" in ax.get_title()
 
 
+def test_the_other_sums_saturate_the_colour_scale_set_by_the_classes_shown(
+    draw: Callable[..., Any],
+) -> None:
+    counts = torch.full((30, 30), 1, dtype=torch.int64) + torch.diag(torch.full((30,), 40))
+    counts[0, 1] = 9  # the most confused pair, shown
+    display = draw(ConfusionMatrix(counts), top=2)
+    shown = _image_values(display.ax)[:2, :2]
+    assert display.images[0].norm.vmax == np.nanmax(shown) == 41  # not the (other) cell: 28 * 41
+    assert display.images[1].norm.vmax == 41
+
+
 def test_top_normalizes_over_all_classes(draw: Callable[..., Any]) -> None:
     cm = _blocks()
     display = draw(cm, top=3, normalize="true")

@@ -149,7 +149,7 @@ def heatmap(
         layout = hl.layout(hl.grid_inches(size) / size)
     else:
         layout = hl.layout(_cell_inches(ax, size))
-    images, bars = _draw_cells(ax, values, normalize, cmap)
+    images, bars = _draw_cells(ax, values, normalize, cmap, other)
     texts = []
     if annotate:
         texts = _annotate(ax, images, values, row_shares, normalize, percent, layout)
@@ -203,25 +203,25 @@ def _cell_inches(ax: Axes, size: int) -> float:
 
 
 def _draw_cells(
-    ax: Axes, values: np.ndarray, normalize: Normalize | None, cmap: str | None
+    ax: Axes, values: np.ndarray, normalize: Normalize | None, cmap: str | None, other: bool
 ) -> tuple[list[AxesImage], list[Colorbar]]:
     """The cells as one image (``cmap`` given) or two: the diagonal and the errors.
 
-    Each image gets its colour bar. Off-diagonal zeros are left white (two images) and
-    undefined cells (NaN) are hatched grey.
+    Each image gets its colour bar. Off-diagonal zeros are left white (two images), undefined
+    cells (NaN) hatched grey; the classes shown set the scale, the ``(other)`` sums saturate it.
     """
     size = values.shape[0]
     unit = _DESCRIPTIONS[normalize][1]
     shrink = 0.8 if size <= hl.ALL_CELLS_ANNOTATED else 0.5
     bar: dict[str, Any] = {"shrink": shrink, "pad": 0.01, "aspect": 30}
     ax.set_facecolor("white")
+    top = hl.colour_scale_top(values[:-1, :-1] if other else values, normalize)
     if cmap is not None:
         masked = np.ma.masked_where(np.isnan(values), values)
-        images = [ax.imshow(masked, cmap=cmap, vmin=0.0, interpolation="nearest")]
+        images = [ax.imshow(masked, cmap=cmap, vmin=0.0, vmax=top, interpolation="nearest")]
         bars = [ax.figure.colorbar(images[0], ax=ax, label=unit, **bar)]
         _outline_diagonal(ax, size)
     else:
-        top = hl.colour_scale_top(values, normalize)
         images = _diagonal_and_errors(ax, values, top)
         finite = values[np.isfinite(values)]
         bar["ticks"] = hl.square_root_ticks(top, integer=bool(np.all(finite == np.floor(finite))))
