@@ -125,3 +125,13 @@ def test_document_of_weighted_and_undefined_results_is_valid() -> None:
     broken = dict(document, kind="matrix")
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(broken)
+
+
+def test_blank_label_names_are_refused_as_for_classes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "m.csv"
+    source.write_text("a,b,pa,pb\n1,0,1,0\n0,1,0,1\n")
+    args = ["report", str(source), "--multilabel", "--true-cols", "a,,b", "--pred-cols", "pa,pb"]
+    assert main(args) == 2
+    assert "blank name at position 2" in capsys.readouterr().err

@@ -74,7 +74,7 @@ def present_columns(
     return typed  # type: ignore[return-value]
 
 
-def _names(text: str, option: str) -> list[str]:
+def name_list(text: str, option: str) -> list[str]:
     """Comma-separated names; a blank one (a stray or trailing comma) is an error."""
     names = [name.strip() for name in text.split(",")]
     for i, name in enumerate(names):
@@ -89,7 +89,7 @@ def _names(text: str, option: str) -> list[str]:
 def score_pairs(text: str) -> list[tuple[str, str]]:
     """``--score-cols``: ``COLUMN`` or ``CLASS=COLUMN`` entries, as (class, column) pairs."""
     pairs = []
-    for entry in _names(text, "--score-cols"):
+    for entry in name_list(text, "--score-cols"):
         name, _, column = entry.partition("=")
         pair = (name.strip(), column.strip()) if column else (entry, entry)
         if not all(pair):
@@ -192,7 +192,7 @@ def score_column(values: np.ndarray, name: str, source: str) -> np.ndarray:
 def classes_option(args: argparse.Namespace, y_true: np.ndarray) -> list[Any] | None:
     """Classes from --classes or --classes-file, looked up by value (see _class_values)."""
     if args.classes is not None:
-        return _class_values(_names(args.classes, "--classes"), y_true, "--classes")
+        return _class_values(name_list(args.classes, "--classes"), y_true, "--classes")
     if args.classes_file is not None:
         return _class_values(_classes_file(args.classes_file), y_true, "--classes-file")
     return None

@@ -32,9 +32,9 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
     if bool(args.true_cols) != bool(args.pred_cols):
         raise UsageError("--true-cols and --pred-cols go together (one column per label each)")
     if args.true_cols:
-        names = _names(args.true_cols)
+        names = cli_input.name_list(args.true_cols, "--true-cols")
         y_true = np.stack([_numbers(io.column(table, c, source), c, source) for c in names], 1)
-        pred_names = _names(args.pred_cols)
+        pred_names = cli_input.name_list(args.pred_cols, "--pred-cols")
         if len(pred_names) != len(names):
             raise UsageError(
                 f"--pred-cols must name one column per label: {len(names)} true columns, "
@@ -46,7 +46,7 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
     else:
         true_cells = _lists(io.column(table, args.true_col, source), args.true_col, source)
         pred_cells = _lists(io.column(table, args.pred_col, source), args.pred_col, source)
-        given = None if args.classes is None else _names(args.classes)
+        given = None if args.classes is None else cli_input.name_list(args.classes, "--classes")
         y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
     try:
         return MultilabelConfusion.from_predictions(
@@ -57,10 +57,6 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
         )
     except ConfmatError as error:
         raise type(error)(f"{source}: {error}") from None
-
-
-def _names(text: str) -> list[str]:
-    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
