@@ -17,6 +17,7 @@ directory, glob or ``--stream`` is refused naming the option.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Generator
 from typing import Any, cast
@@ -33,7 +34,7 @@ from confmat.cli_input import (
     score_column,
     score_pairs,
 )
-from confmat.exceptions import ConfmatError, ScoreError, UsageError
+from confmat.exceptions import ConfmatError, LabelError, ScoreError, UsageError
 from confmat.matrix import ConfusionMatrix
 
 MERGE_ROWS = 1 << 20
@@ -147,7 +148,28 @@ def matrix_from_stream(args: argparse.Namespace) -> ConfusionMatrix:
     try:
         return _matrix(counter)
     except ConfmatError as error:
+        if isinstance(error, LabelError) and kind == "labels" and " at index " in str(error):
+            _raise_at_sample(counter)  # the same error, at the same sample as the whole file's
         raise type(error)(f"{args.input}: {error}") from None
+
+
+def _raise_at_sample(counter: _Counter) -> None:
+    """Raise the first batch's label error with its index among the whole input's samples.
+
+    A label refused by the class rules (not a class, a negative inferred label) is found in
+    the merged table; a second pass finds its first sample, as the whole-file path names it.
+    """
+    before = 0
+    for _, y_true, (y_pred,), _ in _Counter(counter.args, "labels").batches(report=False):
+        try:
+            ConfusionMatrix.from_predictions(y_true, y_pred, classes=counter.classes)
+        except LabelError as error:
+            text = str(error)
+            found = re.search(r" at index (\d+)", text)
+            assert found is not None
+            text = f"{text[: found.start(1)]}{before + int(found[1])}{text[found.end(1) :]}"
+            raise LabelError(f"{counter.args.input}: {text}") from None
+        before += len(y_true)
 
 
 def _decided_kind(args: argparse.Namespace) -> str:

@@ -285,4 +285,8 @@ def column_values(values: Any, name: str, field: str, kind: str) -> np.ndarray:
         >>> column_values(pa.array([1, None]), "p.csv", "y_true", "csv").tolist()
         [1, None]
     """
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array):  # a batch's column: converted as a table's column is
+        values = pa.chunked_array([values], type=values.type)
     return _to_numpy(values, name, field, kind)
