@@ -315,3 +315,38 @@ def test_witnesses_of_batches_decide_as_the_whole_column(values: list[float], cu
     assert codes.prediction_kind(torch.from_numpy(witnesses), None, False) == codes.prediction_kind(
         torch.from_numpy(whole), None, False
     )
+
+
+@pytest.mark.slow
+def test_the_progress_bar_on_a_pseudo_terminal(tmp_path: Path) -> None:
+    """A real terminal on standard error (a pty): the bar shows there, the report on stdout."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    path = write(tmp_path / "p.parquet", {"y_true": TRUE_WORDS, "y_pred": PRED_WORDS})
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    command = [sys.executable, "-m", "confmat", "report", str(path), "--stream", "--format", "json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env) as process:
+        os.close(follower)
+        out, _ = process.communicate(timeout=120)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert json.loads(out)["n"] == N
+    assert b"100%" in shown
+    assert b"rows" in shown
