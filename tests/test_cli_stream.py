@@ -81,6 +81,11 @@ CASES: dict[str, tuple[dict[str, list[Any]], list[str]]] = {
         },
         ["--true-col", "label", "--score-cols", "frog,cat,dog"],
     ),
+    "bools": ({"y_true": [b == 1 for b in BINARY], "y_pred": [b == 0 for b in BINARY]}, []),
+    "integer score column": (
+        {"label": BINARY, "s": BINARY[::-1]},
+        ["--true-col", "label", "--score-cols", "s", "--threshold", "0.5"],
+    ),
     "one named score column": (
         {"label": BINARY, "s": SCORES},
         ["--true-col", "label", "--score-cols", "0=s"],
@@ -98,6 +103,14 @@ def test_streamed_document_equals_the_whole_file_one(
     status, out, err = both([str(path), *options, "--format", "json"], capsys)
     assert status == 0, err
     assert json.loads(out)["n"] == N
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_no_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
+    path = write(tmp_path / f"p{suffix}", {"y_true": [], "y_pred": []})
+    status, _, err = both([str(path)], capsys)
+    assert status == 2
+    assert err.count("\n") == 1
 
 
 def test_compressed_text_streams(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -212,6 +225,16 @@ def test_a_directory_names_the_file_of_a_missing_cell(
     status, _, err = outcome([str(parts)], capsys)
     assert status == 2
     assert f"{parts / 'e.parquet'}: column 'y_true' has a missing value (None) at data row 2" in err
+
+
+def test_files_of_one_input_need_one_type_per_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, parts = parquet_parts(tmp_path)
+    write(parts / "e.parquet", {"y_true": [1, 2], "y_pred": ["cat", "dog"]})
+    status, _, err = outcome([str(parts)], capsys)
+    assert status == 2
+    assert "column 'y_true' holds int64, but" in err
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,8 @@ def read_batches(source: str, input_format: str | None, names: list[str]) -> Ite
     kind = "parquet" if len(files) > 1 or files[0] != source else _kind(source, input_format)
     if not Path(files[0]).is_file():
         raise InputFileError(f"{source}: no such file")
+    if len(files) > 1:
+        _check_same_types(files, names)
     with _Progress(files, kind) as advance:
         for path in files:
             reader = _parquet if kind == "parquet" else _text
@@ -109,6 +111,30 @@ def _parquet_files(source: str) -> list[str]:
     if not files:
         raise InputFileError(f"{source}: no Parquet files (*.parquet) found there")
     return files
+
+
+def _check_same_types(files: list[str], names: list[str]) -> None:
+    """The used columns have one type in every file (read from the files' footers)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    first: dict[str, Any] = {}
+    for path in files:
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as error:
+            raise InputFileError(
+                f"{path}: not a readable Parquet file ({one_line(error)})"
+            ) from None
+        for name in names:
+            if name not in schema.names:
+                continue  # the reader names the missing column
+            kind = schema.field(name).type
+            if first.setdefault(name, (kind, path))[0] != kind:
+                raise InputFileError(
+                    f"{path}: column {name!r} holds {kind}, but {first[name][1]} holds "
+                    f"{first[name][0]}: the files of one input need one type per column"
+                )
 
 
 def _parquet(

@@ -179,8 +179,11 @@ def _decided_kind(args: argparse.Namespace) -> str:
     from confmat.core import codes, pairs
 
     witnesses = []
-    batches = _Counter(args, None).batches(report=False)
-    for _, _, (pred,), _ in batches:
+    counter = _Counter(args, None)
+    batches = counter.batches(report=False)
+    for batch, _, (pred,), _ in batches:
+        if counter.pairs is not None:  # one score column: numbers, as float64
+            pred = score_column(pred, counter.pairs[0][1], batch.source)
         if pred.dtype.kind != "f":  # labels, or strings declared as scores: one batch tells
             batches.close()
             check_threshold_applies(args, pred[:1])
