@@ -56,8 +56,9 @@ def group_pairs(true: np.ndarray, pred: np.ndarray, count: np.ndarray | None = N
     """
     if true.size == 0:
         return PairTable(true, pred, np.zeros(0, dtype=np.int64))
-    if count is None and true.dtype.kind in "iu" and pred.dtype.kind in "iu":
-        counted = _small_span_pairs(true, pred)
+    exact = count is None or int(count.sum()) < _EXACT_FLOAT
+    if exact and true.dtype.kind in "iu" and pred.dtype.kind in "iu":
+        counted = _small_span_pairs(true, pred, count)
         if counted is not None:
             return counted
     true_values, true_codes = _codes(true)
@@ -92,7 +93,9 @@ def merge(tables: Sequence[PairTable]) -> PairTable:
     )
 
 
-def _small_span_pairs(true: np.ndarray, pred: np.ndarray) -> PairTable | None:
+def _small_span_pairs(
+    true: np.ndarray, pred: np.ndarray, count: np.ndarray | None
+) -> PairTable | None:
     """The pairs of integer labels by one ``bincount`` over the span of values, if it is small."""
     true_low, true_high = int(true.min()), int(true.max())
     pred_low, pred_high = int(pred.min()), int(pred.max())
@@ -104,8 +107,8 @@ def _small_span_pairs(true: np.ndarray, pred: np.ndarray) -> PairTable | None:
     cells *= width
     cells += pred
     cells -= pred_low
-    totals = np.bincount(cells)
-    occur = np.flatnonzero(totals)
+    totals = np.bincount(cells, count)
+    occur = np.flatnonzero(totals) if count is None else _present_cells(cells, totals)
     rows, columns = np.divmod(occur, width)
     return PairTable(
         (rows + true_low).astype(true.dtype),
