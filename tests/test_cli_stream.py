@@ -243,9 +243,10 @@ def test_files_of_one_input_need_one_type_per_column(
         (["{parts}", "--no-stream"], "a directory or glob is always streamed"),
         (["{parts}", "--choose-threshold", "youden"], "--choose-threshold needs every score"),
         (["{parts}/nothing*.parquet"], "no Parquet files (*.parquet) found there"),
+        (["{parts}/*"], "but a glob reads Parquet files (*.parquet) only"),
         (["-", "--stream"], "standard input' is read whole"),
     ],
-    ids=["no-stream", "choose-threshold", "empty glob", "stdin"],
+    ids=["no-stream", "choose-threshold", "empty glob", "glob of other files", "stdin"],
 )
 def test_what_cannot_stream_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str

@@ -108,6 +108,11 @@ def _parquet_files(source: str) -> list[str]:
         files = sorted(str(p) for p in found)
     else:
         files = sorted(p for p in glob.glob(source, recursive=True) if Path(p).is_file())
+        other = next((p for p in files if not p.lower().endswith(".parquet")), None)
+        if other is not None:
+            raise InputFileError(
+                f"{source}: matches {other}, but a glob reads Parquet files (*.parquet) only"
+            )
     if not files:
         raise InputFileError(f"{source}: no Parquet files (*.parquet) found there")
     return files
