@@ -17,9 +17,11 @@ directory, glob or ``--stream`` is refused naming the option.
 from __future__ import annotations
 
 import argparse
+import collections
 import re
 import sys
 from collections.abc import Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, cast
 
 import numpy as np
@@ -36,6 +38,9 @@ from confmat.cli_input import (
 )
 from confmat.exceptions import ConfmatError, LabelError, ScoreError, UsageError
 from confmat.matrix import ConfusionMatrix
+
+WORKERS = 2
+"""Threads grouping batches into pairs while the next ones are read (numpy releases the GIL)."""
 
 MERGE_ROWS = 1 << 20
 """Pending pair rows merged into the running table once there are this many and twice the
@@ -79,6 +84,8 @@ class _Counter:
         self.pending = self.merged = self.rows = self.dropped = 0
         self.classes: list[Any] | None = None
         self.first: np.ndarray | None = None  # the true labels of the first batch (their kind)
+        self.pool: ThreadPoolExecutor | None = None
+        self.running: collections.deque[Future[Any]] = collections.deque()
 
     def batches(
         self, report: bool
@@ -112,6 +119,20 @@ class _Counter:
                     self.classes = classes_option(self.args, typed[0])
                 yield batch, typed[0], typed[1:], present.keep
 
+    def group(self, y_true: np.ndarray, y_pred: np.ndarray) -> None:
+        """Group a batch's pairs on a worker thread (at most ``WORKERS`` batches waiting)."""
+        from confmat.core import pairs
+
+        assert self.pool is not None
+        self.running.append(self.pool.submit(pairs.group_pairs, y_true, y_pred))
+        if len(self.running) > WORKERS:
+            self.add(self.running.popleft().result())
+
+    def finish(self) -> None:
+        """Add the tables of the batches still being grouped."""
+        while self.running:
+            self.add(self.running.popleft().result())
+
     def add(self, table: Any) -> None:
         from confmat.core import pairs
 
@@ -131,14 +152,16 @@ def matrix_from_stream(args: argparse.Namespace) -> ConfusionMatrix:
     if kind is None:
         kind = _decided_kind(args)
     counter = _Counter(args, kind)
-    for batch, y_true, predictions, keep in counter.batches(report=True):
-        if kind == "labels":
-            pred = predictions[0]
-            if counter.pairs is not None:
-                pred = score_column(pred, counter.pairs[0][1], batch.source)
-            _add_labels(counter, y_true, pred)
-        else:
-            _add_scores(counter, batch, y_true, predictions, keep)
+    with ThreadPoolExecutor(max_workers=WORKERS) as counter.pool:
+        for batch, y_true, predictions, keep in counter.batches(report=True):
+            if kind == "labels":
+                pred = predictions[0]
+                if counter.pairs is not None:
+                    pred = score_column(pred, counter.pairs[0][1], batch.source)
+                counter.group(y_true, pred)
+            else:
+                _add_scores(counter, batch, y_true, predictions, keep)
+        counter.finish()
     if args.dropna and counter.dropped:
         print(
             f"confmat: {args.input}: left out {counter.dropped} of {counter.rows} rows "
@@ -194,12 +217,6 @@ def _decided_kind(args: argparse.Namespace) -> str:
     return codes.prediction_kind(torch.from_numpy(values), None, False)
 
 
-def _add_labels(counter: _Counter, y_true: np.ndarray, y_pred: np.ndarray) -> None:
-    from confmat.core import pairs
-
-    counter.add(pairs.group_pairs(y_true, y_pred))
-
-
 def _add_scores(
     counter: _Counter,
     batch: Any,
@@ -210,7 +227,7 @@ def _add_scores(
     """Scores -> class positions by THE rule, invalid scores refused naming their data row."""
     import torch
 
-    from confmat.core import codes, pairs
+    from confmat.core import codes
 
     args = counter.args
     if counter.pairs is None:
@@ -237,7 +254,7 @@ def _add_scores(
         )
     threshold = 0.5 if args.threshold is None else float(args.threshold)
     predicted = codes.score_labels(values, threshold=threshold, scored=1)
-    counter.add(pairs.group_pairs(y_true, predicted.numpy()))
+    counter.group(y_true, predicted.numpy())
 
 
 def _matrix(counter: _Counter) -> ConfusionMatrix:
