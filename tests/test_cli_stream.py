@@ -185,6 +185,17 @@ def test_errors_are_one_line_and_equal(
     assert err.count("\n") == 1
 
 
+def test_a_column_whose_type_changes_after_the_first_block_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("y_true,y_pred\n" + "1,2\n" * 40 + "cat,2\n")
+    status, _, err = outcome([str(path), "--stream"], capsys)
+    assert status == 2
+    assert "take each column's type from their first block: --no-stream reads" in err
+    assert outcome([str(path), "--no-stream"], capsys)[0] == 2  # numbers and text: refused too
+
+
 def test_an_invalid_score_names_its_data_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
