@@ -7,6 +7,8 @@ Every contender counts the same integer codes in the same run. The floor is nump
 
     python benchmarks/bench_scale.py [--n 10000000] [--classes 1000 10000 100000 1000000]
     python benchmarks/bench_scale.py --report-at 1000000   # + text and HTML report, to_dict
+    python benchmarks/bench_scale.py --parquet-rows 100000000 --classes 1000 --cli 3
+        # writes the file once, then ``confmat report FILE`` vs DuckDB's GROUP BY as processes
 
 For peak memory, run one size under ``/usr/bin/time -v``.
 """
@@ -130,6 +132,64 @@ def parquet_run(rows: int, classes: int, path: str) -> None:
     print(f"  duckdb_counts + from_counts {both}")
 
 
+DUCKDB_GROUP_BY = (
+    'import sys, duckdb; duckdb.sql("SELECT y_true, y_pred, COUNT(*) AS count FROM \'" + '
+    'sys.argv[1] + "\' GROUP BY ALL").fetchall()'
+)
+
+
+def child(command: list[str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS GiB) of one child process, from its own resource usage."""
+    import os
+    import subprocess
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command} exited with {process.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20
+
+
+def cli_run(path: str, repeats: int) -> None:
+    """The acceptance run: ``confmat report FILE`` against DuckDB's GROUP BY, whole processes.
+
+    Interleaved, ``repeats`` times each; prints every run and the ratios of the medians.
+    """
+    import statistics
+    import sys
+
+    commands = {
+        "confmat report": [
+            sys.executable,
+            "-m",
+            "confmat",
+            "report",
+            path,
+            "--format",
+            "json",
+            "--output",
+            "/tmp/confmat_bench_scale.json",
+        ],
+        "DuckDB GROUP BY": [sys.executable, "-c", DUCKDB_GROUP_BY, path],
+    }
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            wall, cpu, peak = child(command)
+            runs[name].append((wall, cpu, peak))
+            print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak:.2f} GiB")
+    median = {n: [statistics.median(r[i] for r in rs) for i in range(3)] for n, rs in runs.items()}
+    mine, peer = median["confmat report"], median["DuckDB GROUP BY"]
+    print(
+        f"confmat report {mine[0]:.2f} s wall, {mine[1]:.2f} s CPU, peak RSS {mine[2]:.2f} GiB; "
+        f"DuckDB GROUP BY {peer[0]:.2f} s wall, {peer[1]:.2f} s CPU, peak RSS {peer[2]:.2f} GiB; "
+        f"ratio {mine[0] / peer[0]:.2f}x wall, {mine[1] / peer[1]:.2f}x CPU (medians of {repeats})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000_000)
@@ -138,6 +198,9 @@ def main() -> None:
     parser.add_argument("--report-at", type=int, help="time the reports at this C instead")
     parser.add_argument("--parquet-rows", type=int, help="time a Parquet file of this many rows")
     parser.add_argument("--parquet", default="/tmp/confmat_bench_scale.parquet")
+    parser.add_argument(
+        "--cli", type=int, metavar="REPEATS", help="with --parquet-rows: time the CLI as a process"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.report_at:
@@ -145,6 +208,8 @@ def main() -> None:
         return
     if args.parquet_rows:
         parquet_run(args.parquet_rows, args.classes[0], args.parquet)
+        if args.cli:
+            cli_run(args.parquet, args.cli)
         return
     rows = [row(c, args.n, args.memory_gb) for c in args.classes]
     keys = list(rows[0])

@@ -57,6 +57,8 @@ LAYERS: dict[str, int] = {
     "confmat.cli": 10,
     "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
     "confmat.cli_input": 10,
+    "confmat.cli_batches": 10,  # reading an input in batches (streamed confmat report)
+    "confmat.cli_stream": 10,  # counting an input batch by batch
     "confmat.demo": 10,
     "confmat.__main__": 10,
 }

@@ -112,12 +112,19 @@ def _add_report_parser(commands: Any) -> None:
     report.add_argument(
         "input",
         help=f"predictions file ({INPUT_SUFFIXES}; the text ones also .gz, .bz2, .zst, .lz4), "
-        "or - for standard input",
+        "a directory or quoted glob of .parquet files, or - for standard input",
     )
     report.add_argument(
         "--input-format",
         choices=INPUT_FORMATS,
         help="the input's format, for standard input (default csv) or an unusual file name",
+    )
+    report.add_argument(
+        "--stream",
+        action=argparse.BooleanOptionalAction,
+        help="read the input in batches, in memory bounded whatever its size (default: for a "
+        "directory or glob of Parquet files and for files over 64 MiB); --no-stream reads one "
+        "file whole",
     )
     report.add_argument("--true-col", default="y_true", help="column of true labels")
     report.add_argument("--pred-col", default="y_pred", help="column of predicted labels/scores")

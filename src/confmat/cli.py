@@ -70,13 +70,16 @@ def _report(args: argparse.Namespace) -> int:
     output.check_outputs(outputs, inputs=[p for p in inputs if p])
     if args.plot:
         _check_plot(args.plot)
+    from confmat import cli_stream
+
+    stream = cli_stream.streamed(args)
     if args.multilabel:
         from confmat import cli_multilabel
 
         return cli_multilabel.report(args)
     from confmat.cli_input import matrix_from_file
 
-    cm = matrix_from_file(args)
+    cm = cli_stream.matrix_from_stream(args) if stream else matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
     text = _render(cm, args, color)
     if args.top_k is not None:

@@ -34,7 +34,7 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
     else:
         columns = [score_column(v, c, source) for v, (_, c) in zip(predictions, pairs, strict=True)]
         y_pred, classes, named = match_scores(columns, pairs, classes, y_true)
-        score_of = _one_score_of(score_of, named)
+        score_of = one_score_of(score_of, named)
     score_of = class_name(score_of, y_true)
     threshold = _threshold(args, y_true, y_pred, classes, score_of)
     try:
@@ -121,7 +121,8 @@ def match_scores(
     return np.stack([columns[order[c]] for c in given], axis=1), classes, None
 
 
-def _one_score_of(option: str | None, named: str | None) -> str | None:
+def one_score_of(option: str | None, named: str | None) -> str | None:
+    """The class ``--score-of`` names, or the one ``--score-cols CLASS=COLUMN`` names; not two."""
     if option is not None and named is not None and option != named:
         raise UsageError(f"--score-of {option!r} contradicts --score-cols {named}=...")
     return option if option is not None else named
@@ -135,7 +136,7 @@ def _threshold(
     score_of: str | None,
 ) -> float | None:
     """``--threshold``, or the one ``--choose-threshold`` picks (announced on standard error)."""
-    _check_threshold_applies(args, y_pred)
+    check_threshold_applies(args, y_pred)
     if args.choose_threshold is None:
         return None if args.threshold is None else float(args.threshold)
     from confmat.core import codes
@@ -165,7 +166,7 @@ def _numeric_names(y_true: np.ndarray) -> list[str]:
     return ["False", "True"] if y_true.dtype.kind == "b" else ["0", "1"]
 
 
-def _check_threshold_applies(args: argparse.Namespace, y_pred: np.ndarray) -> None:
+def check_threshold_applies(args: argparse.Namespace, y_pred: np.ndarray) -> None:
     """``--threshold`` and ``--choose-threshold`` need scores: refused with labels."""
     if args.threshold is None and args.choose_threshold is None:
         return

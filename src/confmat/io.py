@@ -249,3 +249,44 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
         return objects
     values: np.ndarray = chunked.to_numpy()
     return values.astype(str) if values.dtype.kind == "O" else values
+
+
+# -- reading in batches (confmat.cli_batches): the rules above, for one block at a time ------
+
+
+def format_of(path: Path) -> tuple[str, str | None]:
+    """(format, compression) of a file by its suffixes, as :func:`read_table` finds them.
+
+    Examples:
+        >>> format_of(Path("p.csv.gz"))
+        ('csv', 'gzip')
+    """
+    return _kind_of(path)
+
+
+def compression_of(head: bytes) -> str | None:
+    r"""The compression a file's first bytes show (gzip, bzip2, zstd), or None.
+
+    Examples:
+        >>> compression_of(b"\x1f\x8b\x08\x00"), compression_of(b"y_tr")
+        ('gzip', None)
+    """
+    return _sniff(head)
+
+
+def column_values(values: Any, name: str, field: str, kind: str) -> np.ndarray:
+    """A pyarrow column (or one batch of it) as :func:`read_table` returns it.
+
+    Missing cells are None in an object column, text numpy strings; other types are refused
+    naming the column.
+
+    Examples:
+        >>> import pyarrow as pa
+        >>> column_values(pa.array([1, None]), "p.csv", "y_true", "csv").tolist()
+        [1, None]
+    """
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array):  # a batch's column: converted as a table's column is
+        values = pa.chunked_array([values], type=values.type)
+    return _to_numpy(values, name, field, kind)
