@@ -116,6 +116,18 @@ def sparse_counts(
     return _coalesced(unique, summed, size)
 
 
+def from_codes(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
+    """A coalesced sparse ``(C, C)`` tensor of sorted unique cell codes ``true * C + pred``.
+
+    Cells of zero are kept out. Trusts its input (codes sorted, unique and in range).
+
+    Examples:
+        >>> from_codes(torch.tensor([1, 3]), torch.tensor([2, 5]), 2).to_dense().tolist()
+        [[0, 2], [0, 5]]
+    """
+    return _coalesced(codes, values, size)
+
+
 def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
     """The sparse tensor of sorted unique cell ``codes`` (``true * C + pred``) and ``values``."""
     keep = values != 0

@@ -1,0 +1,299 @@
+"""The Accumulator's sparse store: cell codes buffered per batch, merged by sort + reduce.
+
+Above :data:`confmat.core.sparse.DENSE_MAX_CLASSES` classes (or with ``sparse=True``) an
+Accumulator keeps no ``(S, S)`` grid, ``S = C + EXTRA`` (the classes and the extra rows and
+columns of :mod:`confmat.stream.deferred`). Cell ``[i, j]`` of that grid (C[i, j]: samples of
+true class i predicted as class j) has the code ``i * S + j``; negative codes wrap around to the
+last row or column, as indexing the grid does. The store is the sorted unique codes that occur
+and their counts (int64, float64 once weighted), plus a buffer of :data:`BUFFER_SIZE` codes and
+values on the counts' device.
+
+``add`` writes a batch's codes into the buffer at a fill position the host knows from the batch
+sizes: no host-device synchronization, and a cost that grows with the batch, never with C. A full
+buffer is merged into the kept codes: the buffer's unique codes, those not kept yet inserted in
+order (``searchsorted``), then every buffered value added to its cell in sample order (so float64
+sums are added in the order the dense grid adds them). The merge must learn how many codes are
+new: one synchronization per merge, that is per :data:`BUFFER_SIZE` samples at most; ``compute``,
+``state_dict``, ``merge`` and ``to`` merge the buffer too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeAlias
+
+import torch
+
+from confmat.core import sparse as store
+from confmat.exceptions import ClassesError
+from confmat.stream import deferred
+
+BUFFER_SIZE = 2**20
+"""Codes buffered before a merge (8 MiB of int64 codes and as much of values)."""
+
+_MAX_SIDE = 3_037_000_499
+"""The largest side ``S`` whose ``S * S`` codes fit int64."""
+
+
+class SparseGrid:
+    """The counts of an Accumulator's ``(C + EXTRA, C + EXTRA)`` grid, as sorted codes.
+
+    Args:
+        size: C, the number of classes.
+        device: where the codes, counts and buffer live.
+        capacity: the buffer's length (the most codes added between two merges).
+
+    Examples:
+        >>> grid = SparseGrid(3, torch.device("cpu"))
+        >>> grid.add(torch.tensor([0, 2, 2, -1]), torch.tensor([1, 2, 2, 0]))
+        >>> grid.cells()[2].tolist(), grid.codes.tolist()  # -1 wraps to row C + EXTRA - 1
+        ([1, 2, 1], [1, 16, 42])
+        >>> grid.class_counts().to_dense().tolist()
+        [[0, 1, 0], [0, 0, 0], [0, 0, 2]]
+    """
+
+    def __init__(self, size: int, device: torch.device, capacity: int = BUFFER_SIZE) -> None:
+        self.size = size
+        self.side = size + deferred.EXTRA
+        if self.side > _MAX_SIDE:
+            raise ClassesError(
+                f"an Accumulator counts at most {_MAX_SIDE - deferred.EXTRA} classes (cell "
+                f"codes are int64), got {size}"
+            )
+        self.device = device
+        self.capacity = capacity
+        self.codes = torch.empty(0, dtype=torch.int64, device=device)
+        self.counts = torch.empty(0, dtype=torch.int64, device=device)
+        self._buffer: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._fill = 0
+
+    @classmethod
+    def of(cls, size: int, codes: torch.Tensor, counts: torch.Tensor) -> SparseGrid:
+        """The store of ``size`` classes holding sorted unique ``codes`` and their ``counts``."""
+        grid = cls(size, codes.device)
+        grid.codes, grid.counts = codes, counts
+        return grid
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """int64, or float64 once weighted."""
+        return self.counts.dtype
+
+    def is_floating_point(self) -> bool:
+        """Whether the counts are float64 (weighted)."""
+        return self.counts.is_floating_point()
+
+    # -- adding -----------------------------------------------------------------------------
+
+    def add(
+        self, rows: torch.Tensor, cols: torch.Tensor, values: torch.Tensor | None = None
+    ) -> None:
+        """Add ``values`` (default: one per sample) to the cells ``[rows, cols]`` (no sync).
+
+        Rows and columns outside ``[-1, S)`` (trusted input, ``validate=False``) are clamped
+        into it rather than counted in another cell.
+        """
+        if values is not None and values.is_floating_point():
+            self.to_float64()
+        last = self.side - 1
+        codes = rows.clamp(-1, last).remainder_(self.side).mul_(self.side)
+        codes += cols.clamp(-1, last).remainder_(self.side)
+        self._append(codes, values)
+
+    def index_put_(
+        self, indices: tuple[torch.Tensor, torch.Tensor], values: torch.Tensor, accumulate: bool
+    ) -> SparseGrid:
+        """:meth:`add`, called as a dense grid is: a 0-d ``values`` adds it to every sample."""
+        assert accumulate, "the sparse store only adds"
+        rows, cols = indices
+        self.add(rows, cols, None if values.ndim == 0 else values)
+        return self
+
+    def add_cells(self, rows: Sequence[int], cols: Sequence[int], values: torch.Tensor) -> None:
+        """Add ``values`` (a tensor of ``len(rows)``) to the cells ``[rows, cols]`` (no sync)."""
+        codes = [
+            (r % self.side) * self.side + c % self.side for r, c in zip(rows, cols, strict=True)
+        ]
+        self._append(
+            torch.tensor(codes, dtype=torch.int64, device=self.device), values.to(self.device)
+        )
+
+    @torch.inference_mode(False)  # the state takes updates outside inference mode too
+    def _append(self, codes: torch.Tensor, values: torch.Tensor | None) -> None:
+        n = int(codes.shape[0])
+        if self._fill + n > self.capacity:
+            self.flush()
+        if n > self.capacity:  # a batch larger than the buffer is merged at once
+            self._merge(codes, self._values(values, n))
+            return
+        if self._buffer is None:
+            self._buffer = (
+                torch.empty(self.capacity, dtype=torch.int64, device=self.device),
+                torch.empty(self.capacity, dtype=self.dtype, device=self.device),
+            )
+        buffer_codes, buffer_values = self._buffer
+        end = self._fill + n
+        buffer_codes[self._fill : end] = codes
+        if values is None:
+            buffer_values[self._fill : end] = 1
+        else:
+            buffer_values[self._fill : end] = values
+        self._fill = end
+
+    def _values(self, values: torch.Tensor | None, n: int) -> torch.Tensor:
+        if values is None:
+            return torch.ones(n, dtype=self.dtype, device=self.device)
+        return values.to(self.dtype)
+
+    def flush(self) -> None:
+        """Merge the buffered codes into the kept ones (one sync when the buffer is not empty)."""
+        if self._fill == 0 or self._buffer is None:
+            return
+        codes, values = self._buffer
+        self._merge(codes[: self._fill], values[: self._fill])
+        self._fill = 0
+
+    @torch.inference_mode(False)  # the state takes updates outside inference mode too
+    def _merge(self, codes: torch.Tensor, values: torch.Tensor) -> None:
+        """Insert the new codes among the kept ones in order, then add every value in order."""
+        kept = self.codes
+        fresh = torch.unique(codes)
+        if kept.numel():
+            at = torch.searchsorted(kept, fresh).clamp_(max=kept.numel() - 1)
+            fresh = fresh[kept[at] != fresh]  # the one sync: how many codes are new
+        at = torch.searchsorted(kept, fresh)
+        merged = torch.empty(kept.numel() + fresh.numel(), dtype=torch.int64, device=self.device)
+        merged[at + torch.arange(fresh.numel(), device=self.device)] = fresh
+        positions = torch.arange(kept.numel(), device=self.device)
+        kept_at = positions + torch.searchsorted(at, positions, right=True)
+        merged[kept_at] = kept
+        counts = torch.zeros(merged.numel(), dtype=self.dtype, device=self.device)
+        counts[kept_at] = self.counts
+        counts.index_add_(0, torch.searchsorted(merged, codes), values.to(self.dtype))
+        self.codes, self.counts = merged, counts
+
+    def add_codes(self, codes: torch.Tensor, counts: torch.Tensor) -> None:
+        """Add counts of ``(codes, counts)`` (any order, repeats summed), as ``merge`` does."""
+        if counts.is_floating_point():
+            self.to_float64()
+        self.flush()
+        if codes.numel():
+            self._merge(codes.to(self.device), counts.to(self.device))
+
+    @torch.inference_mode(False)  # the state takes updates outside inference mode too
+    def to_float64(self) -> None:
+        """Make the counts (and the buffered values) float64, for weighted samples."""
+        if self.is_floating_point():
+            return
+        self.counts = self.counts.to(torch.float64)
+        if self._buffer is not None:
+            self._buffer = (self._buffer[0], self._buffer[1].to(torch.float64))
+
+    @torch.inference_mode(False)  # the state takes updates outside inference mode too
+    def to(self, device: torch.device) -> SparseGrid:
+        """Move the codes and counts to ``device`` (merging the buffer first); returns ``self``."""
+        self.flush()
+        self.device = device
+        self.codes, self.counts = self.codes.to(device), self.counts.to(device)
+        self._buffer = None
+        return self
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def cells(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(rows, cols, counts)`` of every kept cell in row-major order (merges the buffer)."""
+        self.flush()
+        return self.codes // self.side, self.codes % self.side, self.counts
+
+    def cell(self, row: int, col: int) -> torch.Tensor:
+        """The count of one cell, a 0-d tensor (merges the buffer)."""
+        rows, cols, counts = self.cells()
+        return counts[(rows == row % self.side) & (cols == col % self.side)].sum()
+
+    def class_counts(self) -> torch.Tensor:
+        """The classes' ``(C, C)`` counts as a coalesced sparse tensor (no dense step)."""
+        rows, cols, counts = self.cells()
+        inside = (rows < self.size) & (cols < self.size)
+        codes = rows[inside] * self.size + cols[inside]
+        return store.from_codes(codes, counts[inside], self.size)
+
+    def to_dense(self) -> torch.Tensor:
+        """The whole ``(S, S)`` grid as a dense tensor (for a dense Accumulator)."""
+        rows, cols, counts = self.cells()
+        grid = torch.zeros((self.side, self.side), dtype=self.dtype, device=self.device)
+        return grid.index_put_((rows, cols), counts, accumulate=True)
+
+
+def dense_codes(grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The sorted codes and counts of a dense grid's non-zero cells.
+
+    Examples:
+        >>> dense_codes(torch.tensor([[0, 2], [1, 0]]))
+        (tensor([1, 2]), tensor([2, 1]))
+    """
+    flat = grid.reshape(-1)
+    codes = flat.nonzero().reshape(-1)
+    return codes, flat[codes]
+
+
+def reduce_codes(codes: torch.Tensor, counts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sorted unique ``codes`` and their summed ``counts``, added in the given order.
+
+    Examples:
+        >>> reduce_codes(torch.tensor([5, 1, 5]), torch.tensor([1, 2, 3]))
+        (tensor([1, 5]), tensor([2, 4]))
+    """
+    unique, inverse = torch.unique(codes, sorted=True, return_inverse=True)
+    summed = torch.zeros(unique.numel(), dtype=counts.dtype, device=counts.device)
+    return unique, summed.index_add_(0, inverse, counts)
+
+
+Counts: TypeAlias = "torch.Tensor | SparseGrid"
+"""An Accumulator's counts: a dense ``(C + EXTRA, C + EXTRA)`` grid or its sparse store."""
+
+
+def zeros(size: int, sparse: bool, device: torch.device | None) -> Counts:
+    """Empty counts of ``size`` classes in the chosen store (int64)."""
+    if sparse:
+        return SparseGrid(size, device or torch.device("cpu"))
+    side = size + deferred.EXTRA
+    return torch.zeros((side, side), dtype=torch.int64, device=device)
+
+
+def is_weighted(counts: Counts | tuple[torch.Tensor, torch.Tensor]) -> bool:
+    """Whether counts of either store, or ``(codes, counts)``, are float64."""
+    return (counts[1] if isinstance(counts, tuple) else counts).is_floating_point()
+
+
+def add_into(mine: Counts, other: Counts | tuple[torch.Tensor, torch.Tensor]) -> None:
+    """Add the counts of either store, or ``(codes, counts)`` of the sparse one, to ``mine``.
+
+    ``mine`` must already be float64 when ``other`` is (see :func:`is_weighted`).
+
+    Examples:
+        >>> mine = zeros(1, True, None)
+        >>> add_into(mine, torch.eye(5, dtype=torch.int64))
+        >>> add_into(mine, (torch.tensor([0, 7]), torch.tensor([2, 1])))
+        >>> mine.codes.tolist(), mine.counts.tolist()
+        ([0, 6, 7, 12, 18, 24], [3, 1, 1, 1, 1, 1])
+    """
+    if isinstance(mine, torch.Tensor) and isinstance(other, torch.Tensor):
+        mine += other.to(mine.device, mine.dtype)
+        return
+    if isinstance(other, SparseGrid):
+        other.flush()
+        other = (other.codes, other.counts)
+    elif isinstance(other, torch.Tensor):
+        other = dense_codes(other)
+    if isinstance(mine, SparseGrid):
+        mine.add_codes(*other)
+    else:  # sparse cells into a dense grid
+        codes, counts = other
+        mine.view(-1).index_add_(0, codes.to(mine.device), counts.to(mine.device, mine.dtype))
+
+
+def class_counts(counts: Counts, size: int) -> torch.Tensor:
+    """The classes' ``(C, C)`` counts: dense from a grid, coalesced sparse from the store."""
+    if isinstance(counts, SparseGrid):
+        return counts.class_counts()
+    return counts[:size, :size].clone()
