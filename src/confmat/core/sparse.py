@@ -116,16 +116,25 @@ def sparse_counts(
     return _coalesced(unique, summed, size)
 
 
-def from_codes(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
-    """A coalesced sparse ``(C, C)`` tensor of sorted unique cell codes ``true * C + pred``.
+def from_sorted_cells(
+    rows: torch.Tensor, cols: torch.Tensor, values: torch.Tensor, size: int
+) -> torch.Tensor:
+    """A coalesced sparse ``(C, C)`` tensor of cells in row-major order, each once.
 
-    Cells of zero are kept out. Trusts its input (codes sorted, unique and in range).
+    Cells of zero are kept out. Trusts its input (sorted, unique and in range).
 
     Examples:
-        >>> from_codes(torch.tensor([1, 3]), torch.tensor([2, 5]), 2).to_dense().tolist()
+        >>> rows, cols = torch.tensor([0, 1]), torch.tensor([1, 1])
+        >>> from_sorted_cells(rows, cols, torch.tensor([2, 5]), 2).to_dense().tolist()
         [[0, 2], [0, 5]]
     """
-    return _coalesced(codes, values, size)
+    indices = torch.stack([rows, cols])
+    keep = values != 0
+    if not bool(keep.all()):
+        indices, values = indices[:, keep], values[keep]
+    return torch.sparse_coo_tensor(
+        indices, values, (size, size), is_coalesced=True, check_invariants=False
+    )
 
 
 def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:

@@ -58,8 +58,8 @@ class CellStore(Protocol):
     def add_cells(self, rows: Sequence[int], cols: Sequence[int], values: torch.Tensor) -> None:
         """Add ``values`` to the cells ``[rows, cols]`` (no sync)."""
 
-    def cells(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(rows, cols, counts)`` of every kept cell (wraps negative codes)."""
+    def outside(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(rows, cols, counts)`` of the cells outside the classes' ``(C, C)`` block."""
 
     def cell(self, row: int, col: int) -> torch.Tensor:
         """The count of one cell, a 0-d tensor."""
@@ -116,7 +116,7 @@ def problems(grid: Grid, size: int) -> dict[str, int | float]:
 def _read(grid: Grid, size: int) -> list[int | float]:
     """The four problem counts, then the binary logits and those in [0, 1] (one sync)."""
     if not isinstance(grid, torch.Tensor):
-        return _read_cells(*grid.cells(), size)
+        return _read_cells(*grid.outside(), size)
     rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
     bad_pred = grid[rows][:, [size, size + 3]].sum()
     bad_scores = grid[rows, size + 1].sum()
@@ -132,7 +132,7 @@ def _read(grid: Grid, size: int) -> list[int | float]:
 def _read_cells(
     rows: torch.Tensor, cols: torch.Tensor, counts: torch.Tensor, size: int
 ) -> list[int | float]:
-    """:func:`_read` from the cells of the sparse store: the same sums, by masks."""
+    """:func:`_read` from the sparse store's cells outside the classes: the same sums."""
     true_rows = (rows <= size) | (rows == size + 3)  # the classes and the invalid true labels
     bad_true = counts[(rows == size) | (rows == size + 3)].sum()
     bad_pred = counts[true_rows & ((cols == size) | (cols == size + 3))].sum()
