@@ -471,10 +471,15 @@ def no_host_sync(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
     ids=["indices", "values-table", "values-sorted", "weights", "binary", "logits", "ignored"],
 )  # fmt: skip
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 def test_update_never_reads_tensor_values_on_the_host(
-    kwargs: dict[str, Any], y_true: list[Any], y_pred: list[Any], weight: list[float] | None
+    kwargs: dict[str, Any],
+    y_true: list[Any],
+    y_pred: list[Any],
+    weight: list[float] | None,
+    sparse: bool,
 ) -> None:
-    acc = Accumulator(**kwargs)
+    acc = Accumulator(sparse=sparse, **kwargs)
     for _ in range(2):
         acc.update(
             torch.tensor(y_true),

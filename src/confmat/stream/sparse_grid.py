@@ -13,8 +13,9 @@ sizes: no host-device synchronization, and a cost that grows with the batch, nev
 buffer is merged into the kept codes: the buffer's unique codes, those not kept yet inserted in
 order (``searchsorted``), then every buffered value added to its cell in sample order (so float64
 sums are added in the order the dense grid adds them). The merge must learn how many codes are
-new: one synchronization per merge, that is per :data:`BUFFER_SIZE` samples at most; ``compute``,
-``state_dict``, ``merge`` and ``to`` merge the buffer too.
+new: one synchronization per merge, that is per :data:`BUFFER_SIZE` samples at most (the buffer
+grows with the kept cells up to :data:`BUFFER_MAX`); ``compute``, ``state_dict``, ``merge`` and
+``to`` merge the buffer too.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ from confmat.exceptions import ClassesError
 from confmat.stream import deferred
 
 BUFFER_SIZE = 2**20
-"""Codes buffered before a merge (8 MiB of int64 codes and as much of values)."""
+"""Codes buffered before a merge, at first (8 MiB of int64 codes and as much of values)."""
+
+BUFFER_MAX = 2**24
+"""The most codes buffered: the buffer grows to the number of kept cells up to this (256 MiB
+of codes and values), so that merges, which sort the kept codes too, stay rare when many
+distinct cells occur."""
 
 _MAX_SIDE = 3_037_000_499
 """The largest side ``S`` whose ``S * S`` codes fit int64."""
@@ -41,7 +47,7 @@ class SparseGrid:
     Args:
         size: C, the number of classes.
         device: where the codes, counts and buffer live.
-        capacity: the buffer's length (the most codes added between two merges).
+        capacity: the buffer's first length (default :data:`BUFFER_SIZE`).
 
     Examples:
         >>> grid = SparseGrid(3, torch.device("cpu"))
@@ -52,7 +58,7 @@ class SparseGrid:
         [[0, 1, 0], [0, 0, 0], [0, 0, 2]]
     """
 
-    def __init__(self, size: int, device: torch.device, capacity: int = BUFFER_SIZE) -> None:
+    def __init__(self, size: int, device: torch.device, capacity: int | None = None) -> None:
         self.size = size
         self.side = size + deferred.EXTRA
         if self.side > _MAX_SIDE:
@@ -61,7 +67,7 @@ class SparseGrid:
                 f"codes are int64), got {size}"
             )
         self.device = device
-        self.capacity = capacity
+        self.capacity = capacity or BUFFER_SIZE
         self.codes = torch.empty(0, dtype=torch.int64, device=device)
         self.counts = torch.empty(0, dtype=torch.int64, device=device)
         self._buffer: tuple[torch.Tensor, torch.Tensor] | None = None
@@ -153,6 +159,10 @@ class SparseGrid:
         codes, values = self._buffer
         self._merge(codes[: self._fill], values[: self._fill])
         self._fill = 0
+        kept = self.codes.numel()
+        if self.capacity < min(kept, BUFFER_MAX):  # grow with the kept cells: rarer merges
+            self.capacity = min(1 << (kept - 1).bit_length(), BUFFER_MAX)
+            self._buffer = None
 
     @torch.inference_mode(False)  # the state takes updates outside inference mode too
     def _merge(self, codes: torch.Tensor, values: torch.Tensor) -> None:
