@@ -259,7 +259,7 @@ def test_float_labels_beyond_int64_are_refused() -> None:
 
 
 def test_a_dense_accumulator_has_the_dense_limit_and_points_to_the_sparse_store() -> None:
-    with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT.*sparse=True"):
+    with pytest.raises(confmat.ClassesError, match=r"DENSE_CLASS_LIMIT.*sparse=True"):
         confmat.Accumulator(num_classes=10**6, sparse=False)
     with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT"):
         confmat.Accumulator(classes=range(limits.DENSE_CLASS_LIMIT + 1), sparse=False)

@@ -306,15 +306,19 @@ def deterministic() -> Any:
 
 
 @pytest.mark.usefixtures("deterministic")
-def test_works_under_deterministic_algorithms() -> None:
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_works_under_deterministic_algorithms(sparse: bool) -> None:
     generator = torch.Generator().manual_seed(0)
     y_true = torch.randint(0, 50, (500,), generator=generator)
     scores = torch.rand(500, 50, generator=generator)
     weights = torch.rand(500, generator=generator, dtype=torch.float64)
-    plain = Accumulator(num_classes=50).update(y_true, scores).compute()
-    assert_same(plain, ConfusionMatrix.from_predictions(y_true, scores))
-    weighted = Accumulator(num_classes=50).update(y_true, scores, weights).compute()
-    assert_same(weighted, ConfusionMatrix.from_predictions(y_true, scores, sample_weight=weights))
+    plain = Accumulator(num_classes=50, sparse=sparse).update(y_true, scores).compute()
+    expected = ConfusionMatrix.from_predictions(y_true, scores)
+    assert_same(ConfusionMatrix(plain.to_dense(), plain.classes), expected)
+    weighted = Accumulator(num_classes=50, sparse=sparse).update(y_true, scores, weights)
+    result = weighted.compute()
+    expected = ConfusionMatrix.from_predictions(y_true, scores, sample_weight=weights)
+    assert_same(ConfusionMatrix(result.to_dense(), result.classes), expected)
 
 
 # -- state, merge, persistence --------------------------------------------------------------
