@@ -200,15 +200,17 @@ def test_whole_float_ignore_index_matches_integer_labels() -> None:
     assert fp([0, 1, 2], [0, 1, 1], ignore_index=2.0).counts.tolist() == [[1, 0], [0, 1]]
 
 
-def test_a_million_classes_are_stored_sparse_but_refused_by_the_accumulator() -> None:
+def test_a_million_classes_are_stored_sparse_by_matrices_and_accumulators() -> None:
     labels = np.arange(10**6, dtype=np.int64) + 5000
     cm = fp(labels, labels)
     assert cm.num_classes == 10**6
     assert cm.counts.layout == torch.sparse_coo
     assert cm.accuracy == 1.0
     assert fp([0, 1], [0, 1], num_classes=10**6).counts.layout == torch.sparse_coo
+    acc = confmat.Accumulator(num_classes=10**6).update([0, 1], [0, 1])
+    assert acc.compute().counts.layout == torch.sparse_coo
     with pytest.raises(confmat.ClassesError, match=f"at most {limits.DENSE_CLASS_LIMIT}"):
-        confmat.Accumulator(num_classes=10**6)
+        confmat.Accumulator(num_classes=10**6, sparse=False)
 
 
 @pytest.mark.parametrize(
@@ -256,8 +258,9 @@ def test_float_labels_beyond_int64_are_refused() -> None:
         fp(torch.tensor([1e30, 1.0]), [1, 1])
 
 
-def test_the_accumulator_shares_the_dense_limit() -> None:
+def test_a_dense_accumulator_has_the_dense_limit_and_points_to_the_sparse_store() -> None:
+    with pytest.raises(confmat.ClassesError, match=r"DENSE_CLASS_LIMIT.*sparse=True"):
+        confmat.Accumulator(num_classes=10**6, sparse=False)
     with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT"):
-        confmat.Accumulator(num_classes=10**6)
-    with pytest.raises(confmat.ClassesError, match="DENSE_CLASS_LIMIT"):
-        confmat.Accumulator(classes=range(limits.DENSE_CLASS_LIMIT + 1))
+        confmat.Accumulator(classes=range(limits.DENSE_CLASS_LIMIT + 1), sparse=False)
+    assert confmat.Accumulator(classes=range(limits.DENSE_CLASS_LIMIT + 1)).num_classes

@@ -306,15 +306,19 @@ def deterministic() -> Any:
 
 
 @pytest.mark.usefixtures("deterministic")
-def test_works_under_deterministic_algorithms() -> None:
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_works_under_deterministic_algorithms(sparse: bool) -> None:
     generator = torch.Generator().manual_seed(0)
     y_true = torch.randint(0, 50, (500,), generator=generator)
     scores = torch.rand(500, 50, generator=generator)
     weights = torch.rand(500, generator=generator, dtype=torch.float64)
-    plain = Accumulator(num_classes=50).update(y_true, scores).compute()
-    assert_same(plain, ConfusionMatrix.from_predictions(y_true, scores))
-    weighted = Accumulator(num_classes=50).update(y_true, scores, weights).compute()
-    assert_same(weighted, ConfusionMatrix.from_predictions(y_true, scores, sample_weight=weights))
+    plain = Accumulator(num_classes=50, sparse=sparse).update(y_true, scores).compute()
+    expected = ConfusionMatrix.from_predictions(y_true, scores)
+    assert_same(ConfusionMatrix(plain.to_dense(), plain.classes), expected)
+    weighted = Accumulator(num_classes=50, sparse=sparse).update(y_true, scores, weights)
+    result = weighted.compute()
+    expected = ConfusionMatrix.from_predictions(y_true, scores, sample_weight=weights)
+    assert_same(ConfusionMatrix(result.to_dense(), result.classes), expected)
 
 
 # -- state, merge, persistence --------------------------------------------------------------
@@ -471,10 +475,15 @@ def no_host_sync(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
     ids=["indices", "values-table", "values-sorted", "weights", "binary", "logits", "ignored"],
 )  # fmt: skip
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 def test_update_never_reads_tensor_values_on_the_host(
-    kwargs: dict[str, Any], y_true: list[Any], y_pred: list[Any], weight: list[float] | None
+    kwargs: dict[str, Any],
+    y_true: list[Any],
+    y_pred: list[Any],
+    weight: list[float] | None,
+    sparse: bool,
 ) -> None:
-    acc = Accumulator(**kwargs)
+    acc = Accumulator(sparse=sparse, **kwargs)
     for _ in range(2):
         acc.update(
             torch.tensor(y_true),

@@ -1,10 +1,10 @@
 """Sizes and ranges confmat can hold: int64 values, the dense matrix, total counts.
 
 ``DENSE_CLASS_LIMIT`` is the one place that bounds the number of classes of a dense ``(C, C)``
-count grid (the Accumulator's): its class spaces, given or inferred, are checked against it, so
-that a large class count is a clear error instead of an allocation of terabytes. Eager matrices
-(``from_predictions``, ``from_counts``) are stored sparse above ``core.sparse.DENSE_MAX_CLASSES``
-classes and have no such limit.
+count grid (an Accumulator asked for one with ``sparse=False``): its class spaces, given or
+inferred, are checked against it, so that a large class count is a clear error instead of an
+allocation of terabytes. Matrices and Accumulators are stored sparse above
+``core.sparse.DENSE_MAX_CLASSES`` classes by default and have no such limit.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def check_dense_classes(size: int, what: str = "classes") -> int:
         raise ClassesError(
             f"{what}: {size} classes need a dense {size} x {size} matrix ({gib:,.0f} GiB of "
             f"int64 counts); it holds at most {DENSE_CLASS_LIMIT} classes "
-            "(confmat.core.limits.DENSE_CLASS_LIMIT). ConfusionMatrix.from_predictions and "
-            "from_counts store many classes sparse: use them for more"
+            "(confmat.core.limits.DENSE_CLASS_LIMIT). Leave sparse=None (the size rule) or "
+            "pass sparse=True to count many classes sparse"
         )
     return size
 

@@ -116,6 +116,27 @@ def sparse_counts(
     return _coalesced(unique, summed, size)
 
 
+def from_sorted_cells(
+    rows: torch.Tensor, cols: torch.Tensor, values: torch.Tensor, size: int
+) -> torch.Tensor:
+    """A coalesced sparse ``(C, C)`` tensor of cells in row-major order, each once.
+
+    Cells of zero are kept out. Trusts its input (sorted, unique and in range).
+
+    Examples:
+        >>> rows, cols = torch.tensor([0, 1]), torch.tensor([1, 1])
+        >>> from_sorted_cells(rows, cols, torch.tensor([2, 5]), 2).to_dense().tolist()
+        [[0, 2], [0, 5]]
+    """
+    indices = torch.stack([rows, cols])
+    keep = values != 0
+    if not bool(keep.all()):
+        indices, values = indices[:, keep], values[keep]
+    return torch.sparse_coo_tensor(
+        indices, values, (size, size), is_coalesced=True, check_invariants=False
+    )
+
+
 def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
     """The sparse tensor of sorted unique cell ``codes`` (``true * C + pred``) and ``values``."""
     keep = values != 0

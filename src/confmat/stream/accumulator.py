@@ -12,9 +12,11 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import codes
+from confmat.core import sparse as store
 from confmat.exceptions import ClassesError, MergeError
 from confmat.matrix import ConfusionMatrix
-from confmat.stream import batch_checks, deferred, distributed, saved_state
+from confmat.stream import batch_checks, deferred, distributed, saved_state, sparse_grid
+from confmat.stream.sparse_grid import Counts, SparseGrid
 
 
 class Accumulator:
@@ -22,10 +24,14 @@ class Accumulator:
 
     Each update adds its samples into a kept ``(C, C)`` buffer (int64, float64 once weighted)
     with one scatter-add on the batch's device: its cost does not grow with C^2 and it never
-    waits for the device. The class space is fixed up front by ``classes`` or ``num_classes``,
-    or by the first batch of scores (``(N, C)`` scores give C classes, ``(N,)`` binary scores
-    two). String labels need ``classes=``; integer labels without ``classes``/``num_classes``
-    raise :class:`~confmat.ClassesError`, since a stream's class space cannot grow.
+    waits for the device. Above :data:`confmat.core.sparse.DENSE_MAX_CLASSES` classes (or with
+    ``sparse=True``) the counts are kept sparse (:mod:`confmat.stream.sparse_grid`): cell codes
+    buffered per batch, merged by sort + reduce with one sync per ``BUFFER_SIZE`` samples;
+    ``compute`` then gives a sparse-store matrix. The class space is fixed up front by
+    ``classes`` or ``num_classes``, or by the first batch of scores (``(N, C)`` scores give C
+    classes, ``(N,)`` binary scores two). String labels need ``classes=``; integer labels
+    without ``classes``/``num_classes`` raise :class:`~confmat.ClassesError`, since a stream's
+    class space cannot grow.
 
     Shape and dtype errors are raised by ``update`` (:mod:`confmat.stream.batch_checks`); value
     errors are counted on the device and raised by ``compute``, naming each problem and how many
@@ -47,6 +53,8 @@ class Accumulator:
         ignore_index: samples whose true label equals it are left out.
         validate: run the deferred value checks (default True).
         max_samples: count at most this many samples on this rank; later ones are skipped.
+        sparse: keep the counts sparse (True) or dense (False); default: sparse above
+            :data:`confmat.core.sparse.DENSE_MAX_CLASSES` classes.
         process_group: the group ``compute`` sums over (default: the whole world).
 
     Examples:
@@ -74,6 +82,7 @@ class Accumulator:
         ignore_index: int | str | None = None,
         validate: bool = True,
         max_samples: int | None = None,
+        sparse: bool | None = None,
         process_group: Any = None,
     ) -> None:
         self.process_group = process_group
@@ -84,6 +93,7 @@ class Accumulator:
             ignore_index=ignore_index,
             validate=validate,
             max_samples=max_samples,
+            sparse=sparse,
         )
         self._configure(num_classes, classes, device, options)
 
@@ -97,9 +107,9 @@ class Accumulator:
         self._options = options
         self._device = None if device is None else torch.device(device)
         self._space = codes.class_space(num_classes, classes)
-        deferred.check_dense_space(self._space)
+        deferred.check_dense_space(self._space, self._is_sparse())
         self._coder: codes.LabelCoder | None = None
-        self._grid: torch.Tensor | None = None
+        self._grid: Counts | None = None
         self._one = torch.ones((), dtype=torch.int64)
         self._positive = 1
         self._seen = 0
@@ -131,17 +141,24 @@ class Accumulator:
         """Samples offered to ``update`` (including ignored, refused and skipped ones)."""
         return self._seen
 
-    def _allocate(self, device: torch.device) -> None:
+    def _is_sparse(self) -> bool:
+        """Whether the counts of this class space are kept sparse (False while it is open)."""
+        return self._space is not None and store.use_sparse(self._space.size, self._options.sparse)
+
+    def _zeros(self, device: torch.device | None) -> Counts:
         assert self._space is not None
-        size = self._space.size + deferred.EXTRA
+        return sparse_grid.zeros(self._space.size, self._is_sparse(), device)
+
+    def _allocate(self, device: torch.device) -> None:
         self._device = device
-        self._set_grid(torch.zeros((size, size), dtype=torch.int64, device=device))
+        self._set_grid(self._zeros(device))
+        assert self._space is not None
         self._coder = codes.LabelCoder(self._space, device)
 
     def reset(self) -> Accumulator:
         """Forget every sample (the class space and options stay)."""
         if self._grid is not None:
-            self._set_grid(torch.zeros_like(self._grid, dtype=torch.int64))
+            self._set_grid(self._zeros(self._device))
         self._seen, self._by_position = 0, False
         return self
 
@@ -171,9 +188,7 @@ class Accumulator:
             keep = max(0, n - (self._seen - self._options.max_samples))
             if keep == 0:
                 return self
-            true, pred = true[:keep], pred[:keep]
-            if sample_weight is not None:
-                sample_weight = batch_checks.batch_values(sample_weight, "sample_weight")[:keep]
+            true, pred, sample_weight = batch_checks.head(true, pred, sample_weight, keep)
         if self._grid is None:
             self._start(true, pred)
         grid = self._grid
@@ -182,8 +197,9 @@ class Accumulator:
         if not self._by_position and deferred.by_position(true, pred, self._space):
             deferred.mark_by_position(grid)  # once: ranks that count so are not aligned by name
             self._by_position = True
-        rows, cols = self._codes(true, pred)
-        if sample_weight is None:
+        assert self._coder is not None
+        rows, cols = deferred.batch_codes(self._coder, grid, true, pred, **self._coding)
+        if sample_weight is None:  # either store
             grid.index_put_((rows, cols), self._one, accumulate=True)
         else:
             self._add_weighted(rows, cols, sample_weight)
@@ -196,16 +212,24 @@ class Accumulator:
         values, rows = deferred.weighted_values(
             weight, rows, cols, self._coder.size, self._options.validate
         )
-        if not self._grid.is_floating_point():
-            self._set_grid(self._grid.to(torch.float64))
+        self._to_float64()
         self._grid.index_put_((rows, cols), values, accumulate=True)
 
-    def _set_grid(self, grid: torch.Tensor) -> None:
+    def _to_float64(self) -> None:
+        if isinstance(self._grid, SparseGrid):
+            self._grid.to_float64()
+        elif self._grid is not None and not self._grid.is_floating_point():
+            self._set_grid(self._grid.to(torch.float64))
+
+    def _set_grid(self, grid: Counts) -> None:
         """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches.
 
         The state is a normal tensor even when made inside ``torch.inference_mode()``, so that
         later updates outside it may still add to it.
         """
+        if isinstance(grid, SparseGrid):
+            self._grid = grid
+            return
         with torch.inference_mode(False):
             self._grid = grid.clone() if grid.is_inference() else grid
             self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
@@ -214,27 +238,19 @@ class Accumulator:
         """Fix the class space (if still open) and the device from the first batch."""
         if self._space is None:
             self._space = deferred.infer_space(true, pred)
-            deferred.check_dense_space(self._space)
+            deferred.check_dense_space(self._space, self._is_sparse())
             self._positive = saved_state.positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:
             device = v.device_of(pred, true)
         self._allocate(device)
 
-    def _codes(self, true: v.Values, pred: v.Values) -> tuple[torch.Tensor, torch.Tensor]:
-        assert self._coder is not None
-        assert self._grid is not None
-        return deferred.batch_codes(
-            self._coder,
-            self._grid,
-            true,
-            pred,
-            threshold=self._options.threshold,
-            positive=self._positive,
-            from_logits=self._options.from_logits,
-            ignore_index=self._options.ignore_index,
-            validate=self._options.validate,
-        )
+    @property
+    def _coding(self) -> dict[str, Any]:
+        """The options of :func:`confmat.stream.deferred.batch_codes`."""
+        o = self._options
+        keys = ("threshold", "from_logits", "ignore_index", "validate")
+        return {"positive": self._positive, **{key: getattr(o, key) for key in keys}}
 
     # -- results ----------------------------------------------------------------------------
 
@@ -252,11 +268,12 @@ class Accumulator:
             DistributedError: when other ranks do not join in time or have other classes.
         """
         limit = distributed.check_timeout(timeout)
-        grid, space = self._grid_or_zeros(), self._space
+        space = self._space
+        grid = self._zeros(self._device) if self._grid is None and space else self._grid
         if distributed.is_active(self.process_group):  # agree on the classes, then sum
             marked = grid is not None and deferred.counted_by_position(grid)
             grid, space = distributed.sum_over_ranks(
-                grid, space, marked, deferred.EXTRA, self._device, self.process_group, limit
+                grid, space, marked, self._device, self.process_group, limit
             )
             if self._space is None and space is not None:  # the other ranks' classes
                 self._space = space
@@ -267,16 +284,9 @@ class Accumulator:
                 "or classes= to get an empty matrix)"
             )
         deferred.raise_problems(grid, space.names)
-        counts = grid[: space.size, : space.size].clone()
+        counts = sparse_grid.class_counts(grid, space.size)
         positive = self._options.positive if space.size == 2 else None
         return ConfusionMatrix(counts, list(space.names), positive=positive)
-
-    def _grid_or_zeros(self) -> torch.Tensor | None:
-        """The counts; zeros when the class space is known but nothing was counted yet."""
-        if self._grid is not None or self._space is None:
-            return self._grid
-        size = self._space.size + deferred.EXTRA
-        return torch.zeros((size, size), dtype=torch.int64, device=self._device)
 
     def merge(self, *others: Accumulator) -> Accumulator:
         """Add the counts of other accumulators (same classes) into this one; returns ``self``.
@@ -296,23 +306,19 @@ class Accumulator:
             if self._space is None:
                 self._space = other._space
                 self._positive = saved_state.positive_index(self._options.positive, self._space)
-            if other._space.names != self._space.names:
-                raise MergeError(
-                    f"can only merge accumulators of the same classes, got "
-                    f"{list(self._space.names[:5])} and {list(other._space.names[:5])}"
-                )
+            saved_state.check_same_classes(self._space.names, other._space.names)
             if self._grid is None:
                 self._allocate(self._device or other._grid.device)
-            assert self._grid is not None
             self._add_grid(other._grid)
             self._seen += other._seen
         return self
 
-    def _add_grid(self, grid: torch.Tensor) -> None:
+    def _add_grid(self, grid: Counts | tuple[torch.Tensor, torch.Tensor]) -> None:
+        """Add counts of either store, or ``(codes, counts)`` of the sparse one, to this one's."""
+        if sparse_grid.is_weighted(grid):
+            self._to_float64()
         assert self._grid is not None
-        if grid.is_floating_point() and not self._grid.is_floating_point():
-            self._set_grid(self._grid.to(torch.float64))
-        self._grid += grid.to(self._grid.device, self._grid.dtype)
+        sparse_grid.add_into(self._grid, grid)
 
     def to(self, device: torch.device | str) -> Accumulator:
         """Move the counts (and every later batch) to ``device``; returns ``self``.
@@ -358,16 +364,15 @@ class Accumulator:
                     [1, 0]])
         """
         names, values, options, grid, seen = saved_state.read(state)
-        if self._space is not None and names is not None and list(self._space.names) != names:
-            raise MergeError(
-                f"the saved classes {names[:5]} differ from this accumulator's "
-                f"{list(self._space.names[:5])}"
+        if self._space is not None and names is not None:
+            saved_state.check_same_classes(
+                names, self._space.names, "the saved classes must be its"
             )
         self._configure(None, values or names, self._device, options)
         if grid is not None:
-            saved_state.check_grid(grid, self._space)
+            device = saved_state.check_counts(grid, self._space)
             if self._grid is None:
-                self._allocate(self._device or grid.device)
+                self._allocate(self._device or device)
             self._add_grid(grid)
         self._seen = seen
         return self
@@ -384,16 +389,9 @@ class Accumulator:
         self.load_state_dict(state)
 
     def __repr__(self) -> str:
-        if self._space is None:
-            space = "classes=None"
-        elif self._space.names == tuple(map(str, range(self._space.size))):
-            space = f"num_classes={self._space.size}"
-        else:
-            shown = ", ".join(self._space.names[:6]) + (", ..." if self._space.size > 6 else "")
-            space = f"classes=[{shown}]"
         device = None if self._device is None else str(self._device)
         weighted = ", weighted" if self._grid is not None and self._grid.is_floating_point() else ""
         return (
-            f"Accumulator({space}, device={device!r}, samples={self._seen}{weighted}, "
-            f"validate={self._options.validate})"
+            f"Accumulator({saved_state.describe(self._space)}, device={device!r}, "
+            f"samples={self._seen}{weighted}, validate={self._options.validate})"
         )

@@ -82,3 +82,12 @@ def batch_values(x: object, name: str) -> v.Values:
     if isinstance(x, torch.Tensor) and not x.is_complex():
         return x
     return v.as_values(x, name)
+
+
+def head(
+    true: v.Values, pred: v.Values, sample_weight: object, keep: int
+) -> tuple[v.Values, v.Values, object]:
+    """The first ``keep`` samples of a batch (``max_samples``): labels, predictions, weights."""
+    if sample_weight is not None:
+        sample_weight = batch_values(sample_weight, "sample_weight")[:keep]
+    return true[:keep], pred[:keep], sample_weight

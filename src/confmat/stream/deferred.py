@@ -20,12 +20,16 @@ binary logits and those in [0, 1], so that ``compute`` can warn when every "logi
 a probability (:func:`tally_logits`); its cell ``[C+1, C+2]`` is non-zero once labels or scores
 were counted by their position among the classes (:func:`mark_by_position`), which decides
 whether ranks may be aligned by name. Like every cell, they merge, sum over ranks and are saved.
+
+The sparse store (:class:`confmat.stream.sparse_grid.SparseGrid`) holds the same cells as codes;
+every function here takes either store (a :data:`Grid`).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import Protocol, TypeAlias
 
 import torch
 
@@ -44,6 +48,25 @@ from confmat.stream import batch_checks
 
 EXTRA = 4
 """Extra rows and columns of the grid beyond the C classes."""
+
+
+class CellStore(Protocol):
+    """The sparse store of the grid's cells (see :mod:`confmat.stream.sparse_grid`)."""
+
+    size: int
+
+    def add_cells(self, rows: Sequence[int], cols: Sequence[int], values: torch.Tensor) -> None:
+        """Add ``values`` to the cells ``[rows, cols]`` (no sync)."""
+
+    def outside(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(rows, cols, counts)`` of the cells outside the classes' ``(C, C)`` block."""
+
+    def cell(self, row: int, col: int) -> torch.Tensor:
+        """The count of one cell, a 0-d tensor."""
+
+
+Grid: TypeAlias = "torch.Tensor | CellStore"
+"""A dense ``(C + EXTRA, C + EXTRA)`` grid or its sparse store."""
 
 
 def weighted_values(
@@ -78,7 +101,7 @@ _PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
 }
 
 
-def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
+def problems(grid: Grid, size: int) -> dict[str, int | float]:
     """How many samples each deferred check refused, read from the extra cells (one sync).
 
     Examples:
@@ -90,8 +113,10 @@ def problems(grid: torch.Tensor, size: int) -> dict[str, int | float]:
     return dict(zip(_PROBLEMS, _read(grid, size), strict=False))
 
 
-def _read(grid: torch.Tensor, size: int) -> list[int | float]:
+def _read(grid: Grid, size: int) -> list[int | float]:
     """The four problem counts, then the binary logits and those in [0, 1] (one sync)."""
+    if not isinstance(grid, torch.Tensor):
+        return _read_cells(*grid.outside(), size)
     rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
     bad_pred = grid[rows][:, [size, size + 3]].sum()
     bad_scores = grid[rows, size + 1].sum()
@@ -104,7 +129,23 @@ def _read(grid: torch.Tensor, size: int) -> list[int | float]:
     return values
 
 
-def raise_problems(grid: torch.Tensor, names: Sequence[str]) -> None:
+def _read_cells(
+    rows: torch.Tensor, cols: torch.Tensor, counts: torch.Tensor, size: int
+) -> list[int | float]:
+    """:func:`_read` from the sparse store's cells outside the classes: the same sums."""
+    true_rows = (rows <= size) | (rows == size + 3)  # the classes and the invalid true labels
+    bad_true = counts[(rows == size) | (rows == size + 3)].sum()
+    bad_pred = counts[true_rows & ((cols == size) | (cols == size + 3))].sum()
+    bad_scores = counts[true_rows & (cols == size + 1)].sum()
+    bad_weight = counts[rows == size + 2].sum()
+    logits = [counts[(rows == r) & (cols == size + 2)].sum() for r in (0, 1)]
+    values: list[int | float] = torch.stack(
+        [bad_true, bad_pred, bad_scores, bad_weight, *logits]
+    ).tolist()
+    return values
+
+
+def raise_problems(grid: Grid, names: Sequence[str]) -> None:
     """Raise one error naming every deferred problem and how many samples had it, if any.
 
     The error's type is that of the first problem (LabelError, ScoreError, WeightError).
@@ -139,7 +180,7 @@ def _warn_logits(n: int) -> None:
     )
 
 
-def tally_logits(grid: torch.Tensor, logits: torch.Tensor) -> None:
+def tally_logits(grid: Grid, logits: torch.Tensor) -> None:
     """Count binary logits, and those in [0, 1], into cells ``[0, 4]`` and ``[1, 4]`` (no sync).
 
     Column ``C+2`` (4 for two classes) is never a sample's code: its first two cells tell
@@ -152,7 +193,11 @@ def tally_logits(grid: torch.Tensor, logits: torch.Tensor) -> None:
         [3, 2]
     """
     inside = (logits >= 0) & (logits <= 1)
-    grid[:2, 4].add_(torch.stack([torch.ones_like(inside).sum(), inside.sum()]))
+    tally = torch.stack([torch.ones_like(inside).sum(), inside.sum()])
+    if isinstance(grid, torch.Tensor):
+        grid[:2, 4].add_(tally)
+    else:
+        grid.add_cells([0, 1], [4, 4], tally)
 
 
 def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
@@ -165,22 +210,30 @@ def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
     return v.is_float(pred) or (numbers and space.values is None)
 
 
-def mark_by_position(grid: torch.Tensor) -> None:
+def mark_by_position(grid: Grid) -> None:
     """Mark the grid as counted by position: cell ``[C+1, C+2]``, which no sample reaches."""
-    size = grid.shape[0] - EXTRA
-    grid[size + 1, size + 2] = 1
+    if isinstance(grid, torch.Tensor):
+        size = grid.shape[0] - EXTRA
+        grid[size + 1, size + 2] = 1
+    else:
+        grid.add_cells([grid.size + 1], [grid.size + 2], torch.ones(1, dtype=torch.int64))
 
 
-def counted_by_position(grid: torch.Tensor) -> bool:
+def counted_by_position(grid: Grid) -> bool:
     """Whether :func:`mark_by_position` marked the grid (reads one cell: a sync)."""
+    if not isinstance(grid, torch.Tensor):
+        return bool(grid.cell(grid.size + 1, grid.size + 2) > 0)
     size = grid.shape[0] - EXTRA
     return bool(grid[size + 1, size + 2] > 0)
 
 
-def check_dense_space(space: ClassSpace | None) -> None:
-    """The class space must fit the Accumulator's dense ``(C, C)`` grid, else ``ClassesError``."""
-    if space is not None:
-        limits.check_dense_classes(space.size, "Accumulator")
+def check_dense_space(space: ClassSpace | None, sparse: bool) -> None:
+    """A dense grid's class space must fit ``DENSE_CLASS_LIMIT`` classes, else ``ClassesError``.
+
+    The sparse store (``sparse=True``, or by the size rule) has no such limit.
+    """
+    if space is not None and not sparse:
+        limits.check_dense_classes(space.size, "Accumulator(sparse=False)")
 
 
 def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
@@ -201,7 +254,7 @@ def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
 
 def batch_codes(
     coder: LabelCoder,
-    grid: torch.Tensor,
+    grid: Grid,
     true: v.Values,
     pred: v.Values,
     *,

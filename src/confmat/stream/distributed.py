@@ -2,7 +2,10 @@
 
 :meth:`confmat.Accumulator.compute` sums the counts of every rank of a process group with
 ``all_reduce`` (any backend: gloo, nccl, mpi; any launcher: torchrun, Lightning, Accelerate).
-Every rank of the group must call it; a rank that saw no data simply adds zeros.
+Every rank of the group must call it; a rank that saw no data simply adds zeros. When some rank
+keeps its counts sparse (:mod:`confmat.stream.sparse_grid`), every rank instead gathers every
+rank's number of cells, then their ``(code, count)`` arrays padded to the longest, and reduces
+their concatenation (in rank order) by sort + reduce: the same exact counts on every rank.
 
 The ranks first agree on the class space, once per ``compute``: each rank shares a digest of
 its ordered class names. Ranks whose classes are the same names in another order (say
@@ -36,6 +39,8 @@ import torch
 
 from confmat.core.codes import ClassSpace
 from confmat.exceptions import DistributedError, OptionError
+from confmat.stream import deferred
+from confmat.stream.sparse_grid import Counts, SparseGrid, dense_codes, reduce_codes
 
 __all__ = ["DEFAULT_TIMEOUT", "DistributedError", "real_samples_on_rank"]
 
@@ -159,10 +164,10 @@ def _digest(space: ClassSpace | None) -> list[int]:
     return [int.from_bytes(data[i : i + 8], "little", signed=True) for i in (0, 8, 16)]
 
 
-def _headers(space: ClassSpace | None, weighted: bool, group: Any) -> list[list[int]]:
-    """Every rank's ``[knows classes, C, weighted, digest...]``, in rank order."""
+def _headers(space: ClassSpace | None, weighted: bool, sparse: bool, group: Any) -> list[list[int]]:
+    """Every rank's ``[knows classes, C, weighted, digest (3 words), sparse]``, in rank order."""
     size = -1 if space is None else space.size
-    mine = [int(size >= 0), size, int(weighted), *_digest(space)]
+    mine = [int(size >= 0), size, int(weighted), *_digest(space), int(sparse)]
     device = _collective_device(group, torch.device("cpu"))
     local = torch.tensor(mine, dtype=torch.int64, device=device)
     parts = [torch.empty_like(local) for _ in range(torch.distributed.get_world_size(group))]
@@ -176,8 +181,11 @@ def agree_on_space(
     by_position: bool,
     group: Any,
     timeout: datetime.timedelta,
-) -> tuple[ClassSpace, np.ndarray | None, bool] | None:
-    """The class space every rank agrees on, this rank's reordering to it, and float64 counts.
+    sparse: bool = False,
+) -> tuple[ClassSpace, np.ndarray | None, bool, bool] | None:
+    """The class space every rank agrees on, this rank's reordering to it, float64, sparse.
+
+    The last two: whether any rank's counts are weighted, and whether any keeps them sparse.
 
     Returns None when no rank knows its classes. The reordering (None: none needed) lists, for
     each agreed class, its index on this rank. Ranks that counted integer labels or scores
@@ -188,8 +196,9 @@ def agree_on_space(
             order them differently (on every rank alike), or some ranks do not join in time.
     """
     wait_for_all(group, timeout)
-    headers = _headers(space, weighted, group)
+    headers = _headers(space, weighted, sparse, group)
     any_weighted = any(h[2] for h in headers)
+    any_sparse = any(h[6] for h in headers)
     known = [r for r, h in enumerate(headers) if h[0]]
     if not known:
         return None
@@ -197,14 +206,15 @@ def agree_on_space(
         if len(known) < len(headers):  # the ranks without classes take the first one's
             space = _from_rank(space, known[0], group)
         assert space is not None
-        return space, None, any_weighted
+        return space, None, any_weighted, any_sparse
     shared: list[Any] = [None] * len(headers)
     torch.distributed.all_gather_object(shared, (space, by_position), group=group)
     spaces = [found for found, _ in shared]
     _check_same_names(spaces, known)
     _check_same_order([r for r in known if shared[r][1]], spaces)
     agreed = spaces[known[0]]
-    return agreed, None if space is None else _reorder(space, agreed), any_weighted
+    order = None if space is None else _reorder(space, agreed)
+    return agreed, order, any_weighted, any_sparse
 
 
 def _check_same_order(positional: list[int], spaces: Sequence[ClassSpace | None]) -> None:
@@ -223,7 +233,7 @@ def _check_same_order(positional: list[int], spaces: Sequence[ClassSpace | None]
 
 def _names_of(header: list[int]) -> list[int]:
     """The part of a rank's header that identifies its ordered class names."""
-    return [header[1], *header[3:]]
+    return [header[1], *header[3:6]]
 
 
 def _from_rank(space: ClassSpace | None, source: int, group: Any) -> ClassSpace:
@@ -277,31 +287,90 @@ def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
 
 
 def sum_over_ranks(
-    grid: torch.Tensor | None,
+    grid: Counts | None,
     space: ClassSpace | None,
     by_position: bool,
-    extra: int,
     device: torch.device | None,
     group: Any,
     timeout: datetime.timedelta,
-) -> tuple[torch.Tensor | None, ClassSpace | None]:
-    """Every rank's grid summed (a copy) in the agreed class order, and that class space.
+) -> tuple[Counts | None, ClassSpace | None]:
+    """Every rank's counts summed (a copy) in the agreed class order, and that class space.
 
     ``(None, None)`` when no rank knows its classes. A rank that counted nothing (``grid``
-    None) takes part with zeros of the agreed size ``(C + extra, C + extra)``; if any rank's
-    counts are weighted, the sum is float64. The ``extra`` rows and columns keep their place.
+    None) takes part with zeros of the agreed size; if any rank's counts are weighted, the sum
+    is float64. The extra rows and columns of :mod:`confmat.stream.deferred` keep their place.
+    Dense grids are summed by ``all_reduce``; if any rank keeps its counts sparse, every rank
+    gathers the cells (:func:`gather_cells`) and gets a sparse store.
     """
     weighted = grid is not None and grid.is_floating_point()
-    header = agree_on_space(space, weighted, by_position, group, timeout)
+    sparse = isinstance(grid, SparseGrid)
+    header = agree_on_space(space, weighted, by_position, group, timeout, sparse)
     if header is None:
         return None, None
-    agreed, order, any_weighted = header
+    agreed, order, any_weighted, any_sparse = header
+    dtype = torch.float64 if any_weighted else torch.int64
+    side = agreed.size + deferred.EXTRA
+    if any_sparse:
+        codes, counts = _codes_of(grid, device)
+        if order is not None:
+            codes = _reorder_codes(codes, order, side)
+        codes, counts = gather_cells(codes, counts.to(dtype), group)
+        return SparseGrid.of(agreed.size, codes, counts), agreed
     if grid is None:
-        side = agreed.size + extra
         grid = torch.zeros((side, side), dtype=torch.int64, device=device)
-    grid = grid.to(torch.float64 if any_weighted else grid.dtype, copy=True)
+    assert isinstance(grid, torch.Tensor)
+    grid = grid.to(dtype, copy=True)
     if order is not None:
-        tail = torch.arange(agreed.size, agreed.size + extra)
+        tail = torch.arange(agreed.size, side)
         index = torch.cat([torch.from_numpy(order), tail]).to(grid.device)
         grid = grid[index][:, index]
     return all_reduce_sum(grid, group), agreed
+
+
+def _codes_of(
+    grid: Counts | None, device: torch.device | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """This rank's cell codes and counts, from either store (none for no counts)."""
+    if isinstance(grid, SparseGrid):
+        grid.flush()
+        return grid.codes, grid.counts
+    if grid is None:
+        empty = torch.empty(0, dtype=torch.int64, device=device)
+        return empty, empty
+    return dense_codes(grid)
+
+
+def _reorder_codes(codes: torch.Tensor, order: np.ndarray, side: int) -> torch.Tensor:
+    """Codes of this rank's class order as codes of the agreed order (extras keep their place)."""
+    size = len(order)
+    agreed_index = torch.arange(side, device=codes.device)
+    agreed_index[torch.from_numpy(order).to(codes.device)] = torch.arange(size, device=codes.device)
+    return agreed_index[codes // side] * side + agreed_index[codes % side]
+
+
+def gather_cells(
+    codes: torch.Tensor, counts: torch.Tensor, group: Any
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every rank's ``(code, count)`` arrays, concatenated in rank order and reduced.
+
+    Two collectives: ``all_gather`` of the sizes, then of the arrays padded to the longest
+    (a sync in between: the padding's length). The concatenation is reduced by sort + reduce
+    in rank order, so every rank gets the same sorted unique codes and the same sums.
+    """
+    home = codes.device
+    device = _collective_device(group, home)
+    world = torch.distributed.get_world_size(group)
+    size = torch.tensor([codes.numel()], dtype=torch.int64, device=device)
+    sizes = [torch.empty_like(size) for _ in range(world)]
+    torch.distributed.all_gather(sizes, size, group=group)
+    lengths = [int(n) for n in torch.cat(sizes).tolist()]
+    longest = max(1, *lengths)  # never an empty collective
+    gathered = []
+    for values in (codes, counts):
+        padded = torch.zeros(longest, dtype=values.dtype, device=device)
+        padded[: values.numel()] = values
+        parts = [torch.empty_like(padded) for _ in range(world)]
+        torch.distributed.all_gather(parts, padded, group=group)
+        gathered.append(torch.cat([part[:n] for part, n in zip(parts, lengths, strict=True)]))
+    unique, summed = reduce_codes(gathered[0], gathered[1])
+    return unique.to(home), summed.to(home)

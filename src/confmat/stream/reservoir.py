@@ -9,7 +9,9 @@ Rows arrive in batches and wait in a pending list (no host synchronisation); onc
 rows outnumber ``max(min_pending, kept rows)`` they are compacted by one sort. So memory stays
 below ``2 * k * groups + min_pending + batch`` rows whatever the length of the stream. On the
 CPU, where looking at values costs no synchronisation, a row whose key cannot beat the k-th
-key of its full group is dropped on arrival, which makes compactions rare.
+key of its full group is dropped on arrival, which makes compactions rare. The k-th keys are
+kept for the full groups only (sorted by group, looked up by binary search), so the number of
+groups may be huge (``C^2`` cells at large C) at no cost.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class GroupedTopK:
         self.k = k
         self.groups = groups
         self.min_pending = min_pending
-        self._bar: torch.Tensor | None = None  # k-th key of each full group, else -inf
+        self._bar: tuple[torch.Tensor, torch.Tensor] | None = None  # full groups, k-th keys
         self._kept: Rows | None = None
         self._pending: list[Rows] = []
         self._pending_size = 0
@@ -101,7 +103,7 @@ class GroupedTopK:
         if self.k <= 0:
             return
         if self._bar is not None and rows.key.device.type == "cpu":
-            passing = rows.key > self._bar[rows.group]
+            passing = rows.key > self._bar_of(rows.group)
             rows = Rows(*(column[passing] for column in rows))
         self._pending.append(rows)
         self._pending_size += rows.size
@@ -109,6 +111,15 @@ class GroupedTopK:
         self.peak_size = max(self.peak_size, kept + self._pending_size)
         if self._pending_size > max(self.min_pending, kept):
             self._compact()
+
+    def _bar_of(self, group: torch.Tensor) -> torch.Tensor:
+        """The k-th key of each row's group if the group is full, else -inf."""
+        assert self._bar is not None
+        full, bar = self._bar
+        if full.numel() == 0:
+            return torch.full(group.shape, float("-inf"), device=group.device)
+        at = torch.searchsorted(full, group).clamp_(max=full.numel() - 1)
+        return torch.where(full[at] == group, bar[at], float("-inf"))
 
     def rows(self) -> Rows | None:
         """The rows kept so far (compacting what waits), or None if nothing arrived."""
@@ -127,9 +138,7 @@ class GroupedTopK:
         if kept.size > self.k - 1:
             last[self.k - 1 :] = kept.group[self.k - 1 :] == kept.group[: kept.size - self.k + 1]
         last[: self.k - 1] = False
-        bar = torch.full((self.groups,), float("-inf"), device=kept.key.device)
-        bar[kept.group[last]] = kept.key[last].to(bar.dtype)
-        self._bar = bar
+        self._bar = kept.group[last], kept.key[last]  # one row per full group, by group
 
 
 @dataclass(frozen=True)

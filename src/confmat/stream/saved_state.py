@@ -2,11 +2,14 @@
 
 Tensors and plain Python values only, so ``torch.save`` / ``torch.load(..., weights_only=True)``
 keep it. The counts are the Accumulator's whole grid (C[i, j] = samples of true class i predicted
-as class j, plus the extra cells of refused samples, see :mod:`confmat.stream.deferred`).
+as class j, plus the extra cells of refused samples, see :mod:`confmat.stream.deferred`): a dense
+tensor under ``"grid"``, or for the sparse store its sorted cell codes and their counts under
+``"codes"`` and ``"counts"`` (see :mod:`confmat.stream.sparse_grid`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,13 +18,18 @@ import torch
 
 from confmat.core import checks as v
 from confmat.core import limits
+from confmat.core import sparse as store
 from confmat.core.codes import ClassSpace
 from confmat.core.encode import resolve_positive
-from confmat.exceptions import OptionError
+from confmat.exceptions import MergeError, OptionError
 from confmat.stream import batch_checks, deferred
+from confmat.stream.sparse_grid import Counts, SparseGrid
 
-VERSION = 1
-"""The version of the saved state; bumped when its keys change."""
+VERSION = 2
+"""The version of the saved state; bumped when its keys change (1: no sparse store)."""
+
+Saved = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+"""Saved counts: a dense grid, or the sparse store's ``(codes, counts)``."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Options:
     ignore_index: int | str | None = None
     validate: bool = True
     max_samples: int | None = None
+    sparse: bool | None = None
 
 
 def options(
@@ -44,6 +53,7 @@ def options(
     ignore_index: object = None,
     validate: object = True,
     max_samples: object = None,
+    sparse: object = None,
 ) -> Options:
     """Checked options in plain Python types (so that ``weights_only`` loading keeps them).
 
@@ -61,6 +71,7 @@ def options(
         ignore_index=limits.check_ignore_index(ignore_index, isinstance(ignore_index, str)),
         validate=bool(validate),
         max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
+        sparse=None if sparse is None else store.use_sparse(0, sparse),  # type: ignore[arg-type]
     )
 
 
@@ -70,8 +81,33 @@ def positive_index(positive: object, space: ClassSpace) -> int:
     return 1 if index is None else index
 
 
+def describe(space: ClassSpace | None) -> str:
+    """The class space as an Accumulator's repr shows it.
+
+    Examples:
+        >>> describe(ClassSpace(("0", "1"))), describe(ClassSpace(("a", "b")))
+        ('num_classes=2', 'classes=[a, b]')
+    """
+    if space is None:
+        return "classes=None"
+    if space.names == tuple(map(str, range(space.size))):
+        return f"num_classes={space.size}"
+    shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
+    return f"classes=[{shown}]"
+
+
+def check_same_classes(
+    mine: Sequence[str],
+    theirs: Sequence[str],
+    what: str = "can only merge accumulators of the same classes",
+) -> None:
+    """Raise MergeError unless the other class names are this accumulator's."""
+    if list(mine) != list(theirs):
+        raise MergeError(f"{what}, got {list(mine[:5])} and {list(theirs[:5])}")
+
+
 def make(
-    grid: torch.Tensor | None, space: ClassSpace | None, seen: int, options: Options
+    grid: Counts | None, space: ClassSpace | None, seen: int, options: Options
 ) -> dict[str, Any]:
     """The saved state of an accumulator.
 
@@ -79,9 +115,15 @@ def make(
         >>> make(None, ClassSpace(("a", "b")), 0, Options())["classes"]
         ['a', 'b']
     """
+    cells = None
+    if isinstance(grid, SparseGrid):
+        grid.flush()
+        cells, grid = (grid.codes.clone(), grid.counts.clone()), None
     return {
         "version": VERSION,
         "grid": None if grid is None else grid.detach().clone(),
+        "codes": None if cells is None else cells[0],
+        "counts": None if cells is None else cells[1],
         "classes": None if space is None else list(space.names),
         "class_values": None if space is None or space.values is None else list(space.values),
         "samples_seen": seen,
@@ -90,20 +132,26 @@ def make(
 
 
 def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, Any, int]:
-    """``(names, values, options, grid, samples_seen)`` of a saved state, else an OptionError.
+    """``(names, values, options, counts, samples_seen)`` of a saved state, else an OptionError.
+
+    The counts are the saved grid, ``(codes, counts)`` of the sparse store, or None.
 
     Examples:
-        >>> read({"version": 2})  # doctest: +ELLIPSIS
+        >>> read({"version": 0})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state must be a dict made by Accumulator.state_dict()
     """
-    if not isinstance(state, dict) or state.get("version") != VERSION:
+    if not isinstance(state, dict) or state.get("version") not in (1, VERSION):
         raise OptionError("state must be a dict made by Accumulator.state_dict()")
     try:
         names, values, config = state["classes"], state["class_values"], state["config"]
         grid, seen = state["grid"], state["samples_seen"]
         saved = options(**config)
+        if state["version"] > 1 and state["codes"] is not None:
+            if grid is not None:
+                raise OptionError("state holds both a dense grid and sparse codes")
+            grid = (state["codes"], state["counts"])
     except (KeyError, TypeError) as error:
         raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
     if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
@@ -117,23 +165,54 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
     return names, values, saved, grid, seen
 
 
-def check_grid(grid: object, space: ClassSpace | None) -> None:
-    """Saved counts: an int64 or float64 tensor of the saved classes' grid, finite, >= 0.
+def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
+    """Saved counts of either store must fit the saved classes; returns their device.
+
+    A dense grid: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0. Sparse
+    ``(codes, counts)``: 1-d int64 codes, sorted, unique and below ``(C + EXTRA)^2``, and as
+    many int64 or float64 counts, finite, >= 0.
 
     Examples:
-        >>> check_grid(torch.zeros(6, 6, dtype=torch.bool), ClassSpace(("a", "b")))
+        >>> check_counts(torch.zeros(6, 6, dtype=torch.bool), ClassSpace(("a", "b")))
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state counts must be int64 or float64, got torch.bool
+        >>> check_counts((torch.tensor([3, 1]), torch.tensor([1, 1])), ClassSpace(("a", "b")))
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: state codes must be sorted and unique
     """
-    if space is None or not isinstance(grid, torch.Tensor):
+    if space is None:
         raise OptionError("state holds counts but no classes")
-    size = space.size + deferred.EXTRA
-    if tuple(grid.shape) != (size, size):
-        raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {size}")
-    if grid.dtype not in (torch.int64, torch.float64):
-        raise OptionError(f"state counts must be int64 or float64, got {grid.dtype}")
-    if not bool((grid >= 0).all()):  # also False for NaN
+    side = space.size + deferred.EXTRA
+    if isinstance(saved, torch.Tensor):
+        if tuple(saved.shape) != (side, side):
+            raise OptionError(f"state counts have shape {tuple(saved.shape)}, expected {side}")
+        _check_values(saved)
+        return saved.device
+    if not (isinstance(saved, tuple) and all(isinstance(t, torch.Tensor) for t in saved)):
+        raise OptionError("state counts must be a tensor, or tensors of sparse codes and counts")
+    codes: torch.Tensor = saved[0]
+    counts: torch.Tensor = saved[1]
+    if len(saved) != 2:
+        raise OptionError(f"state's sparse counts must be (codes, counts), got {len(saved)} parts")
+    if codes.dtype != torch.int64 or codes.ndim != 1 or counts.shape != codes.shape:
+        raise OptionError(
+            f"state codes must be 1-d int64 with as many counts, got {codes.dtype} codes of "
+            f"shape {tuple(codes.shape)} and counts of shape {tuple(counts.shape)}"
+        )
+    if not bool((codes[1:] > codes[:-1]).all()):
+        raise OptionError("state codes must be sorted and unique")
+    if codes.numel() and not (int(codes[0]) >= 0 and int(codes[-1]) < side * side):
+        raise OptionError(f"state codes must lie in [0, {side * side}) for {space.size} classes")
+    _check_values(counts)
+    return codes.device
+
+
+def _check_values(counts: torch.Tensor) -> None:
+    if counts.dtype not in (torch.int64, torch.float64):
+        raise OptionError(f"state counts must be int64 or float64, got {counts.dtype}")
+    if not bool((counts >= 0).all()):  # also False for NaN
         raise OptionError("state counts must be finite and non-negative")
-    if grid.is_floating_point() and not bool(torch.isfinite(grid).all()):
+    if counts.is_floating_point() and not bool(torch.isfinite(counts).all()):
         raise OptionError("state counts must be finite and non-negative")
