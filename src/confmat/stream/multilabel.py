@@ -87,6 +87,7 @@ class MultilabelAccumulator:
         self.process_group = process_group
         self._sums: kernels.RunningSums | None = None
         self._chunk: _Chunk | None = None
+        self._space: kernels.Workspace | None = None  # buffers of the counting kernel
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
@@ -148,13 +149,15 @@ class MultilabelAccumulator:
             self._flush()
             self._count(true_grid, pred_grid, weight)
             return self
-        # small batches are copied into a fixed chunk buffer, counted together once it is full
-        if self._chunk is None or not self._chunk.holds(true_grid, pred_grid):
+        # small batches are copied into a fixed chunk buffer, counted together once it is full;
+        # targets are checked now, while hot, and kept as bools (a small buffer)
+        if self._chunk is None or not self._chunk.holds(pred_grid):
             self._flush()  # scores are compared in their own precision: never mix dtypes
             self._chunk = _Chunk(true_grid, pred_grid)
+        bad = ml.invalid_rows(true_grid, self._from_logits, True) if self._validate else None
         start = 0
         while start < true_grid.shape[0]:
-            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, start)
+            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, bad, start)
             if self._chunk.filled == kernels.CHUNK:
                 self._flush()
         return self
@@ -165,32 +168,38 @@ class MultilabelAccumulator:
             self._count(*self._chunk.take())
 
     def _count(
-        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
+        self,
+        true_grid: torch.Tensor,
+        pred_grid: torch.Tensor,
+        weight: torch.Tensor | None,
+        bad_true: torch.Tensor | None = None,
     ) -> None:
         assert self._sums is not None
         assert self._problems is not None
-        mask = weight
-        if self._validate:
-            keep, problems = self._usable(true_grid, pred_grid, weight)
+        keep = None
+        if self._validate:  # refused rows are counted nowhere
+            if bad_true is None:
+                bad_true = ml.invalid_rows(true_grid, self._from_logits, True)
+            keep, problems = self._usable(bad_true, pred_grid, weight)
             self._problems += problems
-            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
-            mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
-        kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
+        if self._space is None:
+            self._space = kernels.workspace(self._sums.co.shape[0], self._sums.co.device)
+        rows = true_grid.shape[0]
+        out = self._space.decided[:rows] if rows <= kernels.CHUNK else None
+        pred = self._decide(pred_grid, out)
+        kernels.add(self._sums, true_grid, pred, weight, keep, self._space)
 
-    def _decide(self, grid: torch.Tensor) -> torch.Tensor:
+    def _decide(self, grid: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
         if not grid.is_floating_point():
-            return grid != 0
+            return grid != 0 if out is None else torch.ne(grid, 0, out=out)
         assert self._threshold is not None
-        return ml.decide(grid, self._threshold, self._from_logits)
+        return ml.decide(grid, self._threshold, self._from_logits, out)
 
     def _usable(
-        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
+        self, bad_true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Which rows to count ``(B,)`` and the problems found, counted on the device."""
-        bad = [
-            ml.invalid_rows(true, self._from_logits, True),
-            ml.invalid_rows(pred, self._from_logits, False),
-        ]
+        bad = [bad_true, ml.invalid_rows(pred, self._from_logits, False)]
         if weight is not None:
             bad.append(~(torch.isfinite(weight) & (weight >= 0)))
         problems = torch.stack([b.sum() for b in bad])
@@ -282,44 +291,54 @@ class MultilabelAccumulator:
 
 
 class _Chunk:
-    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of raw batches.
+    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of small batches.
 
-    Small batches are copied into it (no list of copies to join at the end); :meth:`take`
-    hands the filled rows on to be checked and counted as one block.
+    Targets are copied as bools (with which rows held a value other than 0/1), predictions
+    raw; :meth:`take` hands the filled rows on to be checked and counted as one block.
     """
 
     def __init__(self, true: torch.Tensor, pred: torch.Tensor) -> None:
-        shape = (kernels.CHUNK, true.shape[1])
-        self.true = torch.empty(shape, dtype=true.dtype, device=true.device)
-        self.pred = torch.empty(shape, dtype=pred.dtype, device=pred.device)
-        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=true.device)
+        shape, device = (kernels.CHUNK, true.shape[1]), true.device
+        self.true = torch.empty(shape, dtype=torch.bool, device=device)
+        self.bad_true = torch.zeros(kernels.CHUNK, dtype=torch.bool, device=device)
+        self.pred = torch.empty(shape, dtype=pred.dtype, device=device)
+        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=device)
         self.filled = 0
         self.weighted = False  # some row of this chunk carries a sample weight
 
-    def holds(self, true: torch.Tensor, pred: torch.Tensor) -> bool:
-        """Whether the batch has this buffer's dtypes."""
-        return self.true.dtype == true.dtype and self.pred.dtype == pred.dtype
+    def holds(self, pred: torch.Tensor) -> bool:
+        """Whether the predictions have this buffer's dtype."""
+        return self.pred.dtype == pred.dtype
 
     def put(
-        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None, offset: int
+        self,
+        true: torch.Tensor,
+        pred: torch.Tensor,
+        weight: torch.Tensor | None,
+        bad_true: torch.Tensor | None,
+        offset: int,
     ) -> int:
         """Copy the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
         rows = min(true.shape[0], kernels.CHUNK - self.filled)
         end = self.filled + rows
-        self.true[self.filled : end] = true[:rows]
+        self.true[self.filled : end] = true[:rows]  # non-zero is true
         self.pred[self.filled : end] = pred[:rows]
+        if bad_true is not None:
+            self.bad_true[self.filled : end] = bad_true[offset : offset + rows]
         if weight is not None:
             self.weight[self.filled : end] = weight[offset : offset + rows]
             self.weighted = True
         self.filled = end
         return rows
 
-    def take(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """The filled rows ``(true, pred, weight or None)``; the buffer is emptied."""
+    def take(
+        self,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor]:
+        """The filled rows ``(true, pred, weight or None, bad_true)``; the buffer is emptied."""
         rows, self.filled = self.filled, 0
         weight = None
         if self.weighted:  # rows of unweighted batches weigh 1
             weight = self.weight[:rows].clone()
             self.weight.fill_(1.0)
             self.weighted = False
-        return self.true[:rows], self.pred[:rows], weight
+        return self.true[:rows], self.pred[:rows], weight, self.bad_true[:rows]
