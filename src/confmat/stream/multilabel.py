@@ -18,7 +18,8 @@ from confmat.core import multilabel_kernels as kernels
 from confmat.core.codes import ClassSpace
 from confmat.exceptions import DistributedError, LabelError, MergeError, ScoreError, ShapeError
 from confmat.multilabel import MultilabelConfusion
-from confmat.stream import batch_checks, distributed
+from confmat.stream import batch_checks, distributed, multilabel_state
+from confmat.stream.multilabel_chunk import Chunk
 
 PROBLEMS = (
     "y_true value(s) other than 0/1",
@@ -86,7 +87,7 @@ class MultilabelAccumulator:
         self._device = None if device is None else torch.device(device)
         self.process_group = process_group
         self._sums: kernels.RunningSums | None = None
-        self._chunk: _Chunk | None = None
+        self._chunk: Chunk | None = None
         self._space: kernels.Workspace | None = None  # buffers of the counting kernel
         self._weighted = False
         self._problems: torch.Tensor | None = None
@@ -153,7 +154,7 @@ class MultilabelAccumulator:
         # targets are checked now, while hot, and kept as bools (a small buffer)
         if self._chunk is None or not self._chunk.holds(pred_grid):
             self._flush()  # scores are compared in their own precision: never mix dtypes
-            self._chunk = _Chunk(true_grid, pred_grid)
+            self._chunk = Chunk(true_grid, pred_grid)
         bad = ml.invalid_rows(true_grid, self._from_logits, True) if self._validate else None
         start = 0
         while start < true_grid.shape[0]:
@@ -286,59 +287,73 @@ class MultilabelAccumulator:
             self._weighted = self._weighted or other._weighted
         return self
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume: running sums, labels, options, samples seen.
+
+        Tensors and plain Python values only, so ``torch.save`` / ``torch.load(...,
+        weights_only=True)`` keep it; rows waiting in the chunk buffer are counted first.
+
+        Examples:
+            >>> acc = MultilabelAccumulator(labels=["a", "b"]).update([[1, 0]], [[1, 1]])
+            >>> state = acc.state_dict()
+            >>> state["labels"], state["samples_seen"], state["sums"]["total"].item()
+            (['a', 'b'], 1, 1.0)
+        """
+        self._flush()
+        config = multilabel_state.options(
+            self._threshold if self._threshold is not None else self._threshold_arg,
+            self._from_logits,
+            self._validate,
+            self._max,
+        )
+        return multilabel_state.make(
+            multilabel_state.Saved(
+                self._size,
+                self._labels,
+                config,
+                self._sums,
+                self._problems,
+                self._weighted,
+                self._seen,
+            )
+        )
+
+    def load_state_dict(self, state: dict[str, Any]) -> MultilabelAccumulator:
+        """Restore what :meth:`state_dict` saved; returns ``self``.
+
+        The saved labels and options replace this accumulator's; its device and process group
+        stay. The whole state is checked first.
+
+        Raises:
+            OptionError: when ``state`` was not made by :meth:`state_dict` or is corrupted
+                (shapes, dtypes, negative or contradictory sums).
+            MergeError: when this accumulator's labels are fixed and differ from the saved ones.
+
+        Examples:
+            >>> saved = MultilabelAccumulator().update([[1, 0]], [[1, 1]]).state_dict()
+            >>> resumed = MultilabelAccumulator().load_state_dict(saved).update([[0, 1]], [[0, 1]])
+            >>> resumed.compute().counts[:, 1, 1].tolist()
+            [1, 1]
+        """
+        saved = multilabel_state.read(state)
+        if self._size is not None and saved.num_labels is not None:
+            mine = self._labels or [str(i) for i in range(self._size)]
+            theirs = saved.labels or [str(i) for i in range(saved.num_labels)]
+            if mine != theirs:
+                raise MergeError(
+                    f"the saved labels {theirs[:5]} differ from this accumulator's {mine[:5]}"
+                )
+        device, group = self._device, self.process_group
+        self.__init__(  # type: ignore[misc]
+            saved.num_labels, saved.labels, device, process_group=group, **saved.options
+        )
+        if saved.sums is not None and saved.problems is not None:
+            device = self._device or saved.sums.co.device
+            self._device = device
+            self._sums = kernels.RunningSums(*(t.to(device).clone() for t in saved.sums))
+            self._problems = saved.problems.to(device).clone()
+        self._weighted, self._seen = saved.weighted, saved.seen
+        return self
+
     def __repr__(self) -> str:
         return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"
-
-
-class _Chunk:
-    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of small batches.
-
-    Targets are copied as bools (with which rows held a value other than 0/1), predictions
-    raw; :meth:`take` hands the filled rows on to be checked and counted as one block.
-    """
-
-    def __init__(self, true: torch.Tensor, pred: torch.Tensor) -> None:
-        shape, device = (kernels.CHUNK, true.shape[1]), true.device
-        self.true = torch.empty(shape, dtype=torch.bool, device=device)
-        self.bad_true = torch.zeros(kernels.CHUNK, dtype=torch.bool, device=device)
-        self.pred = torch.empty(shape, dtype=pred.dtype, device=device)
-        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=device)
-        self.filled = 0
-        self.weighted = False  # some row of this chunk carries a sample weight
-
-    def holds(self, pred: torch.Tensor) -> bool:
-        """Whether the predictions have this buffer's dtype."""
-        return self.pred.dtype == pred.dtype
-
-    def put(
-        self,
-        true: torch.Tensor,
-        pred: torch.Tensor,
-        weight: torch.Tensor | None,
-        bad_true: torch.Tensor | None,
-        offset: int,
-    ) -> int:
-        """Copy the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
-        rows = min(true.shape[0], kernels.CHUNK - self.filled)
-        end = self.filled + rows
-        self.true[self.filled : end] = true[:rows]  # non-zero is true
-        self.pred[self.filled : end] = pred[:rows]
-        if bad_true is not None:
-            self.bad_true[self.filled : end] = bad_true[offset : offset + rows]
-        if weight is not None:
-            self.weight[self.filled : end] = weight[offset : offset + rows]
-            self.weighted = True
-        self.filled = end
-        return rows
-
-    def take(
-        self,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor]:
-        """The filled rows ``(true, pred, weight or None, bad_true)``; the buffer is emptied."""
-        rows, self.filled = self.filled, 0
-        weight = None
-        if self.weighted:  # rows of unweighted batches weigh 1
-            weight = self.weight[:rows].clone()
-            self.weight.fill_(1.0)
-            self.weighted = False
-        return self.true[:rows], self.pred[:rows], weight, self.bad_true[:rows]
