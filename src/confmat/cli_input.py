@@ -76,11 +76,11 @@ def present_columns(
     return typed  # type: ignore[return-value]
 
 
-def _refuse_lists(values: np.ndarray, name: str, source: str) -> None:
+def _refuse_lists(values: object, name: str, source: str) -> None:
     """A list column (one label set per row) is for ``--multilabel`` only."""
-    first = (
-        next((cell for cell in values if cell is not None), None) if values.dtype == object else 0
-    )
+    if not isinstance(values, np.ndarray) or values.dtype != object:
+        return
+    first = next((cell for cell in values if cell is not None), None)
     if isinstance(first, list):  # an Arrow list column: every present cell is a list
         raise UsageError(
             f"{source}: {name} holds lists (a label set per row): pass --multilabel to read "
