@@ -16,8 +16,8 @@ What is counted, for labels ``l`` and samples ``s`` (t true, p predicted, w the 
   ``2 tp_s / (2 tp_s + fp_s + fn_s)``, ``jaccard`` ``tp_s / (tp_s + fp_s + fn_s)``
   (:data:`SAMPLE_ROWS`). Every denominator ``d`` is a whole number in ``0 .. 2L``, so
   ``sum_s w_s num_s / d_s = sum_d (sum_{s: d_s = d} w_s num_s) / d``: the running sums keep, per
-  ratio and per denominator, the summed (weighted) numerators and weights (:data:`RATIOS`
-  layout), and divide only in :func:`finish`.
+  ratio and per denominator, the summed (weighted) numerators and weights
+  (:attr:`RunningSums.ratios`), and divide only in :func:`finish`.
 
 Every running sum of unweighted samples is a whole number (float64, exact below 2^53), so sums
 are exact and the same in any order: over batches, chunks or torch.distributed ranks. With
@@ -40,10 +40,6 @@ spread each product's fixed cost (2048 measured faster than 1024 at L = 100)."""
 SAMPLE_ROWS = ("subset_accuracy", "precision", "recall", "f1", "jaccard")
 """The ratios of the samples averages; :func:`finish` gives each ``(sum of w * value, sum of
 w)`` over the samples where it is defined (denominator > 0)."""
-
-RATIOS = "(5, 2 L + 1, 2)"
-"""Layout of :attr:`RunningSums.ratios`: ``[r, d]`` = (sum of w * numerator, sum of w) over the
-samples whose ratio ``SAMPLE_ROWS[r]`` has denominator ``d``."""
 
 
 class MultilabelCounts(NamedTuple):
@@ -68,8 +64,8 @@ class RunningSums(NamedTuple):
     Attributes:
         co: ``(L, L)`` co-confusion.
         columns: ``(3 L,)`` per label: fn, then fp, then true (support).
-        ratios: ``(5, 2 L + 1, 2)`` per ratio of :data:`SAMPLE_ROWS` and denominator ``d``,
-            (sum of w * numerator, sum of w).
+        ratios: ``(5, 2 L + 1, 2)``: ``[r, d]`` = (sum of w * numerator, sum of w) over the
+            samples whose ratio ``SAMPLE_ROWS[r]`` has denominator ``d``.
         total: ``()`` the number (or weight) of samples.
     """
 
@@ -188,7 +184,7 @@ def _add_block(sums: RunningSums, block: torch.Tensor, weight: torch.Tensor | No
         sums.columns.add_(block.sum(0))
         sums.total.add_(rows)
     else:
-        sums.columns.add_(weight @ block)
+        sums.columns.add_(block.T @ weight)  # matrix-vector: faster than weight @ block
         sums.total.add_(weight.sum())
         missed.mul_(weight[:, None])  # the block is a buffer: scaled in place, used no more
     sums.co.add_(missed.T @ extra)

@@ -39,6 +39,10 @@ class MultilabelAccumulator:
     problem and how many samples had it; refused samples are never counted. Under
     torch.distributed, ``compute`` sums over the ranks of ``process_group``; ``max_samples``
     drops DistributedSampler's padding (:func:`confmat.stream.distributed.real_samples_on_rank`).
+    Without sample weights every running sum is a whole number (the samples averages' too, see
+    :mod:`confmat.core.multilabel_kernels`), so any batching, ``merge`` order or number of
+    ranks gives the same result to the last bit; sums of float sample weights are equal up to
+    float rounding. :meth:`state_dict` / :meth:`load_state_dict` save and resume.
 
     Args:
         num_labels: L (default: the width of the first batch).
