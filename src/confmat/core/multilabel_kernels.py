@@ -106,9 +106,9 @@ class Workspace(NamedTuple):
     """Buffers one chunk is counted in, reused from chunk to chunk (no allocation per chunk).
 
     Attributes:
-        flags: bool ``(CHUNK, 3 L)``: missed, extra, true.
-        values: float32 ``(CHUNK, 3 L)``: the flags as numbers, for the matrix products.
-        decided: bool ``(CHUNK, L)``: room for the caller's predicted labels.
+        flags: bool ``(rows, 3 L)``: missed, extra, true.
+        values: float32 ``(rows, 3 L)``: the flags as numbers, for the matrix products.
+        decided: bool ``(rows, L)``: room for the caller's predicted labels.
     """
 
     flags: torch.Tensor
@@ -116,18 +116,18 @@ class Workspace(NamedTuple):
     decided: torch.Tensor
 
 
-def workspace(num_labels: int, device: torch.device) -> Workspace:
-    """The buffers of :func:`add` for ``num_labels`` labels.
+def workspace(num_labels: int, device: torch.device, rows: int = CHUNK) -> Workspace:
+    """The buffers of :func:`add` for ``num_labels`` labels and up to ``rows`` (<= CHUNK) rows.
 
     Examples:
         >>> workspace(2, torch.device("cpu")).values.shape == (CHUNK, 6)
         True
     """
-    shape = (CHUNK, 3 * num_labels)
+    shape = (rows, 3 * num_labels)
     return Workspace(
         torch.empty(shape, dtype=torch.bool, device=device),
         torch.empty(shape, dtype=torch.float32, device=device),
-        torch.empty((CHUNK, num_labels), dtype=torch.bool, device=device),
+        torch.empty((rows, num_labels), dtype=torch.bool, device=device),
     )
 
 
@@ -150,7 +150,7 @@ def add(
         space: buffers to reuse (see :func:`workspace`).
     """
     num_labels = true.shape[1]
-    space = space or workspace(num_labels, true.device)
+    space = space or workspace(num_labels, true.device, min(CHUNK, true.shape[0]))
     for start in range(0, true.shape[0], CHUNK):
         t, p = true[start : start + CHUNK], pred[start : start + CHUNK]
         rows = t.shape[0]
