@@ -135,3 +135,110 @@ def test_blank_label_names_are_refused_as_for_classes(
     args = ["report", str(source), "--multilabel", "--true-cols", "a,,b", "--pred-cols", "pa,pb"]
     assert main(args) == 2
     assert "blank name at position 2" in capsys.readouterr().err
+
+
+# -- list columns: JSON lines, Parquet lists, CSV cells of JSON text ------------------------
+
+NAMES_JSONL = (
+    '{"y": ["cat", "dog"], "p": ["dog"]}\n'
+    '{"y": [], "p": ["cat"]}\n'
+    '{"y": ["bird"], "p": null}\n'
+    '{"y": ["dog"], "p": []}\n'
+)
+
+
+def _json_report(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["report", *args, "--multilabel", "--format", "json"]) == 0
+    document: dict[str, object] = json.loads(capsys.readouterr().out)
+    VALIDATOR.validate(document)
+    return document
+
+
+def _expected(y_true: object, y_pred: object, labels: list[str]) -> dict[str, object]:
+    return MultilabelConfusion.from_predictions(y_true, y_pred, labels=labels).to_dict()
+
+
+def test_jsonl_lists_of_label_names_null_is_missing_empty_is_an_empty_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(tmp_path, "names.jsonl", NAMES_JSONL)
+    cols = ["--true-col", "y", "--pred-col", "p"]
+    assert main(["report", source, "--multilabel", *cols]) == 2
+    assert "column 'p' has a missing value (None) at data row 3" in capsys.readouterr().err
+    document = _json_report(capsys, source, *cols, "--dropna", "--classes", "bird,cat,dog")
+    assert document == _expected(
+        [[0, 1, 1], [0, 0, 0], [0, 0, 1]], [[0, 0, 1], [0, 1, 0], [0, 0, 0]], ["bird", "cat", "dog"]
+    )
+
+
+def test_jsonl_fixed_length_lists_of_indicators_and_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [([1, 0, 1], [0.9, 0.2, 0.4]), ([0, 0, 0], [0.1, 0.7, 0.6]), ([0, 1, 1], [0, 1, 1])]
+    text = "".join(json.dumps({"y": y, "p": p}) + "\n" for y, p in rows)
+    source = write(tmp_path, "scores.jsonl", text)
+    document = _json_report(capsys, source, "--true-col", "y", "--pred-col", "p")
+    y_true, y_pred = [y for y, _ in rows], [p for _, p in rows]
+    assert document == _expected(y_true, y_pred, ["0", "1", "2"])
+    ragged = write(tmp_path, "ragged.jsonl", text + '{"y": [1, 0], "p": [0.5, 0.5]}\n')
+    assert main(["report", ragged, "--multilabel", "--true-col", "y", "--pred-col", "p"]) == 2
+    err = capsys.readouterr().err
+    assert "got 2 in data row 4" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_parquet_list_columns_of_strings_and_doubles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    names = tmp_path / "names.parquet"
+    strings = pa.list_(pa.string())
+    pq.write_table(
+        pa.table(
+            {
+                "y": pa.array([["cat", "dog"], [], None, ["dog"]], strings),
+                "p": pa.array([["dog"], ["cat"], ["bird"], []], strings),
+            }
+        ),
+        names,
+    )
+    cols = ["--true-col", "y", "--pred-col", "p"]
+    assert main(["report", str(names), "--multilabel", *cols]) == 2
+    assert "column 'y' has a missing value (None) at data row 3" in capsys.readouterr().err
+    document = _json_report(capsys, str(names), *cols, "--dropna")
+    assert document == _expected([[1, 1], [0, 0], [0, 1]], [[0, 1], [1, 0], [0, 0]], ["cat", "dog"])
+    scores = tmp_path / "scores.parquet"
+    doubles = pa.list_(pa.float64())
+    pq.write_table(
+        pa.table(
+            {
+                "y": pa.array([[1.0, 0.0], [0.0, 1.0]], doubles),
+                "p": pa.array([[0.8, 0.6], [0.3, 0.2]], doubles),
+            }
+        ),
+        scores,
+    )
+    document = _json_report(capsys, str(scores), *cols, "--threshold", "0.7")
+    assert document == _expected([[1, 0], [0, 1]], [[1, 0], [0, 0]], ["0", "1"])
+    assert main(["report", str(scores), *cols]) == 2  # a single-label report refuses lists
+    assert "holds lists" in capsys.readouterr().err
+
+
+def test_csv_cells_of_json_text_and_a_malformed_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = 'y,p\n"[""cat"", ""dog""]","[""dog""]"\n,"[""cat""]"\n"[]","[]"\n'
+    source = write(tmp_path, "cells.csv", text)
+    cols = ["--true-col", "y", "--pred-col", "p"]
+    assert main(["report", source, "--multilabel", *cols]) == 2
+    assert "column 'y' has a missing value (None) at data row 2" in capsys.readouterr().err
+    document = _json_report(capsys, source, *cols, "--dropna")
+    assert document == _expected([[1, 1], [0, 0]], [[0, 1], [0, 0]], ["cat", "dog"])
+    broken = write(tmp_path, "broken.csv", text + '"[""cat""","[]"\n')
+    assert main(["report", broken, "--multilabel", *cols, "--dropna"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("confmat: error: ")
+    assert "column 'y' must hold a JSON list per row" in err
+    assert "in data row 4" in err
+    assert len(err.strip().splitlines()) == 1

@@ -462,6 +462,13 @@ CLI_CASES: list[tuple[str, str, object, list[str], str]] = [
         "p.jsonl",
         '{"y_true": 0, "y_pred": [1, 2]}\n',
         [],
+        "holds lists.*pass --multilabel",
+    ),
+    (
+        "struct jsonl",
+        "p.jsonl",
+        '{"y_true": 0, "y_pred": {"a": 1}}\n',
+        [],
         "one label or score per row",
     ),
     (

@@ -89,7 +89,7 @@ def test_quoted_csv_fields_with_commas(tmp_path: Path):
         pytest.param("p.csv", b"a,b\n1,2,3\n", "could not read the csv data", id="ragged"),
         pytest.param("p.csv", b"a,a\n1,2\n", "column 'a' appears 2 times", id="duplicate"),
         pytest.param("p.csv", b"a\n\xff\n", "not valid UTF-8", id="encoding"),
-        pytest.param("p.jsonl", b'{"a": [1]}\n', "one label or score per row", id="nested"),
+        pytest.param("p.jsonl", b'{"a": {"b": 1}}\n', "one label or score per row", id="nested"),
         pytest.param("p.npz", b"PK not really", "not a readable .npz", id="npz"),
         pytest.param("p.parquet", b"PAR1", "could not read the parquet data", id="parquet"),
     ],
@@ -179,3 +179,9 @@ def test_write_atomic_gives_the_usual_permissions(tmp_path: Path):
         assert stat.S_IMODE(existing.stat().st_mode) == 0o600
     finally:
         os.umask(umask)
+
+
+def test_list_columns_read_as_python_lists(tmp_path: Path) -> None:
+    path = tmp_path / "lists.jsonl"
+    path.write_text('{"a": ["x", "y"]}\n{"a": []}\n{"a": null}\n', encoding="utf-8")
+    assert io.read_table(path)["a"].tolist() == [["x", "y"], [], None]

@@ -58,6 +58,8 @@ def present_columns(
     from confmat.core import missing
 
     columns = [missing.Column(f"column {n!r}", io.column(table, n, source), True) for n in names]
+    for column in columns:
+        _refuse_lists(column.values, column.name, source)
     try:
         present = missing.drop_missing(
             columns, dropna, first_row=1, row_word="data row", fix="pass --dropna to leave out"
@@ -72,6 +74,18 @@ def present_columns(
         )
     typed = [np.asarray(v.tolist()) if v.dtype == object else v for v in present.values]
     return typed  # type: ignore[return-value]
+
+
+def _refuse_lists(values: object, name: str, source: str) -> None:
+    """A list column (one label set per row) is for ``--multilabel`` only."""
+    if not isinstance(values, np.ndarray) or values.dtype != object:
+        return
+    first = next((cell for cell in values if cell is not None), None)
+    if isinstance(first, list):  # an Arrow list column: every present cell is a list
+        raise UsageError(
+            f"{source}: {name} holds lists (a label set per row): pass --multilabel to read "
+            "them as multilabel predictions"
+        )
 
 
 def name_list(text: str, option: str) -> list[str]:

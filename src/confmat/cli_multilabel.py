@@ -44,8 +44,7 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
         y_pred = np.stack(columns, 1)
         labels: list[str] | None = names
     else:
-        true_cells = _lists(io.column(table, args.true_col, source), args.true_col, source)
-        pred_cells = _lists(io.column(table, args.pred_col, source), args.pred_col, source)
+        true_cells, pred_cells = _present_lists(table, args.true_col, args.pred_col, args)
         given = None if args.classes is None else cli_input.name_list(args.classes, "--classes")
         y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
     try:
@@ -65,21 +64,61 @@ def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
     return values
 
 
-def _lists(values: np.ndarray, name: str, source: str) -> list[list[Any]]:
-    """Each cell of a JSON list column, parsed."""
-    cells = []
+def _present_lists(
+    table: io.Table, true_col: str, pred_col: str, args: argparse.Namespace
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The list cells of both columns, without the rows where one is missing.
+
+    A null (or, in a CSV, empty) cell is missing: refused, or left out with ``--dropna``;
+    ``[]`` is an empty label set.
+    """
+    from confmat.core import missing
+
+    source = args.input
+    columns = [
+        missing.Column(
+            f"column {name!r}", _lists(io.column(table, name, source), name, source), True
+        )
+        for name in (true_col, pred_col)
+    ]
+    try:
+        present = missing.drop_missing(
+            columns, args.dropna, first_row=1, row_word="data row", fix="pass --dropna to leave out"
+        )
+    except ConfmatError as error:
+        raise type(error)(f"{source}: {error} such rows") from None
+    if present.keep is not None:
+        print(
+            f"confmat: {source}: left out {present.dropped} of {present.keep.shape[0]} rows "
+            "with a missing value (--dropna)",
+            file=sys.stderr,
+        )
+    true, pred = (list(values) for values in present.values)
+    return true, pred
+
+
+def _lists(values: np.ndarray, name: str, source: str) -> np.ndarray:
+    """Each cell of a list column: a list (Arrow list, or JSON text), or None if missing."""
+    cells = np.empty(len(values), dtype=object)
     for i, cell in enumerate(values.tolist()):
-        try:
-            parsed = json.loads(cell) if isinstance(cell, str) else cell
-        except json.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, list):
+        parsed = cell
+        if isinstance(cell, str):
+            try:
+                parsed = json.loads(cell)
+            except json.JSONDecodeError:
+                parsed = _MALFORMED
+        elif isinstance(cell, float) and cell != cell:
+            parsed = None  # NaN: a missing cell
+        if parsed is not None and not isinstance(parsed, list):
             raise InputFileError(
                 f"{source}: column {name!r} must hold a JSON list per row (label names, or one "
-                f"0/1 value or score per label), got {str(cell)[:40]!r} in row {i}"
+                f"0/1 value or score per label), got {str(cell)[:40]!r} in data row {i + 1}"
             )
-        cells.append(parsed)
+        cells[i] = parsed
     return cells
+
+
+_MALFORMED = object()
 
 
 def _grids(
@@ -87,13 +126,17 @@ def _grids(
 ) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
     """Indicator grids from lists of label names, or the lists as rows of numbers."""
     every = [x for cell in true + pred for x in cell]
-    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in every) and every:
-        try:
-            return np.asarray(true, dtype=np.float64), np.asarray(pred, dtype=np.float64), labels
-        except ValueError:
-            raise InputFileError(
-                f"{source}: every JSON list must have one value per label"
-            ) from None
+    if all(isinstance(x, (int, float)) for x in every) and every:  # 0/1 (or bools), scores
+        width = len(true[0]) if true else 0
+        for cells in (true, pred):
+            row = next((r for r, cell in enumerate(cells) if len(cell) != width), None)
+            if row is not None:
+                raise InputFileError(
+                    f"{source}: every list of 0/1 values or scores must have one value per "
+                    f"label ({width}, as in the first row), got {len(cells[row])} in data row "
+                    f"{row + 1} (counted after rows left out by --dropna)"
+                )
+        return np.asarray(true, dtype=np.float64), np.asarray(pred, dtype=np.float64), labels
     names = labels if labels is not None else sorted({str(x) for x in every})
     if not names:
         raise InputFileError(f"{source}: no label in any row; pass --classes to name the labels")

@@ -229,6 +229,8 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
     import pyarrow.types as pa_types
 
     kind_of = chunked.type
+    if _is_list(kind_of):
+        return _list_cells(chunked)
     if pa_types.is_binary(kind_of) or pa_types.is_large_binary(kind_of):
         raise InputFileError(f"{name}: column {field!r} is not valid UTF-8 text")
     if not (
@@ -249,6 +251,27 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
         return objects
     values: np.ndarray = chunked.to_numpy()
     return values.astype(str) if values.dtype.kind == "O" else values
+
+
+def _is_list(kind_of: Any) -> bool:
+    """Whether an Arrow type is a list (``list``, ``large_list``, ``fixed_size_list``)."""
+    import pyarrow.types as pa_types
+
+    return bool(
+        pa_types.is_list(kind_of)
+        or pa_types.is_large_list(kind_of)
+        or pa_types.is_fixed_size_list(kind_of)
+    )
+
+
+def _list_cells(chunked: Any) -> np.ndarray:
+    """A list column as an object column of Python lists.
+
+    A null cell (missing) is None; an empty list stays an empty list.
+    """
+    cells = np.empty(len(chunked), dtype=object)
+    cells[:] = chunked.to_pylist()
+    return cells
 
 
 # -- reading in batches (confmat.cli_batches): the rules above, for one block at a time ------

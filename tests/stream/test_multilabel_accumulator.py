@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
@@ -139,8 +140,9 @@ def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("a tensor value was read on the host during update")
 
 
-@pytest.mark.parametrize("rows", [600, 2000], ids=["pending-chunk-fills", "large-batch"])
-def test_counting_a_full_chunk_never_reads_values_on_the_host(rows: int) -> None:
+@pytest.mark.parametrize("share", [0.6, 2.0], ids=["pending-chunk-fills", "large-batch"])
+def test_counting_a_full_chunk_never_reads_values_on_the_host(share: float) -> None:
+    rows = int(share * CHUNK)
     generator = torch.Generator().manual_seed(rows)
     y_true = torch.randint(0, 3, (rows, 5), generator=generator)  # some 2s: refused rows
     scores = torch.rand(rows, 5, generator=generator)
@@ -186,3 +188,146 @@ def test_batches_across_chunk_boundaries_mixing_weights_and_dtypes_match_one_sho
         y_true, torch.cat(preds), sample_weight=torch.cat(weights)
     )
     same(acc.compute(), expected)
+
+
+# -- state_dict / load_state_dict and merge -----------------------------------------------
+
+
+def _saved(acc: MultilabelAccumulator) -> dict[str, Any]:
+    """The state as torch.save / torch.load(weights_only=True) give it back."""
+    buffer = io.BytesIO()
+    torch.save(acc.state_dict(), buffer)
+    buffer.seek(0)
+    return torch.load(buffer, weights_only=True)  # type: ignore[no-any-return]
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=cs.multilabel_cases(), data=st.data())
+def test_save_load_and_continue_gives_the_uninterrupted_result(
+    case: cs.MultilabelCase, data: Any
+) -> None:
+    n = len(case.y_true)
+    cut = data.draw(st.integers(0, n))
+    threshold = data.draw(st.sampled_from([0.5, [0.3] * case.y_true.shape[1]]))
+    scores = case.y_pred * 0.6 + 0.2  # 0.8 or 0.2: decided by either threshold
+    w = case.sample_weight
+
+    def part(acc: MultilabelAccumulator, rows: slice) -> MultilabelAccumulator:
+        return acc.update(case.y_true[rows], scores[rows], None if w is None else w[rows])
+
+    whole = part(MultilabelAccumulator(threshold=threshold), slice(0, n)).compute()
+    first = part(MultilabelAccumulator(threshold=threshold), slice(0, cut))
+    resumed = MultilabelAccumulator().load_state_dict(_saved(first))
+    assert resumed.samples_seen == cut
+    result = part(resumed, slice(cut, n)).compute()
+    if w is None:  # whole numbers: identical
+        assert result.to_dict() == whole.to_dict()
+        assert result.sample_sums is not None
+        assert whole.sample_sums is not None
+        assert torch.equal(result.sample_sums, whole.sample_sums)
+    else:
+        same(result, whole)
+
+
+def test_state_keeps_labels_options_problems_and_weights() -> None:
+    acc = MultilabelAccumulator(labels=["a", "b"], threshold=[0.2, 0.9], max_samples=5)
+    acc.update([[1, 1], [1, 2]], [[0.3, 0.8], [0.1, 0.1]], [2.0, 1.0])
+    restored = MultilabelAccumulator().load_state_dict(_saved(acc))
+    assert restored.num_labels == 2
+    assert restored.state_dict()["config"] == {
+        "threshold": [0.2, 0.9],
+        "from_logits": False,
+        "validate": True,
+        "max_samples": 5,
+    }
+    with pytest.raises(confmat.LabelError, match=r"1 sample\(s\) with y_true"):
+        restored.compute()  # the problem seen before saving is still reported
+    restored.load_state_dict(_saved(MultilabelAccumulator(labels=["a", "b"], validate=False)))
+    assert restored.update([[1, 0]], [[1, 0]]).compute().n == 1
+    empty = MultilabelAccumulator().load_state_dict(MultilabelAccumulator().state_dict())
+    assert empty.num_labels is None
+
+
+def _state(**changes: Any) -> dict[str, Any]:
+    acc = MultilabelAccumulator(num_labels=2).update([[1, 0], [0, 1]], [[1, 1], [0, 0]])
+    state = acc.state_dict()
+    sums, config = dict(state["sums"]), dict(state["config"])
+    for key, value in changes.items():
+        if key in sums:
+            sums[key] = value
+        elif key in config:
+            config[key] = value
+        else:
+            state[key] = value
+    return {"sums": sums, **{k: v for k, v in state.items() if k != "sums"}, "config": config} | {
+        k: v for k, v in changes.items() if k in ("sums", "config")
+    }
+
+
+def _f64(*values: float) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+@pytest.mark.parametrize(
+    ("state", "match"),
+    [
+        ({"grid": None}, "made by MultilabelAccumulator.state_dict"),
+        (_state(kind="multiclass"), "made by MultilabelAccumulator.state_dict"),
+        (_state(version=2), "made by MultilabelAccumulator.state_dict"),
+        ({k: v for k, v in _state().items() if k != "config"}, "lacks 'config'"),
+        (_state(config={"bogus": 1}), "not made by state_dict"),
+        (_state(samples_seen=-1), "samples_seen"),
+        (_state(weighted="yes"), "weighted"),
+        (_state(num_labels=3), "shape"),
+        (_state(co=torch.zeros(2, 2, dtype=torch.int64)), "float64"),
+        (_state(co=torch.zeros(3, 3, dtype=torch.float64)), r"co has shape \(3, 3\)"),
+        (_state(total=torch.tensor(-1.0, dtype=torch.float64)), "non-negative"),
+        (_state(total=torch.tensor(float("nan"), dtype=torch.float64)), "non-negative"),
+        (_state(total=torch.tensor(2.5, dtype=torch.float64)), "whole numbers"),
+        (_state(columns=_f64(0, 0, 0, 0, 0, 0)), None),  # zeros are consistent
+        (_state(columns=_f64(2, 0, 0, 0, 1, 1)), "contradict"),  # fn > support
+        (_state(columns=_f64(0, 0, 2, 0, 1, 1)), "contradict"),  # support + fp > samples
+        (_state(sums={"co": None}), "dict of co"),
+        (_state(problems=torch.tensor([-1, 0, 0])), "problems"),
+        (_state(problems=torch.zeros(2, dtype=torch.int64)), "problems"),
+        (_state(problems=None), "problems"),
+        (_state(labels=["a"]), "2 class"),
+        (_state(threshold=[0.1, 0.2, 0.3]), "3 values for 2 labels"),
+        (_state(threshold=2.0), "threshold"),
+        (_state(max_samples=-1), "max_samples"),
+    ],
+    ids=lambda x: "" if isinstance(x, dict) else str(x),
+)
+def test_load_state_dict_refuses_foreign_or_corrupted_states(
+    state: dict[str, Any], match: str | None
+) -> None:
+    acc = MultilabelAccumulator()
+    if match is None:
+        acc.load_state_dict(state)
+        return
+    with pytest.raises(confmat.ConfmatError, match=match):
+        acc.load_state_dict(state)
+    assert acc.num_labels is None  # nothing restored from a refused state
+
+
+def test_load_state_dict_refuses_other_labels() -> None:
+    state = MultilabelAccumulator(labels=["a", "b"]).update([[1, 0]], [[1, 0]]).state_dict()
+    with pytest.raises(confmat.MergeError, match="saved labels"):
+        MultilabelAccumulator(labels=["a", "c"]).load_state_dict(state)
+    with pytest.raises(confmat.MergeError, match="saved labels"):
+        MultilabelAccumulator(num_labels=3).load_state_dict(state)
+
+
+def test_merge_adds_the_exact_samples_sums() -> None:
+    generator = torch.Generator().manual_seed(5)
+    y_true = (torch.rand(900, 7, generator=generator) < 0.3).long()
+    scores = torch.rand(900, 7, generator=generator)
+    parts = [MultilabelAccumulator() for _ in range(3)]
+    for i, start in enumerate(range(0, 900, 50)):
+        parts[i % 3].update(y_true[start : start + 50], scores[start : start + 50])
+    merged = parts[2].merge(parts[0], parts[1]).compute()
+    whole = MultilabelConfusion.from_predictions(y_true, scores)
+    assert merged.sample_sums is not None
+    assert whole.sample_sums is not None
+    assert torch.equal(merged.sample_sums, whole.sample_sums)
+    assert merged.to_dict() == whole.to_dict()

@@ -31,7 +31,7 @@ def dataset() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 def state(result: MultilabelConfusion) -> tuple[Any, ...]:
-    return result.counts, result.co_confusion, result.sample_sums
+    return result.counts, result.co_confusion, result.sample_sums, result.to_dict()
 
 
 def uneven(rank: int, world: int) -> Any:
@@ -93,10 +93,13 @@ def test_two_gloo_ranks_give_the_one_process_result(tmp_path: Path) -> None:
     mixed[:700] = 1.0
     weighted = state(MultilabelConfusion.from_predictions(y_true, scores, sample_weight=mixed))
     for result in results:
-        for key in ("uneven", "sampler_padding"):
-            counts, co, sums = result[key]
-            assert torch.equal(counts, one[0]), key  # integer counts: identical
+        for key in ("uneven", "sampler_padding"):  # unweighted: identical to the last bit
+            counts, co, sums, document = result[key]
+            assert torch.equal(counts, one[0]), key
             assert torch.equal(co, one[1]), key
-            torch.testing.assert_close(sums, one[2], rtol=1e-12, atol=0)  # float sums
-        for got, expected in zip(result["weighted_on_one_rank"], weighted, strict=True):
+            assert torch.equal(sums, one[2]), key  # the samples averages' sums too
+            assert document == one[3], key  # every statistic of the whole result
+        *tensors, document = result["weighted_on_one_rank"]  # float weights: up to rounding
+        for got, expected in zip(tensors, weighted[:3], strict=True):
             torch.testing.assert_close(got, expected, rtol=1e-12, atol=1e-9)
+        assert document.keys() == weighted[3].keys()

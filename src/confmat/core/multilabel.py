@@ -94,12 +94,16 @@ def check_label_thresholds(threshold: object, num_labels: int) -> float | torch.
 
 
 def decide(
-    scores: torch.Tensor, threshold: float | torch.Tensor, from_logits: bool
+    scores: torch.Tensor,
+    threshold: float | torch.Tensor,
+    from_logits: bool,
+    out: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Boolean decisions ``(N, L)`` of float scores: positive iff ``probability >= threshold``.
 
     Probabilities are compared in their own precision (a per-label threshold is written in
-    that precision first); logits go through a sigmoid in float64.
+    that precision first); logits go through a sigmoid in float64. ``out``: a bool ``(N, L)``
+    tensor to write the decisions into.
 
     Examples:
         >>> decide(torch.tensor([[0.2, 0.5]]), 0.5, False).tolist()
@@ -110,7 +114,9 @@ def decide(
     probabilities = torch.sigmoid(scores.to(torch.float64)) if from_logits else scores
     if isinstance(threshold, torch.Tensor):
         threshold = threshold.to(device=scores.device, dtype=probabilities.dtype)
-    return probabilities >= threshold
+    if out is None:
+        return probabilities >= threshold
+    return torch.ge(probabilities, threshold, out=out)
 
 
 def predictions(
@@ -146,14 +152,16 @@ def invalid_rows(grid: torch.Tensor, from_logits: bool, is_target: bool) -> torc
     """
     if grid.dtype == torch.bool:
         return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
-    if grid.is_floating_point() and (is_target or from_logits):
+    if not grid.is_floating_point():  # integers: row extremes in [0, 1], one fused reduction
+        low, high = grid.aminmax(dim=1)
+        return (low < 0) | (high > 1)
+    if is_target or from_logits:
         # 0/1 equal their own truth value, nothing else does
         bad = grid != (grid != 0) if is_target else ~torch.isfinite(grid)
         return bad.sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
-    # probabilities, or integers (float32 maps only 0 and 1 into [0, 1]): row extremes in
-    # [0, 1]; amin/amax propagate NaN. Two row reductions, no full-size temporary
-    values = grid if grid.is_floating_point() else grid.to(torch.float32)
-    return ~((values.amin(dim=1) >= 0) & (values.amax(dim=1) <= 1))
+    # probabilities: row extremes in [0, 1]; amin/amax propagate NaN (two row reductions beat
+    # one aminmax on floats on the CPU), no full-size temporary
+    return ~((grid.amin(dim=1) >= 0) & (grid.amax(dim=1) <= 1))
 
 
 def label_names(labels: Sequence[Any] | None, num_labels: int) -> list[str]:

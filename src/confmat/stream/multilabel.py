@@ -18,7 +18,8 @@ from confmat.core import multilabel_kernels as kernels
 from confmat.core.codes import ClassSpace
 from confmat.exceptions import DistributedError, LabelError, MergeError, ScoreError, ShapeError
 from confmat.multilabel import MultilabelConfusion
-from confmat.stream import batch_checks, distributed
+from confmat.stream import batch_checks, distributed, multilabel_state
+from confmat.stream.multilabel_chunk import Chunk
 
 PROBLEMS = (
     "y_true value(s) other than 0/1",
@@ -38,6 +39,10 @@ class MultilabelAccumulator:
     problem and how many samples had it; refused samples are never counted. Under
     torch.distributed, ``compute`` sums over the ranks of ``process_group``; ``max_samples``
     drops DistributedSampler's padding (:func:`confmat.stream.distributed.real_samples_on_rank`).
+    Without sample weights every running sum is a whole number (the samples averages' too, see
+    :mod:`confmat.core.multilabel_kernels`), so any batching, ``merge`` order or number of
+    ranks gives the same result to the last bit; sums of float sample weights are equal up to
+    float rounding. :meth:`state_dict` / :meth:`load_state_dict` save and resume.
 
     Args:
         num_labels: L (default: the width of the first batch).
@@ -86,7 +91,8 @@ class MultilabelAccumulator:
         self._device = None if device is None else torch.device(device)
         self.process_group = process_group
         self._sums: kernels.RunningSums | None = None
-        self._chunk: _Chunk | None = None
+        self._chunk: Chunk | None = None
+        self._space: kernels.Workspace | None = None  # buffers of the counting kernel
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
@@ -148,13 +154,15 @@ class MultilabelAccumulator:
             self._flush()
             self._count(true_grid, pred_grid, weight)
             return self
-        # small batches are copied into a fixed chunk buffer, counted together once it is full
-        if self._chunk is None or not self._chunk.holds(true_grid, pred_grid):
+        # small batches are copied into a fixed chunk buffer, counted together once it is full;
+        # targets are checked now, while hot, and kept as bools (a small buffer)
+        if self._chunk is None or not self._chunk.holds(pred_grid):
             self._flush()  # scores are compared in their own precision: never mix dtypes
-            self._chunk = _Chunk(true_grid, pred_grid)
+            self._chunk = Chunk(true_grid, pred_grid)
+        bad = ml.invalid_rows(true_grid, self._from_logits, True) if self._validate else None
         start = 0
         while start < true_grid.shape[0]:
-            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, start)
+            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, bad, start)
             if self._chunk.filled == kernels.CHUNK:
                 self._flush()
         return self
@@ -165,32 +173,38 @@ class MultilabelAccumulator:
             self._count(*self._chunk.take())
 
     def _count(
-        self, true_grid: torch.Tensor, pred_grid: torch.Tensor, weight: torch.Tensor | None
+        self,
+        true_grid: torch.Tensor,
+        pred_grid: torch.Tensor,
+        weight: torch.Tensor | None,
+        bad_true: torch.Tensor | None = None,
     ) -> None:
         assert self._sums is not None
         assert self._problems is not None
-        mask = weight
-        if self._validate:
-            keep, problems = self._usable(true_grid, pred_grid, weight)
+        keep = None
+        if self._validate:  # refused rows are counted nowhere
+            if bad_true is None:
+                bad_true = ml.invalid_rows(true_grid, self._from_logits, True)
+            keep, problems = self._usable(bad_true, pred_grid, weight)
             self._problems += problems
-            # refused rows weigh 0 (a float32 0/1 mask keeps the counts exact)
-            mask = keep.to(torch.float32) if weight is None else torch.where(keep, weight, 0.0)
-        kernels.add(self._sums, true_grid != 0, self._decide(pred_grid), mask)
+        if self._space is None:
+            self._space = kernels.workspace(self._sums.co.shape[0], self._sums.co.device)
+        rows = true_grid.shape[0]
+        out = self._space.decided[:rows] if rows <= kernels.CHUNK else None
+        pred = self._decide(pred_grid, out)
+        kernels.add(self._sums, true_grid, pred, weight, keep, self._space)
 
-    def _decide(self, grid: torch.Tensor) -> torch.Tensor:
+    def _decide(self, grid: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
         if not grid.is_floating_point():
-            return grid != 0
+            return grid != 0 if out is None else torch.ne(grid, 0, out=out)
         assert self._threshold is not None
-        return ml.decide(grid, self._threshold, self._from_logits)
+        return ml.decide(grid, self._threshold, self._from_logits, out)
 
     def _usable(
-        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
+        self, bad_true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Which rows to count ``(B,)`` and the problems found, counted on the device."""
-        bad = [
-            ml.invalid_rows(true, self._from_logits, True),
-            ml.invalid_rows(pred, self._from_logits, False),
-        ]
+        bad = [bad_true, ml.invalid_rows(pred, self._from_logits, False)]
         if weight is not None:
             bad.append(~(torch.isfinite(weight) & (weight >= 0)))
         problems = torch.stack([b.sum() for b in bad])
@@ -277,49 +291,73 @@ class MultilabelAccumulator:
             self._weighted = self._weighted or other._weighted
         return self
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume: running sums, labels, options, samples seen.
+
+        Tensors and plain Python values only, so ``torch.save`` / ``torch.load(...,
+        weights_only=True)`` keep it; rows waiting in the chunk buffer are counted first.
+
+        Examples:
+            >>> acc = MultilabelAccumulator(labels=["a", "b"]).update([[1, 0]], [[1, 1]])
+            >>> state = acc.state_dict()
+            >>> state["labels"], state["samples_seen"], state["sums"]["total"].item()
+            (['a', 'b'], 1, 1.0)
+        """
+        self._flush()
+        config = multilabel_state.options(
+            self._threshold if self._threshold is not None else self._threshold_arg,
+            self._from_logits,
+            self._validate,
+            self._max,
+        )
+        return multilabel_state.make(
+            multilabel_state.Saved(
+                self._size,
+                self._labels,
+                config,
+                self._sums,
+                self._problems,
+                self._weighted,
+                self._seen,
+            )
+        )
+
+    def load_state_dict(self, state: dict[str, Any]) -> MultilabelAccumulator:
+        """Restore what :meth:`state_dict` saved; returns ``self``.
+
+        The saved labels and options replace this accumulator's; its device and process group
+        stay. The whole state is checked first.
+
+        Raises:
+            OptionError: when ``state`` was not made by :meth:`state_dict` or is corrupted
+                (shapes, dtypes, negative or contradictory sums).
+            MergeError: when this accumulator's labels are fixed and differ from the saved ones.
+
+        Examples:
+            >>> saved = MultilabelAccumulator().update([[1, 0]], [[1, 1]]).state_dict()
+            >>> resumed = MultilabelAccumulator().load_state_dict(saved).update([[0, 1]], [[0, 1]])
+            >>> resumed.compute().counts[:, 1, 1].tolist()
+            [1, 1]
+        """
+        saved = multilabel_state.read(state)
+        if self._size is not None and saved.num_labels is not None:
+            mine = self._labels or [str(i) for i in range(self._size)]
+            theirs = saved.labels or [str(i) for i in range(saved.num_labels)]
+            if mine != theirs:
+                raise MergeError(
+                    f"the saved labels {theirs[:5]} differ from this accumulator's {mine[:5]}"
+                )
+        device, group = self._device, self.process_group
+        self.__init__(  # type: ignore[misc]
+            saved.num_labels, saved.labels, device, process_group=group, **saved.options
+        )
+        if saved.sums is not None and saved.problems is not None:
+            device = self._device or saved.sums.co.device
+            self._device = device
+            self._sums = kernels.RunningSums(*(t.to(device).clone() for t in saved.sums))
+            self._problems = saved.problems.to(device).clone()
+        self._weighted, self._seen = saved.weighted, saved.seen
+        return self
+
     def __repr__(self) -> str:
         return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"
-
-
-class _Chunk:
-    """A fixed buffer of :data:`~confmat.core.multilabel_kernels.CHUNK` rows of raw batches.
-
-    Small batches are copied into it (no list of copies to join at the end); :meth:`take`
-    hands the filled rows on to be checked and counted as one block.
-    """
-
-    def __init__(self, true: torch.Tensor, pred: torch.Tensor) -> None:
-        shape = (kernels.CHUNK, true.shape[1])
-        self.true = torch.empty(shape, dtype=true.dtype, device=true.device)
-        self.pred = torch.empty(shape, dtype=pred.dtype, device=pred.device)
-        self.weight = torch.ones(kernels.CHUNK, dtype=torch.float64, device=true.device)
-        self.filled = 0
-        self.weighted = False  # some row of this chunk carries a sample weight
-
-    def holds(self, true: torch.Tensor, pred: torch.Tensor) -> bool:
-        """Whether the batch has this buffer's dtypes."""
-        return self.true.dtype == true.dtype and self.pred.dtype == pred.dtype
-
-    def put(
-        self, true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None, offset: int
-    ) -> int:
-        """Copy the head of ``true``/``pred`` (rows ``offset:`` of the batch); rows taken."""
-        rows = min(true.shape[0], kernels.CHUNK - self.filled)
-        end = self.filled + rows
-        self.true[self.filled : end] = true[:rows]
-        self.pred[self.filled : end] = pred[:rows]
-        if weight is not None:
-            self.weight[self.filled : end] = weight[offset : offset + rows]
-            self.weighted = True
-        self.filled = end
-        return rows
-
-    def take(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """The filled rows ``(true, pred, weight or None)``; the buffer is emptied."""
-        rows, self.filled = self.filled, 0
-        weight = None
-        if self.weighted:  # rows of unweighted batches weigh 1
-            weight = self.weight[:rows].clone()
-            self.weight.fill_(1.0)
-            self.weighted = False
-        return self.true[:rows], self.pred[:rows], weight
