@@ -208,3 +208,56 @@ def test_json_column_is_json_number_over_the_column() -> None:
     with paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_json_column_keeps_every_bit_and_shares_equal_values() -> None:
+    from confmat.document import json_column, json_number
+
+    rng = np.random.default_rng(3)
+    pool = np.array([0.1, 0.0, -0.0, np.nan, np.inf, -np.inf, 1 / 3, 2.0**-1074, 2**53])
+    values = torch.from_numpy(rng.choice(pool, 5000))
+    got = json_column(values)
+    want = [json_number(x) for x in values.tolist()]
+    assert got == want
+    assert [math.copysign(1, x) for x in got if x == 0] == [
+        math.copysign(1, x) for x in want if x == 0
+    ]
+    floats = [x for x in got if isinstance(x, float)]
+    assert len({id(x) for x in floats}) <= len(pool)  # one object per distinct value
+    big = torch.tensor([2**40, 7, 2**40, -(2**40)])
+    assert json_column(big) == big.tolist()
+    assert all(type(x) is int for x in json_column(big))
+    assert json_column(torch.tensor([True, False, True])) == [True, False, True]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_per_class_document_is_its_statistics_class_by_class(weighted: bool) -> None:
+    """The columnar, shared document against a naive one built class by class."""
+    from confmat.document import INTERVAL_KEYS, json_number
+    from confmat.stats import measures
+
+    rng = np.random.default_rng(5)
+    n, classes = 3000, 5000  # a long tail: many classes share their counts
+    y_true = rng.zipf(1.5, n) % classes
+    y_pred = np.where(rng.random(n) < 0.5, y_true, rng.integers(0, classes, n))
+    weight = rng.random(n) if weighted else None
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=classes, sample_weight=weight)
+    assert cm.is_sparse
+    per_class = cm.to_dict()["per_class"]
+    counts = cm.class_counts
+    columns = {
+        name: getattr(counts, name).tolist() if weighted else getattr(counts, name).long().tolist()
+        for name in ("tp", "fp", "fn", "tn", "support")
+    }
+    columns |= {name: cm.per_class(name).tolist() for name in measures.PER_CLASS}
+    intervals = {name: [t.tolist() for t in cm.interval(name)] for name in INTERVAL_KEYS}
+    for i, name in enumerate(cm.classes):
+        row = per_class[name]
+        want = {key: json_number(values[i]) for key, values in columns.items()}
+        for key, (lo, hi) in intervals.items():
+            want[f"{key}_ci"] = None if math.isnan(lo[i]) else [lo[i], hi[i]]
+        assert row == want, name
+        assert [type(v) for v in row.values()] == [type(v) for v in want.values()], name
+    pairs = [row["specificity_ci"] for row in per_class.values() if row["specificity_ci"]]
+    assert len({id(pair) for pair in pairs}) == len(pairs)  # lists are never shared
+    assert len(pairs) == (0 if weighted else classes)
