@@ -261,3 +261,21 @@ def test_the_per_class_document_is_its_statistics_class_by_class(weighted: bool)
     pairs = [row["specificity_ci"] for row in per_class.values() if row["specificity_ci"]]
     assert len({id(pair) for pair in pairs}) == len(pairs)  # lists are never shared
     assert len(pairs) == (0 if weighted else classes)
+
+
+def test_per_class_dicts_are_plain_dicts_sharing_their_keys() -> None:
+    import copy
+    import pickle
+    import platform
+    import sys
+
+    per_class = ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 3]]).to_dict()["per_class"]
+    row = per_class["1"]
+    assert type(row) is dict
+    assert list(row) == list(per_class["0"])
+    assert pickle.loads(pickle.dumps(row)) == row == copy.deepcopy(row)
+    assert json.loads(json.dumps(row)) == row
+    row["extra"] = 1  # every dict stays its own
+    assert "extra" not in per_class["2"]
+    if platform.python_implementation() == "CPython":
+        assert sys.getsizeof(per_class["2"]) < sys.getsizeof(dict(per_class["2"])) / 2

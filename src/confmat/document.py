@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import islice, repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -210,11 +212,17 @@ def _interval_rows(lo: Column, hi: Column, start: int, stop: int) -> list[list[A
 def _class_rows(
     classes: Sequence[str], columns: dict[str, Column | tuple[Column, Column]]
 ) -> dict[str, dict[str, Any]]:
-    """``per_class``: one dict per class, zipped from slices of the columns.
+    """``per_class``: one dict per class, filled from slices of the columns.
 
-    No per-class arithmetic and no Python frame per class.
+    The dicts share one table of keys (PEP 412's key-sharing dicts, the ``__dict__`` of
+    instances of one class, primed with the keys in order), so each holds only its values:
+    about a third of the memory of a dict of its own, and faster to fill. They are plain
+    dicts in every other respect. No per-class arithmetic and no Python frame per class.
     """
     keys = list(columns)
+    row_type = type("PerClass", (), {})  # a fresh type: its shared keys are exactly ``keys``
+    row_type().__dict__.update(zip(keys, repeat(None)))
+    fresh = map(attrgetter("__dict__"), iter(row_type, None))  # endless empty shared dicts
 
     def rows() -> Iterator[dict[str, Any]]:
         for start in range(0, len(classes), ROWS_AT_ONCE):
@@ -225,7 +233,10 @@ def _class_rows(
                 else _interval_rows(*column, start, stop)
                 for column in columns.values()
             ]
-            yield from map(dict, map(zip, repeat(keys), zip(*values, strict=True)))
+            dicts: list[dict[str, Any]] = list(islice(fresh, stop - start))
+            updates = map(dict.update, dicts, map(zip, repeat(keys), zip(*values, strict=True)))
+            deque(updates, maxlen=0)  # run the updates, keep nothing
+            yield from dicts
 
     return dict(zip(classes, rows(), strict=True))
 

@@ -63,19 +63,23 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         positive: object = None,
         zero_division: ZeroDivision = "nan",
     ) -> None:
-        self._counts = (
+        checked = (
             store.check(counts)
             if isinstance(counts, torch.Tensor) and counts.is_sparse
             else checks.check_matrix(counts)
         )
-        size = self._counts.shape[0]
-        self._classes = (
-            [str(i) for i in range(size)]
-            if classes is None
-            else checks.check_class_names(classes, size)
-        )
+        size = checked.shape[0]
+        if classes is None:
+            names = list(map(str, range(size)))
+        else:
+            names = checks.check_class_names(classes, size)
+        self._setup(checked, names, positive, zero_division)
+
+    def _setup(self, counts: torch.Tensor, names: list[str], positive: object, zd: Any) -> None:
+        """Hold checked counts and names (:meth:`from_predictions`: the encoder checked them)."""
+        self._counts, self._classes = counts, names
         self._positive = encode.resolve_positive(positive, self._classes)
-        self._zero_division = checks.check_zero_division(zero_division)
+        self._zero_division = checks.check_zero_division(zd)
         self._class_counts: ClassCounts | None = None
 
     @classmethod
@@ -150,7 +154,9 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             dropna=dropna,
         )
         counts, names = tables.prediction_counts(encoded, sparse)
-        return cls(counts, names, positive=positive, zero_division=zero_division)
+        cm = cls.__new__(cls)
+        cm._setup(counts, names, positive, zero_division)
+        return cm
 
     # -- the data ---------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -102,10 +102,14 @@ def sparse_counts(
     :func:`confmat.core.kernels.confusion_counts`.
     """
     if true.device.type == "cpu" and weight is None:
-        flat = true.numpy() * size
+        flat = true.numpy() * size  # the one copy: sorted in place, run lengths are the counts
         flat += pred.numpy()
-        unique, counts = np.unique(flat, return_counts=True)
-        return _coalesced(torch.from_numpy(unique), torch.from_numpy(counts.astype(np.int64)), size)
+        flat.sort()
+        if not flat.size:
+            return _indexed(flat, torch.zeros(0, dtype=torch.int64), size)
+        starts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+        bounds = np.concatenate(([0], starts, [flat.size]))
+        return _indexed(flat[bounds[:-1]], torch.from_numpy(np.diff(bounds)), size)
     codes = true * size + pred
     if weight is None:
         unique, counts = torch.unique(codes, sorted=True, return_counts=True)
@@ -114,6 +118,17 @@ def sparse_counts(
     summed = torch.zeros(unique.numel(), dtype=torch.float64, device=true.device)
     summed.index_add_(0, inverse, weight.to(torch.float64))
     return _coalesced(unique, summed, size)
+
+
+def _indexed(codes: np.ndarray[Any, Any], values: torch.Tensor, size: int) -> torch.Tensor:
+    """The sparse tensor of sorted unique, non-zero cell ``codes`` (``true * C + pred``)."""
+    indices = np.empty((2, codes.size), dtype=np.int64)
+    np.floor_divide(codes, size, out=indices[0])
+    np.multiply(indices[0], size, out=indices[1])
+    np.subtract(codes, indices[1], out=indices[1])
+    return torch.sparse_coo_tensor(
+        torch.from_numpy(indices), values, (size, size), is_coalesced=True, check_invariants=False
+    )
 
 
 def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
