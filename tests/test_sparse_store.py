@@ -279,3 +279,23 @@ def test_per_class_dicts_are_plain_dicts_sharing_their_keys() -> None:
     assert "extra" not in per_class["2"]
     if platform.python_implementation() == "CPython":
         assert sys.getsizeof(per_class["2"]) < sys.getsizeof(dict(per_class["2"])) / 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_k_most_confused_are_the_first_k_of_the_full_ranking(seed: int) -> None:
+    from confmat.stats import confusions
+
+    rng = np.random.default_rng(seed)
+    classes = 300
+    y_true = rng.integers(0, classes, 4000)
+    y_pred = np.where(rng.random(4000) < 0.3, y_true, rng.integers(0, classes, 4000))
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=classes, sparse=True)
+    for by in ("count", "rate"):
+        everything = cm.most_confused(None, by=by)  # many ties: counts of 1 and 2
+        for k in (1, 5, 37, len(everything), len(everything) + 3):
+            assert cm.most_confused(k, by=by) == everything[:k]
+    index = {name: i for i, name in enumerate(cm.classes)}
+    order = [index[n] for p in cm.most_confused(None) for n in (p.true, p.pred)]
+    for k in (1, 7, 50):
+        want = sorted(list(dict.fromkeys(order))[:k])
+        assert confusions.most_confused_classes(cm.counts, k) == want
