@@ -114,6 +114,40 @@ def average_rows(report: Report) -> list[list[str]]:
     ]
 
 
+DISTRIBUTION_HEADING = "Recall and precision over the classes"
+
+DISTRIBUTION_NOTE = "A range holds its lower end: 0.5 counts in 0.5-0.6, 1 in 0.9-1.0."
+
+
+def distribution_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """The classes per bin of recall and of precision (a large report): header, rows, sentences.
+
+    Examples:
+        >>> import torch
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> report = build_report(ConfusionMatrix(torch.eye(300, dtype=torch.int64)))
+        >>> header, rows, sentences = distribution_rows(report)
+        >>> header[:3], rows[-2]
+        (['range', 'recall', 'share'], ['0.9-1.0', '300', '100.0%', '300', '100.0%'])
+        >>> sentences[0]
+        '0 of 300 classes have recall below 0.5.'
+    """
+    if not report.distributions:
+        return [], [], []
+    header = ["range"]
+    for d in report.distributions:
+        header += [d.statistic, "share"]
+    columns = [d.bins() for d in report.distributions]
+    rows = []
+    for cells in zip(*columns, strict=True):
+        row = [cells[0][0]]
+        for d, (_, n) in zip(report.distributions, cells, strict=True):
+            row += [count(n), percent(n / d.classes)]
+        rows.append(row)
+    return header, rows, [*(d.sentence() for d in report.distributions), DISTRIBUTION_NOTE]
+
+
 def pair_rows(report: Report) -> list[list[str]]:
     """The most confused pairs: true class, predicted class, count and share of the true class.
 

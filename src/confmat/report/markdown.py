@@ -103,6 +103,11 @@ def markdown_from_report(report: Report) -> str:
         lines += ["", escape(note)]
     lines += [""]
     lines += _table(*_format.matrix_rows(report, view), numeric_from=1)
+    header, bins, sentences = _format.distribution_rows(report)
+    if bins:
+        lines += ["", f"## {_format.DISTRIBUTION_HEADING}", ""]
+        lines += [*_table(header, bins, numeric_from=1), ""]
+        lines += [escape(" ".join(sentences))]
     header, rows = _format.class_table(report)
     lines += ["", "## Per class", ""]
     lines += _table(header, [*rows, *_format.average_rows(report)], numeric_from=1)

@@ -203,6 +203,7 @@ class Report:
     gallery: tuple[GalleryItem, ...]
     binary: BinaryLead | None = None
     normalize: Normalize | None = None
+    distributions: tuple[large.Distribution, ...] = ()  # recall, precision over many classes
 
 
 def build_report(
@@ -262,6 +263,7 @@ def build_report(
         gallery=tuple(GalleryItem(*item) for item in images),
         binary=_binary_lead(cm),
         normalize=normalize,
+        distributions=large.distributions(cm),
     )
 
 
