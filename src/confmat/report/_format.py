@@ -40,7 +40,8 @@ def subtitle(report: Report) -> str:
     s = report.summary
     weighted = " (sum of sample weights)" if s.weighted else ""
     positive = f" (positive class: {s.positive})" if s.positive is not None else ""
-    return f"{count(s.n)} samples{weighted}, {s.num_classes} classes{positive}"
+    n = f"{s.n:,}" if isinstance(s.n, int) else count(s.n)  # thousands apart: 10,000,000
+    return f"{n} samples{weighted}, {s.num_classes:,} classes{positive}"
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
@@ -276,9 +277,11 @@ def matrix_note(report: Report, view: MatrixView) -> str:
     if not view.left_out:
         return ""
     kept, size = len(view.indices), report.summary.num_classes
-    left, its = ("1 class", "its") if view.left_out == 1 else (f"{view.left_out} classes", "their")
+    left, its = (
+        ("1 class", "its") if view.left_out == 1 else (f"{view.left_out:,} classes", "their")
+    )
     return (
-        f"The {kept} classes most involved in confusions, of {size}; the row and column {OTHER} "
+        f"The {kept} classes most involved in confusions, of {size:,}; the row and column {OTHER} "
         f"sum the {left} left out, so every count is kept (the cell ({OTHER[1:-1]}, "
         f"{OTHER[1:-1]}) includes {its} correct predictions)."
     )

@@ -230,7 +230,7 @@ def never_predicted(cm: MatrixLike) -> list[Finding]:
         subject = f"{_quote(classes[int(found[0])])} ({_count(samples, 'sample')}) is"
         tail = f"its recall is 0 and its precision {precision}."
     else:
-        subject = f"{found.size} classes are"
+        subject = f"{found.size:,} classes are"
         tail = f"their recall is 0 and their precision {precision}: {_names(classes, found)}."
     return [Finding("warning", "never-predicted", f"{subject} never predicted: {tail}")]
 
@@ -272,7 +272,7 @@ def absent_from_targets(cm: MatrixLike) -> list[Finding]:
         result.append(Finding("warning", "absent-from-targets", message))
     elif wrong.size:
         message = (
-            f"{wrong.size} classes never occur in the true labels but are predicted: every such "
+            f"{wrong.size:,} classes never occur in the true labels but are predicted: every such "
             f"prediction is wrong, and their recall is {recall}: {_names(classes, wrong)}."
         )
         result.append(Finding("warning", "absent-from-targets", message))
@@ -281,7 +281,7 @@ def absent_from_targets(cm: MatrixLike) -> list[Finding]:
         verb = "class neither occurs nor is" if one else "classes neither occur nor are"
         recall = _undefined_value(cm, "recall", int(unused[0]))
         message = (
-            f"{unused.size} {verb} predicted, so {'its' if one else 'their'} recall, precision "
+            f"{unused.size:,} {verb} predicted, so {'its' if one else 'their'} recall, precision "
             f"and F1 are {recall.replace('shown as', 'each shown as')}: {_names(classes, unused)}."
         )
         result.append(Finding("info", "empty-class", message))
@@ -334,7 +334,7 @@ def _few_samples(
     widths = np.where(np.isnan(lo[small]), -1.0, hi[small] - lo[small])
     widest = int(small[np.argmax(widths)])  # the first of the widest intervals
     message = (
-        f"{small.size} classes have a {statistic} resting on fewer than {min_samples} "
+        f"{small.size:,} classes have a {statistic} resting on fewer than {min_samples} "
         f"{noun}s, e.g. {sentence(widest)}."
     )
     return [Finding("warning", "few-samples", message)]
@@ -374,4 +374,4 @@ def _names(classes: Sequence[str], index: np.ndarray) -> str:
     """The first :data:`MAX_NAMED` of the classes ``index``, quoted, and how many more."""
     shown = ", ".join(_quote(classes[int(i)]) for i in index[:MAX_NAMED])
     more = index.size - MAX_NAMED
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (f" and {more:,} more" if more > 0 else "")
