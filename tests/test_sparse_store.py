@@ -299,3 +299,39 @@ def test_the_k_most_confused_are_the_first_k_of_the_full_ranking(seed: int) -> N
     for k in (1, 7, 50):
         want = sorted(list(dict.fromkeys(order))[:k])
         assert confusions.most_confused_classes(cm.counts, k) == want
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_sparse_matrix_finds_its_cells_once(weighted: bool, monkeypatch) -> None:
+    from confmat.stats import intervals, significance
+    from confmat.stats.confusions import most_confused
+
+    rng = np.random.default_rng(11)
+    y_true, y_pred = rng.integers(0, 40, 500), rng.integers(0, 40, 500)
+    weight = rng.random(500) if weighted else None
+    fresh = ConfusionMatrix.from_predictions(
+        y_true, y_pred, sample_weight=weight, num_classes=40, sparse=True
+    )
+    calls = []
+    found = sparse.cells
+    monkeypatch.setattr(
+        sparse, "cells", lambda m: calls.append(not isinstance(m, sparse.Cells)) or found(m)
+    )
+    cm = ConfusionMatrix.from_predictions(
+        y_true, y_pred, sample_weight=weight, num_classes=40, sparse=True
+    )
+    document = cm.to_dict()
+    cm.most_confused(5)
+    tensor_calls = sum(calls)  # the matrix's cells are found from its tensor once
+    monkeypatch.setattr(sparse, "cells", found)
+    assert_same_document(document, fresh.to_dict())
+    counts = fresh.counts
+    assert cm.most_confused(None) == most_confused(counts, fresh.classes, None)
+    assert cm.cohen_kappa_ci() == intervals.cohen_kappa(counts)
+    p = significance.mcnemar_p_value(counts)
+    assert cm.mcnemar_p_value == p or (math.isnan(p) and math.isnan(cm.mcnemar_p_value))
+    assert cm.n == fresh.n
+    assert torch.equal(cm.support, fresh.support)
+    assert tensor_calls == 1
+    two = ConfusionMatrix(torch.tensor([[5, 3], [1, 4]]).to_sparse())
+    assert two.mcnemar_p_value == significance.mcnemar_p_value(torch.tensor([[5, 3], [1, 4]]))

@@ -190,7 +190,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def n(self) -> int | float:
         """The number of samples (total weight when weighted)."""
-        return store.total(self._counts).item()
+        return store.total(self._store()).item()
 
     @property
     def positive(self) -> str | None:
@@ -200,7 +200,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)`` (row sums)."""
-        return store.sums(self._counts, dim=1)
+        return store.sums(self._store(), dim=1)
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
         """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
@@ -358,7 +358,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             >>> ConfusionMatrix([[8, 2], [5, 5]], ["a", "b"]).most_confused(1)
             [ConfusedPair(true='b', pred='a', count=5, rate=0.5)]
         """
-        return confusions.most_confused(self._counts, self._classes, k, by)
+        return confusions.most_confused(self._store(), self._classes, k, by)
 
     # -- reports (confmat.report, imported lazily) --------------------------------------------
 

@@ -39,7 +39,7 @@ class ConfusedPair(NamedTuple):
 
 
 def most_confused(
-    counts: torch.Tensor,
+    counts: torch.Tensor | sparse.Cells,
     classes: Sequence[str],
     k: int | None = 10,
     by: ConfusionRank = "count",
@@ -81,17 +81,17 @@ def most_confused(
 
 
 def _ranked_cells(
-    counts: torch.Tensor, by: str, limit: int | None = None
+    counts: torch.Tensor | sparse.Cells, by: str, limit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rows, columns, counts and rates of the non-zero off-diagonal cells, best first.
 
     With ``limit``, only the first ``limit``: the cells whose primary key reaches the
     ``limit``-th largest (ties included) are sorted, the others never are.
     """
-    c = sparse.cells(counts.detach().cpu())
-    rows, cols = c.rows.numpy(), c.cols.numpy()  # row-major order: the final tie-break
-    values = c.values.to(torch.float64).numpy()
-    support = c.row_sums().to(torch.float64).numpy()
+    c = sparse.cells(counts if isinstance(counts, sparse.Cells) else counts.detach().cpu())
+    rows, cols = c.rows.cpu().numpy(), c.cols.cpu().numpy()  # row-major: the last tie-break
+    values = c.values.to(torch.float64).cpu().numpy()
+    support = c.row_sums().to(torch.float64).cpu().numpy()
     rates = values / support[rows]  # support > 0 wherever a cell is non-zero
     primary, secondary = (values, rates) if by == "count" else (rates, values)
     if limit is not None and limit < primary.size:
