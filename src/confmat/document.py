@@ -251,7 +251,7 @@ def _matrix(cm: MatrixLike) -> dict[str, Any]:
         return {"matrix": sparse.to_dense(cm.counts).tolist()}
     m = sparse.to_sparse(cm.counts)
     index = np.arange(cm.num_classes).astype(object)  # one int per class, shared by its cells
-    rows, cols = (index[side].tolist() for side in m.indices().numpy())
+    rows, cols = (index[side].tolist() for side in m.indices().cpu().numpy())
     return {"matrix": None, "cells": {"true": rows, "pred": cols, "count": json_column(m.values())}}
 
 

@@ -75,11 +75,13 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             names = checks.check_class_names(classes, size)
         self._setup(checked, names, positive, zero_division)
 
-    def _setup(self, counts: torch.Tensor, names: list[str], positive: object, zd: Any) -> None:
+    def _setup(
+        self, counts: torch.Tensor, names: list[str], positive: object, zero: ZeroDivision
+    ) -> None:
         """Hold checked counts and names (:meth:`from_predictions`: the encoder checked them)."""
         self._counts, self._classes = counts, names
         self._positive = encode.resolve_positive(positive, self._classes)
-        self._zero_division = checks.check_zero_division(zd)
+        self._zero_division = checks.check_zero_division(zero)
         self._class_counts: ClassCounts | None = None
 
     @classmethod
