@@ -7,6 +7,7 @@ Every contender counts the same integer codes in the same run. The floor is nump
 
     python benchmarks/bench_scale.py [--n 10000000] [--classes 1000 10000 100000 1000000]
     python benchmarks/bench_scale.py --report-at 1000000   # + text and HTML report, to_dict
+    python benchmarks/bench_scale.py --report-at 1000000 --browser /tmp/report.html
 
 For peak memory, run one size under ``/usr/bin/time -v``.
 """
@@ -81,7 +82,7 @@ def row(classes: int, n: int, memory_gb: float) -> dict[str, str]:
     return out
 
 
-def report_at(classes: int, n: int) -> None:
+def report_at(classes: int, n: int, browser: str | None = None) -> None:
     """The acceptance run: matrix (against numpy's unique), text and HTML report, to_dict.
 
     The build and its floor run interleaved three times on the same codes (the first of each
@@ -108,10 +109,12 @@ def report_at(classes: int, n: int) -> None:
         f"{build[1] / floor[1]:.2f}x numpy's CPU ({build[0] / floor[0]:.2f}x wall)"
     )
     total_wall, total_cpu = build
+    html = ""
     for name, render in (("text", render_text), ("html", render_html)):
         (wall, cpu), page = cpu_seconds_and(lambda render=render: render(cm))  # type: ignore[misc]
         total_wall, total_cpu = total_wall + wall, total_cpu + cpu
-        print(f"  {name} report: {wall:.2f} s wall, {cpu:.2f} s CPU, {len(str(page)):,} characters")
+        html = str(page)
+        print(f"  {name} report: {wall:.2f} s wall, {cpu:.2f} s CPU, {len(html):,} characters")
     print(
         f"  matrix + text + html: {total_wall:.2f} s wall, {total_cpu:.2f} s CPU (target <= 10 s)"
     )
@@ -119,6 +122,32 @@ def report_at(classes: int, n: int) -> None:
     print(f"  to_dict {figures} (target <= 10 s)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"  peak RSS of the whole run: {peak:.2f} GiB (target <= 2 GB = 1.86 GiB)")
+    if browser:
+        open_in_chromium(html, browser)
+
+
+def open_in_chromium(html: str, where: str) -> None:
+    """Write the HTML report to ``where`` (a .html path), open it in headless Chromium (the
+    test suite's DevTools driver) and time its load event; a screenshot goes beside it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from devtools import chromium
+
+    path = Path(where)
+    path.write_text(html, encoding="utf-8")
+    with chromium(path.parent / "chromium-profile") as page:
+        start = time.perf_counter()
+        page.open(path.as_uri())
+        loaded = time.perf_counter() - start
+        errors = page.errors() + page.csp_violations()
+        path.with_suffix(".png").write_bytes(page.screenshot())
+    print(
+        f"  HTML in headless Chromium: {path.stat().st_size:,} bytes, load event after "
+        f"{loaded:.2f} s (target < 5 s), {len(errors)} errors; screenshot "
+        f"{path.with_suffix('.png')}"
+    )
 
 
 def cpu_seconds_and(work: Callable[[], object]) -> tuple[tuple[float, float], object]:
@@ -169,12 +198,15 @@ def main() -> None:
     parser.add_argument("--classes", type=int, nargs="+", default=[10**3, 10**4, 10**5, 10**6])
     parser.add_argument("--memory-gb", type=float, default=4.0, help="dense peers' memory budget")
     parser.add_argument("--report-at", type=int, help="time the reports at this C instead")
+    parser.add_argument(
+        "--browser", metavar="HTML", help="with --report-at: open the HTML report in Chromium"
+    )
     parser.add_argument("--parquet-rows", type=int, help="time a Parquet file of this many rows")
     parser.add_argument("--parquet", default="/tmp/confmat_bench_scale.parquet")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.report_at:
-        report_at(args.report_at, args.n)
+        report_at(args.report_at, args.n, args.browser)
         return
     if args.parquet_rows:
         parquet_run(args.parquet_rows, args.classes[0], args.parquet)
