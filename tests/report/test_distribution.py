@@ -89,3 +89,17 @@ def test_small_reports_have_no_distribution(classes: int) -> None:
     assert build_report(cm).distributions == ()
     assert "Recall and precision over" not in render_text(cm)
     assert 'id="distribution"' not in render_html(cm)
+
+
+def test_every_report_says_how_many_confused_pairs_it_leaves_out() -> None:
+    from confmat.stats.confusions import confused_cells
+
+    cm = large_matrix(classes=5000)
+    every = len(cm.most_confused(None))
+    assert confused_cells(cm.counts) == every
+    assert confused_cells(cm.counts.to_dense()) == every
+    note = f"The 10 most confused of the {every:,} pairs with errors; the other {every - 10:,}"
+    for page in (render_text(cm, width=200), render_markdown(cm), render_html(cm)):
+        assert note in page
+    small = ConfusionMatrix(torch.tensor([[5, 1], [2, 8]]))
+    assert "pairs with errors" not in render_text(small)

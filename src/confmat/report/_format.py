@@ -149,6 +149,25 @@ def distribution_rows(report: Report) -> tuple[list[str], list[list[str]], list[
     return header, rows, [*(d.sentence() for d in report.distributions), DISTRIBUTION_NOTE]
 
 
+def pairs_note(report: Report) -> str:
+    """What the list of the most confused pairs leaves out (empty when it lists them all).
+
+    Examples:
+        >>> import torch
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> pairs_note(build_report(ConfusionMatrix(torch.ones(5, 5, dtype=torch.int64))))
+        'The 10 most confused of the 20 pairs with errors; the other 10 are left out.'
+    """
+    shown, every = len(report.pairs), report.confused_cells
+    if shown >= every:
+        return ""
+    return (
+        f"The {shown} most confused of the {every:,} pairs with errors; the other "
+        f"{every - shown:,} are left out."
+    )
+
+
 def pair_rows(report: Report) -> list[list[str]]:
     """The most confused pairs: true class, predicted class, count and share of the true class.
 

@@ -128,6 +128,7 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         class_rows=rows,
         average_rows=_format.average_rows(report),
         pair_rows=_format.pair_rows(report),
+        pairs_note=_format.pairs_note(report),
         distributions=report.distributions,
         distribution_heading=_format.DISTRIBUTION_HEADING,
         distribution_rows=_distribution_rows(report),

@@ -117,6 +117,8 @@ def markdown_from_report(report: Report) -> str:
     lines += (
         _table(header, pairs, numeric_from=2) if pairs else ["None: no sample is misclassified."]
     )
+    if note := _format.pairs_note(report):
+        lines += ["", escape(note)]
     lines += ["", "## Findings", ""]
     lines += [f"- {_SEVERITY_LABEL[f.severity]}: {escape(f.message)}" for f in report.findings]
     if not report.findings:

@@ -308,7 +308,9 @@ def _pairs(report: Report, width: int) -> RenderableType:
     rows = _format.pair_rows(report)
     for row in rows:
         row[:2] = _short(row[:2], NAME_WIDTH)
-    return _table(header, rows, left=2, width=width)
+    table = _table(header, rows, left=2, width=width)
+    note = _format.pairs_note(report)
+    return Group(table, _text(_wrap(note, width))) if note else table
 
 
 def _distributions(report: Report, width: int) -> RenderableType:

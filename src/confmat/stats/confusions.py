@@ -103,6 +103,24 @@ def _ranked_cells(
     return rows[order], cols[order], values[order], rates[order]
 
 
+def confused_cells(counts: torch.Tensor) -> int:
+    """How many off-diagonal cells are not zero: the pairs ``most_confused(k=None)`` lists.
+
+    O(C) on a (coalesced) sparse matrix: its stored cells less its non-zero diagonal.
+
+    Examples:
+        >>> counts = torch.tensor([[8, 2, 0], [1, 3, 6], [0, 0, 5]])
+        >>> confused_cells(counts), confused_cells(counts.to_sparse())
+        (3, 3)
+    """
+    if counts.is_sparse:
+        m = counts.coalesce()
+        rows, cols = m.indices()
+        return int(((rows != cols) & (m.values() != 0)).sum())
+    off = counts != 0
+    return int(off.sum() - off.diagonal().sum())
+
+
 def most_confused_classes(counts: torch.Tensor, k: int) -> list[int]:
     """Indices of the ``k`` classes most involved in confusions, in class order.
 
