@@ -188,8 +188,8 @@ def test_a_report_of_many_classes_shows_the_worst_and_says_what_it_left_out() ->
     assert "recall-distribution" in codes
     text = render_markdown(cm)
     assert "the other 4,950 are left out" in text
-    below = float((cm.recall[~cm.recall.isnan()] < 0.5).double().mean())
-    assert f"{below:.0%} below 0.5" in text
+    below = int((cm.recall[~cm.recall.isnan()] < 0.5).sum())
+    assert f"{below:,} of 5,000 classes have recall below 0.5" in text
     page = render_html(cm)
     assert "the other 4,950 are left out" in page
     assert cm.most_confused(1)[0].true in page
@@ -208,3 +208,130 @@ def test_json_column_is_json_number_over_the_column() -> None:
     with paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_json_column_keeps_every_bit_and_shares_equal_values() -> None:
+    from confmat.document import json_column, json_number
+
+    rng = np.random.default_rng(3)
+    pool = np.array([0.1, 0.0, -0.0, np.nan, np.inf, -np.inf, 1 / 3, 2.0**-1074, 2**53])
+    values = torch.from_numpy(rng.choice(pool, 5000))
+    got = json_column(values)
+    want = [json_number(x) for x in values.tolist()]
+    assert got == want
+    assert [math.copysign(1, x) for x in got if x == 0] == [
+        math.copysign(1, x) for x in want if x == 0
+    ]
+    floats = [x for x in got if isinstance(x, float)]
+    assert len({id(x) for x in floats}) <= len(pool)  # one object per distinct value
+    big = torch.tensor([2**40, 7, 2**40, -(2**40)])
+    assert json_column(big) == big.tolist()
+    assert all(type(x) is int for x in json_column(big))
+    assert json_column(torch.tensor([True, False, True])) == [True, False, True]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_per_class_document_is_its_statistics_class_by_class(weighted: bool) -> None:
+    """The columnar, shared document against a naive one built class by class."""
+    from confmat.document import INTERVAL_KEYS, json_number
+    from confmat.stats import measures
+
+    rng = np.random.default_rng(5)
+    n, classes = 3000, 5000  # a long tail: many classes share their counts
+    y_true = rng.zipf(1.5, n) % classes
+    y_pred = np.where(rng.random(n) < 0.5, y_true, rng.integers(0, classes, n))
+    weight = rng.random(n) if weighted else None
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=classes, sample_weight=weight)
+    assert cm.is_sparse
+    per_class = cm.to_dict()["per_class"]
+    counts = cm.class_counts
+    columns = {
+        name: getattr(counts, name).tolist() if weighted else getattr(counts, name).long().tolist()
+        for name in ("tp", "fp", "fn", "tn", "support")
+    }
+    columns |= {name: cm.per_class(name).tolist() for name in measures.PER_CLASS}
+    intervals = {name: [t.tolist() for t in cm.interval(name)] for name in INTERVAL_KEYS}
+    for i, name in enumerate(cm.classes):
+        row = per_class[name]
+        want = {key: json_number(values[i]) for key, values in columns.items()}
+        for key, (lo, hi) in intervals.items():
+            want[f"{key}_ci"] = None if math.isnan(lo[i]) else [lo[i], hi[i]]
+        assert row == want, name
+        assert [type(v) for v in row.values()] == [type(v) for v in want.values()], name
+    pairs = [row["specificity_ci"] for row in per_class.values() if row["specificity_ci"]]
+    assert len({id(pair) for pair in pairs}) == len(pairs)  # lists are never shared
+    assert len(pairs) == (0 if weighted else classes)
+
+
+def test_per_class_dicts_are_plain_dicts_sharing_their_keys() -> None:
+    import copy
+    import pickle
+    import platform
+    import sys
+
+    per_class = ConfusionMatrix([[5, 1, 0], [2, 8, 1], [0, 0, 3]]).to_dict()["per_class"]
+    row = per_class["1"]
+    assert type(row) is dict
+    assert list(row) == list(per_class["0"])
+    assert pickle.loads(pickle.dumps(row)) == row == copy.deepcopy(row)
+    assert json.loads(json.dumps(row)) == row
+    row["extra"] = 1  # every dict stays its own
+    assert "extra" not in per_class["2"]
+    if platform.python_implementation() == "CPython":
+        assert sys.getsizeof(per_class["2"]) < sys.getsizeof(dict(per_class["2"])) / 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_k_most_confused_are_the_first_k_of_the_full_ranking(seed: int) -> None:
+    from confmat.stats import confusions
+
+    rng = np.random.default_rng(seed)
+    classes = 300
+    y_true = rng.integers(0, classes, 4000)
+    y_pred = np.where(rng.random(4000) < 0.3, y_true, rng.integers(0, classes, 4000))
+    cm = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=classes, sparse=True)
+    for by in ("count", "rate"):
+        everything = cm.most_confused(None, by=by)  # many ties: counts of 1 and 2
+        for k in (1, 5, 37, len(everything), len(everything) + 3):
+            assert cm.most_confused(k, by=by) == everything[:k]
+    index = {name: i for i, name in enumerate(cm.classes)}
+    order = [index[n] for p in cm.most_confused(None) for n in (p.true, p.pred)]
+    for k in (1, 7, 50):
+        want = sorted(list(dict.fromkeys(order))[:k])
+        assert confusions.most_confused_classes(cm.counts, k) == want
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_sparse_matrix_finds_its_cells_once(weighted: bool, monkeypatch) -> None:
+    from confmat.stats import intervals, significance
+    from confmat.stats.confusions import most_confused
+
+    rng = np.random.default_rng(11)
+    y_true, y_pred = rng.integers(0, 40, 500), rng.integers(0, 40, 500)
+    weight = rng.random(500) if weighted else None
+    fresh = ConfusionMatrix.from_predictions(
+        y_true, y_pred, sample_weight=weight, num_classes=40, sparse=True
+    )
+    calls = []
+    found = sparse.cells
+    monkeypatch.setattr(
+        sparse, "cells", lambda m: calls.append(not isinstance(m, sparse.Cells)) or found(m)
+    )
+    cm = ConfusionMatrix.from_predictions(
+        y_true, y_pred, sample_weight=weight, num_classes=40, sparse=True
+    )
+    document = cm.to_dict()
+    cm.most_confused(5)
+    tensor_calls = sum(calls)  # the matrix's cells are found from its tensor once
+    monkeypatch.setattr(sparse, "cells", found)
+    assert_same_document(document, fresh.to_dict())
+    counts = fresh.counts
+    assert cm.most_confused(None) == most_confused(counts, fresh.classes, None)
+    assert cm.cohen_kappa_ci() == intervals.cohen_kappa(counts)
+    p = significance.mcnemar_p_value(counts)
+    assert cm.mcnemar_p_value == p or (math.isnan(p) and math.isnan(cm.mcnemar_p_value))
+    assert cm.n == fresh.n
+    assert torch.equal(cm.support, fresh.support)
+    assert tensor_calls == 1
+    two = ConfusionMatrix(torch.tensor([[5, 3], [1, 4]]).to_sparse())
+    assert two.mcnemar_p_value == significance.mcnemar_p_value(torch.tensor([[5, 3], [1, 4]]))

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
-from typing import Any
+from itertools import islice, repeat
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -42,27 +44,83 @@ def json_number(value: float | int) -> float | int | str | None:
 
 
 def json_column(values: torch.Tensor) -> list[Any]:
-    """A float tensor ``(C,)`` as a list of JSON numbers, built column-wise.
+    """A tensor ``(C,)`` as a list of JSON numbers, one Python object per distinct value.
 
-    The same values as ``[json_number(x) for x in values.tolist()]``, with the non-finite
-    entries replaced in numpy (an object array), not one at a time in Python.
+    The same values as ``[json_number(x) for x in values.tolist()]``, built column-wise: the
+    distinct values (told apart by their bits, so ``-0.0`` stays itself) become Python numbers
+    once and every entry refers to its value's object. A million classes share a few thousand
+    floats instead of holding a million each.
 
     Examples:
-        >>> json_column(torch.tensor([0.5, float("nan"), float("inf")], dtype=torch.float64))
-        [0.5, None, 'inf']
+        >>> json_column(torch.tensor([0.5, float("nan"), float("inf"), 0.5], dtype=torch.float64))
+        [0.5, None, 'inf', 0.5]
     """
-    if not values.is_floating_point():
-        return values.tolist()
     array = values.detach().cpu().numpy()
-    nan = np.isnan(array)
-    infinite = np.isinf(array)
-    if not (nan.any() or infinite.any()):
-        return array.tolist()  # type: ignore[no-any-return]
-    out = array.astype(object)
-    out[nan] = None
-    out[infinite & (array > 0)] = "inf"
-    out[infinite & (array < 0)] = "-inf"
-    return out.tolist()  # type: ignore[no-any-return]
+    return Groups.of_values(array).column(array).rows(0, array.shape[0])
+
+
+def _bits(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Integers equal exactly when the values are (float64 by their bits)."""
+    if array.dtype == np.float64:
+        return array.view(np.int64)
+    return array.astype(np.int64) if array.dtype.kind == "b" else array
+
+
+def _json_objects(values: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """``values`` as an object array of JSON numbers (NaN None, infinities strings)."""
+    objects = values.astype(object)
+    if values.dtype.kind == "f":
+        nan, infinite = np.isnan(values), np.isinf(values)
+        objects[nan] = None
+        objects[infinite & (values > 0)] = "inf"
+        objects[infinite & (values < 0)] = "-inf"
+    return objects
+
+
+class Column(NamedTuple):
+    """A column of JSON numbers as its distinct ``objects`` and each entry's ``inverse`` index."""
+
+    objects: np.ndarray[Any, np.dtype[np.object_]]
+    inverse: np.ndarray[Any, np.dtype[np.int64]]
+
+    def rows(self, start: int, stop: int) -> list[Any]:
+        """The entries ``start:stop`` as a list (shared objects)."""
+        return self.objects[self.inverse[start:stop]].tolist()  # type: ignore[no-any-return]
+
+
+class Groups(NamedTuple):
+    """Groups of equal entries.
+
+    ``first`` holds one entry of each group, ``inverse`` each entry's group.
+    """
+
+    first: np.ndarray[Any, np.dtype[np.int64]]
+    inverse: np.ndarray[Any, np.dtype[np.int64]]
+
+    @classmethod
+    def of_values(cls, array: np.ndarray[Any, Any]) -> Groups:
+        """The groups of equal values of one column."""
+        _, first, inverse = np.unique(_bits(array), return_index=True, return_inverse=True)
+        return cls(first, inverse.reshape(-1))
+
+    @classmethod
+    def of_rows(cls, columns: Sequence[np.ndarray[Any, Any]]) -> Groups:
+        """The groups of entries equal in every one of ``columns`` (e.g. equal counts)."""
+        codes = np.zeros(columns[0].shape[0], dtype=np.int64)
+        for column in columns:  # codes stay below the number of entries: no overflow
+            distinct, inverse = np.unique(_bits(column), return_inverse=True)
+            _, codes = np.unique(codes * distinct.size + inverse.reshape(-1), return_inverse=True)
+        return cls.of_values(codes.reshape(-1))
+
+    def column(self, array: np.ndarray[Any, Any]) -> Column:
+        """``array`` as JSON numbers, one object per group.
+
+        One object per distinct value instead where ``array`` differs within a group.
+        """
+        representative = array[self.first]
+        if not np.array_equal(_bits(representative)[self.inverse], _bits(array)):
+            return Groups.of_values(array).column(array)
+        return Column(_json_objects(representative), self.inverse)
 
 
 @contextmanager
@@ -104,41 +162,83 @@ INTERVAL_KEYS = ("recall", "specificity", "precision", "npv", "lr_plus", "lr_min
 """Per-class statistics whose 95% interval is in the JSON document as ``"<name>_ci"``."""
 
 
-def _interval_columns(cm: MatrixLike) -> dict[str, list[list[float] | None]]:
-    """``"<name>_ci"``: per class ``[lo, hi]`` (Wilson, or the log method for LRs), or None."""
-    columns: dict[str, list[list[float] | None]] = {}
-    for name in INTERVAL_KEYS:
+ROWS_AT_ONCE = 1 << 16
+"""Classes whose dicts are built from one slice of the columns (bounds the temporary lists)."""
+
+
+def _class_columns(
+    cm: MatrixLike, statistics: dict[str, torch.Tensor]
+) -> dict[str, Column | tuple[Column, Column]]:
+    """The columns of ``per_class``: counts, statistics and ``"<name>_ci"`` (low, high).
+
+    Every statistic is a function of a class's counts, so classes of equal counts (most of a
+    long tail) share their values' Python objects: memory grows with the distinct counts.
+    """
+    counts = cm.class_counts
+    vectors = {
+        name: getattr(counts, name).detach().cpu().numpy()
+        for name in ("tp", "fp", "fn", "tn", "support")
+    }
+    groups = Groups.of_rows([vectors["tp"], vectors["fp"], vectors["fn"]])
+    columns: dict[str, Column | tuple[Column, Column]] = {
+        name: groups.column(values if cm.is_weighted else values.astype(np.int64))
+        for name, values in vectors.items()
+    }
+    for name, values in statistics.items():
+        columns[name] = groups.column(values.detach().cpu().numpy())
+    for name in INTERVAL_KEYS:  # Wilson, or the log method for the likelihood ratios
         lo, hi = cm.interval(name)
-        pairs: list[list[float] | None] = torch.stack([lo, hi], dim=1).tolist()
-        undefined = torch.isnan(lo)
-        if bool(undefined.any()):  # NaN pairs become None: one pass over the columns
-            nans = undefined.tolist()
-            pairs = [None if nan else pair for pair, nan in zip(pairs, nans, strict=True)]
-        columns[f"{name}_ci"] = pairs
+        columns[f"{name}_ci"] = (
+            groups.column(lo.detach().cpu().numpy()),
+            groups.column(hi.detach().cpu().numpy()),
+        )
     return columns
 
 
-def _per_class(cm: MatrixLike, statistics: dict[str, torch.Tensor]) -> dict[str, dict[str, Any]]:
-    """``per_class``: one dict per class, built from whole columns (no per-class arithmetic)."""
-    counts = cm.class_counts
-    integral = not cm.is_weighted
+def _interval_rows(lo: Column, hi: Column, start: int, stop: int) -> list[list[Any] | None]:
+    """Per class ``[lo, hi]`` (a list of its own), or None where the interval is undefined."""
+    lows = lo.objects[lo.inverse[start:stop]]
+    defined = lows != None  # noqa: E711 (elementwise on an object array)
+    pairs = np.full(stop - start, None, dtype=object)
+    count = int(defined.sum())
+    if count:
+        highs = hi.objects[hi.inverse[start:stop][defined]].tolist()
+        pairs[defined] = np.fromiter(
+            map(list, zip(lows[defined].tolist(), highs, strict=True)), dtype=object, count=count
+        )
+    return pairs.tolist()
 
-    def count_list(values: torch.Tensor) -> list[Any]:
-        return values.to(torch.int64).tolist() if integral else values.tolist()
 
-    columns: dict[str, list[Any]] = {
-        "tp": count_list(counts.tp),
-        "fp": count_list(counts.fp),
-        "fn": count_list(counts.fn),
-        "tn": count_list(counts.tn),
-        "support": count_list(counts.support),
-    }
-    for name, values in statistics.items():
-        columns[name] = json_column(values)
-    columns.update(_interval_columns(cm))
+def _class_rows(
+    classes: Sequence[str], columns: dict[str, Column | tuple[Column, Column]]
+) -> dict[str, dict[str, Any]]:
+    """``per_class``: one dict per class, filled from slices of the columns.
+
+    The dicts share one table of keys (PEP 412's key-sharing dicts, the ``__dict__`` of
+    instances of one class, primed with the keys in order), so each holds only its values:
+    about a third of the memory of a dict of its own, and faster to fill. They are plain
+    dicts in every other respect. No per-class arithmetic and no Python frame per class.
+    """
     keys = list(columns)
-    rows = map(dict, map(zip, repeat(keys), zip(*columns.values(), strict=True)))
-    return dict(zip(cm.classes, rows, strict=True))  # one zip over the columns, no Python frame
+    row_type = type("PerClass", (), {})  # a fresh type: its shared keys are exactly ``keys``
+    row_type().__dict__.update(zip(keys, repeat(None)))
+    fresh = map(attrgetter("__dict__"), iter(row_type, None))  # endless empty shared dicts
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for start in range(0, len(classes), ROWS_AT_ONCE):
+            stop = min(start + ROWS_AT_ONCE, len(classes))
+            values = [
+                column.rows(start, stop)
+                if isinstance(column, Column)
+                else _interval_rows(*column, start, stop)
+                for column in columns.values()
+            ]
+            dicts: list[dict[str, Any]] = list(islice(fresh, stop - start))
+            updates = map(dict.update, dicts, map(zip, repeat(keys), zip(*values, strict=True)))
+            deque(updates, maxlen=0)  # run the updates, keep nothing
+            yield from dicts
+
+    return dict(zip(classes, rows(), strict=True))
 
 
 def _matrix(cm: MatrixLike) -> dict[str, Any]:
@@ -150,8 +250,9 @@ def _matrix(cm: MatrixLike) -> dict[str, Any]:
     if cm.num_classes <= sparse.DENSE_MAX_CLASSES:
         return {"matrix": sparse.to_dense(cm.counts).tolist()}
     m = sparse.to_sparse(cm.counts)
-    rows, cols = m.indices().tolist()
-    return {"matrix": None, "cells": {"true": rows, "pred": cols, "count": m.values().tolist()}}
+    index = np.arange(cm.num_classes).astype(object)  # one int per class, shared by its cells
+    rows, cols = (index[side].tolist() for side in m.indices().cpu().numpy())
+    return {"matrix": None, "cells": {"true": rows, "pred": cols, "count": json_column(m.values())}}
 
 
 def matrix_document(cm: MatrixLike) -> dict[str, Any]:
@@ -161,33 +262,39 @@ def matrix_document(cm: MatrixLike) -> dict[str, Any]:
 
 
 def _document(cm: MatrixLike) -> dict[str, Any]:
+    # numbers first, Python objects last: the memory the tensors' temporaries held is free for
+    # the per-class dicts, the bulk of a large document
     statistics = {name: cm.per_class(name) for name in measures.PER_CLASS}  # computed once
-    per_class = _per_class(cm, statistics)
+    undefined = undefined_classes(statistics, cm.classes)
+    columns = _class_columns(cm, statistics)
+    del statistics  # (C,) float64 each
     averages = {
         method: {name: json_number(cm.average(name, method)) for name in measures.AVERAGED}
         for method in ("macro", "weighted", "micro")
     }
     ci = cm.accuracy_ci()
     kappa_ci = cm.cohen_kappa_ci()
+    overall = {
+        "accuracy": json_number(cm.accuracy),
+        "accuracy_ci": None if math.isnan(ci[0]) else list(ci),
+        "balanced_accuracy": json_number(cm.balanced_accuracy),
+        "no_information_rate": json_number(cm.no_information_rate),
+        "accuracy_p_value_vs_nir": json_number(cm.accuracy_p_value_vs_nir),
+        "cohen_kappa": json_number(cm.cohen_kappa),
+        "mcc": json_number(cm.mcc),
+        "mcnemar_p_value": json_number(cm.mcnemar_p_value),
+        "cohen_kappa_ci": None if math.isnan(kappa_ci[0]) else list(kappa_ci),
+    }
+    n, matrix = cm.n, _matrix(cm)
     return {
         "schema_version": SCHEMA_VERSION,
         "classes": cm.classes,
-        **_matrix(cm),
-        "n": cm.n,
+        **matrix,
+        "n": n,
         "positive_class": cm.positive,
-        "overall": {
-            "accuracy": json_number(cm.accuracy),
-            "accuracy_ci": None if math.isnan(ci[0]) else list(ci),
-            "balanced_accuracy": json_number(cm.balanced_accuracy),
-            "no_information_rate": json_number(cm.no_information_rate),
-            "accuracy_p_value_vs_nir": json_number(cm.accuracy_p_value_vs_nir),
-            "cohen_kappa": json_number(cm.cohen_kappa),
-            "mcc": json_number(cm.mcc),
-            "mcnemar_p_value": json_number(cm.mcnemar_p_value),
-            "cohen_kappa_ci": None if math.isnan(kappa_ci[0]) else list(kappa_ci),
-        },
-        "per_class": per_class,
+        "overall": overall,
+        "per_class": _class_rows(cm.classes, columns),
         "averages": averages,
-        "undefined": undefined_classes(statistics, cm.classes),
+        "undefined": undefined,
         "sample_weighted": cm.is_weighted,
     }

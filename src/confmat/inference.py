@@ -39,11 +39,20 @@ class PerClassStatistic:
 class InferenceMethods:
     """Confidence intervals, bootstrap and significance tests, from the counts alone."""
 
-    __slots__ = ("_class_counts",)
+    __slots__ = ("_cells", "_class_counts")
 
     _counts: torch.Tensor
     _class_counts: ClassCounts | None
     _zero_division: ZeroDivision
+
+    def _store(self) -> torch.Tensor | sparse.Cells:
+        """The counts as the statistics read them: a sparse matrix's cells, found once."""
+        if not self._counts.is_sparse:
+            return self._counts
+        cells: sparse.Cells | None = getattr(self, "_cells", None)
+        if cells is None:
+            cells = self._cells = sparse.cells(self._counts)
+        return cells
 
     def per_class(self, name: str) -> torch.Tensor:
         """The per-class statistic ``name`` (or an alias such as ``"sensitivity"``), ``(C,)``.
@@ -59,7 +68,7 @@ class InferenceMethods:
     def class_counts(self) -> ClassCounts:
         """One-vs-rest ``tp, fp, fn, tn`` of every class, float64 ``(C,)`` each."""
         if self._class_counts is None:
-            self._class_counts = measures.class_counts(self._counts)
+            self._class_counts = measures.class_counts(self._store())
         return self._class_counts
 
     @property
@@ -126,7 +135,8 @@ class InferenceMethods:
             >>> [round(v, 4) for v in ConfusionMatrix([[54, 32], [27, 231]]).cohen_kappa_ci()]
             [0.4292, 0.638]
         """
-        return intervals.cohen_kappa(self._counts.cpu(), level)
+        store = self._store()
+        return intervals.cohen_kappa(store if self._counts.is_sparse else self._counts.cpu(), level)
 
     @property
     def mcnemar_p_value(self) -> float:
@@ -139,7 +149,8 @@ class InferenceMethods:
             >>> round(ConfusionMatrix([[54, 32], [27, 231]]).mcnemar_p_value, 4)
             0.6025
         """
-        return significance.mcnemar_p_value(self._counts.cpu())
+        store = self._store()
+        return significance.mcnemar_p_value(store if self._counts.is_sparse else self._counts.cpu())
 
     def bootstrap(
         self,

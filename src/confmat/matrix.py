@@ -63,19 +63,25 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         positive: object = None,
         zero_division: ZeroDivision = "nan",
     ) -> None:
-        self._counts = (
+        checked = (
             store.check(counts)
             if isinstance(counts, torch.Tensor) and counts.is_sparse
             else checks.check_matrix(counts)
         )
-        size = self._counts.shape[0]
-        self._classes = (
-            [str(i) for i in range(size)]
-            if classes is None
-            else checks.check_class_names(classes, size)
-        )
+        size = checked.shape[0]
+        if classes is None:
+            names = list(map(str, range(size)))
+        else:
+            names = checks.check_class_names(classes, size)
+        self._setup(checked, names, positive, zero_division)
+
+    def _setup(
+        self, counts: torch.Tensor, names: list[str], positive: object, zero: ZeroDivision
+    ) -> None:
+        """Hold checked counts and names (:meth:`from_predictions`: the encoder checked them)."""
+        self._counts, self._classes = counts, names
         self._positive = encode.resolve_positive(positive, self._classes)
-        self._zero_division = checks.check_zero_division(zero_division)
+        self._zero_division = checks.check_zero_division(zero)
         self._class_counts: ClassCounts | None = None
 
     @classmethod
@@ -150,7 +156,9 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             dropna=dropna,
         )
         counts, names = tables.prediction_counts(encoded, sparse)
-        return cls(counts, names, positive=positive, zero_division=zero_division)
+        cm = cls.__new__(cls)
+        cm._setup(counts, names, positive, zero_division)
+        return cm
 
     # -- the data ---------------------------------------------------------------------------
 
@@ -184,7 +192,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def n(self) -> int | float:
         """The number of samples (total weight when weighted)."""
-        return store.total(self._counts).item()
+        return store.total(self._store()).item()
 
     @property
     def positive(self) -> str | None:
@@ -194,7 +202,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)`` (row sums)."""
-        return store.sums(self._counts, dim=1)
+        return store.sums(self._store(), dim=1)
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
         """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
@@ -352,7 +360,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             >>> ConfusionMatrix([[8, 2], [5, 5]], ["a", "b"]).most_confused(1)
             [ConfusedPair(true='b', pred='a', count=5, rate=0.5)]
         """
-        return confusions.most_confused(self._counts, self._classes, k, by)
+        return confusions.most_confused(self._store(), self._classes, k, by)
 
     # -- reports (confmat.report, imported lazily) --------------------------------------------
 

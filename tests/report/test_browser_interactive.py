@@ -425,3 +425,32 @@ def test_a_binary_report_keeps_its_lead_and_its_cells(browser, tmp_path):
     assert panel["title"] == "true <sick> \u2192 predicted healthy"
     assert panel["numbers"] == ["4", f"{100 * 4 / 47:.1f}%", f"{100 * 4 / 54:.1f}%"]
     _assert_clean(browser)
+
+
+def test_a_bounded_view_is_shaded_by_the_classes_shown_in_every_view(browser, tmp_path):
+    from confmat.report.interactive import HEATMAP_FULL_MAX
+
+    size = HEATMAP_FULL_MAX + 40  # the (other) row and column sum many left-out classes
+    counts = np.eye(size, dtype=np.int64) * 50
+    counts[0, 1] = counts[1, 0] = 4
+    counts[np.arange(2, size - 1), np.arange(3, size)] = 1
+    names = [f"class {i}" for i in range(size)]
+    path = tmp_path / "bounded.html"
+    path.write_text(render_html(ConfusionMatrix(counts, names)), encoding="utf-8")
+    browser.open(path.as_uri())
+    first = (
+        "[...document.querySelectorAll('#matrix tbody tr:first-child td')].map(c => c.className)"
+    )
+    corner = "document.querySelector('#matrix tbody tr:last-child td:last-child').className"
+    markup = browser.evaluate(first)
+    assert markup[:2] == ["d8", "e8"]  # not paled by the (other) sums
+    assert browser.evaluate(corner) == "d8"  # (other, other) saturates
+    for mode in ("row", "col", "all", "counts"):
+        browser.click(f"input[name=mode][value={mode}]")
+        assert browser.evaluate(first)[0] == "d8", mode
+        assert browser.evaluate(corner) in ("d8", "na"), mode
+    assert browser.evaluate(first) == markup  # back on counts: the markup's shades
+    browser.click(_cell(0, 1))
+    title = browser.evaluate("document.getElementById('cell-title').textContent")
+    assert title == "true class 0 \u2192 predicted class 1"
+    _assert_clean(browser)

@@ -202,3 +202,32 @@ def test_a_report_of_100_classes_with_8_samples_per_cell_stays_under_5_mb():
         "400 kept samples of 400 of the 10000 non-empty cells; the samples of the other cells are "
         "left out of this file to keep it small"
     ) in page
+
+
+def test_the_classes_shown_set_the_shades_and_the_other_sums_saturate() -> None:
+    from confmat.report.interactive import HEATMAP_FULL_MAX, page_data
+
+    size = HEATMAP_FULL_MAX + 40  # a bounded view: (other) sums the classes left out
+    counts = torch.eye(size, dtype=torch.int64) * 50
+    counts[0, 1] = counts[1, 0] = 4
+    for i in range(2, size - 1):
+        counts[i, i + 1] = 1
+    report = build_report(ConfusionMatrix(counts))
+    table = matrix_table(report)
+    assert table.names[-1] == "(other)"
+    styles = [[cell.css for cell in row] for row in table.rows]
+    assert styles[0][0] == "d8"  # a shown class's diagonal: the darkest shown
+    assert styles[0][1] == "e8"  # the largest shown error, not paled by the (other) sums
+    assert styles[-1][-1] == "d8"  # (other, other) saturates
+    assert any(css == "e2" for row in styles for css in row)  # 1 of 4: a light shade
+    data = json.loads(page_data(report, table))
+    k = len(table.names)
+    counts_block = np.array([[float(x) for x in row] for row in data["counts"]])
+    assert data["shade"]["counts"] == shade_levels(counts_block, True)
+    for mode, levels in data["shade"].items():  # every view the script switches to
+        assert len(levels) == k * k, mode
+        assert levels[0] == "8", mode  # a shown class sets the scale
+        assert levels[-1] in "8n", mode  # (other, other): saturated (or undefined)
+    shown = "".join(css[1:] if css[0] in "de" else "0" for row in styles for css in row)
+    assert shown == data["shade"]["counts"]  # the markup and the script agree
+    assert len(data["classes"]) == k - 1  # the shown classes' names only

@@ -20,7 +20,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -63,6 +63,10 @@ class Cells(NamedTuple):
         """Samples per predicted class ``(C,)``, in the counts' dtype."""
         return self.diagonal.index_add(0, self.cols, self.values)
 
+    def is_floating_point(self) -> bool:
+        """Whether the counts are sums of weights (float), as ``Tensor.is_floating_point``."""
+        return self.values.is_floating_point()
+
 
 def use_sparse(size: int, sparse: bool | None) -> bool:
     """Whether counts of ``size`` classes are stored sparse (``sparse=None``: the size rule).
@@ -102,10 +106,14 @@ def sparse_counts(
     :func:`confmat.core.kernels.confusion_counts`.
     """
     if true.device.type == "cpu" and weight is None:
-        flat = true.numpy() * size
+        flat = true.numpy() * size  # the one copy: sorted in place, run lengths are the counts
         flat += pred.numpy()
-        unique, counts = np.unique(flat, return_counts=True)
-        return _coalesced(torch.from_numpy(unique), torch.from_numpy(counts.astype(np.int64)), size)
+        flat.sort()
+        if not flat.size:
+            return _indexed(flat, torch.zeros(0, dtype=torch.int64), size)
+        starts = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+        bounds = np.concatenate(([0], starts, [flat.size]))
+        return _indexed(flat[bounds[:-1]], torch.from_numpy(np.diff(bounds)), size)
     codes = true * size + pred
     if weight is None:
         unique, counts = torch.unique(codes, sorted=True, return_counts=True)
@@ -137,6 +145,17 @@ def from_sorted_cells(
     )
 
 
+def _indexed(codes: np.ndarray[Any, Any], values: torch.Tensor, size: int) -> torch.Tensor:
+    """The sparse tensor of sorted unique, non-zero cell ``codes`` (``true * C + pred``)."""
+    indices = np.empty((2, codes.size), dtype=np.int64)
+    np.floor_divide(codes, size, out=indices[0])
+    np.multiply(indices[0], size, out=indices[1])
+    np.subtract(codes, indices[1], out=indices[1])
+    return torch.sparse_coo_tensor(
+        torch.from_numpy(indices), values, (size, size), is_coalesced=True, check_invariants=False
+    )
+
+
 def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Tensor:
     """The sparse tensor of sorted unique cell ``codes`` (``true * C + pred``) and ``values``."""
     keep = values != 0
@@ -148,14 +167,19 @@ def _coalesced(codes: torch.Tensor, values: torch.Tensor, size: int) -> torch.Te
     )
 
 
-def cells(matrix: torch.Tensor) -> Cells:
+def cells(matrix: torch.Tensor | Cells) -> Cells:
     """The diagonal and the non-zero off-diagonal cells of a dense or sparse ``(C, C)`` matrix.
+
+    :class:`Cells` are returned as they are: a caller that holds them (an immutable matrix)
+    passes them instead of its tensor, and they are not found again.
 
     Examples:
         >>> c = cells(torch.tensor([[5, 0, 1], [2, 8, 0], [0, 0, 3]]))
         >>> c.rows.tolist(), c.cols.tolist(), c.values.tolist(), c.diagonal.tolist()
         ([0, 1], [2, 0], [1, 2], [5, 8, 3])
     """
+    if isinstance(matrix, Cells):
+        return matrix
     size = int(matrix.shape[0])
     if matrix.is_sparse:
         m = matrix if matrix.is_coalesced() else matrix.coalesce()
@@ -187,22 +211,22 @@ def to_dense(matrix: torch.Tensor) -> torch.Tensor:
     return matrix.to_dense()
 
 
-def total(matrix: torch.Tensor) -> torch.Tensor:
+def total(matrix: torch.Tensor | Cells) -> torch.Tensor:
     """The sum of all counts of a dense or sparse matrix, a 0-d tensor.
 
     Weighted sums are added in the cells' order in both stores, so both give the same bits.
     """
-    if matrix.is_floating_point():
+    if isinstance(matrix, Cells) or matrix.is_floating_point():
         return cells(matrix).total()
     return matrix.values().sum() if matrix.is_sparse else matrix.sum()
 
 
-def sums(matrix: torch.Tensor, dim: int) -> torch.Tensor:
+def sums(matrix: torch.Tensor | Cells, dim: int) -> torch.Tensor:
     """Row (``dim=1``) or column (``dim=0``) sums ``(C,)`` of a dense or sparse matrix.
 
     Weighted sums are added in the cells' order in both stores (as :func:`total`).
     """
-    if not (matrix.is_sparse or matrix.is_floating_point()):
+    if not (isinstance(matrix, Cells) or matrix.is_sparse or matrix.is_floating_point()):
         return matrix.sum(dim=dim)
     c = cells(matrix)
     return c.row_sums() if dim == 1 else c.col_sums()

@@ -40,7 +40,8 @@ def subtitle(report: Report) -> str:
     s = report.summary
     weighted = " (sum of sample weights)" if s.weighted else ""
     positive = f" (positive class: {s.positive})" if s.positive is not None else ""
-    return f"{count(s.n)} samples{weighted}, {s.num_classes} classes{positive}"
+    n = f"{s.n:,}" if isinstance(s.n, int) else count(s.n)  # thousands apart: 10,000,000
+    return f"{n} samples{weighted}, {s.num_classes:,} classes{positive}"
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
@@ -112,6 +113,59 @@ def average_rows(report: Report) -> list[list[str]]:
         ]
         for method in ("macro", "weighted", "micro")
     ]
+
+
+DISTRIBUTION_HEADING = "Recall and precision over the classes"
+
+DISTRIBUTION_NOTE = "A range holds its lower end: 0.5 counts in 0.5-0.6, 1 in 0.9-1.0."
+
+
+def distribution_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """The classes per bin of recall and of precision (a large report): header, rows, sentences.
+
+    Examples:
+        >>> import torch
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> report = build_report(ConfusionMatrix(torch.eye(300, dtype=torch.int64)))
+        >>> header, rows, sentences = distribution_rows(report)
+        >>> header[:3], rows[-2]
+        (['range', 'recall', 'share'], ['0.9-1.0', '300', '100.0%', '300', '100.0%'])
+        >>> sentences[0]
+        '0 of 300 classes have recall below 0.5.'
+    """
+    if not report.distributions:
+        return [], [], []
+    header = ["range"]
+    for d in report.distributions:
+        header += [d.statistic, "share"]
+    columns = [d.bins() for d in report.distributions]
+    rows = []
+    for cells in zip(*columns, strict=True):
+        row = [cells[0][0]]
+        for d, (_, n) in zip(report.distributions, cells, strict=True):
+            row += [count(n), percent(n / d.classes)]
+        rows.append(row)
+    return header, rows, [*(d.sentence() for d in report.distributions), DISTRIBUTION_NOTE]
+
+
+def pairs_note(report: Report) -> str:
+    """What the list of the most confused pairs leaves out (empty when it lists them all).
+
+    Examples:
+        >>> import torch
+        >>> from confmat import ConfusionMatrix
+        >>> from confmat.report.model import build_report
+        >>> pairs_note(build_report(ConfusionMatrix(torch.ones(5, 5, dtype=torch.int64))))
+        'The 10 most confused of the 20 pairs with errors; the other 10 are left out.'
+    """
+    shown, every = len(report.pairs), report.confused_cells
+    if shown >= every:
+        return ""
+    return (
+        f"The {shown} most confused of the {every:,} pairs with errors; the other "
+        f"{every - shown:,} are left out."
+    )
 
 
 def pair_rows(report: Report) -> list[list[str]]:
@@ -242,9 +296,11 @@ def matrix_note(report: Report, view: MatrixView) -> str:
     if not view.left_out:
         return ""
     kept, size = len(view.indices), report.summary.num_classes
-    left, its = ("1 class", "its") if view.left_out == 1 else (f"{view.left_out} classes", "their")
+    left, its = (
+        ("1 class", "its") if view.left_out == 1 else (f"{view.left_out:,} classes", "their")
+    )
     return (
-        f"The {kept} classes most involved in confusions, of {size}; the row and column {OTHER} "
+        f"The {kept} classes most involved in confusions, of {size:,}; the row and column {OTHER} "
         f"sum the {left} left out, so every count is kept (the cell ({OTHER[1:-1]}, "
         f"{OTHER[1:-1]}) includes {its} correct predictions)."
     )

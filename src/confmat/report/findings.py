@@ -15,9 +15,12 @@ Examples:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
+import torch
 
 from confmat.core.types import MatrixLike
 from confmat.report import numbers
@@ -217,22 +220,18 @@ def never_predicted(cm: MatrixLike) -> list[Finding]:
         'frog' (3 samples) is never predicted: its recall is 0 and its precision undefined.
     """
     counts = cm.class_counts
-    support, predicted = counts.support.tolist(), counts.predicted.tolist()
-    names = [
-        (name, s)
-        for name, s, p in zip(cm.classes, support, predicted, strict=True)
-        if s > 0 and p == 0
-    ]
-    if not names:
+    found = np.flatnonzero(((counts.support > 0) & (counts.predicted == 0)).cpu().numpy())
+    if not found.size:
         return []
-    precision = _undefined_value(cm, "precision", cm.classes.index(names[0][0]))
-    if len(names) == 1:
-        name, s = names[0]
-        subject = f"{_quote(name)} ({_count(s, 'sample')}) is"
+    classes = cm.classes
+    precision = _undefined_value(cm, "precision", int(found[0]))
+    if found.size == 1:
+        samples = float(counts.support[int(found[0])])
+        subject = f"{_quote(classes[int(found[0])])} ({_count(samples, 'sample')}) is"
         tail = f"its recall is 0 and its precision {precision}."
     else:
-        subject = f"{len(names)} classes are"
-        tail = f"their recall is 0 and their precision {precision}: {_names(n for n, _ in names)}."
+        subject = f"{found.size:,} classes are"
+        tail = f"their recall is 0 and their precision {precision}: {_names(classes, found)}."
     return [Finding("warning", "never-predicted", f"{subject} never predicted: {tail}")]
 
 
@@ -255,33 +254,35 @@ def absent_from_targets(cm: MatrixLike) -> list[Finding]:
         is wrong, and its recall is undefined.
     """
     counts = cm.class_counts
-    support, predicted = counts.support.tolist(), counts.predicted.tolist()
-    result = []
-    absent = [(n, p) for n, s, p in zip(cm.classes, support, predicted, strict=True) if s == 0]
-    wrong = [(n, p) for n, p in absent if p > 0]
-    unused = [n for n, p in absent if p == 0]
-    if wrong:
-        recall = _undefined_value(cm, "recall", cm.classes.index(wrong[0][0]))
-    if len(wrong) == 1:
-        name, p = wrong[0]
+    absent = (counts.support == 0).cpu().numpy()
+    predicted = counts.predicted.cpu().numpy()
+    wrong, unused = (
+        np.flatnonzero(absent & (predicted > 0)),
+        np.flatnonzero(absent & (predicted == 0)),
+    )
+    classes, result = cm.classes, []
+    if wrong.size:
+        recall = _undefined_value(cm, "recall", int(wrong[0]))
+    if wrong.size == 1:
+        name, p = classes[int(wrong[0])], float(predicted[int(wrong[0])])
         message = (
             f"{_quote(name)} never occurs in the true labels but is predicted "
             f"{_count(p, 'time')}: every such prediction is wrong, and its recall is {recall}."
         )
         result.append(Finding("warning", "absent-from-targets", message))
-    elif wrong:
+    elif wrong.size:
         message = (
-            f"{len(wrong)} classes never occur in the true labels but are predicted: every such "
-            f"prediction is wrong, and their recall is {recall}: {_names(n for n, _ in wrong)}."
+            f"{wrong.size:,} classes never occur in the true labels but are predicted: every such "
+            f"prediction is wrong, and their recall is {recall}: {_names(classes, wrong)}."
         )
         result.append(Finding("warning", "absent-from-targets", message))
-    if unused:
-        one = len(unused) == 1
+    if unused.size:
+        one = unused.size == 1
         verb = "class neither occurs nor is" if one else "classes neither occur nor are"
-        recall = _undefined_value(cm, "recall", cm.classes.index(unused[0]))
+        recall = _undefined_value(cm, "recall", int(unused[0]))
         message = (
-            f"{len(unused)} {verb} predicted, so {'its' if one else 'their'} recall, precision "
-            f"and F1 are {recall.replace('shown as', 'each shown as')}: {_names(unused)}."
+            f"{unused.size:,} {verb} predicted, so {'its' if one else 'their'} recall, precision "
+            f"and F1 are {recall.replace('shown as', 'each shown as')}: {_names(classes, unused)}."
         )
         result.append(Finding("info", "empty-class", message))
     return result
@@ -304,33 +305,36 @@ def few_samples(cm: MatrixLike, min_samples: int = MIN_SAMPLES) -> list[Finding]
     """
     counts = cm.class_counts
     return [
-        *_few_samples(cm, "recall", counts.support.tolist(), "sample", min_samples),
-        *_few_samples(cm, "precision", counts.predicted.tolist(), "prediction", min_samples),
+        *_few_samples(cm, "recall", counts.support, "sample", min_samples),
+        *_few_samples(cm, "precision", counts.predicted, "prediction", min_samples),
     ]
 
 
 def _few_samples(
-    cm: MatrixLike, statistic: str, sizes: list[float], noun: str, min_samples: int
+    cm: MatrixLike, statistic: str, sizes: torch.Tensor, noun: str, min_samples: int
 ) -> list[Finding]:
-    small = [i for i, size in enumerate(sizes) if 0 < size < min_samples]
-    if not small:
+    small = np.flatnonzero(((sizes > 0) & (sizes < min_samples)).cpu().numpy())
+    if not small.size:
         return []
-    value = cm.per_class(statistic).tolist()
-    lo, hi = (t.tolist() for t in cm.interval(statistic))
+    value = cm.per_class(statistic).cpu().numpy()
+    lo, hi = (t.cpu().numpy() for t in cm.interval(statistic))
+    classes = cm.classes
 
     def sentence(i: int) -> str:
-        shown, ci = numbers.estimate_parts(value[i], lo[i], hi[i])
-        shown = shown if ci else numbers.number(value[i], numbers.LEAST_DECIMALS)
+        v, low, high = float(value[i]), float(lo[i]), float(hi[i])
+        shown, ci = numbers.estimate_parts(v, low, high)
+        shown = shown if ci else numbers.number(v, numbers.LEAST_DECIMALS)
         return (
-            f"{statistic} of {_quote(cm.classes[i])} is {shown} but rests on "
-            f"{_count(sizes[i], noun)}" + (f": 95% CI {ci}" if ci else "")
+            f"{statistic} of {_quote(classes[i])} is {shown} but rests on "
+            f"{_count(float(sizes[i]), noun)}" + (f": 95% CI {ci}" if ci else "")
         )
 
-    if len(small) <= MAX_SPELLED:
-        return [Finding("warning", "few-samples", sentence(i) + ".") for i in small]
-    widest = max(small, key=lambda i: hi[i] - lo[i] if not math.isnan(lo[i]) else -1.0)
+    if small.size <= MAX_SPELLED:
+        return [Finding("warning", "few-samples", sentence(int(i)) + ".") for i in small]
+    widths = np.where(np.isnan(lo[small]), -1.0, hi[small] - lo[small])
+    widest = int(small[np.argmax(widths)])  # the first of the widest intervals
     message = (
-        f"{len(small)} classes have a {statistic} resting on fewer than {min_samples} "
+        f"{small.size:,} classes have a {statistic} resting on fewer than {min_samples} "
         f"{noun}s, e.g. {sentence(widest)}."
     )
     return [Finding("warning", "few-samples", message)]
@@ -366,8 +370,8 @@ def _count(value: float, noun: str) -> str:
     return f"{text} {noun}" if value == 1 else f"{text} {noun}s"
 
 
-def _names(names: Iterable[str]) -> str:
-    listed = list(names)
-    shown = ", ".join(_quote(n) for n in listed[:MAX_NAMED])
-    more = len(listed) - MAX_NAMED
-    return shown + (f" and {more} more" if more > 0 else "")
+def _names(classes: Sequence[str], index: np.ndarray) -> str:
+    """The first :data:`MAX_NAMED` of the classes ``index``, quoted, and how many more."""
+    shown = ", ".join(_quote(classes[int(i)]) for i in index[:MAX_NAMED])
+    more = index.size - MAX_NAMED
+    return shown + (f" and {more:,} more" if more > 0 else "")

@@ -128,6 +128,11 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         class_rows=rows,
         average_rows=_format.average_rows(report),
         pair_rows=_format.pair_rows(report),
+        pairs_note=_format.pairs_note(report),
+        distributions=report.distributions,
+        distribution_heading=_format.DISTRIBUTION_HEADING,
+        distribution_rows=_distribution_rows(report),
+        distribution_sentences=_format.distribution_rows(report)[2],
         binary_heading=_format.binary_heading(report),
         binary_counts=_format.binary_counts(report),
         binary_header=_format.BINARY_HEADER,
@@ -172,6 +177,10 @@ def repr_html(cm: MatrixLike) -> str:
     matrix_header, matrix_rows = _format.matrix_rows(report, view)
     return _template("repr.html.j2").render(
         subtitle=_format.subtitle(report),
+        distributions=report.distributions,
+        distribution_heading=_format.DISTRIBUTION_HEADING,
+        distribution_rows=_distribution_rows(report),
+        distribution_sentences=_format.distribution_rows(report)[2],
         binary_heading=_format.binary_heading(report),
         binary_counts=_format.binary_counts(report),
         binary_header=_format.BINARY_HEADER,
@@ -215,6 +224,19 @@ def _class_rows(report: Report) -> tuple[list[str], list[list[Cell]]]:
                 cells[first + offset] = Cell(row[first + offset], "low")
         styled.append(cells)
     return header, styled
+
+
+def _distribution_rows(report: Report) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Per bin: its label and, per statistic, (classes, the largest bin, the count as printed).
+
+    Every bar is drawn against the largest bin of the table, so the bins compare at a glance.
+    """
+    columns = [d.bins() for d in report.distributions]
+    largest = max((n for column in columns for _, n in column), default=0) or 1
+    return [
+        (cells[0][0], [(n, largest, numbers.count(n)) for _, n in cells])
+        for cells in zip(*columns, strict=True)
+    ]
 
 
 def _markup(text: str) -> Any:

@@ -85,7 +85,7 @@ def matrix_table(report: Report) -> MatrixTable:
     ).strip()
     values = view.counts if view.shares is None else view.shares
     text = numbers.count if view.shares is None else numbers.share
-    css = _css(shade_levels(np.array(values, dtype=np.float64)))
+    css = _css(shade_levels(np.array(values, dtype=np.float64), bool(view.left_out)))
     rows = [
         [MatrixCell(text(value), style) for value, style in zip(line, styles, strict=True)]
         for line, styles in zip(values, css, strict=True)
@@ -96,21 +96,30 @@ def matrix_table(report: Report) -> MatrixTable:
     return MatrixTable(order, names, rows, caption, mode, unit)
 
 
-def shade_levels(values: np.ndarray) -> str:
+def shade_levels(values: np.ndarray, other: bool = False) -> str:
     """One character per cell, row by row: ``0`` empty, ``1``..``8`` the shade, ``n`` undefined.
 
-    The diagonal and the other cells are shaded separately, each relative to its largest value.
+    The diagonal and the other cells are shaded separately, each relative to its largest value
+    among the classes shown: with ``other``, the last row and column (the (other) sums) do not
+    set the scale, and cells beyond it saturate at the darkest shade (as the PNG heatmap).
 
     Examples:
         >>> shade_levels(np.array([[8.0, 1.0], [2.0, float("nan")]]))
         '848n'
+        >>> shade_levels(np.array([[4.0, 1.0, 9.0], [2.0, 2.0, 0.0], [30.0, 0.0, 90.0]]), True)
+        '848840808'
     """
     size = values.shape[0]
     finite = np.where(np.isfinite(values), values, 0.0).astype(np.float64)
     diagonal = np.eye(size, dtype=bool)
+    shown = np.ones(values.shape, dtype=bool)
+    if other:
+        shown[-1, :] = shown[:, -1] = False
     levels = np.zeros(values.shape, dtype=np.int64)
     for part in (diagonal, ~diagonal):
-        top = finite[part].max(initial=0.0)
+        top = finite[part & shown].max(initial=0.0)
+        if top <= 0:  # nothing shown in this part: the (other) cells alone set the scale
+            top = finite[part].max(initial=0.0)
         if top > 0:
             scaled = np.ceil(LEVELS * finite / top).clip(0, LEVELS).astype(np.int64)
             levels = np.where(part, scaled, levels)
@@ -149,13 +158,14 @@ def page_data(report: Report, view: MatrixTable) -> str:
     other = bool(view.order) and view.order[-1] < 0
     index = torch.tensor(view.order[:-1] if other else view.order, dtype=torch.int64)
     matrix = report.matrix.counts.detach().cpu()  # dense or sparse: only the shown block
+    classes = report.matrix.classes
     counts = sparse.block(matrix, index, other).numpy()
     shares = {
         MODES[how]: sparse.block_shares(matrix, index, how, other).numpy()
         for how in ("true", "pred", "all")
     }
     data = {
-        "classes": [_format.printable(name) for name in report.matrix.classes],
+        "classes": [_format.printable(classes[i]) for i in view.order if i >= 0],  # shown
         "other": sparse.OTHER,
         "order": view.order,
         "mode": view.mode,
@@ -163,8 +173,8 @@ def page_data(report: Report, view: MatrixTable) -> str:
         "counts": [[numbers.count(x) for x in row] for row in counts.tolist()],
         **{mode: _shares(values) for mode, values in shares.items()},
         "shade": {
-            "counts": shade_levels(counts),
-            **{mode: shade_levels(values) for mode, values in shares.items()},
+            "counts": shade_levels(counts, other),
+            **{mode: shade_levels(values, other) for mode, values in shares.items()},
         },
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

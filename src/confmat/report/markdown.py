@@ -103,6 +103,11 @@ def markdown_from_report(report: Report) -> str:
         lines += ["", escape(note)]
     lines += [""]
     lines += _table(*_format.matrix_rows(report, view), numeric_from=1)
+    header, bins, sentences = _format.distribution_rows(report)
+    if bins:
+        lines += ["", f"## {_format.DISTRIBUTION_HEADING}", ""]
+        lines += [*_table(header, bins, numeric_from=1), ""]
+        lines += [escape(" ".join(sentences))]
     header, rows = _format.class_table(report)
     lines += ["", "## Per class", ""]
     lines += _table(header, [*rows, *_format.average_rows(report)], numeric_from=1)
@@ -112,6 +117,8 @@ def markdown_from_report(report: Report) -> str:
     lines += (
         _table(header, pairs, numeric_from=2) if pairs else ["None: no sample is misclassified."]
     )
+    if note := _format.pairs_note(report):
+        lines += ["", escape(note)]
     lines += ["", "## Findings", ""]
     lines += [f"- {_SEVERITY_LABEL[f.severity]}: {escape(f.message)}" for f in report.findings]
     if not report.findings:

@@ -27,7 +27,12 @@ from confmat.exceptions import OptionError
 from confmat.report import large
 from confmat.report.findings import Finding, findings, majority_class
 from confmat.stats import measures
-from confmat.stats.confusions import ConfusedPair, most_confused, most_confused_classes
+from confmat.stats.confusions import (
+    ConfusedPair,
+    confused_cells,
+    most_confused,
+    most_confused_classes,
+)
 from confmat.stream.reservoir import Sample
 
 DEFAULT_TITLE = "Confusion matrix report"
@@ -203,6 +208,8 @@ class Report:
     gallery: tuple[GalleryItem, ...]
     binary: BinaryLead | None = None
     normalize: Normalize | None = None
+    distributions: tuple[large.Distribution, ...] = ()  # recall, precision over many classes
+    confused_cells: int = 0  # the pairs with errors, of which ``pairs`` are the first
 
 
 def build_report(
@@ -262,6 +269,8 @@ def build_report(
         gallery=tuple(GalleryItem(*item) for item in images),
         binary=_binary_lead(cm),
         normalize=normalize,
+        distributions=large.distributions(cm),
+        confused_cells=confused_cells(cm.counts),
     )
 
 

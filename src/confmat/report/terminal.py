@@ -95,6 +95,8 @@ def renderable(report: Report, width: int = PLAIN_WIDTH) -> RenderableType:
         sections.append((_format.binary_heading(report), _binary(report, width)))
     sections.append(("Summary", _summary(report)))
     sections.append(("Matrix (rows: true class, columns: predicted class)", _matrix(report, width)))
+    if report.distributions:
+        sections.append((_format.DISTRIBUTION_HEADING, _distributions(report, width)))
     sections += [
         ("Per class", _per_class(report, width)),
         ("Most confused pairs", _pairs(report, width)),
@@ -306,7 +308,15 @@ def _pairs(report: Report, width: int) -> RenderableType:
     rows = _format.pair_rows(report)
     for row in rows:
         row[:2] = _short(row[:2], NAME_WIDTH)
-    return _table(header, rows, left=2, width=width)
+    table = _table(header, rows, left=2, width=width)
+    note = _format.pairs_note(report)
+    return Group(table, _text(_wrap(note, width))) if note else table
+
+
+def _distributions(report: Report, width: int) -> RenderableType:
+    header, rows, sentences = _format.distribution_rows(report)
+    table = _table(header, rows, left=1, width=width)
+    return Group(table, *(_text(_wrap(sentence, width)) for sentence in sentences))
 
 
 def _findings(report: Report) -> RenderableType:

@@ -39,7 +39,7 @@ class ConfusedPair(NamedTuple):
 
 
 def most_confused(
-    counts: torch.Tensor,
+    counts: torch.Tensor | sparse.Cells,
     classes: Sequence[str],
     k: int | None = 10,
     by: ConfusionRank = "count",
@@ -70,9 +70,7 @@ def most_confused(
     """
     limit = None if k is None else checks.check_positive_count(k, "k")
     checks.check_option_choice(by, ("count", "rate"), "by")
-    rows, cols, values, rates = _ranked_cells(counts, by)
-    if limit is not None:
-        rows, cols, values, rates = rows[:limit], cols[:limit], values[:limit], rates[:limit]
+    rows, cols, values, rates = _ranked_cells(counts, by, limit)
     as_count = float if counts.is_floating_point() else int
     return [
         ConfusedPair(classes[i], classes[j], as_count(c), float(r))
@@ -83,17 +81,44 @@ def most_confused(
 
 
 def _ranked_cells(
-    counts: torch.Tensor, by: str
+    counts: torch.Tensor | sparse.Cells, by: str, limit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns, counts and rates of the non-zero off-diagonal cells, best first."""
-    c = sparse.cells(counts.detach().cpu())
-    rows, cols = c.rows.numpy(), c.cols.numpy()  # row-major order: the final tie-break
-    values = c.values.to(torch.float64).numpy()
-    support = c.row_sums().to(torch.float64).numpy()
+    """Rows, columns, counts and rates of the non-zero off-diagonal cells, best first.
+
+    With ``limit``, only the first ``limit``: the cells whose primary key reaches the
+    ``limit``-th largest (ties included) are sorted, the others never are.
+    """
+    c = sparse.cells(counts if isinstance(counts, sparse.Cells) else counts.detach().cpu())
+    rows, cols = c.rows.cpu().numpy(), c.cols.cpu().numpy()  # row-major: the last tie-break
+    values = c.values.to(torch.float64).cpu().numpy()
+    support = c.row_sums().to(torch.float64).cpu().numpy()
     rates = values / support[rows]  # support > 0 wherever a cell is non-zero
     primary, secondary = (values, rates) if by == "count" else (rates, values)
-    order = np.lexsort((-secondary, -primary))  # stable: equal keys keep row-major order
+    if limit is not None and limit < primary.size:
+        kth = np.partition(primary, primary.size - limit)[primary.size - limit]
+        candidates = np.flatnonzero(primary >= kth)  # still in row-major order
+        rows, cols, values, rates = (a[candidates] for a in (rows, cols, values, rates))
+        primary, secondary = primary[candidates], secondary[candidates]
+    order = np.lexsort((-secondary, -primary))[:limit]  # stable: ties keep row-major order
     return rows[order], cols[order], values[order], rates[order]
+
+
+def confused_cells(counts: torch.Tensor) -> int:
+    """How many off-diagonal cells are not zero: the pairs ``most_confused(k=None)`` lists.
+
+    O(C) on a (coalesced) sparse matrix: its stored cells less its non-zero diagonal.
+
+    Examples:
+        >>> counts = torch.tensor([[8, 2, 0], [1, 3, 6], [0, 0, 5]])
+        >>> confused_cells(counts), confused_cells(counts.to_sparse())
+        (3, 3)
+    """
+    if counts.is_sparse:
+        m = counts.coalesce()
+        rows, cols = m.indices()
+        return int(((rows != cols) & (m.values() != 0)).sum())
+    off = counts != 0
+    return int(off.sum() - off.diagonal().sum())
 
 
 def most_confused_classes(counts: torch.Tensor, k: int) -> list[int]:
@@ -110,9 +135,14 @@ def most_confused_classes(counts: torch.Tensor, k: int) -> list[int]:
     """
     size = counts.shape[0]
     k = min(checks.check_positive_count(k, "top"), size)
-    rows, cols, _, _ = _ranked_cells(counts, "count")
-    sequence = np.stack([rows, cols], axis=1).reshape(-1)
-    seen, first = np.unique(sequence, return_index=True)
+    limit = 4 * k
+    while True:  # the best pairs until k classes are among them (or every pair is)
+        rows, cols, _, _ = _ranked_cells(counts, "count", limit)
+        sequence = np.stack([rows, cols], axis=1).reshape(-1)
+        seen, first = np.unique(sequence, return_index=True)
+        if seen.size >= k or rows.size < limit:
+            break
+        limit *= 4
     chosen = seen[np.argsort(first, kind="stable")][:k]
     if chosen.size < k:
         c = sparse.cells(counts.detach().cpu())

@@ -301,7 +301,7 @@ RATIOS: dict[str, Callable[[ClassCounts, float], Interval]] = {
 """Per-class ratio statistics with log-method intervals."""
 
 
-def cohen_kappa_se(matrix: torch.Tensor) -> float:
+def cohen_kappa_se(matrix: torch.Tensor | sparse.Cells) -> float:
     """Large-sample standard error of Cohen's kappa (Fleiss, Cohen & Everitt 1969).
 
     With cell shares ``p_ij``, row (true) shares ``r_i``, column (predicted) shares ``q_j``,
@@ -324,7 +324,7 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
         return math.nan
     rows = sparse.sums(matrix, dim=1).to(torch.float64) / n
     cols = sparse.sums(matrix, dim=0).to(torch.float64) / n
-    if matrix.is_sparse:
+    if isinstance(matrix, sparse.Cells) or matrix.is_sparse:
         c = sparse.cells(matrix)
         diagonal = c.diagonal.to(torch.float64) / n
         off = c.values.to(torch.float64) / n  # p_ij of the off-diagonal cells, the only ones in B
@@ -349,7 +349,7 @@ def cohen_kappa_se(matrix: torch.Tensor) -> float:
     return float(variance.clamp(min=0.0).sqrt())
 
 
-def cohen_kappa(matrix: torch.Tensor, level: float = 0.95) -> tuple[float, float]:
+def cohen_kappa(matrix: torch.Tensor | sparse.Cells, level: float = 0.95) -> tuple[float, float]:
     """Wald interval ``kappa +- z se`` of Cohen's kappa, clipped to [-1, 1].
 
     The standard error is :func:`cohen_kappa_se` (Fleiss, Cohen & Everitt 1969). NaN where

@@ -48,7 +48,7 @@ from confmat.exceptions import OptionError, UndefinedMetricWarning
 Statistic = Callable[[ClassCounts, ZeroDivision], torch.Tensor]
 
 
-def class_counts(matrix: torch.Tensor) -> ClassCounts:
+def class_counts(matrix: torch.Tensor | sparse.Cells) -> ClassCounts:
     """One-vs-rest counts of each class of a dense ``(C, C)`` matrix (rows true, columns predicted).
 
     A batch of matrices ``(..., C, C)`` gives counts of shape ``(..., C)``; a sparse ``(C, C)``
@@ -58,7 +58,11 @@ def class_counts(matrix: torch.Tensor) -> ClassCounts:
         >>> class_counts(torch.tensor([[5, 1], [2, 8]])).fp
         tensor([2., 1.], dtype=torch.float64)
     """
-    if matrix.is_sparse or (matrix.ndim == 2 and matrix.is_floating_point()):
+    if (
+        isinstance(matrix, sparse.Cells)
+        or matrix.is_sparse
+        or (matrix.ndim == 2 and matrix.is_floating_point())
+    ):
         # weighted sums are added in one order (the cells') in both stores: the same bits
         c = sparse.cells(matrix)
         tp = c.diagonal.to(torch.float64)
@@ -73,7 +77,7 @@ def class_counts(matrix: torch.Tensor) -> ClassCounts:
     return ClassCounts(tp, fp, fn, tn)
 
 
-def holds_counts(matrix: torch.Tensor) -> bool:
+def holds_counts(matrix: torch.Tensor | sparse.Cells) -> bool:
     """Whether a matrix holds counts of samples (integers), not sums of sample weights (floats).
 
     The exact tests and the intervals need counts; weighted sums are not counts, even when they

@@ -87,7 +87,7 @@ def mcnemar_exact(b: float, c: float) -> float:
     return float(min(1.0, 2 * scipy_stats().binom.cdf(min(b, c), b + c, 0.5)))
 
 
-def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
+def bowker(matrix: torch.Tensor | sparse.Cells) -> tuple[float, float, int]:
     """Bowker's test of symmetry of a square matrix: ``p_ij = p_ji`` for all ``i != j``.
 
     ``sum_{i < j} (n_ij - n_ji)^2 / (n_ij + n_ji)`` over the pairs with ``n_ij + n_ji > 0``,
@@ -103,9 +103,11 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
         >>> round(statistic, 4), round(p, 4), df
         (2.6857, 0.4427, 3)
     """
-    size = int(matrix.shape[0])
+    size = matrix.size if isinstance(matrix, sparse.Cells) else int(matrix.shape[0])
     df = size * (size - 1) // 2
-    if not matrix.is_sparse:  # dense: elementwise over the matrix, faster than finding cells
+    if not (
+        isinstance(matrix, sparse.Cells) or matrix.is_sparse
+    ):  # dense: elementwise over the matrix, faster than finding cells
         m = matrix.to(torch.float64)
         pairs = m + m.T
         if df == 0 or float(pairs.sum() - 2 * m.diagonal().sum()) <= 0 or not holds_counts(matrix):
@@ -134,7 +136,14 @@ def bowker(matrix: torch.Tensor) -> tuple[float, float, int]:
     return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
 
 
-def mcnemar_p_value(matrix: torch.Tensor) -> float:
+def _dense(c: sparse.Cells) -> torch.Tensor:
+    """The dense matrix of (small) cells."""
+    dense = torch.diag(c.diagonal)
+    dense[c.rows, c.cols] = c.values
+    return dense
+
+
+def mcnemar_p_value(matrix: torch.Tensor | sparse.Cells) -> float:
     """The ``overall.mcnemar_p_value`` of a matrix: McNemar for 2 x 2, Bowker for more classes.
 
     McNemar's is the chi-square with continuity correction on the off-diagonal cells (as R's
@@ -145,7 +154,10 @@ def mcnemar_p_value(matrix: torch.Tensor) -> float:
         >>> round(mcnemar_p_value(torch.tensor([[54, 32], [27, 231]])), 4)
         0.6025
     """
-    if matrix.shape[0] == 2:
+    if isinstance(matrix, sparse.Cells):
+        if matrix.size == 2:
+            return mcnemar_p_value(_dense(matrix))
+    elif matrix.shape[0] == 2:
         if not holds_counts(matrix):
             return math.nan
         dense = sparse.to_dense(matrix)

@@ -82,7 +82,7 @@
     return { i: cell.parentNode.sectionRowIndex, j: cell.cellIndex - 1 };
   }
 
-  function name(k) { return order[k] < 0 ? data.other : data.classes[order[k]]; }
+  function name(k) { return order[k] < 0 ? data.other : data.classes[k]; }
 
   function shade(code, i, j) {
     if (code === "0") { return "z"; }
