@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import torch
@@ -33,7 +32,7 @@ import torch
 from confmat.core import sparse
 from confmat.core.types import ClassCounts, IntervalMethod
 from confmat.exceptions import OptionError
-from confmat.stats import measures
+from confmat.stats import distributions, measures
 
 Method = IntervalMethod
 """How a binomial proportion's interval is computed."""
@@ -68,7 +67,7 @@ def normal_quantile(level: float) -> float:
         >>> round(normal_quantile(0.95), 6)
         1.959964
     """
-    return float(scipy_stats().norm.ppf(0.5 + check_level(level) / 2))
+    return distributions.normal_ppf(0.5 + check_level(level) / 2)
 
 
 def clopper_pearson(successes: float, trials: float, level: float = 0.95) -> tuple[float, float]:
@@ -171,8 +170,8 @@ def clopper_pearson_tensor(
     invalid = _invalid(x, n)
     xa, na = x.cpu().numpy(), n.cpu().numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        lo_np = np.where(xa > 0, scipy_stats().beta.ppf(alpha / 2, xa, na - xa + 1), 0.0)
-        hi_np = np.where(xa < na, scipy_stats().beta.ppf(1 - alpha / 2, xa + 1, na - xa), 1.0)
+        lo_np = np.where(xa > 0, distributions.beta_ppf(alpha / 2, xa, na - xa + 1), 0.0)
+        hi_np = np.where(xa < na, distributions.beta_ppf(1 - alpha / 2, xa + 1, na - xa), 1.0)
     lo = torch.as_tensor(np.asarray(lo_np, dtype=np.float64), device=x.device)
     hi = torch.as_tensor(np.asarray(hi_np, dtype=np.float64), device=x.device)
     return _with_nan(lo, hi, invalid)
@@ -367,10 +366,3 @@ def cohen_kappa(matrix: torch.Tensor | sparse.Cells, level: float = 0.95) -> tup
     if math.isnan(se) or math.isnan(kappa):
         return (math.nan, math.nan)
     return (max(-1.0, kappa - z * se), min(1.0, kappa + z * se))
-
-
-def scipy_stats() -> Any:
-    """scipy.stats, imported on first use: it takes a second to import and most runs need none."""
-    import scipy.stats
-
-    return scipy.stats

@@ -26,7 +26,7 @@ import math
 import torch
 
 from confmat.core import sparse
-from confmat.stats.intervals import scipy_stats
+from confmat.stats import distributions
 from confmat.stats.measures import holds_counts
 
 
@@ -46,7 +46,7 @@ def binomial_p_value_greater(successes: float, trials: float, p: float) -> float
     """
     if trials <= 0 or not _integral(successes, trials):
         return math.nan
-    return float(scipy_stats().binom.sf(successes - 1, trials, p))
+    return distributions.binomial_sf(successes - 1, trials, p)
 
 
 def mcnemar_chi2(b: float, c: float, correction: bool = True) -> tuple[float, float]:
@@ -69,7 +69,7 @@ def mcnemar_chi2(b: float, c: float, correction: bool = True) -> tuple[float, fl
     if correction:
         difference = max(difference - 1, 0.0)
     statistic = difference**2 / (b + c)
-    return (float(statistic), float(scipy_stats().chi2.sf(statistic, 1)))
+    return (float(statistic), distributions.chi2_sf(statistic, 1))
 
 
 def mcnemar_exact(b: float, c: float) -> float:
@@ -84,7 +84,7 @@ def mcnemar_exact(b: float, c: float) -> float:
     """
     if b + c <= 0 or not _integral(b, c):
         return math.nan
-    return float(min(1.0, 2 * scipy_stats().binom.cdf(min(b, c), b + c, 0.5)))
+    return float(min(1.0, 2 * distributions.binomial_cdf(min(b, c), b + c, 0.5)))
 
 
 def bowker(matrix: torch.Tensor | sparse.Cells) -> tuple[float, float, int]:
@@ -115,7 +115,7 @@ def bowker(matrix: torch.Tensor | sparse.Cells) -> tuple[float, float, int]:
         difference = m - m.T
         terms = torch.where(pairs > 0, difference * difference / pairs, 0.0)
         statistic = float(terms.sum()) / 2  # each pair counted twice (i, j) and (j, i)
-        return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
+        return (statistic, distributions.chi2_sf(statistic, df), df)
     c = sparse.cells(matrix)
     if df == 0 or c.values.numel() == 0 or not holds_counts(matrix):
         return (math.nan, math.nan, df)
@@ -133,7 +133,7 @@ def bowker(matrix: torch.Tensor | sparse.Cells) -> tuple[float, float, int]:
     alone[second] = False
     a, b = values[first], values[second]
     statistic = float(values[alone].sum() + ((a - b) ** 2 / (a + b)).sum())
-    return (statistic, float(scipy_stats().chi2.sf(statistic, df)), df)
+    return (statistic, distributions.chi2_sf(statistic, df), df)
 
 
 def _dense(c: sparse.Cells) -> torch.Tensor:
