@@ -185,3 +185,18 @@ def test_list_columns_read_as_python_lists(tmp_path: Path) -> None:
     path = tmp_path / "lists.jsonl"
     path.write_text('{"a": ["x", "y"]}\n{"a": []}\n{"a": null}\n', encoding="utf-8")
     assert io.read_table(path)["a"].tolist() == [["x", "y"], [], None]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "int32", "int64", "float32", "float64"])
+def test_numbers_read_from_buffers_equal_pyarrows_conversion(dtype: str) -> None:
+    import pyarrow as pa
+
+    whole = pa.array(np.arange(-3, 9).astype(dtype))
+    for chunked in (
+        pa.chunked_array([whole]),
+        pa.chunked_array([whole.slice(2, 5), whole.slice(0, 3)]),  # offsets and two chunks
+        pa.chunked_array([], type=whole.type),
+    ):
+        ours = io._to_numpy(chunked, "f.parquet", "y", "parquet")
+        assert ours.dtype == chunked.to_numpy().dtype
+        assert ours.tolist() == chunked.to_numpy().tolist()

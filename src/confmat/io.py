@@ -249,8 +249,36 @@ def _to_numpy(chunked: Any, name: str, field: str, kind: str) -> np.ndarray:
         objects = np.empty(len(chunked), dtype=object)
         objects[:] = chunked.to_pylist()
         return objects
+    plain = _buffer_numpy(chunked)
+    if plain is not None:
+        return plain
     values: np.ndarray = chunked.to_numpy()
     return values.astype(str) if values.dtype.kind == "O" else values
+
+
+def _buffer_numpy(chunked: Any) -> np.ndarray | None:
+    """An integer or float column without nulls, read from its buffers (else None).
+
+    The same values as ``to_numpy()`` (read-only too), without the import of pandas that
+    pyarrow's conversion makes (a third of a second on every streamed file).
+    """
+    import pyarrow.types as pa_types
+
+    kind_of = chunked.type
+    if pa_types.is_floating(kind_of) and not pa_types.is_float16(kind_of):
+        letter = "f"
+    elif pa_types.is_integer(kind_of):
+        letter = "i" if pa_types.is_signed_integer(kind_of) else "u"
+    else:
+        return None
+    dtype = np.dtype(f"{letter}{kind_of.bit_width // 8}")
+    parts = [
+        np.frombuffer(c.buffers()[1], dtype, count=len(c), offset=c.offset * dtype.itemsize)
+        for c in chunked.chunks
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
 
 def _is_list(kind_of: Any) -> bool:
