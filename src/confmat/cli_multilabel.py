@@ -245,7 +245,9 @@ def top_k_section(result: TopK, fmt: str, text: str) -> str:
     if fmt == "json":
         document = json.loads(text)
         document["top_k"] = result.to_dict()
-        return json.dumps(document, indent=2, allow_nan=False)
+        from confmat.document import json_text
+
+        return json_text(document)
     if fmt == "csv":
         raise UsageError("--top-k has no CSV form: use --format json, text, markdown or html")
     if fmt == "markdown":

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from typing import Any
 
 import torch
 
 from confmat.core.multilabel import MultilabelLike
-from confmat.document import SCHEMA_VERSION, json_number
+from confmat.document import SCHEMA_VERSION, json_number, json_text
 from confmat.report import _format as fmt
 from confmat.report import numbers as num
 from confmat.report.csv import safe_cell
@@ -117,7 +116,7 @@ def document(ml: MultilabelLike) -> dict[str, Any]:
 
 def render_json(ml: MultilabelLike) -> str:
     """The document as JSON text (NaN is null, infinities "inf")."""
-    return json.dumps(document(ml), indent=2, allow_nan=False)
+    return json_text(document(ml))
 
 
 def findings(ml: MultilabelLike, top: int = 3) -> list[str]:

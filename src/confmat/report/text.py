@@ -7,10 +7,10 @@ terminal report is rendered (:mod:`confmat.report.terminal`).
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from confmat.core.types import MatrixLike, Normalize
+from confmat.document import json_text
 from confmat.report.model import build_report
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def render_json(cm: MatrixLike) -> str:
         {
           "schema_version": 1,
     """
-    return json.dumps(cm.to_dict(), indent=2, allow_nan=False) + "\n"
+    return json_text(cm.to_dict()) + "\n"
 
 
 def render_text(
