@@ -23,9 +23,13 @@ FAST = settings(max_examples=60, deadline=None, derandomize=True)
 TOL = {"rtol": 0.0, "atol": 1e-12}
 
 
-def from_case(case: cst.Case) -> ConfusionMatrix:
+STORES = pytest.mark.parametrize("store", [False, True], ids=["dense", "sparse"])
+"""The matrix properties hold in both stores of counts (``sparse=``), each test run on both."""
+
+
+def from_case(case: cst.Case, store: bool = False) -> ConfusionMatrix:
     return ConfusionMatrix.from_predictions(
-        case.y_true, case.y_pred, sample_weight=case.sample_weight, **case.kwargs
+        case.y_true, case.y_pred, sample_weight=case.sample_weight, sparse=store, **case.kwargs
     )
 
 
@@ -48,10 +52,12 @@ def mcc_undefined(matrix: np.ndarray) -> bool:
 # -- differential: scikit-learn through the one adapter --------------------------------------
 
 
+@STORES
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(cst.cases())
-def test_matches_scikit_learn(case: cst.Case) -> None:
-    cm = from_case(case)
+def test_matches_scikit_learn(store: bool, case: cst.Case) -> None:
+    cm = from_case(case, store)
+    assert cm.is_sparse is store
     ref = oracle.reference(case.y_true, case.y_pred, case.labels, case.sample_weight)
     kind = type(case.labels[0]).__name__
     event(f"labels: {kind}; weighted: {case.sample_weight is not None}")
@@ -60,7 +66,7 @@ def test_matches_scikit_learn(case: cst.Case) -> None:
 
     assert cm.classes == case.names
     assert cm.counts.dtype == (torch.float64 if case.sample_weight else torch.int64)
-    assert_close(cm.counts.numpy(), ref.matrix, "matrix")
+    assert_close(cm.to_dense().numpy(), ref.matrix, "matrix")
     assert_close(cm.support.numpy(), ref.support, "support")
     for name in oracle.PRF:
         assert_close(cm.per_class(name).numpy(), ref.per_class[name], name)
@@ -76,27 +82,29 @@ def test_matches_scikit_learn(case: cst.Case) -> None:
         assert_close(cm.mcc, ref.mcc, "mcc")
 
 
+@STORES
 @FAST
 @given(cst.binary_scores())
 def test_binary_scores_match_scikit_learn_on_thresholded_labels(
-    data: tuple[np.ndarray, np.ndarray, float],
+    store: bool, data: tuple[np.ndarray, np.ndarray, float]
 ) -> None:
     y_true, scores, threshold = data
-    cm = ConfusionMatrix.from_predictions(y_true, scores, threshold=threshold)
+    cm = ConfusionMatrix.from_predictions(y_true, scores, threshold=threshold, sparse=store)
     expected = oracle.confusion_matrix(y_true, (scores >= threshold).astype(int), [0, 1])
-    np.testing.assert_array_equal(cm.counts.numpy(), expected)
+    np.testing.assert_array_equal(cm.to_dense().numpy(), expected)
 
 
+@STORES
 @FAST
 @given(cst.multiclass_scores())
 def test_multiclass_scores_match_scikit_learn_on_argmax(
-    data: tuple[np.ndarray, np.ndarray],
+    store: bool, data: tuple[np.ndarray, np.ndarray]
 ) -> None:
     y_true, scores = data
     c = scores.shape[1]
-    cm = ConfusionMatrix.from_predictions(y_true, scores)
+    cm = ConfusionMatrix.from_predictions(y_true, scores, sparse=store)
     expected = oracle.confusion_matrix(y_true, scores.argmax(axis=1), range(c))
-    np.testing.assert_array_equal(cm.counts.numpy(), expected)
+    np.testing.assert_array_equal(cm.to_dense().numpy(), expected)
     assert cm.classes == [str(i) for i in range(c)]
 
 
@@ -138,36 +146,42 @@ def test_policy_weighted_average_is_nan_when_defined_classes_have_no_support():
 # -- properties ---------------------------------------------------------------------------
 
 
+@STORES
 @FAST
 @given(cst.cases(weighted=False))
-def test_total_is_n_and_row_sums_are_support(case: cst.Case) -> None:
-    cm = from_case(case)
-    assert cm.n == len(case.y_true) == int(cm.counts.sum())
+def test_total_is_n_and_row_sums_are_support(store: bool, case: cst.Case) -> None:
+    cm = from_case(case, store)
+    assert cm.n == len(case.y_true) == int(cm.to_dense().sum())
     truth = [str(x) for x in case.y_true]
     expected = [truth.count(c) for c in cm.classes]
     assert cm.support.tolist() == expected
-    assert cm.counts.sum(dim=0).tolist() == [
+    assert cm.to_dense().sum(dim=0).tolist() == [
         [str(x) for x in case.y_pred].count(c) for c in cm.classes
     ]
 
 
+@STORES
 @FAST
 @given(cst.index_labels(), st.randoms(use_true_random=False))
-def test_relabelling_classes_permutes_rows_and_columns(data, random) -> None:
+def test_relabelling_classes_permutes_rows_and_columns(store: bool, data, random) -> None:
     y_true, y_pred, c = data
     perm = np.arange(c)
     random.shuffle(perm)
-    base = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=c).counts
-    moved = ConfusionMatrix.from_predictions(perm[y_true], perm[y_pred], num_classes=c).counts
+    base = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=c, sparse=store)
+    moved = ConfusionMatrix.from_predictions(
+        perm[y_true], perm[y_pred], num_classes=c, sparse=store
+    )
+    base, moved = base.to_dense(), moved.to_dense()
     # class k became perm[k]: moved[perm[i], perm[j]] == base[i, j]
     inverse = np.argsort(perm)
     np.testing.assert_array_equal(moved.numpy()[np.ix_(perm, perm)], base.numpy())
     np.testing.assert_array_equal(base.numpy()[np.ix_(inverse, inverse)], moved.numpy())
 
 
+@STORES
 @FAST
 @given(cst.cases(), st.randoms(use_true_random=False))
-def test_shuffling_samples_changes_nothing(case: cst.Case, random) -> None:
+def test_shuffling_samples_changes_nothing(store: bool, case: cst.Case, random) -> None:
     order = list(range(len(case.y_true)))
     random.shuffle(order)
     shuffled = cst.Case(
@@ -177,23 +191,28 @@ def test_shuffling_samples_changes_nothing(case: cst.Case, random) -> None:
         case.kwargs,
         None if case.sample_weight is None else [case.sample_weight[i] for i in order],
     )
-    a, b = from_case(case), from_case(shuffled)
+    a, b = from_case(case, store), from_case(shuffled, store)
     assert a.classes == b.classes
-    torch.testing.assert_close(a.counts, b.counts, rtol=0, atol=1e-12)
+    torch.testing.assert_close(a.to_dense(), b.to_dense(), rtol=0, atol=1e-12)
 
 
+@STORES
 @FAST
 @given(cst.index_labels(), st.data())
-def test_merging_two_halves_gives_the_whole(data, draw) -> None:
+def test_merging_two_halves_gives_the_whole(store: bool, data, draw) -> None:
     y_true, y_pred, c = data
     cut = draw.draw(st.integers(1, len(y_true))) if len(y_true) > 1 else 1
-    whole = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=c)
+    whole = ConfusionMatrix.from_predictions(y_true, y_pred, num_classes=c, sparse=store)
     if cut == len(y_true):
         return
-    first = ConfusionMatrix.from_predictions(y_true[:cut], y_pred[:cut], num_classes=c)
-    second = ConfusionMatrix.from_predictions(y_true[cut:], y_pred[cut:], num_classes=c)
-    assert torch.equal((first + second).counts, whole.counts)
-    assert torch.equal((second + first).counts, whole.counts)
+    first = ConfusionMatrix.from_predictions(
+        y_true[:cut], y_pred[:cut], num_classes=c, sparse=store
+    )
+    second = ConfusionMatrix.from_predictions(
+        y_true[cut:], y_pred[cut:], num_classes=c, sparse=store
+    )
+    assert torch.equal((first + second).to_dense(), whole.to_dense())
+    assert torch.equal((second + first).to_dense(), whole.to_dense())
     assert (first + second).to_dict() == whole.to_dict()
 
 
@@ -273,10 +292,13 @@ def test_normalized_true_pred_all_with_nan_rows_and_columns():
         cm.normalized("rows")  # type: ignore[arg-type]
 
 
+@STORES
 @FAST
 @given(cst.count_matrices())
-def test_normalized_matches_scikit_learn(matrix: np.ndarray) -> None:
-    cm = ConfusionMatrix(matrix)
+def test_normalized_matches_scikit_learn(store: bool, matrix: np.ndarray) -> None:
+    counts = torch.from_numpy(matrix)
+    cm = ConfusionMatrix(counts.to_sparse().coalesce() if store else counts)
+    assert cm.is_sparse is store
     c = matrix.shape[0]
     y_true = np.repeat(np.repeat(np.arange(c), c), matrix.reshape(-1))
     y_pred = np.repeat(np.tile(np.arange(c), c), matrix.reshape(-1))
@@ -286,17 +308,23 @@ def test_normalized_matches_scikit_learn(matrix: np.ndarray) -> None:
             from sklearn.metrics import confusion_matrix
 
             expected = confusion_matrix(y_true, y_pred, labels=range(c), normalize=how)
-        ours = cm.normalized(how).numpy()
+        ours = cm.normalized(how)
+        ours = (ours.to_dense() if ours.is_sparse else ours).numpy()
         # scikit-learn writes 0 for an empty row/column; confmat NaN (documented policy)
         empty = np.isnan(ours)
         assert (expected[empty] == 0).all()
         np.testing.assert_allclose(ours[~empty], expected[~empty], rtol=0, atol=1e-12)
 
 
+@STORES
 @FAST
 @given(cst.count_matrices())
-def test_to_dict_round_trip(matrix: np.ndarray) -> None:
-    cm = ConfusionMatrix(matrix, classes=[f"c{i}" for i in range(matrix.shape[0])])
+def test_to_dict_round_trip(store: bool, matrix: np.ndarray) -> None:
+    counts = torch.from_numpy(matrix)
+    cm = ConfusionMatrix(
+        counts.to_sparse().coalesce() if store else counts,
+        classes=[f"c{i}" for i in range(matrix.shape[0])],
+    )
     document = json.loads(json.dumps(cm.to_dict(), allow_nan=False))
     again = ConfusionMatrix(
         document["matrix"], document["classes"], positive=document["positive_class"]

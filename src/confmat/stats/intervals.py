@@ -323,16 +323,12 @@ def cohen_kappa_se(matrix: torch.Tensor | sparse.Cells) -> float:
         return math.nan
     rows = sparse.sums(matrix, dim=1).to(torch.float64) / n
     cols = sparse.sums(matrix, dim=0).to(torch.float64) / n
-    if isinstance(matrix, sparse.Cells) or matrix.is_sparse:
-        c = sparse.cells(matrix)
-        diagonal = c.diagonal.to(torch.float64) / n
-        off = c.values.to(torch.float64) / n  # p_ij of the off-diagonal cells, the only ones in B
-        every_off = (off * (cols[c.rows] + rows[c.cols]) ** 2).sum()
-    else:
-        p = matrix.to(torch.float64) / n
-        diagonal = p.diagonal().clone()
-        p.fill_diagonal_(0.0)
-        every_off = (p * (cols.unsqueeze(1) + rows.unsqueeze(0)) ** 2).sum()
+    # The non-zero off-diagonal cells in row-major order, the only ones in B, summed alike in
+    # both stores: the dense and the sparse matrix give the same bits.
+    c = sparse.cells(matrix)
+    diagonal = c.diagonal.to(torch.float64) / n
+    off = c.values.to(torch.float64) / n
+    every_off = (off * (cols[c.rows] + rows[c.cols]) ** 2).sum()
     observed, expected = diagonal.sum(), (rows * cols).sum()
     if float(expected) >= 1:
         return math.nan
