@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from confmat import io
 from confmat.exceptions import ConfmatError, InputFileError, UsageError
 from confmat.matrix import ConfusionMatrix
+
+if TYPE_CHECKING:
+    from confmat.core import missing
 
 
 def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
@@ -60,6 +63,19 @@ def present_columns(
     columns = [missing.Column(f"column {n!r}", io.column(table, n, source), True) for n in names]
     for column in columns:
         _refuse_lists(column.values, column.name, source)
+    present = without_missing(columns, source, dropna)
+    typed = [np.asarray(v.tolist()) if v.dtype == object else v for v in present.values]
+    return typed  # type: ignore[return-value]
+
+
+def without_missing(columns: list[missing.Column], source: str, dropna: bool) -> missing.Present:
+    """The rows of a whole file's ``columns`` with no missing cell.
+
+    By the one rule of :mod:`confmat.core.missing` (data rows from 1): refused unless
+    ``--dropna``, which says on standard error how many rows it left out.
+    """
+    from confmat.core import missing
+
     try:
         present = missing.drop_missing(
             columns, dropna, first_row=1, row_word="data row", fix="pass --dropna to leave out"
@@ -72,8 +88,7 @@ def present_columns(
             "with a missing value (--dropna)",
             file=sys.stderr,
         )
-    typed = [np.asarray(v.tolist()) if v.dtype == object else v for v in present.values]
-    return typed  # type: ignore[return-value]
+    return present
 
 
 def _refuse_lists(values: object, name: str, source: str) -> None:

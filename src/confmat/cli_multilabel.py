@@ -81,18 +81,7 @@ def _present_lists(
         )
         for name in (true_col, pred_col)
     ]
-    try:
-        present = missing.drop_missing(
-            columns, args.dropna, first_row=1, row_word="data row", fix="pass --dropna to leave out"
-        )
-    except ConfmatError as error:
-        raise type(error)(f"{source}: {error} such rows") from None
-    if present.keep is not None:
-        print(
-            f"confmat: {source}: left out {present.dropped} of {present.keep.shape[0]} rows "
-            "with a missing value (--dropna)",
-            file=sys.stderr,
-        )
+    present = cli_input.without_missing(columns, source, args.dropna)
     true, pred = (list(values) for values in present.values)
     return true, pred
 
