@@ -68,8 +68,10 @@ def check_indicators(grid: torch.Tensor, name: str) -> torch.Tensor:
     return grid != 0
 
 
-def check_label_thresholds(threshold: object, num_labels: int) -> float | torch.Tensor:
+def check_label_thresholds(threshold: object, num_labels: int | None) -> float | torch.Tensor:
     """One threshold in [0, 1], or one per label (float64 ``(L,)``), for probabilities.
+
+    ``num_labels`` None takes as many labels as there are thresholds.
 
     Examples:
         >>> check_label_thresholds(0.3, 2)
@@ -81,10 +83,12 @@ def check_label_thresholds(threshold: object, num_labels: int) -> float | torch.
         return v.check_threshold(float(threshold))
     try:
         values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RuntimeError):
         raise OptionError(
             f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}"
         ) from None
+    if num_labels is None:
+        num_labels = values.numel()
     if values.numel() != num_labels or not bool(((values >= 0) & (values <= 1)).all()):
         raise OptionError(
             f"threshold must be a number in [0, 1] or {num_labels} of them (one per label), "

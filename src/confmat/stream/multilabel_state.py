@@ -51,16 +51,8 @@ def options(
         >>> options(torch.tensor([0.25, 0.5]), False, True, None)["threshold"]
         [0.25, 0.5]
     """
-    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
-        threshold = v.check_threshold(float(threshold))
-    else:
-        try:
-            values = torch.as_tensor(threshold, dtype=torch.float64).reshape(-1)
-        except (TypeError, ValueError, RuntimeError):
-            raise OptionError(
-                f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}"
-            ) from None
-        threshold = ml.check_label_thresholds(values, values.numel()).tolist()  # type: ignore[union-attr]
+    checked = ml.check_label_thresholds(threshold, None)
+    threshold = checked if isinstance(checked, float) else checked.tolist()
     return {
         "threshold": threshold,
         "from_logits": bool(from_logits),
