@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 import confmat
-from confmat.stats import curves
+from confmat._internal.stats import curves
 
 BOOTSTRAP_TARGET = 1.0
 SWEEP_TARGET = 5.0

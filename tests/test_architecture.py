@@ -6,12 +6,16 @@ import of a confmat module is collected: at module level ("module"), under ``if 
 that is a module or package, else ``confmat.x``. The rules, one test each:
 
 (a) module-level and TYPE_CHECKING imports point to the same or a lower layer of ``LAYERS``
-    (the leaves of layer 0 import only ``confmat.exceptions``), and every module has a layer;
+    (layer 0 imports only ``confmat.exceptions`` and its own package), and every module has a
+    layer;
 (b) a lazy import points up only for a presentation delegation listed in ``LAZY_UPWARD``;
 (c) the whole import graph (lazy and TYPE_CHECKING imports included) has no cycle;
-(d) no module has more than ``MAX_LINES`` lines;
-(e) no private name (``_x``) or private module (``confmat.report._format``) is used from another
-    package (the first component under confmat), by import or as ``module._x``.
+(d) no private name (``_x``) or private module (``confmat._internal.report._format``) is used
+    from another package (a package is a directory under ``confmat/_internal``, or a public
+    module or package of ``confmat``), by import or as ``module._x``;
+(e) the public boundary: every module outside ``confmat._internal`` is one of ``PUBLIC`` or
+    private by its name, every public module lists its names in ``__all__``, and the faces
+    (``FACES``) only re-export.
 
 To change the contract, edit the constants below (a new module or package gets a layer; a new
 upward delegation gets a pair and a comment saying why) and ARCHITECTURE.md in the same change.
@@ -33,33 +37,26 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 FACADE = "confmat"
+INTERNAL = "confmat._internal"
 LAYERS: dict[str, int] = {
-    "confmat.exceptions": 0,  # leaves: they import no other confmat module but exceptions
+    # layer 0: leaves, importing only confmat.exceptions and their own package
+    "confmat.exceptions": 0,  # every error and warning (public)
     "confmat._version": 0,
-    "confmat.io": 0,
-    "confmat.output": 0,  # writing reports and figures: checked, then atomic
-    "confmat.engines": 0,  # reading (true, pred, count) tables from engines; group-by helpers
-    "confmat.core": 1,
-    "confmat.stats": 2,
-    "confmat.document": 3,
-    "confmat.inference": 3,  # the intervals and tests half of ConfusionMatrix (a mixin)
-    "confmat.sources": 3,  # ConfusionMatrix.from_counts (a mixin)
-    "confmat.matrix": 4,
-    "confmat.multilabel": 4,  # MultilabelConfusion, the sibling of ConfusionMatrix
-    "confmat.topk": 5,  # top-k results (their misses are a ConfusionMatrix)
-    "confmat.compare": 5,
-    "confmat.stream": 6,
-    "confmat.evaluation": 7,
-    "confmat.show": 8,
-    "confmat.report": 9,
-    "confmat.arguments": 10,  # the parser of the command line (standard library only)
-    "confmat.integrations": 10,  # frameworks and trackers; nothing in confmat imports them
-    "confmat.cli": 10,
-    "confmat.cli_multilabel": 10,  # confmat report --multilabel and --top-k
-    "confmat.cli_input": 10,
-    "confmat.cli_batches": 10,  # reading an input in batches (streamed confmat report)
-    "confmat.cli_stream": 10,  # counting an input batch by batch
-    "confmat.demo": 10,
+    "confmat._internal": 0,  # the package of everything private (its __init__ is empty)
+    "confmat._internal.io": 0,  # reading files (whole, in batches), engines, writing atomically
+    "confmat._internal.core": 1,  # inputs -> class codes -> counts
+    "confmat._internal.stats": 2,  # pure functions of counts
+    "confmat._internal.results": 3,  # the result types and their JSON documents
+    "confmat._internal.stream": 4,  # the Accumulators, torch.distributed, the reservoir
+    "confmat._internal.evaluation": 5,  # evaluate(): the loop over a model and a loader
+    "confmat._internal.show": 6,  # figures
+    "confmat._internal.report": 7,  # one report model, one renderer module per format
+    "confmat.integrations": 8,  # frameworks and trackers (public); nothing in confmat imports them
+    "confmat._internal.cli": 9,  # the command line: parser, commands, inputs, streaming, demo
+    # the public faces: re-exports only
+    "confmat.report": 10,
+    "confmat.show": 10,
+    "confmat.engines": 10,
     "confmat.__main__": 10,
 }
 TOP = 11  # the facade (``confmat/__init__.py``) only re-exports: it may import anything
@@ -69,17 +66,37 @@ LAZY_UPWARD: frozenset[tuple[str, str]] = frozenset(
     {
         # ConfusionMatrix.plot, .to_pandas and ._repr_html_ are one-line presentation delegations;
         # show and report are typed against core.types.MatrixLike, so they never import matrix.
-        ("confmat.matrix", "confmat.show.heatmap"),
-        ("confmat.matrix", "confmat.report.frames"),
-        ("confmat.matrix", "confmat.report.html"),
+        ("confmat._internal.results.matrix", "confmat._internal.show.heatmap"),
+        ("confmat._internal.results.matrix", "confmat._internal.report.dataframe"),
+        ("confmat._internal.results.matrix", "confmat._internal.report.html"),
         # MultilabelConfusion's presentation, typed against core.multilabel.MultilabelLike.
-        ("confmat.multilabel", "confmat.report.multilabel"),
-        ("confmat.multilabel", "confmat.report.multilabel_views"),
+        ("confmat._internal.results.multilabel", "confmat._internal.report.multilabel"),
+        ("confmat._internal.results.multilabel", "confmat._internal.report.multilabel_views"),
         # EvaluationResult.gallery and its HTML thumbnails draw the kept samples.
-        ("confmat.evaluation.result", "confmat.show.gallery"),
+        ("confmat._internal.evaluation.result", "confmat._internal.show.gallery"),
     }
 )
-MAX_LINES = 400
+
+PUBLIC: frozenset[str] = frozenset(
+    {
+        "confmat",  # the facade: the product's names
+        "confmat.exceptions",
+        "confmat.report",
+        "confmat.show",
+        "confmat.engines",
+        "confmat.integrations",
+        "confmat.integrations.huggingface",
+        "confmat.integrations.ignite",
+        "confmat.integrations.lightning",
+        "confmat.integrations.mlflow",
+        "confmat.integrations.tensorboard",
+        "confmat.integrations.wandb",
+    }
+)
+"""Every public module: the docs' API reference lists their ``__all__``, and nothing else."""
+
+FACES: frozenset[str] = frozenset({"confmat", "confmat.report", "confmat.show", "confmat.engines"})
+"""Public modules that only re-export names defined in ``confmat._internal``."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +190,9 @@ def points_down(imp: Import) -> bool:
     high, low = layer(imp.importer), layer(imp.target)
     if high is None or low is None:
         return False
-    return imp.target == LEAF_MAY_IMPORT if high == 0 else low <= high
+    if high == 0:
+        return imp.target == LEAF_MAY_IMPORT or _package(imp.target) == _package(imp.importer)
+    return low <= high
 
 
 def layer_violations(root: Path) -> list[str]:
@@ -224,19 +243,26 @@ def import_cycles(root: Path) -> list[str]:
     return list(cycles.values())
 
 
-def long_modules(root: Path, limit: int = MAX_LINES) -> list[str]:
-    """Rule (d): modules longer than ``limit`` lines."""
-    lengths = {p: len(p.read_text(encoding="utf-8").splitlines()) for p in modules(root).values()}
-    return [f"{p.relative_to(root).as_posix()}: {n} lines" for p, n in lengths.items() if n > limit]
-
-
 def _private(part: str) -> bool:
     return part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
 
 
 def _package(module: str) -> str:
-    """The first component under confmat (a top-level module is its own package)."""
-    return module.split(".")[1] if "." in module else ""
+    """A module's package: its directory under ``confmat/_internal``, else its first component.
+
+    Examples: ``confmat._internal.core.codes`` -> ``_internal.core``; ``confmat.integrations.x``
+    -> ``integrations``; the facade ``confmat`` -> ``""``.
+    """
+    parts = module.split(".")
+    if parts[:2] == ["confmat", "_internal"]:
+        return ".".join(parts[1:3])
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _private_parts(module: str) -> list[str]:
+    """The components of ``module`` below its package (those that may be private)."""
+    depth = 3 if module.startswith(f"{INTERNAL}.") else 2
+    return module.split(".")[depth:]
 
 
 def private_imports(root: Path) -> list[str]:
@@ -245,7 +271,7 @@ def private_imports(root: Path) -> list[str]:
         str(i)
         for i in collect_imports(root)
         if _package(i.importer) != _package(i.target)
-        and (any(map(_private, i.target.split(".")[2:])) or _private(i.name or ""))
+        and (any(map(_private, _private_parts(i.target))) or _private(i.name or ""))
     ] + _private_attributes(root)
 
 
@@ -297,56 +323,124 @@ def test_import_graph_has_no_cycle() -> None:
     _expect_none("import cycles (lazy and TYPE_CHECKING imports included)", import_cycles(SRC))
 
 
-def test_modules_are_short() -> None:
-    _expect_none(f"modules longer than {MAX_LINES} lines", long_modules(SRC))
-
-
 def test_private_names_stay_in_their_package() -> None:
     _expect_none("private names imported from another package", private_imports(SRC))
 
 
+def public_boundary(root: Path) -> list[str]:
+    """Rule (e): modules outside ``_internal`` that are neither public nor private by name, and
+    public modules without ``__all__``."""
+    found = []
+    for module in modules(root):
+        if module == INTERNAL or module.startswith(f"{INTERNAL}."):
+            continue
+        if module in PUBLIC:
+            if "__all__" not in _assigned(_tree(modules(root)[module])):
+                found.append(f"{module}: a public module without __all__")
+        elif module != "confmat.__main__" and not any(map(_private, module.split(".")[1:])):
+            found.append(f"{module}: neither in PUBLIC nor private by its name")
+    return found
+
+
+def _assigned(tree: ast.Module) -> set[str]:
+    return {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+
+
+def face_violations(root: Path, faces: frozenset[str] = FACES) -> list[str]:
+    """Rule (e): statements of a face other than its docstring, imports and ``__all__``.
+
+    The facade ``confmat`` also holds its lazy machinery (the names' homes, the module class);
+    its other names must be exceptions, the version or homes under ``confmat._internal``.
+    """
+    found = []
+    for face in sorted(faces & set(modules(root))):
+        path = modules(root)[face]
+        where = path.relative_to(root).as_posix()
+        for node in _tree(path).body:
+            if face == FACADE or isinstance(node, ast.ImportFrom | ast.Import):
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                continue
+            if isinstance(node, ast.Assign) and _assigned(ast.Module([node], [])) == {"__all__"}:
+                continue
+            found.append(f"{where}:{node.lineno}: a face only re-exports")
+    return found
+
+
+def test_every_module_is_public_or_private() -> None:
+    _expect_none("modules outside the public boundary", public_boundary(SRC))
+
+
+def test_faces_only_re_export() -> None:
+    _expect_none("faces that define things", face_violations(SRC))
+
+
 FAKE_TREE = {  # core imports report (up); stats and report import each other (a cycle)
     "__init__.py": "",
-    "core.py": "from confmat.report import render\n",
-    "stats.py": """from typing import TYPE_CHECKING
+    "_internal/__init__.py": "",
+    "_internal/core.py": "from confmat._internal.report import render\n",
+    "_internal/stats.py": """from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from confmat.report import _draft
+    from confmat._internal.report import _draft
 
 
 def mean():
-    from confmat import report
+    from confmat._internal import report
 
     return report._draft
 """,
-    "report.py": "from confmat.stats import mean\n\n_draft = render = None\n",
+    "_internal/report.py": "from confmat._internal.stats import mean\n\n_draft = render = None\n",
+    "helpers.py": "def helper():\n    pass\n",  # neither public nor private by name
+    "show.py": "from confmat._internal.stats import mean\n\nMEAN = mean\n",  # a face that defines
 }
 
 
 @pytest.fixture
 def fake_tree(tmp_path: Path) -> Path:
     """``FAKE_TREE`` written under ``tmp_path/confmat``: a source root for the checkers."""
-    (tmp_path / "confmat").mkdir()
+    (tmp_path / "confmat" / "_internal").mkdir(parents=True)
     for name, text in FAKE_TREE.items():
         (tmp_path / "confmat" / name).write_text(text, encoding="utf-8")
     return tmp_path
 
 
+CORE, STATS = "confmat/_internal/core.py", "confmat/_internal/stats.py"
+
+
 def test_checker_reports_an_upward_import(fake_tree: Path) -> None:
-    assert layer_violations(fake_tree) == [
-        "confmat/core.py:1: confmat.core imports confmat.report.render (module)",
-        "confmat/stats.py:4: confmat.stats imports confmat.report._draft (type)",
+    assert layer_violations(fake_tree)[-2:] == [
+        f"{CORE}:1: confmat._internal.core imports confmat._internal.report.render (module)",
+        f"{STATS}:4: confmat._internal.stats imports confmat._internal.report._draft (type)",
     ]
 
 
 def test_checker_reports_lazy_cycles_and_private_names(fake_tree: Path) -> None:
     assert lazy_violations(fake_tree, frozenset()) == [
-        "confmat/stats.py:8: confmat.stats imports confmat.report (lazy)"
+        f"{STATS}:8: confmat._internal.stats imports confmat._internal.report (lazy)"
     ]
-    assert lazy_violations(fake_tree, frozenset({("confmat.stats", "confmat.report")})) == []
+    allowed = frozenset({("confmat._internal.stats", "confmat._internal.report")})
+    assert lazy_violations(fake_tree, allowed) == []
     (cycle,) = import_cycles(fake_tree)
-    assert cycle.startswith("confmat.report -> confmat.stats -> confmat.report\n")
+    assert cycle.startswith(
+        "confmat._internal.report -> confmat._internal.stats -> confmat._internal.report\n"
+    )
     assert private_imports(fake_tree) == [
-        "confmat/stats.py:4: confmat.stats imports confmat.report._draft (type)",
-        "confmat/stats.py:10: confmat.stats uses confmat.report._draft",
+        f"{STATS}:4: confmat._internal.stats imports confmat._internal.report._draft (type)",
+        f"{STATS}:10: confmat._internal.stats uses confmat._internal.report._draft",
     ]
+
+
+def test_checker_reports_the_public_boundary(fake_tree: Path) -> None:
+    assert public_boundary(fake_tree) == [
+        "confmat: a public module without __all__",
+        "confmat.helpers: neither in PUBLIC nor private by its name",
+        "confmat.show: a public module without __all__",
+    ]
+    assert face_violations(fake_tree) == ["confmat/show.py:3: a face only re-exports"]

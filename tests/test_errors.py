@@ -20,7 +20,7 @@ import torch
 
 import confmat
 from confmat import ConfusionMatrix
-from confmat.cli import main
+from confmat._internal.cli.main import main
 
 fp = ConfusionMatrix.from_predictions
 NAN, INF = math.nan, math.inf

@@ -38,31 +38,31 @@ from confmat.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from confmat.compare import Comparison, compare
-    from confmat.core.types import BinaryCounts, ClassCounts
-    from confmat.evaluation.loop import evaluate
-    from confmat.evaluation.multilabel import evaluate_multilabel
-    from confmat.evaluation.result import EvaluationResult
-    from confmat.matrix import ConfusionMatrix
-    from confmat.multilabel import MultilabelConfusion
-    from confmat.stream.accumulator import Accumulator
-    from confmat.stream.multilabel import MultilabelAccumulator
-    from confmat.topk import TopK, top_k
+    from confmat._internal.core.types import BinaryCounts, ClassCounts
+    from confmat._internal.evaluation.loop import evaluate
+    from confmat._internal.evaluation.multilabel import evaluate_multilabel
+    from confmat._internal.evaluation.result import EvaluationResult
+    from confmat._internal.results.comparison import Comparison, compare
+    from confmat._internal.results.matrix import ConfusionMatrix
+    from confmat._internal.results.multilabel import MultilabelConfusion
+    from confmat._internal.results.topk import TopK, top_k
+    from confmat._internal.stream.accumulator import Accumulator
+    from confmat._internal.stream.multilabel import MultilabelAccumulator
 
 _HOMES: dict[str, str] = {
-    "Accumulator": "confmat.stream.accumulator",
-    "BinaryCounts": "confmat.core.types",
-    "ClassCounts": "confmat.core.types",
-    "Comparison": "confmat.compare",
-    "ConfusionMatrix": "confmat.matrix",
-    "EvaluationResult": "confmat.evaluation.result",
-    "MultilabelAccumulator": "confmat.stream.multilabel",
-    "MultilabelConfusion": "confmat.multilabel",
-    "TopK": "confmat.topk",
-    "compare": "confmat.compare",
-    "evaluate": "confmat.evaluation.loop",
-    "evaluate_multilabel": "confmat.evaluation.multilabel",
-    "top_k": "confmat.topk",
+    "Accumulator": "confmat._internal.stream.accumulator",
+    "BinaryCounts": "confmat._internal.core.types",
+    "ClassCounts": "confmat._internal.core.types",
+    "Comparison": "confmat._internal.results.comparison",
+    "ConfusionMatrix": "confmat._internal.results.matrix",
+    "EvaluationResult": "confmat._internal.evaluation.result",
+    "MultilabelAccumulator": "confmat._internal.stream.multilabel",
+    "MultilabelConfusion": "confmat._internal.results.multilabel",
+    "TopK": "confmat._internal.results.topk",
+    "compare": "confmat._internal.results.comparison",
+    "evaluate": "confmat._internal.evaluation.loop",
+    "evaluate_multilabel": "confmat._internal.evaluation.multilabel",
+    "top_k": "confmat._internal.results.topk",
 }
 """The lazily imported public names and the module each comes from."""
 
@@ -109,13 +109,6 @@ class _Facade(types.ModuleType):
         value = getattr(importlib.import_module(home), name)
         self.__dict__[name] = value
         return value
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Importing the submodule ``confmat.compare`` binds it on the package: the public
-        # function ``confmat.compare`` keeps its name.
-        if name in _HOMES and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *_HOMES})

@@ -1,5 +1,5 @@
 """``python -m confmat``: the command line."""
 
-from confmat.cli import main
+from confmat._internal.cli.main import main
 
 raise SystemExit(main())

@@ -15,12 +15,12 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 import confmat
 from confmat import evaluate
-from confmat.compare import PairedTable
-from confmat.evaluation.report_samples import report_rows
+from confmat._internal.evaluation.report_samples import report_rows
+from confmat._internal.report.model import check_gallery
+from confmat._internal.results.comparison import PairedTable
+from confmat._internal.stats import significance
+from confmat._internal.stream.reservoir import GroupedTopK, Rows
 from confmat.exceptions import OptionError
-from confmat.report.model import check_gallery
-from confmat.stats import significance
-from confmat.stream.reservoir import GroupedTopK, Rows
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -383,7 +383,7 @@ def test_gallery_data_uris(digits):
     ids=["CHW", "HWC", "gray CHW", "HW", "flat"],
 )
 def test_image_layouts(shape, expected):
-    from confmat.show.gallery import as_image
+    from confmat._internal.show.gallery import as_image
 
     image = as_image((torch.randn(shape) * 3, 0))
     assert image.shape == expected
@@ -392,7 +392,7 @@ def test_image_layouts(shape, expected):
 
 
 def test_denormalize_and_to_image_hooks():
-    from confmat.show.gallery import as_image
+    from confmat._internal.show.gallery import as_image
 
     item = {"pixels": torch.full((3, 4, 4), -1.0)}
     image = as_image(item, to_image=lambda it: it["pixels"], denormalize=lambda t: t * 0.5 + 0.5)
@@ -410,11 +410,11 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_shows_running_accuracy(digits, monkeypatch):
     pytest.importorskip("tqdm")
-    from confmat.evaluation import loop as evaluate_module
+    from confmat._internal.evaluation import loop as evaluate_module
 
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(sys.modules["confmat.evaluation.loop"], "_PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(sys.modules["confmat._internal.evaluation.loop"], "_PROGRESS_SECONDS", 0.0)
     assert evaluate_module is not None
     result = evaluate(digits.model, DataLoader(digits.test, batch_size=64))
     output = terminal.getvalue()

@@ -26,7 +26,7 @@ def test_unfiltered_samples_include_correct_ones_and_misclassified_does_not(resu
 
 def test_pictures_show_themselves_without_pyplot(result, monkeypatch):
     monkeypatch.delitem(sys.modules, "matplotlib.pyplot", raising=False)
-    from confmat.show.heatmap import heatmap
+    from confmat._internal.show.heatmap import heatmap
 
     dataset = torch.utils.data.TensorDataset(torch.rand(4, 1, 6, 6), torch.zeros(4))
     figure = result.show_misclassified(dataset, k=2)

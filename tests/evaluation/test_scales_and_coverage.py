@@ -20,7 +20,7 @@ from torch.utils.data import (
 
 import confmat
 from confmat import FromLogitsWarning, evaluate
-from confmat.evaluation import loop
+from confmat._internal.evaluation import loop
 
 
 def separable(n: int = 400) -> TensorDataset:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat.integrations import logged
+from confmat.integrations import _logged as logged
 
 FRAMEWORKS = (
     "lightning", "pytorch_lightning", "transformers", "accelerate", "ignite", "tensorboard",

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat.report import render_html
+from confmat._internal.report import render_html
 from devtools import chromium
 
 pytestmark = pytest.mark.browser

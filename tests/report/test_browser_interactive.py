@@ -12,10 +12,10 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat.report import render_html
-from confmat.report._format import printable
-from confmat.show.gallery import thumbnail_data_uri
-from confmat.stream.reservoir import Sample
+from confmat._internal.report import render_html
+from confmat._internal.report._format import printable
+from confmat._internal.show.gallery import thumbnail_data_uri
+from confmat._internal.stream.reservoir import Sample
 from devtools import chromium
 
 pytestmark = pytest.mark.browser
@@ -428,7 +428,7 @@ def test_a_binary_report_keeps_its_lead_and_its_cells(browser, tmp_path):
 
 
 def test_a_bounded_view_is_shaded_by_the_classes_shown_in_every_view(browser, tmp_path):
-    from confmat.report.interactive import HEATMAP_FULL_MAX
+    from confmat._internal.report.interactive import HEATMAP_FULL_MAX
 
     size = HEATMAP_FULL_MAX + 40  # the (other) row and column sum many left-out classes
     counts = np.eye(size, dtype=np.int64) * 50

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from confmat import ConfusionMatrix
-from confmat.report import render_html, render_markdown, render_text
-from confmat.report.large import BINS, EDGES, LARGE_CLASSES, distribution
-from confmat.report.model import build_report
+from confmat._internal.report import render_html, render_markdown, render_text
+from confmat._internal.report.large import BINS, EDGES, LARGE_CLASSES, distribution
+from confmat._internal.report.model import build_report
 
 EDGE_VALUES = [0.0, 0.1, 0.2, 0.3, 0.1 * 3, 0.5, 0.7, 0.9, 1.0, 0.5 - 1e-17, np.nextafter(0.5, 0)]
 
@@ -92,7 +92,7 @@ def test_small_reports_have_no_distribution(classes: int) -> None:
 
 
 def test_every_report_says_how_many_confused_pairs_it_leaves_out() -> None:
-    from confmat.stats.confusions import confused_cells
+    from confmat._internal.stats.confusions import confused_cells
 
     cm = large_matrix(classes=5000)
     every = len(cm.most_confused(None))

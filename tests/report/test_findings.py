@@ -6,7 +6,7 @@ import torch
 from hypothesis import given, settings
 
 from confmat import ConfusionMatrix
-from confmat.report.findings import (
+from confmat._internal.report.findings import (
     IMBALANCE,
     Finding,
     absent_from_targets,
@@ -18,8 +18,8 @@ from confmat.report.findings import (
     majority_class,
     never_predicted,
 )
-from confmat.report.numbers import interval
-from confmat.stats.confusions import most_confused
+from confmat._internal.report.numbers import interval
+from confmat._internal.stats.confusions import most_confused
 from strategies import count_matrices
 
 

@@ -16,13 +16,13 @@ import torch
 
 import confmat
 from confmat import ConfusionMatrix
+from confmat._internal.report import render_html
+from confmat._internal.report._format import printable
+from confmat._internal.report.interactive import matrix_table, shade_levels
+from confmat._internal.report.model import build_report
+from confmat._internal.show.gallery import thumbnail_data_uri
+from confmat._internal.stream.reservoir import Sample
 from confmat.exceptions import OptionError
-from confmat.report import render_html
-from confmat.report._format import printable
-from confmat.report.interactive import matrix_table, shade_levels
-from confmat.report.model import build_report
-from confmat.show.gallery import thumbnail_data_uri
-from confmat.stream.reservoir import Sample
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -32,7 +32,7 @@ HOSTILE = [
     "a & b \u2028 c",
     "</SCRIPT ><!--",
 ]
-SCRIPT = Path(confmat.__file__).parent / "report" / "templates" / "report.js"
+SCRIPT = Path(confmat.__file__).parent / "_internal" / "report" / "templates" / "report.js"
 PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
     "hQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -205,7 +205,7 @@ def test_a_report_of_100_classes_with_8_samples_per_cell_stays_under_5_mb():
 
 
 def test_the_classes_shown_set_the_shades_and_the_other_sums_saturate() -> None:
-    from confmat.report.interactive import HEATMAP_FULL_MAX, page_data
+    from confmat._internal.report.interactive import HEATMAP_FULL_MAX, page_data
 
     size = HEATMAP_FULL_MAX + 40  # a bounded view: (other) sums the classes left out
     counts = torch.eye(size, dtype=torch.int64) * 50

@@ -12,7 +12,7 @@ from rich.console import Console
 from statsmodels.stats.proportion import proportion_confint
 
 from confmat import ConfusionMatrix
-from confmat.report import (
+from confmat._internal.report import (
     print_report,
     render_csv,
     render_html,
@@ -22,7 +22,7 @@ from confmat.report import (
     repr_html,
     to_pandas,
 )
-from confmat.report.numbers import decimals, estimate, interval
+from confmat._internal.report.numbers import decimals, estimate, interval
 
 # -- item 5: binary reports lead with the positive class ------------------------------------------
 

@@ -9,8 +9,8 @@ import pytest
 
 import confmat
 from confmat import MultilabelConfusion
-from confmat.report import multilabel as mreport
-from confmat.report import multilabel_views as views
+from confmat._internal.report import multilabel as mreport
+from confmat._internal.report import multilabel_views as views
 
 
 @pytest.fixture
@@ -58,6 +58,6 @@ def test_html_with_the_heatmap_and_the_plot(ml: MultilabelConfusion) -> None:
     ax = ml.plot()
     assert ax.get_ylabel() == "Label missed"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["=cmd", "b|c", "c"]
-    from confmat.show import figures
+    from confmat._internal.show import figures
 
     figures.close(ax)

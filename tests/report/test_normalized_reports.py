@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat.cli import main
+from confmat._internal.cli.main import main
+from confmat._internal.report import build_report, render_html, render_markdown, render_text
+from confmat._internal.report.model import matrix_view
 from confmat.exceptions import OptionError
-from confmat.report import build_report, render_html, render_markdown, render_text
-from confmat.report.model import matrix_view
 
 COUNTS = [[3, 1, 0, 0], [0, 0, 0, 0], [1, 1, 2, 0], [0, 0, 2, 0]]
 """'b' has no samples (its row is undefined for "true"), 'd' is never predicted (its column is

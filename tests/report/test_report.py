@@ -11,8 +11,9 @@ import torch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from confmat import ConfusionMatrix, OptionError, cli
-from confmat.report import (
+from confmat import ConfusionMatrix, OptionError
+from confmat._internal.cli import main as cli
+from confmat._internal.report import (
     build_report,
     render_csv,
     render_html,
@@ -22,10 +23,10 @@ from confmat.report import (
     repr_html,
     to_pandas,
 )
-from confmat.report._format import printable
-from confmat.report.csv import safe_cell
-from confmat.report.markdown import escape
-from confmat.stats import measures
+from confmat._internal.report._format import printable
+from confmat._internal.report.csv import safe_cell
+from confmat._internal.report.markdown import escape
+from confmat._internal.stats import measures
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "breast_cancer_predictions.csv"
 

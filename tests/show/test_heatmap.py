@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 import torch
 
-from confmat import ConfusionMatrix, OptionError, cli
-from confmat.show import figures, layout
-from confmat.show import heatmap as show_heatmap
-from confmat.stats import confusions
+from confmat import ConfusionMatrix, OptionError
+from confmat._internal.cli import main as cli
+from confmat._internal.show import figures, layout
+from confmat._internal.show import heatmap as show_heatmap
+from confmat._internal.stats import confusions
 
 matplotlib.use("Agg")
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import confmat
-from confmat.stats import bootstrap, measures
+from confmat._internal.stats import bootstrap, measures
 
 MATRIX = torch.tensor([[50, 3, 0], [4, 40, 6], [0, 2, 45]])
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix, OptionError
-from confmat.stats.confusions import (
+from confmat._internal.stats.confusions import (
     ConfusedPair,
     confusion_order,
     most_confused,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sklearn import metrics
 
 import confmat
-from confmat.cli import main
-from confmat.stats import curves
+from confmat._internal.cli.main import main
+from confmat._internal.stats import curves
 from strategies import scored_samples
 
 
@@ -210,7 +210,7 @@ def test_cli_choose_threshold(tmp_path, capsys) -> None:  # type: ignore[no-unty
 
 
 def test_plots_mark_the_chosen_point() -> None:
-    from confmat.show import curves as plot_curves
+    from confmat._internal.show import curves as plot_curves
 
     y = np.array([0, 0, 1, 1, 0, 1, 1, 0])
     s = np.array([0.1, 0.3, 0.35, 0.8, 0.6, 0.7, 0.9, 0.2])

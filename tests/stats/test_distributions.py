@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from confmat.stats import distributions
+from confmat._internal.stats import distributions
 
 RNG = np.random.default_rng(20261202)
 

@@ -32,8 +32,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 import confmat
 import strategies
-from confmat.stats import intervals
-from confmat.stats.measures import class_counts
+from confmat._internal.stats import intervals
+from confmat._internal.stats.measures import class_counts
 
 # -- agreement with statsmodels -------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from scipy import stats as sps
 
 import strategies as cst
 from confmat import ConfusionMatrix
-from confmat.stats import measures
-from confmat.stats.intervals import clopper_pearson
-from confmat.stats.significance import binomial_p_value_greater
+from confmat._internal.stats import measures
+from confmat._internal.stats.intervals import clopper_pearson
+from confmat._internal.stats.significance import binomial_p_value_greater
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True)
 

@@ -21,7 +21,7 @@ from statsmodels.stats.contingency_tables import SquareTable, mcnemar
 
 import confmat
 import strategies
-from confmat.stats import significance
+from confmat._internal.stats import significance
 
 discordant = st.tuples(st.integers(0, 60), st.integers(0, 60))
 

@@ -19,8 +19,8 @@ from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 import confmat
 from confmat import Accumulator, ConfusionMatrix
+from confmat._internal.stream.distributed import real_samples_on_rank
 from confmat.exceptions import DistributedError
-from confmat.stream.distributed import real_samples_on_rank
 
 N, C = 1001, 5
 

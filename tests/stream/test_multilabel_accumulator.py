@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import confmat
 import strategies as cs
 from confmat import MultilabelAccumulator, MultilabelConfusion
-from confmat.core.multilabel_kernels import CHUNK
+from confmat._internal.core.multilabel_kernels import CHUNK
 
 
 def same(a: MultilabelConfusion, b: MultilabelConfusion) -> None:
@@ -69,7 +69,7 @@ def test_refused_rows_leave_the_counts_of_the_good_rows() -> None:
     acc.update([[0, 1], [2, 1], [1, 0]], [[0, 1], [0, 1], [1, 0]])
     acc._flush()
     assert acc._sums is not None
-    state = confmat.core.multilabel_kernels.finish(acc._sums, weighted=False)
+    state = confmat._internal.core.multilabel_kernels.finish(acc._sums, weighted=False)
     good = MultilabelConfusion.from_predictions([[0, 1], [1, 0]], [[0, 1], [1, 0]])
     assert torch.equal(state.counts, good.counts)
     assert good.sample_sums is not None

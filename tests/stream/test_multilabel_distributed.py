@@ -17,7 +17,7 @@ import torch.multiprocessing as mp
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from confmat import MultilabelAccumulator, MultilabelConfusion
-from confmat.stream.distributed import real_samples_on_rank
+from confmat._internal.stream.distributed import real_samples_on_rank
 
 N, L = 1001, 6
 

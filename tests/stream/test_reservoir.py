@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from confmat.stream.reservoir import GroupedTopK, Rows, concat, top_k_per_group
+from confmat._internal.stream.reservoir import GroupedTopK, Rows, concat, top_k_per_group
 
 
 def test_ten_billion_groups_keep_the_one_shot_top_k() -> None:

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 import confmat
 import strategies as cs
 from confmat import Accumulator, ConfusionMatrix
-from confmat.core import sparse as store
+from confmat._internal.core import sparse as store
+from confmat._internal.stream import sparse_grid
 from confmat.exceptions import LabelError, MergeError, ScoreError, WeightError
-from confmat.stream import sparse_grid
 
 SETTINGS = settings(max_examples=25, deadline=None)
 LARGE = 100_000

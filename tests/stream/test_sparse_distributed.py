@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 import confmat
 from confmat import Accumulator, ConfusionMatrix
-from confmat.stream.distributed import real_samples_on_rank
+from confmat._internal.stream.distributed import real_samples_on_rank
 
 N, C, WORLD = 2001, 100_000, 2
 BOUNDS = [0, 1300, N]  # uneven shards

@@ -12,5 +12,6 @@ required dependency (install the extras: ``pip install "confmat[lightning]"``, `
 - :mod:`~confmat.integrations.huggingface`: ``ComputeMetrics`` for ``Trainer`` and
   ``update`` for an Accelerate loop.
 - :mod:`~confmat.integrations.ignite`: ``ConfusionMatrixMetric``, an Ignite ``Metric``.
-- :mod:`~confmat.integrations.logged`: what every tracker logs, computed once.
 """
+
+__all__ = ["huggingface", "ignite", "lightning", "mlflow", "tensorboard", "wandb"]

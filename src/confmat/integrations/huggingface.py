@@ -2,7 +2,7 @@
 
 ``ComputeMetrics`` is a ``compute_metrics`` for ``transformers.Trainer`` (and any
 ``evaluate``-style caller of ``fn(EvalPrediction)``): it returns the scalar statistics of
-:func:`confmat.integrations.logged.scalars` and keeps the matrix in ``.matrix``. The Trainer
+:func:`confmat.integrations._logged.scalars` and keeps the matrix in ``.matrix``. The Trainer
 has already gathered the predictions of every process and dropped its padding, so the matrix
 is counted where it is called, without a further sum. With ``batch_eval_metrics=True`` it is
 called per batch and adds the batches up, returning the statistics on the last one.
@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from confmat._internal.results.matrix import ConfusionMatrix
+from confmat._internal.stream.accumulator import Accumulator
 from confmat.exceptions import ShapeError
-from confmat.integrations import logged
-from confmat.matrix import ConfusionMatrix
-from confmat.stream.accumulator import Accumulator
+from confmat.integrations import _logged as logged
 
 __all__ = ["ComputeMetrics", "update"]
 
@@ -91,7 +91,7 @@ class ComputeMetrics:
                 batch to add, True for the last one (then the statistics of all of them).
 
         Returns:
-            :func:`confmat.integrations.logged.scalars` of the matrix (the Trainer prefixes
+            :func:`confmat.integrations._logged.scalars` of the matrix (the Trainer prefixes
             them with ``eval_``); empty for a batch with ``compute_result=False``.
         """
         predictions, labels = eval_pred[0], eval_pred[1]

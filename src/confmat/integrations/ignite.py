@@ -20,10 +20,10 @@ from typing import Any
 
 import torch
 
+from confmat._internal.results.matrix import ConfusionMatrix
+from confmat._internal.stream.accumulator import Accumulator
+from confmat._internal.stream.distributed import real_samples_on_rank
 from confmat.exceptions import OptionError
-from confmat.matrix import ConfusionMatrix
-from confmat.stream.accumulator import Accumulator
-from confmat.stream.distributed import real_samples_on_rank
 
 # ConfusionMatrixMetric is made by the module's __getattr__ on first access.
 __all__ = ["ConfusionMatrixMetric", "ConfusionMatrixMetricLogic"]  # noqa: F822

@@ -2,7 +2,7 @@
 
 ``ConfusionMatrixCallback`` counts each batch into a :class:`confmat.Accumulator` on the
 module's device (no host sync per batch), drops the samples ``DistributedSampler`` repeats to
-pad the ranks (:func:`confmat.stream.distributed.real_samples_on_rank`), sums the counts over
+pad the ranks (:func:`stream.distributed.real_samples_on_rank`), sums the counts over
 the ranks at epoch end, logs the scalar statistics through ``pl_module.log`` (so checkpoints
 and early stopping can monitor ``val/macro_f1``) and the matrix, heatmap and report to each
 attached logger: TensorBoard, MLflow and W&B by :mod:`confmat.integrations`' ``log``; any
@@ -22,13 +22,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from confmat import output
+from confmat._internal.io import writing as output
+from confmat._internal.report.json import render_json
+from confmat._internal.results.matrix import ConfusionMatrix
+from confmat._internal.stream.accumulator import Accumulator
+from confmat._internal.stream.distributed import real_samples_on_rank
 from confmat.exceptions import OptionError
-from confmat.integrations import logged
-from confmat.matrix import ConfusionMatrix
-from confmat.report.text import render_json
-from confmat.stream.accumulator import Accumulator
-from confmat.stream.distributed import real_samples_on_rank
+from confmat.integrations import _logged as logged
 
 # ConfusionMatrixCallback is made by the module's __getattr__ on first access.
 __all__ = ["ConfusionMatrixCallback", "ConfusionMatrixHooks", "default_select"]  # noqa: F822

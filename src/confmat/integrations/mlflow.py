@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from confmat.core.types import MatrixLike
+from confmat._internal.core.types import MatrixLike
+from confmat._internal.report.html import render_html
+from confmat._internal.report.json import render_json
+from confmat._internal.report.markdown import render_markdown
 from confmat.exceptions import OptionError
-from confmat.integrations import logged
-from confmat.report.html import render_html
-from confmat.report.markdown import render_markdown
-from confmat.report.text import render_json
+from confmat.integrations import _logged as logged
 
 __all__ = ["artifact_folder", "log"]
 
@@ -48,7 +48,7 @@ def log(
 ) -> None:
     """Log ``cm`` (rows true class, columns predicted) to an MLflow run.
 
-    Metrics ``prefix/<name>`` (:func:`confmat.integrations.logged.scalars`) at ``step``, and in
+    Metrics ``prefix/<name>`` (:func:`confmat.integrations._logged.scalars`) at ``step``, and in
     the artifact folder :func:`artifact_folder`: ``confusion_matrix.json`` (the JSON document),
     ``matrix.md`` (the counts; the non-zero cells beyond 30 classes), ``report.html`` and
     ``report.md``, ``heatmap.png`` (the 30 most confused classes at most).

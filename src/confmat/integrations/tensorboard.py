@@ -10,10 +10,10 @@ from __future__ import annotations
 import io as _io
 from typing import Any
 
-from confmat.core.types import MatrixLike
+from confmat._internal.core.types import MatrixLike
+from confmat._internal.report.markdown import render_markdown
 from confmat.exceptions import OptionError
-from confmat.integrations import logged
-from confmat.report.markdown import render_markdown
+from confmat.integrations import _logged as logged
 
 __all__ = ["log"]
 
@@ -31,10 +31,10 @@ def log(
 ) -> None:
     """Write ``cm`` (rows true class, columns predicted) to a TensorBoard ``SummaryWriter``.
 
-    Logs, under ``prefix/``: the scalars of :func:`confmat.integrations.logged.scalars`
+    Logs, under ``prefix/``: the scalars of :func:`confmat.integrations._logged.scalars`
     (``accuracy``, ``macro_f1``, ..., ``samples``), the image ``heatmap``, the text ``matrix``
     (the counts as a Markdown table; the non-zero cells beyond 30 classes) and the text
-    ``report`` (:func:`confmat.report.render_markdown`).
+    ``report`` (:func:`report.render_markdown`).
 
     Args:
         cm: the confusion matrix.

@@ -12,9 +12,9 @@ from __future__ import annotations
 import io as _io
 from typing import Any
 
-from confmat.core.types import MatrixLike
+from confmat._internal.core.types import MatrixLike
 from confmat.exceptions import OptionError
-from confmat.integrations import logged
+from confmat.integrations import _logged as logged
 
 __all__ = ["CELL_COLUMNS", "log"]
 
@@ -35,7 +35,7 @@ def log(
 ) -> None:
     """Log ``cm`` (rows true class, columns predicted) to a W&B run, in one ``run.log`` call.
 
-    Keys under ``prefix/``: the scalars of :func:`confmat.integrations.logged.scalars`,
+    Keys under ``prefix/``: the scalars of :func:`confmat.integrations._logged.scalars`,
     ``cells`` (a ``wandb.Table`` of the non-zero cells) and ``heatmap`` (a ``wandb.Image``,
     the 30 most confused classes at most).
 

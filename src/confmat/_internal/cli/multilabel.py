@@ -1,0 +1,257 @@
+"""``confmat report --multilabel`` and ``--top-k``: reading the columns, choosing the renderer.
+
+Multilabel predictions come either as one column per label (``--true-cols`` and
+``--pred-cols``, 0/1 or scores) or as one JSON list per cell in ``--true-col``/``--pred-col``:
+a list of label names (``["cat", "dog"]``, the label set of the sample) or a list of L 0/1
+values or scores. ``--top-k K`` adds top-k accuracy, per-class top-k recall and the top-k
+confusion of ``--score-cols`` to the single-label report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from typing import Any
+
+import numpy as np
+
+from confmat._internal.cli import inputs as cli_input
+from confmat._internal.io import reading as io
+from confmat._internal.io import writing as output
+from confmat._internal.report import multilabel as mreport
+from confmat._internal.report import multilabel_views
+from confmat._internal.results.multilabel import MultilabelConfusion
+from confmat._internal.results.topk import TopK, top_k
+from confmat.exceptions import ConfmatError, InputFileError, UsageError
+
+
+def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
+    """Read ``args.input`` as multilabel predictions and count them."""
+    source = args.input
+    table = io.read_table(source)
+    if bool(args.true_cols) != bool(args.pred_cols):
+        raise UsageError("--true-cols and --pred-cols go together (one column per label each)")
+    if args.true_cols:
+        names = cli_input.name_list(args.true_cols, "--true-cols")
+        y_true = np.stack([_numbers(io.column(table, c, source), c, source) for c in names], 1)
+        pred_names = cli_input.name_list(args.pred_cols, "--pred-cols")
+        if len(pred_names) != len(names):
+            raise UsageError(
+                f"--pred-cols must name one column per label: {len(names)} true columns, "
+                f"{len(pred_names)} predicted"
+            )
+        columns = [_numbers(io.column(table, c, source), c, source) for c in pred_names]
+        y_pred = np.stack(columns, 1)
+        labels: list[str] | None = names
+    else:
+        true_cells, pred_cells = _present_lists(table, args.true_col, args.pred_col, args)
+        given = None if args.classes is None else cli_input.name_list(args.classes, "--classes")
+        y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
+    try:
+        return MultilabelConfusion.from_predictions(
+            y_true,
+            y_pred,
+            labels=labels,
+            threshold=0.5 if args.threshold is None else args.threshold,
+        )
+    except ConfmatError as error:
+        raise type(error)(f"{source}: {error}") from None
+
+
+def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
+    if values.dtype.kind not in "biuf":
+        raise InputFileError(f"{source}: column {name!r} must hold 0/1 values or scores")
+    return values
+
+
+def _present_lists(
+    table: io.Table, true_col: str, pred_col: str, args: argparse.Namespace
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The list cells of both columns, without the rows where one is missing.
+
+    A null (or, in a CSV, empty) cell is missing: refused, or left out with ``--dropna``;
+    ``[]`` is an empty label set.
+    """
+    from confmat._internal.core import missing
+
+    source = args.input
+    columns = [
+        missing.Column(
+            f"column {name!r}", _lists(io.column(table, name, source), name, source), True
+        )
+        for name in (true_col, pred_col)
+    ]
+    present = cli_input.without_missing(columns, source, args.dropna)
+    true, pred = (list(values) for values in present.values)
+    return true, pred
+
+
+def _lists(values: np.ndarray, name: str, source: str) -> np.ndarray:
+    """Each cell of a list column: a list (Arrow list, or JSON text), or None if missing."""
+    cells = np.empty(len(values), dtype=object)
+    for i, cell in enumerate(values.tolist()):
+        parsed = cell
+        if isinstance(cell, str):
+            try:
+                parsed = json.loads(cell)
+            except json.JSONDecodeError:
+                parsed = _MALFORMED
+        elif isinstance(cell, float) and cell != cell:
+            parsed = None  # NaN: a missing cell
+        if parsed is not None and not isinstance(parsed, list):
+            raise InputFileError(
+                f"{source}: column {name!r} must hold a JSON list per row (label names, or one "
+                f"0/1 value or score per label), got {str(cell)[:40]!r} in data row {i + 1}"
+            )
+        cells[i] = parsed
+    return cells
+
+
+_MALFORMED = object()
+
+
+def _grids(
+    true: list[list[Any]], pred: list[list[Any]], labels: list[str] | None, source: str
+) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
+    """Indicator grids from lists of label names, or the lists as rows of numbers."""
+    every = [x for cell in true + pred for x in cell]
+    if all(isinstance(x, (int, float)) for x in every) and every:  # 0/1 (or bools), scores
+        width = len(true[0]) if true else 0
+        for cells in (true, pred):
+            row = next((r for r, cell in enumerate(cells) if len(cell) != width), None)
+            if row is not None:
+                raise InputFileError(
+                    f"{source}: every list of 0/1 values or scores must have one value per "
+                    f"label ({width}, as in the first row), got {len(cells[row])} in data row "
+                    f"{row + 1} (counted after rows left out by --dropna)"
+                )
+        return np.asarray(true, dtype=np.float64), np.asarray(pred, dtype=np.float64), labels
+    names = labels if labels is not None else sorted({str(x) for x in every})
+    if not names:
+        raise InputFileError(f"{source}: no label in any row; pass --classes to name the labels")
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted({str(x) for x in every} - set(index))
+    if unknown:
+        raise InputFileError(f"{source}: labels {unknown[:5]} are not among --classes")
+    grids = []
+    for cells in (true, pred):
+        grid = np.zeros((len(cells), len(names)), dtype=np.int64)
+        rows = [r for r, cell in enumerate(cells) for _ in cell]
+        cols = [index[str(x)] for cell in cells for x in cell]
+        grid[rows, cols] = 1
+        grids.append(grid)
+    return grids[0], grids[1], names
+
+
+def render(result: MultilabelConfusion, fmt: str) -> str:
+    """The multilabel report in ``fmt`` (text, markdown, json, csv or html)."""
+    renderers = {
+        "text": mreport.render_text,
+        "markdown": mreport.render_markdown,
+        "json": mreport.render_json,
+        "csv": mreport.render_csv,
+        "html": multilabel_views.render_html,
+    }
+    return renderers[fmt](result)
+
+
+def report(args: argparse.Namespace) -> int:
+    """``confmat report --multilabel``: count, render, write (and draw the co-confusion)."""
+    for option in ("score_cols", "top_k", "choose_threshold", "normalize"):
+        if getattr(args, option) is not None:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} is for single-label predictions, not with --multilabel")
+    result = multilabel_result(args)
+    text = render(result, args.format)
+    if args.plot:
+        from confmat._internal.show import figures
+
+        ax = result.plot()
+        try:
+            figures.save(ax, args.plot)
+        finally:
+            figures.close(ax)
+    if args.output:
+        output.write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def with_top_k(args: argparse.Namespace, text: str) -> str:
+    """The single-label report ``text`` with the top-k results of ``--score-cols`` added.
+
+    The score columns are matched to classes by name, as for the report itself.
+    """
+    if not args.score_cols:
+        raise UsageError("--top-k needs --score-cols, one score column per class")
+    source = args.input
+    table = io.read_table(source, args.input_format)
+    pairs = cli_input.score_pairs(args.score_cols)
+    wanted = [args.true_col, *(column for _, column in pairs)]
+    y_true, *values = cli_input.present_columns(table, wanted, source, args.dropna)
+    columns = [
+        cli_input.score_column(v, c, source) for v, (_, c) in zip(values, pairs, strict=True)
+    ]
+    if len(columns) < 2:
+        raise UsageError("--top-k needs one score column per class (at least two)")
+    classes = cli_input.classes_option(args, y_true)
+    scores, classes, _ = cli_input.match_scores(columns, pairs, classes, y_true)
+    names = [str(c) for c in (classes or [name for name, _ in pairs])]
+    try:
+        result = top_k_result(args, y_true, scores.astype(np.float64), names)
+    except ConfmatError as error:
+        raise type(error)(f"{source}: {error}") from None
+    return top_k_section(result, args.format, text)
+
+
+def top_k_result(
+    args: argparse.Namespace, y_true: np.ndarray, scores: np.ndarray, names: list[str]
+) -> TopK:
+    """Top-k of the score columns, the true labels looked up among the classes by value."""
+    index = {name: i for i, name in enumerate(names)}
+    distinct, inverse = np.unique(y_true.astype(str), return_inverse=True)
+    unknown = [label for label in distinct.tolist() if label not in index]
+    if unknown:
+        raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
+    codes = np.asarray([index[label] for label in distinct.tolist()], dtype=np.int64)[inverse]
+    return top_k(codes, scores, args.top_k, classes=names)
+
+
+def top_k_section(result: TopK, fmt: str, text: str) -> str:
+    """``text`` (the single-label report) with the top-k results added in its format."""
+    rows = [
+        [name, f"{s:g}", f"{h:g}", "n/a" if r != r else f"{r:.4f}"]
+        for name, s, h, r in zip(
+            result.classes,
+            result.support.tolist(),
+            result.hits.tolist(),
+            result.per_class_recall.tolist(),
+            strict=True,
+        )
+    ]
+    head = f"top-{result.k} accuracy {result.accuracy:.4f}, balanced {result.balanced_accuracy:.4f}"
+    if fmt == "json":
+        document = json.loads(text)
+        document["top_k"] = result.to_dict()
+        from confmat._internal.results.document import json_text
+
+        return json_text(document)
+    if fmt == "csv":
+        raise UsageError("--top-k has no CSV form: use --format json, text, markdown or html")
+    if fmt == "markdown":
+        lines = ["", f"## Top-{result.k}", "", head, "", "| class | support | hits | recall |"]
+        lines += ["|---|---|---|---|", *("| " + " | ".join(r) + " |" for r in rows)]
+        return text + "\n".join(lines) + "\n"
+    if fmt == "html":
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+        )
+        section = f"<h2>Top-{result.k}</h2><p>{head}</p><table>{cells}</table>"
+        return text.replace("</body>", section + "</body>", 1)
+    lines = ["", f"Top-{result.k}: {head}"] + [
+        f"  {r[0]:<20} recall {r[3]} ({r[2]}/{r[1]})" for r in rows
+    ]
+    return text + "\n".join(lines) + "\n"

@@ -1,0 +1,398 @@
+"""The one place that inspects user input: containers, dtypes, shapes, values and options.
+
+Every check raises a :class:`~confmat.exceptions.ConfmatError` subclass whose message names the
+argument, what was expected and what arrived. Kernels and statistics trust what passes here.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any, TypeGuard
+
+import numpy as np
+import torch
+
+from confmat._internal.core import limits
+from confmat._internal.core.missing import Column, drop_missing
+from confmat._internal.core.types import ZeroDivision
+from confmat.exceptions import (
+    ClassesError,
+    ConfmatError,
+    LabelError,
+    MatrixError,
+    OptionError,
+    ScoreError,
+    ShapeError,
+    WeightError,
+)
+
+Values = torch.Tensor | np.ndarray
+"""Labels or scores after conversion: a tensor (numbers, bools) or a numpy array of ``str``."""
+
+_STRING_KINDS = frozenset("USO")
+
+
+def as_values(x: object, name: str) -> Values:
+    """Convert a user container to a tensor (numeric, bool) or a numpy array of ``str``.
+
+    Accepts torch tensors (kept on their device, never copied), numpy arrays (shared, not
+    copied), lists, tuples and anything with ``__array__`` such as a pandas Series. Missing
+    values (None, NaN in objects, pandas NA) are refused (see :mod:`core.missing`).
+
+    Examples:
+        >>> as_values([0, 1, 1], "y_true")
+        tensor([0, 1, 1])
+        >>> as_values(["cat", "dog"], "y_true").tolist()
+        ['cat', 'dog']
+    """
+    return finish_values(as_array(x, name), name)
+
+
+def as_array(x: object, name: str) -> Values:
+    """A user container as a tensor (numbers, bools) or a numpy array (strings or objects).
+
+    Object arrays (lists mixing types, pandas' nullable dtypes) stay objects, so that their
+    missing entries can be found before :func:`finish_values` converts them.
+    """
+    if isinstance(x, torch.Tensor):
+        return _check_tensor(x, name).detach()
+    if x is None or isinstance(x, (str, bytes, int, float, bool)):
+        raise ShapeError(f"{name} must be an array of labels or scores, got {type(x).__name__}")
+    try:
+        array = np.asarray(x)
+    except (ValueError, TypeError) as error:
+        raise ShapeError(f"{name} could not be read as an array: {error}") from None
+    if array.dtype.kind in _STRING_KINDS:
+        return array if array.dtype.kind == "O" else array.astype(str)
+    if array.dtype.kind not in "biuf":
+        raise ShapeError(f"{name} must hold numbers, bools or strings, got dtype {array.dtype}")
+    if array.dtype == np.uint64 and array.size and int(array.max()) > limits.INT64_MAX:
+        raise ShapeError(f"{name} must hold int64 values, got {int(array.max())}")
+    if not array.flags.writeable:
+        with warnings.catch_warnings():  # confmat never writes into the caller's array
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.from_numpy(array)
+    return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _check_tensor(x: torch.Tensor, name: str) -> torch.Tensor:
+    if x.is_complex():
+        raise ShapeError(f"{name} must hold real numbers, got a tensor of dtype {x.dtype}")
+    if x.layout != torch.strided:
+        raise ShapeError(
+            f"{name} must be a dense tensor, got layout {x.layout}: pass {name}.to_dense()"
+        )
+    if x.device.type == "meta":
+        raise ShapeError(f"{name} is on the meta device, which holds no values: move it first")
+    return x
+
+
+def finish_values(array: Values, name: str) -> Values:
+    """Objects become numbers, bools or strings once no entry is missing."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "O":
+        return array
+    drop_missing([Column(name, array, True)], dropna=False, fix="leave them out (dropna=True)")
+    values = as_array(array.tolist(), name)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "O":
+        big = next((x for x in values.reshape(-1) if isinstance(x, int)), values.reshape(-1)[0])
+        raise ShapeError(f"{name} must hold int64 numbers, floats, bools or strings, got {big!r}")
+    return values
+
+
+def is_strings(values: Values) -> TypeGuard[np.ndarray]:
+    """Whether converted values are strings (a numpy array) rather than a tensor."""
+    return isinstance(values, np.ndarray)
+
+
+def is_float(values: Values) -> TypeGuard[torch.Tensor]:
+    """Whether converted values are floating point numbers."""
+    return isinstance(values, torch.Tensor) and values.is_floating_point()
+
+
+def check_labels_shape(values: Values, name: str) -> None:
+    """Labels must be one value per sample: shape ``(N,)``."""
+    if values.ndim != 1:
+        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
+
+
+def check_not_empty(n: int) -> None:
+    """At least one sample is needed (after ``ignore_index``)."""
+    if n == 0:
+        raise ShapeError("no samples: y_true is empty (or every sample was ignored)")
+
+
+def check_same_length(n_true: int, other: Values | None, name: str) -> None:
+    """``other`` must have one entry per sample of ``y_true``."""
+    if other is not None and other.shape[0] != n_true:
+        raise ShapeError(
+            f"{name} must have one entry per sample: y_true has {n_true}, {name} has "
+            f"{other.shape[0]}"
+        )
+
+
+def check_same_device(y_true: Values, y_pred: Values) -> None:
+    """Tensors of one call must live on one device."""
+    if (
+        isinstance(y_true, torch.Tensor)
+        and isinstance(y_pred, torch.Tensor)
+        and y_true.device != y_pred.device
+    ):
+        raise ShapeError(
+            f"y_true and y_pred must be on one device, got {y_true.device} and {y_pred.device}"
+        )
+
+
+def first_index(mask: torch.Tensor | np.ndarray) -> int:
+    """Index of the first true entry of a boolean mask (which has at least one)."""
+    flat = mask.reshape(-1)
+    if isinstance(flat, np.ndarray):
+        return int(np.flatnonzero(flat)[0])
+    return int(flat.nonzero()[0, 0])
+
+
+def integral_labels(values: torch.Tensor, name: str) -> torch.Tensor:
+    """Labels given as floats must be finite whole numbers; returns them as int64.
+
+    Bools become 0/1 and integer dtypes are widened to int64 so no arithmetic overflows.
+    """
+    if not values.is_floating_point():
+        return values.long()
+    bad = ~(values == values.round()) | (values < -(2.0**63)) | (values >= 2.0**63)
+    if bool(bad.any()):
+        i = first_index(bad)
+        raise LabelError(
+            f"{name} must hold whole-number (int64) labels, got {values.reshape(-1)[i].item()!r}"
+            f" at index {i} (pass scores as y_pred, not as y_true)"
+        )
+    return values.long()
+
+
+def check_label_range(labels: torch.Tensor, num_classes: int, name: str, hint: str = "") -> None:
+    """Integer labels must be class indices in ``[0, num_classes)``."""
+    low, high = value_range(labels)
+    if int(low) < 0:
+        i = first_index(labels < 0)
+        raise LabelError(
+            f"{name} must hold class indices in [0, {num_classes}), got negative label "
+            f"{int(labels[i])} at index {i}{hint}"
+        )
+    if int(high) >= num_classes:
+        i = first_index(labels >= num_classes)
+        raise LabelError(
+            f"{name} must hold class indices in [0, {num_classes}), got {int(labels[i])} at "
+            f"index {i}{hint}"
+        )
+
+
+def value_range(values: torch.Tensor) -> tuple[int, int]:
+    """``(min, max)`` of a non-empty integer tensor, as Python ints (one device sync).
+
+    On the CPU numpy's single-threaded reductions beat ``torch.aminmax`` and, on a busy
+    machine, do not wait for a second thread.
+
+    Examples:
+        >>> value_range(torch.tensor([3, -1, 7]))
+        (-1, 7)
+    """
+    if values.device.type == "cpu" and values.dtype != torch.bool:
+        array = values.numpy()
+        return int(array.min()), int(array.max())
+    low, high = torch.aminmax(values)
+    return int(low), int(high)
+
+
+def check_finite_scores(scores: torch.Tensor, name: str) -> None:
+    """Scores must be finite (no NaN, no infinity)."""
+    bad = ~torch.isfinite(scores)
+    if bool(bad.any()):
+        count = int(bad.sum())
+        row = first_index(bad.reshape(scores.shape[0], -1).any(dim=1))
+        raise ScoreError(
+            f"{name} must hold finite scores, got {count} NaN or infinite value(s), the first "
+            f"in sample {row}"
+        )
+
+
+def check_probabilities(scores: torch.Tensor, name: str) -> None:
+    """Binary probabilities must lie in [0, 1]; out of range suggests logits."""
+    bad = (scores < 0) | (scores > 1)
+    if bool(bad.any()):
+        i = first_index(bad)
+        raise ScoreError(
+            f"{name} must hold probabilities in [0, 1], got {scores.reshape(-1)[i].item():g} at "
+            f"index {i} (pass from_logits=True for logits, or integer labels)"
+        )
+
+
+def check_threshold(threshold: float) -> float:
+    """The decision threshold must be a number in [0, 1]."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+        raise OptionError(f"threshold must be a number in [0, 1], got {threshold!r}")
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise OptionError(f"threshold must be in [0, 1], got {threshold!r}")
+    return float(threshold)
+
+
+def check_num_classes(num_classes: int | None) -> int | None:
+    """``num_classes`` must be a positive integer when given."""
+    if num_classes is None:
+        return None
+    return _check_count(num_classes, "num_classes", minimum=1, error=ClassesError)
+
+
+def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
+    """Class names: a non-empty sequence, unique once written as text, of the expected length."""
+    if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence | np.ndarray):
+        raise ClassesError(f"classes must be a list of class names, got {classes!r}")
+    names = list(map(str, classes))
+    if not names:
+        raise ClassesError("classes must name at least one class, got an empty list")
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        duplicate = next(c for c in names if c in seen or seen.add(c))  # type: ignore[func-returns-value]
+        raise ClassesError(f"classes must be unique, got {duplicate!r} more than once")
+    if num_classes is not None and len(names) != num_classes:
+        raise ClassesError(
+            f"classes must name {num_classes} classes to match the data, got {len(names)}"
+        )
+    return names
+
+
+def check_weights(sample_weight: object, n: int, device: torch.device) -> torch.Tensor:
+    """Sample weights: shape ``(N,)``, finite, non-negative; returned as float64 on ``device``."""
+    weights = as_values(sample_weight, "sample_weight")
+    if is_strings(weights):
+        raise WeightError("sample_weight must hold numbers, got strings")
+    assert isinstance(weights, torch.Tensor)
+    if weights.ndim != 1:
+        raise WeightError(f"sample_weight must have shape (N,), got {tuple(weights.shape)}")
+    if weights.shape[0] != n:
+        raise WeightError(
+            f"sample_weight must have one weight per sample: y_true has {n}, sample_weight "
+            f"has {weights.shape[0]}"
+        )
+    weights = weights.to(device=device, dtype=torch.float64)
+    bad = ~torch.isfinite(weights) | (weights < 0)
+    if bool(bad.any()):
+        i = first_index(bad)
+        raise WeightError(
+            f"sample_weight must be finite and non-negative, got {weights[i].item()!r} at index {i}"
+        )
+    return weights
+
+
+def check_zero_division(zero_division: ZeroDivision) -> ZeroDivision:
+    """``zero_division`` is ``"nan"``, ``"warn"``, NaN, 0 or 1."""
+    if zero_division in ("nan", "warn"):
+        return zero_division
+    if isinstance(zero_division, (int, float)) and not isinstance(zero_division, bool):
+        value = float(zero_division)
+        if math.isnan(value):
+            return "nan"
+        if value in (0.0, 1.0):
+            return value
+    raise OptionError(f'zero_division must be "nan", "warn", 0 or 1, got {zero_division!r}')
+
+
+def check_matrix(counts: object) -> torch.Tensor:
+    """A confusion matrix: square ``(C, C)``, finite, non-negative; int64 or float64."""
+    matrix = as_values(counts, "counts")
+    if is_strings(matrix):
+        raise MatrixError("counts must hold numbers, got strings")
+    assert isinstance(matrix, torch.Tensor)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
+        raise MatrixError(f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}")
+    if matrix.is_floating_point():
+        if not bool(torch.isfinite(matrix).all()):
+            raise MatrixError("counts must be finite, got NaN or infinity")
+        matrix = matrix.to(torch.float64)
+    else:
+        matrix = matrix.to(torch.int64)
+    if bool((matrix < 0).any()):
+        i, j = (int(v) for v in (matrix < 0).nonzero()[0])
+        raise MatrixError(
+            f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}"
+        )
+    limits.check_total(matrix)
+    return matrix
+
+
+def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:
+    """A population prevalence in [0, 1]: one number, or one per class, as float64 ``(C,)``.
+
+    Examples:
+        >>> check_prevalence(0.001, 2)
+        tensor([0.0010, 0.0010], dtype=torch.float64)
+    """
+    if isinstance(prevalence, bool):
+        raise OptionError(f"prevalence must be a number in [0, 1], got {prevalence!r}")
+    try:
+        p = torch.as_tensor(prevalence, dtype=torch.float64).reshape(-1)
+    except (TypeError, ValueError, RuntimeError):
+        raise OptionError(
+            f"prevalence must be a number in [0, 1] or one per class, got {prevalence!r:.60}"
+        ) from None
+    if p.numel() == 1:
+        p = p.expand(num_classes)
+    if p.numel() != num_classes or not bool(((p >= 0) & (p <= 1)).all()):
+        raise OptionError(
+            f"prevalence must be a number in [0, 1] or {num_classes} of them (one per class), "
+            f"got {prevalence!r:.60}"
+        )
+    return p
+
+
+def check_option_choice(value: object, choices: Sequence[str], name: str) -> str:
+    """An option that must be one of a few strings (e.g. ``by="count"``)."""
+    if not isinstance(value, str) or value not in choices:
+        expected = " or ".join(f'"{c}"' for c in choices)
+        raise OptionError(f"{name} must be {expected}, got {value!r}")
+    return value
+
+
+def check_positive_count(value: object, name: str) -> int:
+    """An option that must be a positive integer (e.g. ``k`` or ``top``)."""
+    return _check_count(value, name, minimum=1)
+
+
+def check_non_negative_count(value: object, name: str) -> int:
+    """An option that must be a non-negative integer (e.g. how many samples to keep)."""
+    return _check_count(value, name, minimum=0)
+
+
+def _check_count(
+    value: object, name: str, *, minimum: int, error: type[ConfmatError] = OptionError
+) -> int:
+    """A whole number (not a bool) of at least ``minimum`` (0 or 1), as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative"
+        raise error(f"{name} must be a {kind} integer, got {value!r}")
+    return int(value)
+
+
+def device_of(*values: Values) -> torch.device:
+    """The device of the first tensor among ``values`` (the CPU when there is none).
+
+    Examples:
+        >>> device_of(np.array(["a"]), torch.zeros(1))
+        device(type='cpu')
+    """
+    for value in values:
+        if isinstance(value, torch.Tensor):
+            return value.device
+    return torch.device("cpu")
+
+
+def class_index(classes: Sequence[str], name: object) -> int:
+    """Position of the class ``name`` (compared as text) among ``classes``, else a ClassesError.
+
+    Examples:
+        >>> class_index(["cat", "dog"], "dog")
+        1
+    """
+    text = str(name)
+    if text not in classes:
+        raise ClassesError(f"unknown class {name!r}; the classes are {list(classes[:10])}")
+    return list(classes).index(text)

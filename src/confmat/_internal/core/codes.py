@@ -1,0 +1,332 @@
+"""From labels and scores to class codes: THE score -> label rule and the class space.
+
+The rule, written once here and used by every path (``ConfusionMatrix.from_predictions``, the
+``Accumulator`` and ``evaluate``):
+
+- scores ``(N, C)``: the predicted class is the argmax (the first one at a tie), whether the
+  scores are logits or probabilities (softmax does not change the argmax);
+- scores ``(N,)`` or ``(N, 1)``: probabilities of one class, the *scored* class (label 1 /
+  ``True`` for numeric labels; named by ``score_of=`` for string labels, see
+  :func:`scored_class`), which is predicted iff ``score >= threshold``,
+  compared in the scores' own precision (a score that is the threshold written in that
+  precision counts); logits go through a sigmoid in float64 first, and only when the caller
+  says so (``from_logits=True``), never by guessing from the values. Which class a report
+  calls *positive* is a separate choice that never changes the counts.
+- float ``y_pred`` of shape ``(N,)`` are scores or labels by :func:`prediction_kind`: whole
+  numbers outside [0, 1] are labels, a column of only 0.0 and 1.0 must be declared.
+
+Labels become codes through a :class:`ClassSpace`: a class index ``0..C-1``, or the invalid
+code ``C`` for a label that is not a class (the caller decides whether that is an error now or
+a deferred count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+from confmat._internal.core import checks as v
+from confmat._internal.core import limits
+from confmat.exceptions import ClassesError, ShapeError
+
+PredKind = Literal["labels", "scores"]
+"""What a ``y_pred`` holds: class labels, or scores (probabilities or logits)."""
+
+_LOOKUP_TABLE_LIMIT = 1 << 22
+"""Largest span of integer class values mapped through a dense lookup table."""
+
+
+@dataclass(frozen=True)
+class ClassSpace:
+    """A fixed class space: names, and the integer class values when labels are looked up.
+
+    Attributes:
+        names: the class names, one per index.
+        values: integer class values (``classes=[3, 1, 2]``): integer labels are looked up
+            among them; None when integer labels are indices ``0..C-1``.
+    """
+
+    names: tuple[str, ...]
+    values: tuple[int, ...] | None = None
+
+    @property
+    def size(self) -> int:
+        """C, the number of classes."""
+        return len(self.names)
+
+
+def class_space(num_classes: int | None, classes: Sequence[Any] | None) -> ClassSpace | None:
+    """The class space fixed by the arguments, or None when it is left to the first batch.
+
+    Examples:
+        >>> class_space(3, None).names
+        ('0', '1', '2')
+        >>> class_space(None, [7, 3]).values
+        (7, 3)
+    """
+    num_classes = v.check_num_classes(num_classes)
+    if classes is None:
+        return None if num_classes is None else ClassSpace(tuple(map(str, range(num_classes))))
+    names = tuple(v.check_class_names(classes, num_classes))
+    numbers = all(_is_whole_number(c) for c in classes)
+    values = limits.check_class_values(tuple(int(c) for c in classes)) if numbers else None
+    return ClassSpace(names, values)
+
+
+def _is_whole_number(value: object) -> bool:
+    """Integers, bools and whole floats are class *values*; anything else is a name."""
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return True
+    return isinstance(value, (float, np.floating)) and float(value).is_integer()
+
+
+class LabelCoder:
+    """Turns labels of one class space into row/column codes on one device.
+
+    Examples:
+        >>> coder = LabelCoder(ClassSpace(("a", "b"), None), torch.device("cpu"))
+        >>> coder.codes(torch.tensor([1, 0, 5, -3]), True).tolist()
+        [1, 0, 2, -1]
+        >>> coder.codes(np.array(["b", "zebra"]), True).tolist()
+        [1, 2]
+    """
+
+    def __init__(self, space: ClassSpace, device: torch.device) -> None:
+        self.space = space
+        self.device = device
+        self.size = space.size
+        self._names = np.asarray(space.names, dtype=str)
+        self._name_order = np.argsort(self._names, kind="stable")
+        self._table: torch.Tensor | None = None
+        self._sorted: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._low = 0
+        if space.values is not None:
+            self._build_lookup(space.values)
+
+    def _build_lookup(self, values: tuple[int, ...]) -> None:
+        """A dense table (value - low + 1 -> code) padded with the invalid code at both ends."""
+        value_t = torch.tensor(values, dtype=torch.int64, device=self.device)
+        low, high = min(values), max(values)
+        # label - (low - 1) stays in int64 for every label only away from the int64 ends
+        edges = low > limits.INT64_MIN and high < limits.INT64_MAX - 2 * _LOOKUP_TABLE_LIMIT
+        if high - low < _LOOKUP_TABLE_LIMIT and edges:
+            table = torch.full((high - low + 3,), self.size, dtype=torch.int64, device=self.device)
+            table[value_t - low + 1] = torch.arange(self.size, device=self.device)
+            self._table, self._low = table, low
+        else:
+            order = torch.argsort(value_t)
+            self._sorted = (value_t[order], order)
+
+    def codes(self, labels: v.Values, validate: bool) -> torch.Tensor:
+        """Row (or column) codes of labels: class indices, or the codes of invalid labels."""
+        if v.is_strings(labels):
+            return self._string_codes(labels)
+        assert isinstance(labels, torch.Tensor)
+        if labels.is_floating_point():
+            labels = whole_labels(labels, self.size) if validate else labels.long()
+        else:
+            labels = labels.long()
+        if self._table is not None:
+            span = self._table.shape[0] - 1
+            return self._table[(labels - self._low).add_(1).clamp_(0, span)]  # wraps: invalid
+        if self._sorted is not None:
+            ordered, order = self._sorted
+            pos = torch.searchsorted(ordered, labels).clamp_(max=self.size - 1)
+            return torch.where(ordered[pos] == labels, order[pos], self.size)
+        return labels.clamp(-1, self.size) if validate else labels
+
+    def _string_codes(self, labels: np.ndarray) -> torch.Tensor:
+        ordered = self._names[self._name_order]
+        pos = np.searchsorted(ordered, labels).clip(max=self.size - 1)
+        codes = np.where(ordered[pos] == labels, self._name_order[pos], self.size)
+        return torch.from_numpy(codes.astype(np.int64)).to(self.device)
+
+
+def whole_labels(labels: torch.Tensor, size: int) -> torch.Tensor:
+    """Float labels as int64; NaN, infinite or fractional ones become the invalid code ``size``.
+
+    Examples:
+        >>> whole_labels(torch.tensor([1.0, 2.5, float("nan")]), 3).tolist()
+        [1, 3, 3]
+    """
+    ok = (labels == labels.round()) & (labels >= -(2.0**63)) & (labels < 2.0**63)  # int64
+    return torch.where(ok, labels, float(size)).long()
+
+
+def positive_probability(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Binary scores ``(N,)`` as probabilities of the positive class.
+
+    Probabilities stay in their own precision, so a score equal to the threshold written in
+    that precision is at the threshold; logits go through a sigmoid in float64.
+
+    Examples:
+        >>> positive_probability(torch.tensor([0.0, 2.0]), from_logits=True).tolist()
+        [0.5, 0.8807970779778823]
+    """
+    values = scores.reshape(-1)
+    return torch.sigmoid(values.to(torch.float64)) if from_logits else values
+
+
+def is_multiclass(scores: torch.Tensor) -> bool:
+    """Whether float scores are ``(N, C)`` with C > 1 (else binary scores ``(N,)``/``(N, 1)``)."""
+    return scores.ndim == 2 and scores.shape[1] > 1
+
+
+def score_labels(
+    scores: torch.Tensor,
+    *,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+    scored: int = 1,
+) -> torch.Tensor:
+    """Predicted class indices ``(N,)`` of scores: THE rule (see the module docstring).
+
+    Args:
+        scores: ``(N, C)`` scores, or ``(N,)`` / ``(N, 1)`` binary scores of one class.
+        threshold: the scored class is predicted iff ``score >= threshold``.
+        from_logits: binary scores are logits (a sigmoid is applied first).
+        scored: the index (0 or 1) of the class the binary scores are probabilities of.
+
+    Examples:
+        >>> score_labels(torch.tensor([[0.1, 0.9], [0.5, 0.5]])).tolist()
+        [1, 0]
+        >>> score_labels(torch.tensor([0.2, 0.5])).tolist(), score_labels(
+        ...     torch.tensor([0.2, 0.5]), scored=0).tolist()
+        ([0, 1], [1, 0])
+    """
+    if is_multiclass(scores):
+        return scores.argmax(dim=1)
+    return threshold_labels(positive_probability(scores, from_logits), threshold, scored)
+
+
+def threshold_labels(
+    probabilities: torch.Tensor, threshold: float, scored: int = 1
+) -> torch.Tensor:
+    """Class indices ``(N,)`` of probabilities of class ``scored``: it iff ``>= threshold``.
+
+    Examples:
+        >>> threshold_labels(torch.tensor([0.2, 0.5]), 0.5).tolist()
+        [0, 1]
+    """
+    is_scored = probabilities >= threshold
+    return (is_scored if scored == 1 else ~is_scored).long()
+
+
+def invalid_scores(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Which samples' scores are invalid ``(N,)``: NaN, infinite, or probabilities out of [0, 1].
+
+    Examples:
+        >>> invalid_scores(torch.tensor([0.2, 1.5, float("nan")]), from_logits=False).tolist()
+        [False, True, True]
+    """
+    if is_multiclass(scores):
+        return ~torch.isfinite(scores).all(dim=1)
+    values = scores.reshape(-1)
+    if from_logits:
+        return ~torch.isfinite(values)
+    return ~((values >= 0) & (values <= 1))
+
+
+def argmax_codes(scores: torch.Tensor, validate: bool) -> torch.Tensor:
+    """Column codes of ``(N, C)`` scores: the argmax; rows with NaN or infinity get ``C+1``.
+
+    Examples:
+        >>> argmax_codes(torch.tensor([[0.1, 0.9], [float("nan"), 0.0]]), True).tolist()
+        [1, 3]
+    """
+    pred = score_labels(scores)
+    if not validate:
+        return pred
+    return torch.where(invalid_scores(scores, False), scores.shape[1] + 1, pred)
+
+
+def binary_codes(
+    scores: torch.Tensor, threshold: float, scored: int, from_logits: bool, validate: bool
+) -> torch.Tensor:
+    """Column codes of binary scores ``(N,)``: the rule's labels, invalid scores get code 3.
+
+    Examples:
+        >>> binary_codes(torch.tensor([0.2, 0.5, 1.5]), 0.5, 1, False, True).tolist()
+        [0, 1, 3]
+    """
+    pred = score_labels(scores, threshold=threshold, from_logits=from_logits, scored=scored)
+    if not validate:
+        return pred
+    return torch.where(invalid_scores(scores, from_logits), 3, pred)
+
+
+def prediction_kind(pred: v.Values, declared: object, from_logits: bool) -> PredKind:
+    """Whether ``y_pred`` holds labels or scores: the declared kind, else by the values.
+
+    Strings, integers and bools are labels; ``(N, C)`` floats and logits are scores. A float
+    ``(N,)`` column is scores unless all its values (NaN aside) are whole numbers and one lies
+    outside [0, 1] (``2.0`` is no probability): then it is labels. A column of only 0.0 and
+    1.0 is read as probabilities of label 1 (the default scored class), which counts it as
+    labels would at every threshold in (0, 1]; the readings differ only under options that
+    treat it as scores themselves (``threshold=0``, ``score_of=`` another class).
+
+    Examples:
+        >>> prediction_kind(torch.tensor([0.0, 2.0]), None, False)
+        'labels'
+        >>> prediction_kind(torch.tensor([0.0, 0.7]), None, False)
+        'scores'
+    """
+    if declared is not None:
+        kind = v.check_option_choice(declared, ("labels", "scores"), "pred_kind")
+        if kind == "scores" and v.is_strings(pred):
+            raise ShapeError("pred_kind='scores' needs numbers, but y_pred holds strings")
+        return "labels" if kind == "labels" else "scores"
+    if not v.is_float(pred):
+        return "labels"
+    if is_multiclass(pred) or from_logits:
+        return "scores"
+    if _has_fraction(pred[:4096]) or _has_fraction(pred):  # scores show a fraction early
+        return "scores"
+    if bool(torch.isinf(pred).any()) or bool(torch.isnan(pred).all()):
+        return "scores"  # infinity is no label, but an invalid score
+    return "labels" if bool(((pred < 0) | (pred > 1)).any()) else "scores"
+
+
+def _has_fraction(values: torch.Tensor) -> bool:
+    """Whether a value (NaN aside) is not a whole number."""
+    return bool(((values != values.round()) & (values == values)).any())
+
+
+def scored_class(
+    score_of: object, names: list[str], classes: Sequence[Any] | None, strings: bool
+) -> int:
+    """Index of the class one score column is the probability of: THE rule.
+
+    ``score_of`` names it; else, for numeric labels, it is label 1 (``True``): the class of
+    value 1 when ``classes`` are values, else index 1. String labels cannot tell, so
+    ``score_of`` is required. Which class a report calls positive is separate (``positive``).
+
+    Examples:
+        >>> scored_class(None, ["0", "1"], None, strings=False)
+        1
+        >>> scored_class("sick", ["sick", "well"], None, strings=True)
+        0
+    """
+    if score_of is not None:
+        if str(score_of) not in names:
+            raise ClassesError(f"score_of must be one of the classes {names}, got {score_of!r}")
+        return names.index(str(score_of))
+    if strings:
+        raise ClassesError(
+            f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
+            f"{names[1]!r}: say which class the scores are the probability of with "
+            f"score_of={names[1]!r} (--score-of on the command line)"
+        )
+    space = None if classes is None else class_space(None, classes)
+    if space is None or space.values is None:
+        return 1
+    if 1 not in space.values:
+        raise ClassesError(
+            f"binary scores are the probability of label 1 unless score_of= says otherwise, "
+            f"but the classes are {names}: pass score_of=NAME"
+        )
+    return space.values.index(1)

@@ -1,0 +1,397 @@
+"""Accumulator: a confusion matrix counted batch by batch, on the batches' device, without syncs.
+
+C[i, j] is the number (or total sample weight) of samples of true class i predicted as class j.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from confmat._internal.core import checks as v
+from confmat._internal.core import codes
+from confmat._internal.core import sparse as store
+from confmat._internal.results.matrix import ConfusionMatrix
+from confmat._internal.stream import batch_checks, deferred, distributed, saved_state, sparse_grid
+from confmat._internal.stream.sparse_grid import Counts, SparseGrid
+from confmat.exceptions import ClassesError, MergeError
+
+
+class Accumulator:
+    """A confusion matrix accumulated over batches: ``update`` per batch, ``compute`` at the end.
+
+    Each update adds its samples into a kept ``(C, C)`` buffer (int64, float64 once weighted)
+    with one scatter-add on the batch's device: its cost does not grow with C^2 and it never
+    waits for the device. Above :data:`core.sparse.DENSE_MAX_CLASSES` classes (or with
+    ``sparse=True``) the counts are kept sparse (:mod:`stream.sparse_grid`): cell codes
+    buffered per batch, merged by sort + reduce with one sync per ``BUFFER_SIZE`` samples;
+    ``compute`` then gives a sparse-store matrix. The class space is fixed up front by
+    ``classes`` or ``num_classes``, or by the first batch of scores (``(N, C)`` scores give C
+    classes, ``(N,)`` binary scores two). String labels need ``classes=``; integer labels
+    without ``classes``/``num_classes`` raise :class:`~confmat.ClassesError`, since a stream's
+    class space cannot grow.
+
+    Shape and dtype errors are raised by ``update`` (:mod:`stream.batch_checks`); value
+    errors are counted on the device and raised by ``compute``, naming each problem and how many
+    samples had it (:mod:`stream.deferred`); refused samples are never counted.
+    ``validate=False`` skips the deferred checks. Binary scores that all lie in [0, 1] under
+    ``from_logits=True`` give a :class:`~confmat.FromLogitsWarning` at ``compute``. Under
+    torch.distributed, ``compute`` agrees on the classes and sums over the ranks of
+    ``process_group`` (:mod:`stream.distributed`); ``max_samples`` drops
+    DistributedSampler's padding. Pickling keeps counts, classes and options, not the group.
+
+    Args:
+        num_classes: C; integer labels are indices ``0..C-1``.
+        classes: the class names in order; integer classes are label values, other names are
+            indexed by integer labels, strings are looked up by name.
+        device: where the counts live (default: the device of the first batch).
+        threshold: binary scores are positive iff ``score >= threshold``.
+        positive: the positive class of binary scores (default: the second class).
+        from_logits: scores are logits (a sigmoid is applied before the threshold).
+        ignore_index: samples whose true label equals it are left out.
+        validate: run the deferred value checks (default True).
+        max_samples: count at most this many samples on this rank; later ones are skipped.
+        sparse: keep the counts sparse (True) or dense (False); default: sparse above
+            :data:`core.sparse.DENSE_MAX_CLASSES` classes.
+        process_group: the group ``compute`` sums over (default: the whole world).
+
+    Examples:
+        >>> acc = Accumulator(num_classes=3)
+        >>> acc.update(torch.tensor([0, 1, 2]), torch.tensor([0, 2, 2])).update([1], [1])
+        Accumulator(num_classes=3, device='cpu', samples=4, validate=True)
+        >>> acc.compute().counts.tolist()
+        [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+        >>> bad = Accumulator(num_classes=3).update([0, 7, 1], [0, 1, 1])
+        >>> bad.compute()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.LabelError: invalid input seen by update: 1 y_true label(s) out of ...
+    """
+
+    def __init__(
+        self,
+        num_classes: int | None = None,
+        classes: Sequence[Any] | None = None,
+        device: torch.device | str | None = None,
+        *,
+        threshold: float = 0.5,
+        positive: object = None,
+        from_logits: bool = False,
+        ignore_index: int | str | None = None,
+        validate: bool = True,
+        max_samples: int | None = None,
+        sparse: bool | None = None,
+        process_group: Any = None,
+    ) -> None:
+        self.process_group = process_group
+        options = saved_state.options(
+            threshold=threshold,
+            positive=positive,
+            from_logits=from_logits,
+            ignore_index=ignore_index,
+            validate=validate,
+            max_samples=max_samples,
+            sparse=sparse,
+        )
+        self._configure(num_classes, classes, device, options)
+
+    def _configure(
+        self,
+        num_classes: int | None,
+        classes: Sequence[Any] | None,
+        device: torch.device | str | None,
+        options: saved_state.Options,
+    ) -> None:
+        self._options = options
+        self._device = None if device is None else torch.device(device)
+        self._space = codes.class_space(num_classes, classes)
+        deferred.check_dense_space(self._space, self._is_sparse())
+        self._coder: codes.LabelCoder | None = None
+        self._grid: Counts | None = None
+        self._one = torch.ones((), dtype=torch.int64)
+        self._positive = 1
+        self._seen = 0
+        self._by_position = False
+        if self._space is not None:
+            self._positive = saved_state.positive_index(options.positive, self._space)
+            if self._device is not None:
+                self._allocate(self._device)
+
+    # -- the class space and the state ------------------------------------------------------
+
+    @property
+    def num_classes(self) -> int | None:
+        """C, or None while the class space waits for the first batch."""
+        return None if self._space is None else self._space.size
+
+    @property
+    def classes(self) -> list[str] | None:
+        """The class names, or None while the class space waits for the first batch."""
+        return None if self._space is None else list(self._space.names)
+
+    @property
+    def device(self) -> torch.device | None:
+        """Where the counts live (None before the first batch when no device was given)."""
+        return self._device
+
+    @property
+    def samples_seen(self) -> int:
+        """Samples offered to ``update`` (including ignored, refused and skipped ones)."""
+        return self._seen
+
+    def _is_sparse(self) -> bool:
+        """Whether the counts of this class space are kept sparse (False while it is open)."""
+        return self._space is not None and store.use_sparse(self._space.size, self._options.sparse)
+
+    def _zeros(self, device: torch.device | None) -> Counts:
+        assert self._space is not None
+        return sparse_grid.zeros(self._space.size, self._is_sparse(), device)
+
+    def _allocate(self, device: torch.device) -> None:
+        self._device = device
+        self._set_grid(self._zeros(device))
+        assert self._space is not None
+        self._coder = codes.LabelCoder(self._space, device)
+
+    def reset(self) -> Accumulator:
+        """Forget every sample (the class space and options stay)."""
+        if self._grid is not None:
+            self._set_grid(self._zeros(self._device))
+        self._seen, self._by_position = 0, False
+        return self
+
+    # -- counting ---------------------------------------------------------------------------
+
+    def update(self, y_true: object, y_pred: object, sample_weight: object = None) -> Accumulator:
+        """Count one batch; returns ``self``.
+
+        Args:
+            y_true: true labels ``(N,)``: ints, bools or strings (tensor, array, list).
+            y_pred: predicted labels ``(N,)``; or float scores ``(N, C)`` (argmax) or
+                ``(N,)`` / ``(N, 1)`` binary probabilities (logits with ``from_logits``).
+            sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
+
+        Raises:
+            ConfmatError: at once for wrong shapes, dtypes, lengths or devices; value
+                problems are raised by :meth:`compute`.
+        """
+        true = batch_checks.batch_values(y_true, "y_true")
+        pred = batch_checks.batch_values(y_pred, "y_pred")
+        batch_checks.check_stream_shapes(true, pred, self._options.ignore_index)
+        n = true.shape[0]
+        if n == 0:  # nothing to count, nor to infer the class space from
+            return self
+        self._seen += n
+        if self._options.max_samples is not None and self._seen > self._options.max_samples:
+            keep = max(0, n - (self._seen - self._options.max_samples))
+            if keep == 0:
+                return self
+            true, pred, sample_weight = batch_checks.head(true, pred, sample_weight, keep)
+        if self._grid is None:
+            self._start(true, pred)
+        grid = self._grid
+        assert grid is not None
+        assert self._space is not None
+        if not self._by_position and deferred.by_position(true, pred, self._space):
+            deferred.mark_by_position(grid)  # once: ranks that count so are not aligned by name
+            self._by_position = True
+        assert self._coder is not None
+        rows, cols = deferred.batch_codes(self._coder, grid, true, pred, **self._coding)
+        if sample_weight is None:  # either store
+            grid.index_put_((rows, cols), self._one, accumulate=True)
+        else:
+            self._add_weighted(rows, cols, sample_weight)
+        return self
+
+    def _add_weighted(self, rows: torch.Tensor, cols: torch.Tensor, sample_weight: object) -> None:
+        assert self._grid is not None
+        assert self._coder is not None
+        weight = batch_checks.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
+        values, rows = deferred.weighted_values(
+            weight, rows, cols, self._coder.size, self._options.validate
+        )
+        self._to_float64()
+        self._grid.index_put_((rows, cols), values, accumulate=True)
+
+    def _to_float64(self) -> None:
+        if isinstance(self._grid, SparseGrid):
+            self._grid.to_float64()
+        elif self._grid is not None and not self._grid.is_floating_point():
+            self._set_grid(self._grid.to(torch.float64))
+
+    def _set_grid(self, grid: Counts) -> None:
+        """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches.
+
+        The state is a normal tensor even when made inside ``torch.inference_mode()``, so that
+        later updates outside it may still add to it.
+        """
+        if isinstance(grid, SparseGrid):
+            self._grid = grid
+            return
+        with torch.inference_mode(False):
+            self._grid = grid.clone() if grid.is_inference() else grid
+            self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
+
+    def _start(self, true: v.Values, pred: v.Values) -> None:
+        """Fix the class space (if still open) and the device from the first batch."""
+        if self._space is None:
+            self._space = deferred.infer_space(true, pred)
+            deferred.check_dense_space(self._space, self._is_sparse())
+            self._positive = saved_state.positive_index(self._options.positive, self._space)
+        device = self._device
+        if device is None:
+            device = v.device_of(pred, true)
+        self._allocate(device)
+
+    @property
+    def _coding(self) -> dict[str, Any]:
+        """The options of :func:`stream.deferred.batch_codes`."""
+        o = self._options
+        keys = ("threshold", "from_logits", "ignore_index", "validate")
+        return {"positive": self._positive, **{key: getattr(o, key) for key in keys}}
+
+    # -- results ----------------------------------------------------------------------------
+
+    def compute(self, *, timeout: float | None = None) -> ConfusionMatrix:
+        """The confusion matrix of every sample counted so far (summed over all ranks).
+
+        Args:
+            timeout: seconds to wait for the other ranks under torch.distributed: a positive
+                number, None for :data:`stream.distributed.DEFAULT_TIMEOUT`, or
+                ``math.inf`` to wait as long as the process group's own timeout.
+
+        Raises:
+            ConfmatError: when a deferred check refused samples (naming each problem and how
+                many), the class space is unknown, or ``timeout`` is not a positive number.
+            DistributedError: when other ranks do not join in time or have other classes.
+        """
+        limit = distributed.check_timeout(timeout)
+        space = self._space
+        grid = self._zeros(self._device) if self._grid is None and space else self._grid
+        if distributed.is_active(self.process_group):  # agree on the classes, then sum
+            marked = grid is not None and deferred.counted_by_position(grid)
+            grid, space = distributed.sum_over_ranks(
+                grid, space, marked, self._device, self.process_group, limit
+            )
+            if self._space is None and space is not None:  # the other ranks' classes
+                self._space = space
+                self._positive = saved_state.positive_index(self._options.positive, space)
+        if grid is None or space is None:
+            raise ClassesError(
+                "compute() before any update: the class space is unknown (pass num_classes= "
+                "or classes= to get an empty matrix)"
+            )
+        deferred.raise_problems(grid, space.names)
+        counts = sparse_grid.class_counts(grid, space.size)
+        positive = self._options.positive if space.size == 2 else None
+        return ConfusionMatrix(counts, list(space.names), positive=positive)
+
+    def merge(self, *others: Accumulator) -> Accumulator:
+        """Add the counts of other accumulators (same classes) into this one; returns ``self``.
+
+        Examples:
+            >>> a = Accumulator(num_classes=2).update([0, 1], [0, 0])
+            >>> b = Accumulator(num_classes=2).update([1], [1])
+            >>> a.merge(b).compute().counts.tolist()
+            [[1, 0], [1, 1]]
+        """
+        for other in others:
+            if not isinstance(other, Accumulator):
+                raise MergeError(f"can only merge Accumulators, got {type(other).__name__}")
+            if other._space is None or other._grid is None:
+                self._seen += other._seen
+                continue
+            if self._space is None:
+                self._space = other._space
+                self._positive = saved_state.positive_index(self._options.positive, self._space)
+            saved_state.check_same_classes(self._space.names, other._space.names)
+            if self._grid is None:
+                self._allocate(self._device or other._grid.device)
+            self._add_grid(other._grid)
+            self._seen += other._seen
+        return self
+
+    def _add_grid(self, grid: Counts | tuple[torch.Tensor, torch.Tensor]) -> None:
+        """Add counts of either store, or ``(codes, counts)`` of the sparse one, to this one's."""
+        if sparse_grid.is_weighted(grid):
+            self._to_float64()
+        assert self._grid is not None
+        sparse_grid.add_into(self._grid, grid)
+
+    def to(self, device: torch.device | str) -> Accumulator:
+        """Move the counts (and every later batch) to ``device``; returns ``self``.
+
+        Examples:
+            >>> Accumulator(num_classes=2).to("cpu").device
+            device(type='cpu')
+        """
+        self._device = torch.device(device)
+        if self._grid is not None and self._space is not None:
+            self._set_grid(self._grid.to(self._device))
+            self._coder = codes.LabelCoder(self._space, self._device)
+        return self
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume: counts, class space, options, samples seen.
+
+        Tensors and plain Python values only, so ``torch.save`` / ``torch.load(...,
+        weights_only=True)`` keep it; the counts include the cells of refused samples.
+
+        Examples:
+            >>> state = Accumulator(num_classes=2).update([0, 1], [1, 1]).state_dict()
+            >>> state["classes"], state["samples_seen"]
+            (['0', '1'], 2)
+        """
+        return saved_state.make(self._grid, self._space, self._seen, self._options)
+
+    def load_state_dict(self, state: dict[str, Any]) -> Accumulator:
+        """Restore what :meth:`state_dict` saved: counts, classes, options; returns ``self``.
+
+        The saved options replace this accumulator's; its device and process group stay.
+
+        Raises:
+            OptionError: when ``state`` was not made by :meth:`state_dict`.
+            MergeError: when this accumulator's classes are fixed and differ from the saved ones.
+
+        Examples:
+            >>> saved = Accumulator(classes=["no", "yes"]).update(["yes"], ["no"]).state_dict()
+            >>> Accumulator().load_state_dict(saved).update(["no"], ["no"]).compute().counts
+            tensor([[1, 0],
+                    [1, 0]])
+        """
+        names, values, options, grid, seen = saved_state.read(state)
+        if self._space is not None and names is not None:
+            saved_state.check_same_classes(
+                names, self._space.names, "the saved classes must be its"
+            )
+        self._configure(None, values or names, self._device, options)
+        if grid is not None:
+            device = saved_state.check_counts(grid, self._space)
+            if self._grid is None:
+                self._allocate(self._device or device)
+            self._add_grid(grid)
+        self._seen = seen
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.state_dict()
+        state["device"] = None if self._device is None else str(self._device)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._device = None if state["device"] is None else torch.device(state["device"])
+        self.process_group = None  # process groups do not pickle: the default group is used
+        self._space = None
+        self.load_state_dict(state)
+
+    def __repr__(self) -> str:
+        device = None if self._device is None else str(self._device)
+        weighted = ", weighted" if self._grid is not None and self._grid.is_floating_point() else ""
+        return (
+            f"Accumulator({saved_state.describe(self._space)}, device={device!r}, "
+            f"samples={self._seen}{weighted}, validate={self._options.validate})"
+        )

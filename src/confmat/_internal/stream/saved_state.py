@@ -1,0 +1,218 @@
+"""What an Accumulator saves to resume: counts, class space, options and samples seen.
+
+Tensors and plain Python values only, so ``torch.save`` / ``torch.load(..., weights_only=True)``
+keep it. The counts are the Accumulator's whole grid (C[i, j] = samples of true class i predicted
+as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`): a dense
+tensor under ``"grid"``, or for the sparse store its sorted cell codes and their counts under
+``"codes"`` and ``"counts"`` (see :mod:`stream.sparse_grid`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from confmat._internal.core import checks as v
+from confmat._internal.core import limits
+from confmat._internal.core import sparse as store
+from confmat._internal.core.codes import ClassSpace
+from confmat._internal.core.encode import resolve_positive
+from confmat._internal.stream import batch_checks, deferred
+from confmat._internal.stream.sparse_grid import Counts, SparseGrid
+from confmat.exceptions import MergeError, OptionError
+
+VERSION = 2
+"""The version of the saved state; bumped when its keys change (1: no sparse store)."""
+
+Saved = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+"""Saved counts: a dense grid, or the sparse store's ``(codes, counts)``."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """An Accumulator's options, checked once (see :class:`confmat.Accumulator`)."""
+
+    threshold: float = 0.5
+    positive: object = None
+    from_logits: bool = False
+    ignore_index: int | str | None = None
+    validate: bool = True
+    max_samples: int | None = None
+    sparse: bool | None = None
+
+
+def options(
+    *,
+    threshold: object = 0.5,
+    positive: object = None,
+    from_logits: object = False,
+    ignore_index: object = None,
+    validate: object = True,
+    max_samples: object = None,
+    sparse: object = None,
+) -> Options:
+    """Checked options in plain Python types (so that ``weights_only`` loading keeps them).
+
+    Examples:
+        >>> import numpy as np
+        >>> options(positive=np.str_("yes"), ignore_index=np.int64(-1)).positive
+        'yes'
+    """
+    if isinstance(positive, np.generic):
+        positive = positive.item()
+    return Options(
+        threshold=v.check_threshold(threshold),  # type: ignore[arg-type]
+        positive=positive,
+        from_logits=bool(from_logits),
+        ignore_index=limits.check_ignore_index(ignore_index, isinstance(ignore_index, str)),
+        validate=bool(validate),
+        max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
+        sparse=None if sparse is None else store.use_sparse(0, sparse),  # type: ignore[arg-type]
+    )
+
+
+def positive_index(positive: object, space: ClassSpace) -> int:
+    """The index of the positive class of binary scores in ``space`` (default: the second)."""
+    index = resolve_positive(positive, list(space.names))
+    return 1 if index is None else index
+
+
+def describe(space: ClassSpace | None) -> str:
+    """The class space as an Accumulator's repr shows it.
+
+    Examples:
+        >>> describe(ClassSpace(("0", "1"))), describe(ClassSpace(("a", "b")))
+        ('num_classes=2', 'classes=[a, b]')
+    """
+    if space is None:
+        return "classes=None"
+    if space.names == tuple(map(str, range(space.size))):
+        return f"num_classes={space.size}"
+    shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
+    return f"classes=[{shown}]"
+
+
+def check_same_classes(
+    mine: Sequence[str],
+    theirs: Sequence[str],
+    what: str = "can only merge accumulators of the same classes",
+) -> None:
+    """Raise MergeError unless the other class names are this accumulator's."""
+    if list(mine) != list(theirs):
+        raise MergeError(f"{what}, got {list(mine[:5])} and {list(theirs[:5])}")
+
+
+def make(
+    grid: Counts | None, space: ClassSpace | None, seen: int, options: Options
+) -> dict[str, Any]:
+    """The saved state of an accumulator.
+
+    Examples:
+        >>> make(None, ClassSpace(("a", "b")), 0, Options())["classes"]
+        ['a', 'b']
+    """
+    cells = None
+    if isinstance(grid, SparseGrid):
+        grid.flush()
+        cells, grid = (grid.codes.clone(), grid.counts.clone()), None
+    return {
+        "version": VERSION,
+        "grid": None if grid is None else grid.detach().clone(),
+        "codes": None if cells is None else cells[0],
+        "counts": None if cells is None else cells[1],
+        "classes": None if space is None else list(space.names),
+        "class_values": None if space is None or space.values is None else list(space.values),
+        "samples_seen": seen,
+        "config": asdict(options),
+    }
+
+
+def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, Any, int]:
+    """``(names, values, options, counts, samples_seen)`` of a saved state, else an OptionError.
+
+    The counts are the saved grid, ``(codes, counts)`` of the sparse store, or None.
+
+    Examples:
+        >>> read({"version": 0})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: state must be a dict made by Accumulator.state_dict()
+    """
+    if not isinstance(state, dict) or state.get("version") not in (1, VERSION):
+        raise OptionError("state must be a dict made by Accumulator.state_dict()")
+    try:
+        names, values, config = state["classes"], state["class_values"], state["config"]
+        grid, seen = state["grid"], state["samples_seen"]
+        saved = options(**config)
+        if state["version"] > 1 and state["codes"] is not None:
+            if grid is not None:
+                raise OptionError("state holds both a dense grid and sparse codes")
+            grid = (state["codes"], state["counts"])
+    except (KeyError, TypeError) as error:
+        raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
+    if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
+        raise OptionError(f"state's samples_seen must be a non-negative integer, got {seen!r}")
+    if names is not None:
+        names = v.check_class_names(names)
+        if values is not None and [str(value) for value in values] != names:
+            raise OptionError(
+                f"state's class_values {list(values)[:5]} contradict its classes {names[:5]}"
+            )
+    return names, values, saved, grid, seen
+
+
+def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
+    """Saved counts of either store must fit the saved classes; returns their device.
+
+    A dense grid: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0. Sparse
+    ``(codes, counts)``: 1-d int64 codes, sorted, unique and below ``(C + EXTRA)^2``, and as
+    many int64 or float64 counts, finite, >= 0.
+
+    Examples:
+        >>> check_counts(torch.zeros(6, 6, dtype=torch.bool), ClassSpace(("a", "b")))
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: state counts must be int64 or float64, got torch.bool
+        >>> check_counts((torch.tensor([3, 1]), torch.tensor([1, 1])), ClassSpace(("a", "b")))
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: state codes must be sorted and unique
+    """
+    if space is None:
+        raise OptionError("state holds counts but no classes")
+    side = space.size + deferred.EXTRA
+    if isinstance(saved, torch.Tensor):
+        if tuple(saved.shape) != (side, side):
+            raise OptionError(f"state counts have shape {tuple(saved.shape)}, expected {side}")
+        _check_values(saved)
+        return saved.device
+    if not (isinstance(saved, tuple) and all(isinstance(t, torch.Tensor) for t in saved)):
+        raise OptionError("state counts must be a tensor, or tensors of sparse codes and counts")
+    codes: torch.Tensor = saved[0]
+    counts: torch.Tensor = saved[1]
+    if len(saved) != 2:
+        raise OptionError(f"state's sparse counts must be (codes, counts), got {len(saved)} parts")
+    if codes.dtype != torch.int64 or codes.ndim != 1 or counts.shape != codes.shape:
+        raise OptionError(
+            f"state codes must be 1-d int64 with as many counts, got {codes.dtype} codes of "
+            f"shape {tuple(codes.shape)} and counts of shape {tuple(counts.shape)}"
+        )
+    if not bool((codes[1:] > codes[:-1]).all()):
+        raise OptionError("state codes must be sorted and unique")
+    if codes.numel() and not (int(codes[0]) >= 0 and int(codes[-1]) < side * side):
+        raise OptionError(f"state codes must lie in [0, {side * side}) for {space.size} classes")
+    _check_values(counts)
+    return codes.device
+
+
+def _check_values(counts: torch.Tensor) -> None:
+    if counts.dtype not in (torch.int64, torch.float64):
+        raise OptionError(f"state counts must be int64 or float64, got {counts.dtype}")
+    if not bool((counts >= 0).all()):  # also False for NaN
+        raise OptionError("state counts must be finite and non-negative")
+    if counts.is_floating_point() and not bool(torch.isfinite(counts).all()):
+        raise OptionError("state counts must be finite and non-negative")
