@@ -6,26 +6,32 @@ rows are true classes, columns predicted classes, both in the order of ``classes
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import torch
 
-from confmat._internal.core import checks, encode, tables
-from confmat._internal.core import sparse as store
+from confmat._internal.core import checks, encode, sparse, tables
 from confmat._internal.core.codes import PredKind
 from confmat._internal.core.types import (
     Average,
     BinaryCounts,
     ClassCounts,
+    IntervalMethod,
     Normalize,
+    PredictiveValues,
     Table,
     ZeroDivision,
 )
+from confmat._internal.io import engines
 from confmat._internal.results import document
-from confmat._internal.results.inference import InferenceMethods, PerClassStatistic
-from confmat._internal.results.sources import CountSources
-from confmat._internal.stats import confusions, measures
+from confmat._internal.stats import confusions, intervals, measures, significance
+from confmat._internal.stats.bootstrap import (
+    DEFAULT_STATISTICS,
+    BootstrapInterval,
+    bootstrap_counts,
+)
 from confmat._internal.stats.confusions import ConfusedPair, ConfusionRank
 from confmat.exceptions import ClassesError, MergeError, OptionError
 
@@ -34,7 +40,22 @@ if TYPE_CHECKING:  # pictures and tables are drawn by show and report, lazily
     from pandas import DataFrame
 
 
-class ConfusionMatrix(InferenceMethods, CountSources):
+class PerClassStatistic:
+    """A read-only attribute giving one per-class statistic as a ``(C,)`` float64 tensor."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"Per-class {name} ``(C,)``, as ``per_class({name!r})``."
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> PerClassStatistic: ...
+    @overload
+    def __get__(self, obj: ConfusionMatrix, owner: type) -> torch.Tensor: ...
+    def __get__(self, obj: ConfusionMatrix | None, owner: type) -> PerClassStatistic | torch.Tensor:
+        return self if obj is None else obj.per_class(self.name)
+
+
+class ConfusionMatrix:
     """A confusion matrix with class names and every statistic derived from it.
 
     Args:
@@ -53,7 +74,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         (0.93, 0.9149)
     """
 
-    __slots__ = ("_classes", "_counts", "_positive", "_zero_division")
+    __slots__ = ("_cells", "_class_counts", "_classes", "_counts", "_positive", "_zero_division")
 
     def __init__(
         self,
@@ -64,7 +85,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         zero_division: ZeroDivision = "nan",
     ) -> None:
         checked = (
-            store.check(counts)
+            sparse.check(counts)
             if isinstance(counts, torch.Tensor) and counts.is_sparse
             else checks.check_matrix(counts)
         )
@@ -83,6 +104,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         self._positive = encode.resolve_positive(positive, self._classes)
         self._zero_division = checks.check_zero_division(zero)
         self._class_counts: ClassCounts | None = None
+        self._cells: sparse.Cells | None = None
 
     @classmethod
     def from_predictions(
@@ -160,6 +182,60 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         cm._setup(counts, names, positive, zero_division)
         return cm
 
+    @classmethod
+    def from_counts(
+        cls,
+        table: object,
+        true: str = "y_true",
+        pred: str = "y_pred",
+        count: str = "count",
+        classes: Sequence[Any] | None = None,
+        *,
+        num_classes: int | None = None,
+        positive: object = None,
+        zero_division: ZeroDivision = "nan",
+        sparse: bool | None = None,
+    ) -> ConfusionMatrix:
+        """A matrix from a long table: one row per ``(true, pred)`` pair with its ``count``.
+
+        The labels follow the rules of :meth:`ConfusionMatrix.from_predictions` (class order,
+        ``classes``, ``num_classes``), so a table of counts gives the matrix its samples would.
+        Rows of the same pair add up; pairs absent from the table count 0.
+
+        Args:
+            table: a pandas or polars DataFrame, a pyarrow Table, a DuckDB relation, a Spark
+                DataFrame (only its rows are collected) or a mapping of columns.
+            true: the true-label column.
+            pred: the predicted-label column.
+            count: integer counts, or float sums of sample weights (a weighted matrix).
+            classes: class order, as in ``from_predictions``.
+            num_classes: integer labels are indices ``0..num_classes-1``.
+            positive: the positive class of a binary problem.
+            zero_division: the value of 0/0 statistics (default NaN).
+            sparse: the store, as in ``from_predictions`` (default: by the number of classes).
+
+        Raises:
+            ConfmatError: for a table of an unknown kind, a missing column, a null label or
+                count, a negative count, or labels outside ``classes``.
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> table = {"y_true": ["cat", "cat", "dog"], "y_pred": ["cat", "dog", "dog"],
+            ...          "count": [40, 3, 57]}
+            >>> ConfusionMatrix.from_counts(table).counts.tolist()
+            [[40, 3], [0, 57]]
+        """
+        columns = engines.table_columns(table, true, pred, count)
+        counts, names = tables.table_counts(
+            columns.true,
+            columns.pred,
+            columns.count,
+            classes=classes,
+            num_classes=num_classes,
+            store=sparse,
+        )
+        return cls(counts, names, positive=positive, zero_division=zero_division)
+
     # -- the data ---------------------------------------------------------------------------
 
     @property
@@ -182,7 +258,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
             >>> ConfusionMatrix.from_predictions([0, 1], [1, 1], sparse=True).to_dense().tolist()
             [[0, 1], [0, 1]]
         """
-        return store.to_dense(self._counts)
+        return sparse.to_dense(self._counts)
 
     @property
     def classes(self) -> list[str]:
@@ -192,7 +268,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def n(self) -> int | float:
         """The number of samples (total weight when weighted)."""
-        return store.total(self._store()).item()
+        return sparse.total(self._store()).item()
 
     @property
     def positive(self) -> str | None:
@@ -202,7 +278,32 @@ class ConfusionMatrix(InferenceMethods, CountSources):
     @property
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)`` (row sums)."""
-        return store.sums(self._store(), dim=1)
+        return sparse.sums(self._store(), dim=1)
+
+    def _store(self) -> torch.Tensor | sparse.Cells:
+        """The counts as the statistics read them: a sparse matrix's cells, found once."""
+        if not self._counts.is_sparse:
+            return self._counts
+        if self._cells is None:
+            self._cells = sparse.cells(self._counts)
+        return self._cells
+
+    @property
+    def class_counts(self) -> ClassCounts:
+        """One-vs-rest ``tp, fp, fn, tn`` of every class, float64 ``(C,)`` each."""
+        if self._class_counts is None:
+            self._class_counts = measures.class_counts(self._store())
+        return self._class_counts
+
+    @property
+    def is_weighted(self) -> bool:
+        """Whether counts are sums of sample weights."""
+        return self._counts.is_floating_point()
+
+    @property
+    def num_classes(self) -> int:
+        """C, the number of classes."""
+        return int(self._counts.shape[0])
 
     def binary_counts(self, positive: object = None) -> BinaryCounts:
         """``(tn, fp, fn, tp)`` of ``positive`` (default: the positive class) against the rest.
@@ -223,6 +324,16 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         return BinaryCounts(*(cells if self.is_weighted else (int(v) for v in cells)))
 
     # -- statistics -------------------------------------------------------------------------
+
+    def per_class(self, name: str) -> torch.Tensor:
+        """The per-class statistic ``name`` (or an alias such as ``"sensitivity"``), ``(C,)``.
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> ConfusionMatrix([[3, 1], [0, 4]]).per_class("ppv").tolist()
+            [1.0, 0.8]
+        """
+        return measures.statistic(name)(self.class_counts, self._zero_division)
 
     def average(self, name: str, method: Average = "macro") -> float:
         """``macro``, ``weighted`` (by support) or ``micro`` (pooled) average of a statistic.
@@ -291,6 +402,143 @@ class ConfusionMatrix(InferenceMethods, CountSources):
         """Matthews correlation coefficient (multiclass R_K)."""
         return measures.mcc(self.class_counts)
 
+    @property
+    def no_information_rate(self) -> float:
+        """Accuracy of always predicting the most frequent true class."""
+        return measures.no_information_rate(self.class_counts)
+
+    # -- intervals and tests, from the counts alone -----------------------------------------
+
+    def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
+        """Exact (Clopper-Pearson) interval of the accuracy; NaN when weighted."""
+        if self.is_weighted:  # weighted sums are not counts, even when they are whole numbers
+            return (math.nan, math.nan)
+        return intervals.clopper_pearson(
+            float(self.class_counts.tp.sum()), float(self.class_counts.n), level
+        )
+
+    def interval(
+        self, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-class confidence interval ``(lo, hi)`` of a proportion, float64 ``(C,)`` each.
+
+        Args:
+            name: "recall" (or "sensitivity", "tpr"), "specificity" ("tnr"), "precision"
+                ("ppv"), "npv", "accuracy" (one-vs-rest ``(tp + tn) / n``), also "fpr", "fnr",
+                "fdr", "false_omission_rate", "prevalence"; "lr_plus" and "lr_minus" always use
+                the log method of Simel et al. (1991), whatever ``method`` says.
+            level: the confidence level (default 0.95).
+            method: "wilson" (default) or "clopper-pearson" (exact).
+
+        Returns:
+            NaN where the proportion is undefined (no trials), and everywhere for a weighted
+            matrix (weighted sums are not counts, even when they are whole numbers).
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> cm = ConfusionMatrix([[97, 0], [0, 3]], ["ok", "frog"])
+            >>> lo, hi = cm.interval("recall")
+            >>> round(float(lo[1]), 2), float(hi[1])
+            (0.44, 1.0)
+        """
+        key = measures.ALIASES.get(name, name)
+        if key in intervals.RATIOS:
+            lo, hi = intervals.RATIOS[key](self.class_counts, level)
+        else:
+            lo, hi = intervals.per_class(self.class_counts, key, level, method)
+        if not measures.holds_counts(self._counts):
+            return torch.full_like(lo, math.nan), torch.full_like(hi, math.nan)
+        return lo, hi
+
+    def cohen_kappa_ci(self, level: float = 0.95) -> tuple[float, float]:
+        """Wald interval of Cohen's kappa with the Fleiss-Cohen-Everitt (1969) standard error.
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> [round(v, 4) for v in ConfusionMatrix([[54, 32], [27, 231]]).cohen_kappa_ci()]
+            [0.4292, 0.638]
+        """
+        store = self._store()
+        return intervals.cohen_kappa(store if self._counts.is_sparse else self._counts.cpu(), level)
+
+    @property
+    def mcnemar_p_value(self) -> float:
+        """McNemar's test (corrected chi-square) for two classes, Bowker's symmetry test for more.
+
+        NaN without off-diagonal counts or for a weighted matrix.
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> round(ConfusionMatrix([[54, 32], [27, 231]]).mcnemar_p_value, 4)
+            0.6025
+        """
+        store = self._store()
+        return significance.mcnemar_p_value(store if self._counts.is_sparse else self._counts.cpu())
+
+    def bootstrap(
+        self,
+        statistics: Sequence[str] = DEFAULT_STATISTICS,
+        *,
+        n_resamples: int = 2000,
+        level: float = 0.95,
+        seed: int | None = 0,
+    ) -> dict[str, BootstrapInterval]:
+        """Percentile bootstrap intervals of whole-matrix statistics, from the counts alone.
+
+        See :func:`stats.bootstrap.bootstrap_counts`: ``statistics`` among "accuracy",
+        "balanced_accuracy", "macro_f1", "weighted_f1", "mcc", "cohen_kappa".
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> ci = ConfusionMatrix([[50, 3], [4, 43]]).bootstrap(["mcc"], seed=1)["mcc"]
+            >>> ci.lo < ci.estimate < ci.hi
+            True
+        """
+        return bootstrap_counts(
+            sparse.to_dense(self._counts),
+            statistics,
+            n_resamples=n_resamples,
+            level=level,
+            seed=seed,
+        )
+
+    def at_prevalence(self, prevalence: float | Sequence[float]) -> PredictiveValues:
+        """PPV and NPV of every class at a population prevalence, by Bayes' rule.
+
+        The sensitivity and specificity measured here do not depend on how enriched the test
+        set was; the predictive values do. For a binary matrix, read the positive class's entry
+        (index ``cm.classes.index(cm.positive)``).
+
+        Args:
+            prevalence: the share of each class in the target population: one number for all
+                classes, or one per class.
+
+        Returns:
+            ``(ppv, npv)``, float64 ``(C,)`` each (see
+            :func:`stats.measures.predictive_values_at_prevalence`).
+
+        Examples:
+            >>> from confmat import ConfusionMatrix
+            >>> cm = ConfusionMatrix([[900, 100], [5, 95]], ["healthy", "sick"])
+            >>> round(float(cm.at_prevalence(0.001).ppv[1]), 4)
+            0.0094
+        """
+        p = checks.check_prevalence(prevalence, self.num_classes)
+        ppv, npv = measures.predictive_values_at_prevalence(
+            self.class_counts, p, self._zero_division
+        )
+        return PredictiveValues(ppv, npv)
+
+    @property
+    def accuracy_p_value_vs_nir(self) -> float:
+        """Exact one-sided binomial p-value of accuracy > no-information rate (NaN if weighted)."""
+        if self.is_weighted:
+            return math.nan
+        c = self.class_counts
+        return significance.binomial_p_value_greater(
+            float(c.tp.sum()), float(c.n), self.no_information_rate
+        )
+
     # -- views and combinations -------------------------------------------------------------
 
     def normalized(self, how: Normalize = "true") -> torch.Tensor:
@@ -334,7 +582,7 @@ class ConfusionMatrix(InferenceMethods, CountSources):
                 f"can only merge matrices with one positive class, got {self.positive!r} and "
                 f"{other.positive!r}"
             )
-        counts = store.add(self._counts, other._counts.to(self._counts.device))
+        counts = sparse.add(self._counts, other._counts.to(self._counts.device))
         return ConfusionMatrix(
             counts, self._classes, positive=self.positive, zero_division=self._zero_division
         )
