@@ -122,7 +122,8 @@ def _flatten(y_true: torch.Tensor, y_pred: torch.Tensor) -> tuple[torch.Tensor, 
     if y_pred.shape[: y_true.ndim] != y_true.shape:
         raise ShapeError(
             f"labels of shape {tuple(y_true.shape)} need predictions of the same leading shape "
-            f"(plus the classes), got {tuple(y_pred.shape)}"
+            f"(plus the classes), got {tuple(y_pred.shape)}",
+            argument="labels",
         )
     return y_true.reshape(-1), y_pred.reshape(y_true.numel(), *y_pred.shape[y_true.ndim :])
 

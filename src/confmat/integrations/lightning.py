@@ -119,7 +119,9 @@ class ConfusionMatrixHooks:
     ) -> None:
         unknown = sorted(set(stages) - set(_PREFIXES))
         if isinstance(stages, str) or unknown:
-            raise OptionError(f"stages must hold 'validate' and/or 'test', got {stages!r}")
+            raise OptionError(
+                f"stages must hold 'validate' and/or 'test', got {stages!r}", argument="stages"
+            )
         self.stages = tuple(stages)
         self.select = select or default_select
         self.scalars, self.per_class, self.heatmap, self.report = (

@@ -101,6 +101,7 @@ def _run_id(run: Any, mlflow: Any) -> str:
     info = getattr(run, "info", None)
     if info is None or not isinstance(getattr(info, "run_id", None), str):
         raise OptionError(
-            f"run must be an MLflow run id, ActiveRun or Run, got {type(run).__name__}"
+            f"run must be an MLflow run id, ActiveRun or Run, got {type(run).__name__}",
+            argument="run",
         )
     return str(info.run_id)

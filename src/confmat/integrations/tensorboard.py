@@ -60,7 +60,8 @@ def log(
     if missing:
         raise OptionError(
             "writer must be a TensorBoard SummaryWriter (with add_scalar, add_image and "
-            f"add_text), got {type(writer).__name__}"
+            f"add_text), got {type(writer).__name__}",
+            argument="writer",
         )
     if scalars:
         for name, value in logged.scalars(cm, per_class).items():

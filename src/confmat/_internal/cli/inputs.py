@@ -51,7 +51,7 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
             pred_kind=args.pred_kind,
         )
     except ConfmatError as error:
-        raise type(error)(f"{source}: {error}") from None
+        raise error.in_context(source=source) from None
 
 
 def present_columns(
@@ -78,10 +78,14 @@ def without_missing(columns: list[missing.Column], source: str, dropna: bool) ->
 
     try:
         present = missing.drop_missing(
-            columns, dropna, first_row=1, row_word="data row", fix="pass --dropna to leave out"
+            columns,
+            dropna,
+            first_row=1,
+            row_word="data row",
+            fix="pass --dropna to leave out such rows",
         )
     except ConfmatError as error:
-        raise type(error)(f"{source}: {error} such rows") from None
+        raise error.in_context(source=source) from None
     if present.keep is not None:
         print(
             f"confmat: {source}: left out {present.dropped} of {present.keep.shape[0]} rows "
@@ -110,7 +114,8 @@ def name_list(text: str, option: str) -> list[str]:
         if not name:
             raise UsageError(
                 f"{option} {text!r} has a blank name at position {i + 1} (a stray or trailing "
-                "comma?): separate non-empty names with commas"
+                "comma?): separate non-empty names with commas",
+                argument=option,
             )
     return names
 
@@ -208,7 +213,8 @@ def check_threshold_applies(args: argparse.Namespace, y_pred: np.ndarray) -> Non
         option = "--threshold" if args.choose_threshold is None else "--choose-threshold"
         raise UsageError(
             f"{option} needs binary scores, but the predictions ({args.pred_col}) are labels: "
-            "leave it out, or declare a column of scores with --pred-kind scores"
+            "leave it out, or declare a column of scores with --pred-kind scores",
+            argument=option,
         )
 
 

@@ -109,7 +109,8 @@ def _check_presentation(args: argparse.Namespace) -> None:
         if value is not None and not shown:
             raise UsageError(
                 f"{option} has no effect on --format {args.format}: it applies to --format "
-                "text, markdown, html or --plot"
+                "text, markdown, html or --plot",
+                argument=option,
             )
 
 
@@ -211,7 +212,7 @@ def _compare(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ConfmatError as error:
-        raise type(error)(f"{args.file_a}: {error}") from None
+        raise error.in_context(source=args.file_a) from None
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
     else:

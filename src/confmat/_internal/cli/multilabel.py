@@ -57,7 +57,7 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
             threshold=0.5 if args.threshold is None else args.threshold,
         )
     except ConfmatError as error:
-        raise type(error)(f"{source}: {error}") from None
+        raise error.in_context(source=source) from None
 
 
 def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
@@ -203,7 +203,7 @@ def with_top_k(args: argparse.Namespace, text: str) -> str:
     try:
         result = top_k_result(args, y_true, scores.astype(np.float64), names)
     except ConfmatError as error:
-        raise type(error)(f"{source}: {error}") from None
+        raise error.in_context(source=source) from None
     return top_k_section(result, args.format, text)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import re
 import sys
 from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -104,10 +103,10 @@ class _Counter:
                     self.args.dropna,
                     first_row=batch.first_row,
                     row_word="data row",
-                    fix="pass --dropna to leave out",
+                    fix="pass --dropna to leave out such rows",
                 )
             except ConfmatError as error:
-                raise type(error)(f"{batch.source}: {error} such rows") from None
+                raise error.in_context(source=batch.source) from None
             if report:
                 self.rows += len(batch.columns[0])
                 self.dropped += present.dropped
@@ -171,9 +170,9 @@ def matrix_from_stream(args: argparse.Namespace) -> ConfusionMatrix:
     try:
         return _matrix(counter)
     except ConfmatError as error:
-        if isinstance(error, LabelError) and kind == "labels" and " at index " in str(error):
+        if isinstance(error, LabelError) and kind == "labels" and error.index is not None:
             _raise_at_sample(counter)  # the same error, at the same sample as the whole file's
-        raise type(error)(f"{args.input}: {error}") from None
+        raise error.in_context(source=args.input) from None
 
 
 def _raise_at_sample(counter: _Counter) -> None:
@@ -187,11 +186,10 @@ def _raise_at_sample(counter: _Counter) -> None:
         try:
             ConfusionMatrix.from_predictions(y_true, y_pred, classes=counter.classes)
         except LabelError as error:
-            text = str(error)
-            found = re.search(r" at index (\d+)", text)
-            assert found is not None
-            text = f"{text[: found.start(1)]}{before + int(found[1])}{text[found.end(1) :]}"
-            raise LabelError(f"{counter.args.input}: {text}") from None
+            if error.index is None:
+                raise error.in_context(source=counter.args.input) from None
+            moved = error.moved_to(before + error.index)  # its sample among the whole input's
+            raise moved.in_context(source=counter.args.input) from None
         before += len(y_true)
 
 

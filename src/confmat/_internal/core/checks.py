@@ -59,17 +59,21 @@ def as_array(x: object, name: str) -> Values:
     if isinstance(x, torch.Tensor):
         return _check_tensor(x, name).detach()
     if x is None or isinstance(x, (str, bytes, int, float, bool)):
-        raise ShapeError(f"{name} must be an array of labels or scores, got {type(x).__name__}")
+        raise ShapeError(
+            f"{name} must be an array of labels or scores, got {type(x).__name__}", argument=name
+        )
     try:
         array = np.asarray(x)
     except (ValueError, TypeError) as error:
-        raise ShapeError(f"{name} could not be read as an array: {error}") from None
+        raise ShapeError(f"{name} could not be read as an array: {error}", argument=name) from None
     if array.dtype.kind in _STRING_KINDS:
         return array if array.dtype.kind == "O" else array.astype(str)
     if array.dtype.kind not in "biuf":
-        raise ShapeError(f"{name} must hold numbers, bools or strings, got dtype {array.dtype}")
+        raise ShapeError(
+            f"{name} must hold numbers, bools or strings, got dtype {array.dtype}", argument=name
+        )
     if array.dtype == np.uint64 and array.size and int(array.max()) > limits.INT64_MAX:
-        raise ShapeError(f"{name} must hold int64 values, got {int(array.max())}")
+        raise ShapeError(f"{name} must hold int64 values, got {int(array.max())}", argument=name)
     if not array.flags.writeable:
         with warnings.catch_warnings():  # confmat never writes into the caller's array
             warnings.simplefilter("ignore", UserWarning)
@@ -79,13 +83,18 @@ def as_array(x: object, name: str) -> Values:
 
 def _check_tensor(x: torch.Tensor, name: str) -> torch.Tensor:
     if x.is_complex():
-        raise ShapeError(f"{name} must hold real numbers, got a tensor of dtype {x.dtype}")
+        raise ShapeError(
+            f"{name} must hold real numbers, got a tensor of dtype {x.dtype}", argument=name
+        )
     if x.layout != torch.strided:
         raise ShapeError(
-            f"{name} must be a dense tensor, got layout {x.layout}: pass {name}.to_dense()"
+            f"{name} must be a dense tensor, got layout {x.layout}: pass {name}.to_dense()",
+            argument=name,
         )
     if x.device.type == "meta":
-        raise ShapeError(f"{name} is on the meta device, which holds no values: move it first")
+        raise ShapeError(
+            f"{name} is on the meta device, which holds no values: move it first", argument=name
+        )
     return x
 
 
@@ -97,7 +106,9 @@ def finish_values(array: Values, name: str) -> Values:
     values = as_array(array.tolist(), name)
     if isinstance(values, np.ndarray) and values.dtype.kind == "O":
         big = next((x for x in values.reshape(-1) if isinstance(x, int)), values.reshape(-1)[0])
-        raise ShapeError(f"{name} must hold int64 numbers, floats, bools or strings, got {big!r}")
+        raise ShapeError(
+            f"{name} must hold int64 numbers, floats, bools or strings, got {big!r}", argument=name
+        )
     return values
 
 
@@ -114,7 +125,9 @@ def is_float(values: Values) -> TypeGuard[torch.Tensor]:
 def check_labels_shape(values: Values, name: str) -> None:
     """Labels must be one value per sample: shape ``(N,)``."""
     if values.ndim != 1:
-        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
+        raise ShapeError(
+            f"{name} must have shape (N,), got shape {tuple(values.shape)}", argument=name
+        )
 
 
 def check_not_empty(n: int) -> None:
@@ -128,7 +141,8 @@ def check_same_length(n_true: int, other: Values | None, name: str) -> None:
     if other is not None and other.shape[0] != n_true:
         raise ShapeError(
             f"{name} must have one entry per sample: y_true has {n_true}, {name} has "
-            f"{other.shape[0]}"
+            f"{other.shape[0]}",
+            argument=name,
         )
 
 
@@ -140,7 +154,8 @@ def check_same_device(y_true: Values, y_pred: Values) -> None:
         and y_true.device != y_pred.device
     ):
         raise ShapeError(
-            f"y_true and y_pred must be on one device, got {y_true.device} and {y_pred.device}"
+            f"y_true and y_pred must be on one device, got {y_true.device} and {y_pred.device}",
+            argument="y_true",
         )
 
 
@@ -162,9 +177,13 @@ def integral_labels(values: torch.Tensor, name: str) -> torch.Tensor:
     bad = ~(values == values.round()) | (values < -(2.0**63)) | (values >= 2.0**63)
     if bool(bad.any()):
         i = first_index(bad)
-        raise LabelError(
-            f"{name} must hold whole-number (int64) labels, got {values.reshape(-1)[i].item()!r}"
-            f" at index {i} (pass scores as y_pred, not as y_true)"
+        value = values.reshape(-1)[i].item()
+        raise LabelError.at_index(
+            f"{name} must hold whole-number (int64) labels, got {value!r} at index ",
+            i,
+            " (pass scores as y_pred, not as y_true)",
+            argument=name,
+            value=value,
         )
     return values.long()
 
@@ -174,15 +193,22 @@ def check_label_range(labels: torch.Tensor, num_classes: int, name: str, hint: s
     low, high = value_range(labels)
     if int(low) < 0:
         i = first_index(labels < 0)
-        raise LabelError(
+        raise LabelError.at_index(
             f"{name} must hold class indices in [0, {num_classes}), got negative label "
-            f"{int(labels[i])} at index {i}{hint}"
+            f"{int(labels[i])} at index ",
+            i,
+            hint,
+            argument=name,
+            value=int(labels[i]),
         )
     if int(high) >= num_classes:
         i = first_index(labels >= num_classes)
-        raise LabelError(
-            f"{name} must hold class indices in [0, {num_classes}), got {int(labels[i])} at "
-            f"index {i}{hint}"
+        raise LabelError.at_index(
+            f"{name} must hold class indices in [0, {num_classes}), got {int(labels[i])} at index ",
+            i,
+            hint,
+            argument=name,
+            value=int(labels[i]),
         )
 
 
@@ -211,7 +237,8 @@ def check_finite_scores(scores: torch.Tensor, name: str) -> None:
         row = first_index(bad.reshape(scores.shape[0], -1).any(dim=1))
         raise ScoreError(
             f"{name} must hold finite scores, got {count} NaN or infinite value(s), the first "
-            f"in sample {row}"
+            f"in sample {row}",
+            argument=name,
         )
 
 
@@ -222,16 +249,19 @@ def check_probabilities(scores: torch.Tensor, name: str) -> None:
         i = first_index(bad)
         raise ScoreError(
             f"{name} must hold probabilities in [0, 1], got {scores.reshape(-1)[i].item():g} at "
-            f"index {i} (pass from_logits=True for logits, or integer labels)"
+            f"index {i} (pass from_logits=True for logits, or integer labels)",
+            argument=name,
         )
 
 
 def check_threshold(threshold: float) -> float:
     """The decision threshold must be a number in [0, 1]."""
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
-        raise OptionError(f"threshold must be a number in [0, 1], got {threshold!r}")
+        raise OptionError(
+            f"threshold must be a number in [0, 1], got {threshold!r}", argument="threshold"
+        )
     if not 0.0 <= float(threshold) <= 1.0:
-        raise OptionError(f"threshold must be in [0, 1], got {threshold!r}")
+        raise OptionError(f"threshold must be in [0, 1], got {threshold!r}", argument="threshold")
     return float(threshold)
 
 
@@ -245,17 +275,24 @@ def check_num_classes(num_classes: int | None) -> int | None:
 def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
     """Class names: a non-empty sequence, unique once written as text, of the expected length."""
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence | np.ndarray):
-        raise ClassesError(f"classes must be a list of class names, got {classes!r}")
+        raise ClassesError(
+            f"classes must be a list of class names, got {classes!r}", argument="classes"
+        )
     names = list(map(str, classes))
     if not names:
-        raise ClassesError("classes must name at least one class, got an empty list")
+        raise ClassesError(
+            "classes must name at least one class, got an empty list", argument="classes"
+        )
     if len(set(names)) != len(names):
         seen: set[str] = set()
         duplicate = next(c for c in names if c in seen or seen.add(c))  # type: ignore[func-returns-value]
-        raise ClassesError(f"classes must be unique, got {duplicate!r} more than once")
+        raise ClassesError(
+            f"classes must be unique, got {duplicate!r} more than once", argument="classes"
+        )
     if num_classes is not None and len(names) != num_classes:
         raise ClassesError(
-            f"classes must name {num_classes} classes to match the data, got {len(names)}"
+            f"classes must name {num_classes} classes to match the data, got {len(names)}",
+            argument="classes",
         )
     return names
 
@@ -264,21 +301,29 @@ def check_weights(sample_weight: object, n: int, device: torch.device) -> torch.
     """Sample weights: shape ``(N,)``, finite, non-negative; returned as float64 on ``device``."""
     weights = as_values(sample_weight, "sample_weight")
     if is_strings(weights):
-        raise WeightError("sample_weight must hold numbers, got strings")
+        raise WeightError("sample_weight must hold numbers, got strings", argument="sample_weight")
     assert isinstance(weights, torch.Tensor)
     if weights.ndim != 1:
-        raise WeightError(f"sample_weight must have shape (N,), got {tuple(weights.shape)}")
+        raise WeightError(
+            f"sample_weight must have shape (N,), got {tuple(weights.shape)}",
+            argument="sample_weight",
+        )
     if weights.shape[0] != n:
         raise WeightError(
             f"sample_weight must have one weight per sample: y_true has {n}, sample_weight "
-            f"has {weights.shape[0]}"
+            f"has {weights.shape[0]}",
+            argument="sample_weight",
         )
     weights = weights.to(device=device, dtype=torch.float64)
     bad = ~torch.isfinite(weights) | (weights < 0)
     if bool(bad.any()):
         i = first_index(bad)
-        raise WeightError(
-            f"sample_weight must be finite and non-negative, got {weights[i].item()!r} at index {i}"
+        raise WeightError.at_index(
+            f"sample_weight must be finite and non-negative, got {weights[i].item()!r} at index ",
+            i,
+            "",
+            argument="sample_weight",
+            value=weights[i].item(),
         )
     return weights
 
@@ -293,27 +338,34 @@ def check_zero_division(zero_division: ZeroDivision) -> ZeroDivision:
             return "nan"
         if value in (0.0, 1.0):
             return value
-    raise OptionError(f'zero_division must be "nan", "warn", 0 or 1, got {zero_division!r}')
+    raise OptionError(
+        f'zero_division must be "nan", "warn", 0 or 1, got {zero_division!r}',
+        argument="zero_division",
+    )
 
 
 def check_matrix(counts: object) -> torch.Tensor:
     """A confusion matrix: square ``(C, C)``, finite, non-negative; int64 or float64."""
     matrix = as_values(counts, "counts")
     if is_strings(matrix):
-        raise MatrixError("counts must hold numbers, got strings")
+        raise MatrixError("counts must hold numbers, got strings", argument="counts")
     assert isinstance(matrix, torch.Tensor)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise MatrixError(f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}")
+        raise MatrixError(
+            f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}",
+            argument="counts",
+        )
     if matrix.is_floating_point():
         if not bool(torch.isfinite(matrix).all()):
-            raise MatrixError("counts must be finite, got NaN or infinity")
+            raise MatrixError("counts must be finite, got NaN or infinity", argument="counts")
         matrix = matrix.to(torch.float64)
     else:
         matrix = matrix.to(torch.int64)
     if bool((matrix < 0).any()):
         i, j = (int(v) for v in (matrix < 0).nonzero()[0])
         raise MatrixError(
-            f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}"
+            f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}",
+            argument="counts",
         )
     limits.check_total(matrix)
     return matrix
@@ -327,19 +379,23 @@ def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:
         tensor([0.0010, 0.0010], dtype=torch.float64)
     """
     if isinstance(prevalence, bool):
-        raise OptionError(f"prevalence must be a number in [0, 1], got {prevalence!r}")
+        raise OptionError(
+            f"prevalence must be a number in [0, 1], got {prevalence!r}", argument="prevalence"
+        )
     try:
         p = torch.as_tensor(prevalence, dtype=torch.float64).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
         raise OptionError(
-            f"prevalence must be a number in [0, 1] or one per class, got {prevalence!r:.60}"
+            f"prevalence must be a number in [0, 1] or one per class, got {prevalence!r:.60}",
+            argument="prevalence",
         ) from None
     if p.numel() == 1:
         p = p.expand(num_classes)
     if p.numel() != num_classes or not bool(((p >= 0) & (p <= 1)).all()):
         raise OptionError(
             f"prevalence must be a number in [0, 1] or {num_classes} of them (one per class), "
-            f"got {prevalence!r:.60}"
+            f"got {prevalence!r:.60}",
+            argument="prevalence",
         )
     return p
 
@@ -348,7 +404,7 @@ def check_option_choice(value: object, choices: Sequence[str], name: str) -> str
     """An option that must be one of a few strings (e.g. ``by="count"``)."""
     if not isinstance(value, str) or value not in choices:
         expected = " or ".join(f'"{c}"' for c in choices)
-        raise OptionError(f"{name} must be {expected}, got {value!r}")
+        raise OptionError(f"{name} must be {expected}, got {value!r}", argument=name)
     return value
 
 

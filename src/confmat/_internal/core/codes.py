@@ -313,13 +313,17 @@ def scored_class(
     """
     if score_of is not None:
         if str(score_of) not in names:
-            raise ClassesError(f"score_of must be one of the classes {names}, got {score_of!r}")
+            raise ClassesError(
+                f"score_of must be one of the classes {names}, got {score_of!r}",
+                argument="score_of",
+            )
         return names.index(str(score_of))
     if strings:
         raise ClassesError(
             f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
             f"{names[1]!r}: say which class the scores are the probability of with "
-            f"score_of={names[1]!r} (--score-of on the command line)"
+            f"score_of={names[1]!r} (--score-of on the command line)",
+            argument="y_pred",
         )
     space = None if classes is None else class_space(None, classes)
     if space is None or space.values is None:
@@ -330,3 +334,18 @@ def scored_class(
             f"but the classes are {names}: pass score_of=NAME"
         )
     return space.values.index(1)
+
+
+def reported_positive(positive: object, scored: object) -> object:
+    """The class a binary report calls positive: ``positive`` if given, else the scored class.
+
+    THE rule of the default positive class (it never changes a count): the class one score
+    column is the probability of (``score_of``, or its default) when the predictions were one
+    score column; None otherwise, which lets the matrix choose (label 1 / ``True``, else the
+    second class).
+
+    Examples:
+        >>> reported_positive(None, "disease"), reported_positive("healthy", "disease")
+        ('disease', 'healthy')
+    """
+    return scored if positive is None else positive

@@ -97,7 +97,8 @@ def encode(
     if v.is_strings(true) != v.is_strings(pred):
         raise LabelError(
             "y_true and y_pred must both hold strings or both hold numbers, got "
-            f"{_kind(true)} and {_kind(pred)}"
+            f"{_kind(true)} and {_kind(pred)}",
+            argument="y_true",
         )
     true_idx, pred_idx, names, compact = _encode_label_pair(true, pred, classes, num_classes)
     return Encoded(true_idx, pred_idx.to(true_idx.device), weight, names, compact)
@@ -154,10 +155,13 @@ def resolve_positive(positive: object, classes: list[str]) -> int | None:
         return 1 if len(classes) == 2 else None
     name = str(positive)
     if name not in classes:
-        raise ClassesError(f"positive must be one of the classes {classes}, got {positive!r}")
+        raise ClassesError(
+            f"positive must be one of the classes {classes}, got {positive!r}", argument="positive"
+        )
     if len(classes) != 2:
         raise ClassesError(
-            f"positive applies to two classes, got {len(classes)} classes {classes[:5]}..."
+            f"positive applies to two classes, got {len(classes)} classes {classes[:5]}...",
+            argument="positive",
         )
     return classes.index(name)
 
@@ -202,7 +206,8 @@ def _encode_binary_scores(
     """Binary probabilities (or logits) of the scored class: it iff score >= threshold."""
     if num_classes not in (None, 2):
         raise ClassesError(
-            f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}"
+            f"y_pred of shape (N,) holds binary scores, but num_classes={num_classes}",
+            argument="y_pred",
         )
     v.check_finite_scores(scores, "y_pred")
     if not scoring.from_logits:
@@ -234,11 +239,16 @@ def _encode_multiclass_scores(
     """Scores ``(N, C)``, one column per class (softmax needs no undoing): the argmax wins."""
     width = scores.shape[1]
     if num_classes is not None and num_classes != width:
-        raise ShapeError(f"y_pred has {width} score columns, but num_classes={num_classes}")
+        raise ShapeError(
+            f"y_pred has {width} score columns, but num_classes={num_classes}", argument="y_pred"
+        )
     v.check_finite_scores(scores, "y_pred")
     true_idx, names = encode_true(true, classes, width, scores.device)
     if len(names) != width:
-        raise ClassesError(f"y_pred has {width} score columns, but {len(names)} classes were given")
+        raise ClassesError(
+            f"y_pred has {width} score columns, but {len(names)} classes were given",
+            argument="y_pred",
+        )
     return Encoded(true_idx, codes.score_labels(scores), weight, names)
 
 
@@ -249,7 +259,8 @@ def encode_true(
     if classes is None:
         if v.is_strings(true):
             raise ClassesError(
-                "y_true holds strings: pass classes= in the order of y_pred's columns"
+                "y_true holds strings: pass classes= in the order of y_pred's columns",
+                argument="y_true",
             )
         labels = v.integral_labels(true, "y_true")  # type: ignore[arg-type]
         names = ["False", "True"] if true.dtype == torch.bool else [str(i) for i in range(width)]
@@ -305,10 +316,13 @@ def _infer_integer_classes(
         low, top = v.value_range(labels)
         if low < 0:
             i = v.first_index(labels < 0)
-            raise LabelError(
+            raise LabelError.at_index(
                 f"{name} must hold non-negative integer labels when the classes are inferred, "
-                f"got {int(labels[i])} at index {i} (pass classes=[...] to use negative numbers "
-                "as class values)"
+                f"got {int(labels[i])} at index ",
+                i,
+                " (pass classes=[...] to use negative numbers as class values)",
+                argument=name,
+                value=int(labels[i]),
             )
         high = max(high, int(top))
     if high < _DENSE_VALUE_LIMIT:
@@ -350,8 +364,12 @@ def _check_found(
         i = v.first_index(missing)
         label = labels[i]
         shown = repr(str(label)) if v.is_strings(labels) else int(label)
-        raise LabelError(
-            f"{name} holds label {shown} at index {i}, which is not one of the classes {names[:10]}"
+        raise LabelError.at_index(
+            f"{name} holds label {shown} at index ",
+            i,
+            f", which is not one of the classes {names[:10]}",
+            argument=name,
+            value=label.item() if hasattr(label, "item") else label,
         )
     return indices
 

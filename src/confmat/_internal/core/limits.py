@@ -55,7 +55,8 @@ def check_class_values(values: tuple[int, ...]) -> tuple[int, ...]:
         if not fits_int64(value):
             raise ClassesError(
                 "classes must be integers within int64 (labels are counted as int64: the "
-                f"int64 range [{INT64_MIN}, {INT64_MAX}]), got {value}"
+                f"int64 range [{INT64_MIN}, {INT64_MAX}]), got {value}",
+                argument="classes",
             )
     return values
 
@@ -76,12 +77,16 @@ def check_ignore_index(ignore_index: object, strings: bool) -> int | str | None:
         raise OptionError(
             "ignore_index must be a whole number within int64 (a label) or a class name, got "
             f"the bool {ignore_index!r}, which would drop the label {int(ignore_index)}: pass "
-            "the label itself"
+            "the label itself",
+            argument="ignore_index",
         )
     if strings:
         return str(ignore_index)
     if isinstance(ignore_index, str):
-        raise OptionError(f"ignore_index must be a number for numeric labels, got {ignore_index!r}")
+        raise OptionError(
+            f"ignore_index must be a number for numeric labels, got {ignore_index!r}",
+            argument="ignore_index",
+        )
     whole = isinstance(ignore_index, (int, np.integer)) or (
         isinstance(ignore_index, (float, np.floating)) and float(ignore_index).is_integer()
     )
@@ -89,7 +94,8 @@ def check_ignore_index(ignore_index: object, strings: bool) -> int | str | None:
     if value is None or not fits_int64(value):
         raise OptionError(
             "ignore_index must be a whole number within int64 for numeric labels, got "
-            f"{ignore_index!r}"
+            f"{ignore_index!r}",
+            argument="ignore_index",
         )
     return value
 
@@ -101,12 +107,15 @@ def check_total(counts: torch.Tensor) -> None:
     """
     if counts.is_floating_point():
         if not bool(torch.isfinite(counts.sum())):
-            raise MatrixError("counts must have a finite total, got one that overflows float64")
+            raise MatrixError(
+                "counts must have a finite total, got one that overflows float64", argument="counts"
+            )
         return
     high = int((counts >> 32).sum())
     low = int((counts & 0xFFFFFFFF).sum())
     total = (high << 32) + low
     if total > INT64_MAX:
         raise MatrixError(
-            f"counts must add up to at most {INT64_MAX} (int64), got a total of {total}"
+            f"counts must add up to at most {INT64_MAX} (int64), got a total of {total}",
+            argument="counts",
         )

@@ -109,7 +109,10 @@ def drop_missing(
         value = column.values[row]
         shown = "NaN" if isinstance(value, torch.Tensor) else repr(value)
         raise LabelError(
-            f"{column.name} has a missing value ({shown}) at {row_word} {row + first_row}; {fix}"
+            f"{column.name} has a missing value ({shown}) at {row_word} {row + first_row}; {fix}",
+            argument=column.name,
+            index=row if first_row == 0 else None,
+            row=row + first_row if first_row else None,
         )
     keep = ~missing
     kept = [_take(c.values, keep) for c in columns]

@@ -37,13 +37,15 @@ def as_grid(values: object, name: str) -> torch.Tensor:
     if v.is_strings(grid):
         raise ShapeError(
             f"{name} must hold 0/1 label indicators or scores, got strings (write each label "
-            "as a column of 0/1, or read a JSON list column with the command line)"
+            "as a column of 0/1, or read a JSON list column with the command line)",
+            argument=name,
         )
     assert isinstance(grid, torch.Tensor)
     if grid.ndim != 2 or grid.shape[1] == 0:
         raise ShapeError(
             f"{name} must have shape (N, L) with one column per label, got shape "
-            f"{tuple(grid.shape)}"
+            f"{tuple(grid.shape)}",
+            argument=name,
         )
     return grid
 
@@ -63,7 +65,8 @@ def check_indicators(grid: torch.Tensor, name: str) -> torch.Tensor:
         hint = " (pass scores as y_pred, not as y_true)" if name == "y_true" else ""
         raise LabelError(
             f"{name} must hold 0/1 label indicators, got {grid[row, col].item()!r} in sample "
-            f"{row}, label {col}{hint}"
+            f"{row}, label {col}{hint}",
+            argument=name,
         )
     return grid != 0
 
@@ -85,14 +88,16 @@ def check_label_thresholds(threshold: object, num_labels: int | None) -> float |
         values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
         raise OptionError(
-            f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}"
+            f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}",
+            argument="threshold",
         ) from None
     if num_labels is None:
         num_labels = values.numel()
     if values.numel() != num_labels or not bool(((values >= 0) & (values <= 1)).all()):
         raise OptionError(
             f"threshold must be a number in [0, 1] or {num_labels} of them (one per label), "
-            f"got {threshold!r:.60}"
+            f"got {threshold!r:.60}",
+            argument="threshold",
         )
     return values
 
@@ -186,7 +191,8 @@ def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
     if tuple(y_true.shape) != tuple(y_pred.shape):
         raise ShapeError(
             f"y_true and y_pred must have the same shape (N, L), got {tuple(y_true.shape)} and "
-            f"{tuple(y_pred.shape)}"
+            f"{tuple(y_pred.shape)}",
+            argument="y_true",
         )
 
 

@@ -78,7 +78,9 @@ def use_sparse(size: int, sparse: bool | None) -> bool:
     if sparse is None:
         return size > DENSE_MAX_CLASSES
     if not isinstance(sparse, bool):
-        raise OptionError(f"sparse must be True, False or None (the size rule), got {sparse!r}")
+        raise OptionError(
+            f"sparse must be True, False or None (the size rule), got {sparse!r}", argument="sparse"
+        )
     return sparse
 
 
@@ -235,12 +237,15 @@ def sums(matrix: torch.Tensor | Cells, dim: int) -> torch.Tensor:
 def check(matrix: torch.Tensor) -> torch.Tensor:
     """A sparse confusion matrix: square, finite, non-negative; coalesced int64 or float64."""
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise MatrixError(f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}")
+        raise MatrixError(
+            f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}",
+            argument="counts",
+        )
     m = matrix.coalesce()
     values = m.values()
     if values.is_floating_point():
         if not bool(torch.isfinite(values).all()):
-            raise MatrixError("counts must be finite, got NaN or infinity")
+            raise MatrixError("counts must be finite, got NaN or infinity", argument="counts")
         dtype = torch.float64
     else:
         dtype = torch.int64
@@ -248,7 +253,8 @@ def check(matrix: torch.Tensor) -> torch.Tensor:
         k = int((values < 0).nonzero()[0])
         i, j = (int(v) for v in m.indices()[:, k])
         raise MatrixError(
-            f"counts must be non-negative, got {values[k].item()} in row {i}, column {j}"
+            f"counts must be non-negative, got {values[k].item()} in row {i}, column {j}",
+            argument="counts",
         )
     if values.dtype != dtype:
         m = torch.sparse_coo_tensor(

@@ -31,7 +31,10 @@ def check_scores(scores: object) -> torch.Tensor:
     values = v.as_values(scores, "y_score")
     if not v.is_float(values) or values.ndim != 2 or values.shape[1] < 2:
         shape = tuple(values.shape)
-        raise ShapeError(f"y_score must be float scores of shape (N, C) with C >= 2, got {shape}")
+        raise ShapeError(
+            f"y_score must be float scores of shape (N, C) with C >= 2, got {shape}",
+            argument="y_score",
+        )
     v.check_finite_scores(values, "y_score")
     return values
 
@@ -45,7 +48,9 @@ def check_k(k: object, num_classes: int) -> int:
     """
     k = v.check_positive_count(k, "k")
     if k > num_classes:
-        raise OptionError(f"k must be at most the number of classes ({num_classes}), got {k}")
+        raise OptionError(
+            f"k must be at most the number of classes ({num_classes}), got {k}", argument="k"
+        )
     return k
 
 
@@ -76,13 +81,16 @@ def check_true(y_true: object, num_classes: int, n: int) -> torch.Tensor:
     """True class indices ``(N,)`` in ``[0, C)``, as int64."""
     labels = v.as_values(y_true, "y_true")
     if v.is_strings(labels):
-        raise ShapeError("y_true must hold class indices 0..C-1 (the columns of y_score)")
+        raise ShapeError(
+            "y_true must hold class indices 0..C-1 (the columns of y_score)", argument="y_true"
+        )
     assert isinstance(labels, torch.Tensor)
     v.check_labels_shape(labels, "y_true")
     v.check_not_empty(labels.shape[0])
     if labels.shape[0] != n:
         raise ShapeError(
-            f"y_score must have one row per sample: y_true has {labels.shape[0]}, y_score has {n}"
+            f"y_score must have one row per sample: y_true has {labels.shape[0]}, y_score has {n}",
+            argument="y_score",
         )
     labels = v.integral_labels(labels, "y_true")
     v.check_label_range(labels, num_classes, "y_true", " (one column of y_score per class)")

@@ -96,7 +96,8 @@ def unpack(
         if not isinstance(parts, (tuple, list)) or len(parts) not in (2, 3):
             raise ShapeError(
                 "batch_fn must return (inputs, targets) or (inputs, targets, index), got "
-                f"{_describe(parts)}"
+                f"{_describe(parts)}",
+                argument="batch_fn",
             )
         index = parts[2] if len(parts) == 3 else None
         return Batch(parts[0], _as_tensor(parts[1], "targets"), _optional_index(index))

@@ -21,11 +21,15 @@ def named_models(model: object) -> dict[str, Callable[..., Any]]:
         if not model or not all(isinstance(k, str) and callable(m) for k, m in model.items()):
             raise OptionError(
                 "model must be a callable or a non-empty dict of callables by name, got "
-                f"{type(model).__name__} with keys {list(model)[:5]}"
+                f"{type(model).__name__} with keys {list(model)[:5]}",
+                argument="model",
             )
         return dict(model)
     if not callable(model):
-        raise OptionError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}")
+        raise OptionError(
+            f"model must be callable (a torch.nn.Module), got {type(model).__name__}",
+            argument="model",
+        )
     return {"model": model}
 
 
@@ -85,4 +89,6 @@ def autocast_context(
         return torch.autocast(device.type)
     if isinstance(autocast, torch.dtype):
         return torch.autocast(device.type, dtype=autocast)
-    raise OptionError(f"autocast must be True, False or a torch.dtype, got {autocast!r}")
+    raise OptionError(
+        f"autocast must be True, False or a torch.dtype, got {autocast!r}", argument="autocast"
+    )

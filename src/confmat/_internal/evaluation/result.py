@@ -181,7 +181,8 @@ class EvaluationResult:
         if models not in self.paired:
             raise OptionError(
                 f"models must be two different evaluated models among {list(self.matrices)}, "
-                f"got {models!r}"
+                f"got {models!r}",
+                argument="models",
             )
         return self.paired[models]
 
@@ -373,7 +374,9 @@ class EvaluationResult:
                 raise OptionError(f"name the model: model= one of {list(self.kept)}")
             return next(iter(self.kept.values()))
         if model not in self.kept:
-            raise OptionError(f"model must be one of {list(self.kept)}, got {model!r}")
+            raise OptionError(
+                f"model must be one of {list(self.kept)}, got {model!r}", argument="model"
+            )
         return self.kept[model]
 
     def _as_samples(self, rows: Rows, mask: torch.Tensor) -> list[Sample]:

@@ -151,7 +151,8 @@ def _fetch(table: object, names: tuple[str, str, str]) -> list[np.ndarray]:
         return [_column(table, n, list(table.columns)).to_numpy() for n in names]  # type: ignore[attr-defined]
     raise OptionError(
         "from_counts needs a pandas or polars DataFrame, a pyarrow Table, a DuckDB relation, a "
-        f"Spark DataFrame or a mapping of columns, got {type(table).__name__}"
+        f"Spark DataFrame or a mapping of columns, got {type(table).__name__}",
+        argument="from_counts",
     )
 
 

@@ -371,7 +371,10 @@ def check_gallery(gallery: object) -> list[GalleryEntry]:
     if gallery is None:
         return []
     if isinstance(gallery, (str, bytes)) or not isinstance(gallery, Sequence):
-        raise OptionError(f"gallery must be a list of (image URI, caption), got {gallery!r:.60}")
+        raise OptionError(
+            f"gallery must be a list of (image URI, caption), got {gallery!r:.60}",
+            argument="gallery",
+        )
     checked: list[GalleryEntry] = []
     for index, item in enumerate(gallery):
         if not (

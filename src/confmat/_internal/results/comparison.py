@@ -370,7 +370,9 @@ def check_paired_table(cells: Sequence[object]) -> tuple[int, int, int, int]:
             or value < 0
             or value != math.floor(value)
         ):
-            raise OptionError(f"{name} must be a non-negative whole number, got {value!r}")
+            raise OptionError(
+                f"{name} must be a non-negative whole number, got {value!r}", argument=name
+            )
         counts.append(int(value))
     if sum(counts) == 0:
         raise OptionError("a paired table needs at least one sample, got four zeros")

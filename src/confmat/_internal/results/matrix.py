@@ -317,7 +317,8 @@ class ConfusionMatrix:
         )
         if index is None:
             raise ClassesError(
-                f"binary_counts needs positive= for a matrix of {self.num_classes} classes"
+                f"binary_counts needs positive= for a matrix of {self.num_classes} classes",
+                argument="binary_counts",
             )
         c = self.class_counts
         cells = (float(v[index]) for v in (c.tn, c.fp, c.fn, c.tp))
@@ -353,7 +354,7 @@ class ConfusionMatrix:
     def fbeta(self, beta: float) -> torch.Tensor:
         """Per-class F-beta ``(C,)``; ``beta > 1`` weighs recall more."""
         if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
-            raise OptionError(f"beta must be a positive number, got {beta!r}")
+            raise OptionError(f"beta must be a positive number, got {beta!r}", argument="beta")
         return measures.fbeta(self.class_counts, float(beta), self._zero_division)
 
     def undefined(self) -> dict[str, list[str]]:
@@ -557,7 +558,9 @@ class ConfusionMatrix:
             return m / m.sum(dim=0, keepdim=True)
         if how == "all":
             return m / m.sum()
-        raise OptionError(f'normalize must be "true", "pred" or "all", got {how!r}')
+        raise OptionError(
+            f'normalize must be "true", "pred" or "all", got {how!r}', argument="normalize"
+        )
 
     def to(self, device: torch.device | str) -> ConfusionMatrix:
         """The same matrix with its counts on ``device``."""

@@ -345,13 +345,15 @@ def _check_counts(counts: object) -> torch.Tensor:
     if values.ndim != 3 or tuple(values.shape[1:]) != (2, 2) or values.shape[0] == 0:
         raise MatrixError(
             f"counts must have shape (L, 2, 2) (one [[tn, fp], [fn, tp]] per label), got "
-            f"{tuple(values.shape)}"
+            f"{tuple(values.shape)}",
+            argument="counts",
         )
     totals = values.sum(dim=(1, 2))
     if not bool(torch.isclose(totals.double(), totals[0].double(), rtol=1e-9).all()):
         raise MatrixError(
             "counts must describe the same samples for every label: each label's four cells "
-            f"must sum to n, got sums {totals[:5].tolist()}"
+            f"must sum to n, got sums {totals[:5].tolist()}",
+            argument="counts",
         )
     return values
 
@@ -359,16 +361,16 @@ def _check_counts(counts: object) -> torch.Tensor:
 def _as_counts(counts: object, name: str) -> torch.Tensor:
     values = checks.as_values(counts, name)
     if checks.is_strings(values):
-        raise MatrixError(f"{name} must hold numbers, got strings")
+        raise MatrixError(f"{name} must hold numbers, got strings", argument=name)
     assert isinstance(values, torch.Tensor)
     if values.is_floating_point():
         if not bool(torch.isfinite(values).all()):
-            raise MatrixError(f"{name} must be finite, got NaN or infinity")
+            raise MatrixError(f"{name} must be finite, got NaN or infinity", argument=name)
         values = values.to(torch.float64)
     else:
         values = values.to(torch.int64)
     if bool((values < 0).any()):
-        raise MatrixError(f"{name} must be non-negative, got {values.min().item()}")
+        raise MatrixError(f"{name} must be non-negative, got {values.min().item()}", argument=name)
     return values
 
 
@@ -376,7 +378,8 @@ def _check_co(co: object, size: int) -> torch.Tensor:
     values = _as_counts(co, "co_confusion")
     if tuple(values.shape) != (size, size):
         raise MatrixError(
-            f"co_confusion must have shape ({size}, {size}), got {tuple(values.shape)}"
+            f"co_confusion must have shape ({size}, {size}), got {tuple(values.shape)}",
+            argument="co_confusion",
         )
     return values
 

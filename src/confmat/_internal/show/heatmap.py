@@ -172,13 +172,17 @@ def _check_options(
     if top is not None:
         checks.check_positive_count(top, "top")
     if cmap is not None and not isinstance(cmap, str):
-        raise OptionError(f"cmap must be the name of a matplotlib colour map, got {cmap!r}")
+        raise OptionError(
+            f"cmap must be the name of a matplotlib colour map, got {cmap!r}", argument="cmap"
+        )
     if title is not None and not isinstance(title, str):
-        raise OptionError(f"title must be a string, got {title!r}")
+        raise OptionError(f"title must be a string, got {title!r}", argument="title")
     if max_label_length is not None:
         length = checks.check_positive_count(max_label_length, "max_label_length")
         if length < 4:
-            raise OptionError(f"max_label_length must be at least 4, got {length}")
+            raise OptionError(
+                f"max_label_length must be at least 4, got {length}", argument="max_label_length"
+            )
 
 
 def _display_order(cm: MatrixLike, top: int | None, reorder: bool) -> list[int]:

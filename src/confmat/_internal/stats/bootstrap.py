@@ -69,7 +69,9 @@ class BootstrapInterval(NamedTuple):
 def check_resamples(n_resamples: int) -> int:
     """A positive number of bootstrap replicates."""
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
-        raise OptionError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+        raise OptionError(
+            f"n_resamples must be a positive integer, got {n_resamples!r}", argument="n_resamples"
+        )
     return n_resamples
 
 
@@ -79,7 +81,8 @@ def check_statistics(names: Sequence[str]) -> list[str]:
     unknown = [n for n in names if n not in STATISTICS]
     if unknown or not names:
         raise OptionError(
-            f"statistics must be among {', '.join(STATISTICS)}, got {unknown or names!r}"
+            f"statistics must be among {', '.join(STATISTICS)}, got {unknown or names!r}",
+            argument="statistics",
         )
     return names
 

@@ -34,7 +34,9 @@ def parse_threshold_criterion(text: object) -> ThresholdCriterion:
         10.0
     """
     if not isinstance(text, str):
-        raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
+        raise OptionError(
+            f"criterion must be one of {_CRITERIA_HELP}, got {text!r}", argument="criterion"
+        )
     spec = "".join(text.split()).lower()
     if spec == "youden":
         return ThresholdCriterion("youden")
@@ -52,7 +54,9 @@ def parse_threshold_criterion(text: object) -> ThresholdCriterion:
             return ThresholdCriterion(_TARGETS[name], value)
     if spec.startswith("cost="):
         return _parse_costs(spec[5:], text)
-    raise OptionError(f"criterion must be one of {_CRITERIA_HELP}, got {text!r}")
+    raise OptionError(
+        f"criterion must be one of {_CRITERIA_HELP}, got {text!r}", argument="criterion"
+    )
 
 
 def _number(text: str, whole: str) -> float:

@@ -310,12 +310,14 @@ def check_real_scores(scores: object, name: str) -> torch.Tensor:
     """
     values = checks.as_values(scores, name)
     if checks.is_strings(values) or values.dtype == torch.bool:
-        raise ScoreError(f"{name} must hold real numbers, got {values.dtype}")
+        raise ScoreError(f"{name} must hold real numbers, got {values.dtype}", argument=name)
     assert isinstance(values, torch.Tensor)
     if values.ndim == 2 and values.shape[1] == 1:
         values = values.reshape(-1)
     if values.ndim != 1:
-        raise ShapeError(f"{name} must have shape (N,), got shape {tuple(values.shape)}")
+        raise ShapeError(
+            f"{name} must have shape (N,), got shape {tuple(values.shape)}", argument=name
+        )
     values = values.to(torch.float64)
     checks.check_finite_scores(values, name)
     return values

@@ -47,7 +47,9 @@ _EPSILON = float(np.finfo(np.float64).eps)
 def check_level(level: float) -> float:
     """A confidence level strictly between 0 and 1."""
     if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise OptionError(f"level must be a number strictly between 0 and 1, got {level!r}")
+        raise OptionError(
+            f"level must be a number strictly between 0 and 1, got {level!r}", argument="level"
+        )
     return float(level)
 
 
@@ -57,7 +59,9 @@ def check_method(method: str) -> Method:
         return "wilson"
     if method == "clopper-pearson":
         return "clopper-pearson"
-    raise OptionError(f'method must be "wilson" or "clopper-pearson", got {method!r}')
+    raise OptionError(
+        f'method must be "wilson" or "clopper-pearson", got {method!r}', argument="method"
+    )
 
 
 def normal_quantile(level: float) -> float:

@@ -302,7 +302,9 @@ def average_batch(
         total = weights.sum(dim=-1)
         weighted = torch.where(defined, values * counts.support, 0.0).sum(dim=-1)
         return torch.where(total > 0, weighted / total, torch.nan)
-    raise OptionError(f'average must be "macro", "weighted" or "micro", got {method!r}')
+    raise OptionError(
+        f'average must be "macro", "weighted" or "micro", got {method!r}', argument="average"
+    )
 
 
 def accuracy(c: ClassCounts) -> float:

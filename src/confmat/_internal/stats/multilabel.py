@@ -144,7 +144,9 @@ def average(
             )
         return samples_average(sample_sums, name, zero_division)
     if method not in AVERAGES:
-        raise OptionError(f"average must be one of {', '.join(AVERAGES)}; got {method!r}")
+        raise OptionError(
+            f"average must be one of {', '.join(AVERAGES)}; got {method!r}", argument="average"
+        )
     c = label_counts(counts)
     values = measures.statistic(name)(c, zero_division)
     return measures.average(values, method, c, name, zero_division)  # type: ignore[arg-type]

@@ -24,12 +24,13 @@ def check_weights_shape(sample_weight: object, n: int, device: torch.device) -> 
     """
     weights = v.as_values(sample_weight, "sample_weight")
     if v.is_strings(weights):
-        raise WeightError("sample_weight must hold numbers, got strings")
+        raise WeightError("sample_weight must hold numbers, got strings", argument="sample_weight")
     assert isinstance(weights, torch.Tensor)
     if weights.ndim != 1 or weights.shape[0] != n:
         raise WeightError(
             f"sample_weight must have shape ({n},), one weight per sample, got "
-            f"{tuple(weights.shape)}"
+            f"{tuple(weights.shape)}",
+            argument="sample_weight",
         )
     return weights.to(device=device, dtype=torch.float64)
 
@@ -59,14 +60,18 @@ def check_stream_shapes(
 def check_score_width(width: int, num_classes: int) -> None:
     """Scores ``(N, C)`` of a fixed class space must have one column per class."""
     if width != num_classes:
-        raise ShapeError(f"y_pred has {width} score columns, but there are {num_classes} classes")
+        raise ShapeError(
+            f"y_pred has {width} score columns, but there are {num_classes} classes",
+            argument="y_pred",
+        )
 
 
 def check_binary_scores_fit(num_classes: int) -> None:
     """Scores ``(N,)`` are binary: they need a class space of two classes."""
     if num_classes != 2:
         raise ClassesError(
-            f"y_pred of shape (N,) holds binary scores, but there are {num_classes} classes"
+            f"y_pred of shape (N,) holds binary scores, but there are {num_classes} classes",
+            argument="y_pred",
         )
 
 

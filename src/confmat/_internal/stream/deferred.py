@@ -242,7 +242,9 @@ def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
         return ClassSpace(tuple(map(str, range(pred.shape[1]))))
     if v.is_float(pred):
         if v.is_strings(true):
-            raise ClassesError("y_true holds strings: pass classes=[negative, positive]")
+            raise ClassesError(
+                "y_true holds strings: pass classes=[negative, positive]", argument="y_true"
+            )
         bools = isinstance(true, torch.Tensor) and true.dtype == torch.bool
         return ClassSpace(("False", "True") if bools else ("0", "1"))
     kind = "strings" if v.is_strings(true) or v.is_strings(pred) else "labels"

@@ -79,7 +79,8 @@ def real_samples_on_rank(sampler: Any) -> int:
     except (AttributeError, TypeError):
         raise OptionError(
             "sampler must be a DistributedSampler (with dataset, num_replicas, rank, drop_last "
-            f"and num_samples), got {type(sampler).__name__}"
+            f"and num_samples), got {type(sampler).__name__}",
+            argument="sampler",
         ) from None
     if drop_last:
         return per_rank
@@ -115,7 +116,8 @@ def check_timeout(timeout: object) -> datetime.timedelta:
         raise OptionError(
             "timeout must be a positive number of seconds (or None for the default "
             f"{DEFAULT_TIMEOUT:g} s, or math.inf for the process group's own timeout), got "
-            f"{timeout!r}"
+            f"{timeout!r}",
+            argument="timeout",
         )
     seconds = float(timeout)  # type: ignore[arg-type]
     if seconds >= datetime.timedelta.max.total_seconds():

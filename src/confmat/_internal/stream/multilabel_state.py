@@ -95,7 +95,9 @@ def read(state: object) -> Saved:
         confmat.exceptions.OptionError: state must be a dict made by MultilabelAccumulator...
     """
     if not isinstance(state, dict) or state.get("version") != VERSION or state.get("kind") != KIND:
-        raise OptionError("state must be a dict made by MultilabelAccumulator.state_dict()")
+        raise OptionError(
+            "state must be a dict made by MultilabelAccumulator.state_dict()", argument="state"
+        )
     try:
         size, labels, config = state["num_labels"], state["labels"], state["config"]
         sums, problems = state["sums"], state["problems"]
@@ -116,10 +118,10 @@ def read(state: object) -> Saved:
         raise OptionError(f"state's threshold has {len(threshold)} values for {size} labels")
     if sums is None:
         if problems is not None:
-            raise OptionError("state holds problem counts but no sums")
+            raise OptionError("state holds problem counts but no sums", argument="state")
         return Saved(size, labels, checked, None, None, weighted, seen)
     if size is None:
-        raise OptionError("state holds sums but no number of labels")
+        raise OptionError("state holds sums but no number of labels", argument="state")
     return Saved(
         size, labels, checked, check_sums(sums, size, weighted), _problems(problems), weighted, seen
     )

@@ -143,14 +143,16 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
         confmat.exceptions.OptionError: state must be a dict made by Accumulator.state_dict()
     """
     if not isinstance(state, dict) or state.get("version") not in (1, VERSION):
-        raise OptionError("state must be a dict made by Accumulator.state_dict()")
+        raise OptionError("state must be a dict made by Accumulator.state_dict()", argument="state")
     try:
         names, values, config = state["classes"], state["class_values"], state["config"]
         grid, seen = state["grid"], state["samples_seen"]
         saved = options(**config)
         if state["version"] > 1 and state["codes"] is not None:
             if grid is not None:
-                raise OptionError("state holds both a dense grid and sparse codes")
+                raise OptionError(
+                    "state holds both a dense grid and sparse codes", argument="state"
+                )
             grid = (state["codes"], state["counts"])
     except (KeyError, TypeError) as error:
         raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
@@ -183,7 +185,7 @@ def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
         confmat.exceptions.OptionError: state codes must be sorted and unique
     """
     if space is None:
-        raise OptionError("state holds counts but no classes")
+        raise OptionError("state holds counts but no classes", argument="state")
     side = space.size + deferred.EXTRA
     if isinstance(saved, torch.Tensor):
         if tuple(saved.shape) != (side, side):
