@@ -66,7 +66,7 @@ class ComputeMetrics:
         num_classes: int | None = None,
         classes: Sequence[Any] | None = None,
         *,
-        threshold: float = 0.5,
+        threshold: float | None = None,
         from_logits: bool = False,
         ignore_index: int | None = -100,
         per_class: bool | None = None,

@@ -45,7 +45,7 @@ def matrix_from_file(args: argparse.Namespace) -> ConfusionMatrix:
             y_true,
             y_pred,
             classes=classes,
-            threshold=0.5 if threshold is None else threshold,
+            threshold=threshold,
             positive=class_name(args.positive, y_true),
             score_of=score_of,
             pred_kind=args.pred_kind,
@@ -185,8 +185,8 @@ def _threshold(
         classes = curves.check_two_string_classes(y_true)
     names = [str(c) for c in classes] if classes is not None else _numeric_names(y_true)
     if len(names) == 2:
-        scored = names[codes.scored_class(score_of, names, classes, strings)]
-    counts = curves.threshold_counts(y_true, y_pred, classes=classes, positive=scored)
+        scored = names[codes.scored_class(score_of, names, strings)]
+    counts = curves.threshold_counts(y_true, y_pred, classes=classes, score_of=scored)
     choice = curves.choose_threshold(counts, args.choose_threshold)
     print(
         f"confmat: threshold {choice.threshold:.6g} chosen by {choice.criterion} for class "

@@ -227,8 +227,7 @@ def _add_compare_parser(commands: Any) -> None:
     compare.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
-        help="binary score threshold: positive iff score >= threshold",
+        help="binary score threshold: the scored class iff score >= threshold (default: 0.5)",
     )
     compare.add_argument(
         "--resamples",

@@ -296,13 +296,12 @@ def _score_matrix(counter: _Counter, table: Any, positive: str | None) -> Confus
         score_of = one_score_of(args.score_of, named)
     else:
         representative = np.eye(len(counter.pairs))[table.pred]
-        score_of = args.score_of
+        score_of = None  # one column per class: the argmax decides
     assert counter.first is not None
     encoded = encode.encode(
         table.true,
         representative,
         classes=counter.classes,
-        threshold=0.5,
         score_of=class_name(score_of, counter.first),
         pred_kind="scores",
     )

@@ -20,7 +20,7 @@ from confmat._internal.core import checks as v
 from confmat._internal.core import limits
 from confmat._internal.core import sparse as store
 from confmat._internal.core.codes import ClassSpace
-from confmat._internal.core.encode import resolve_positive
+from confmat._internal.core.codes import positive_index as class_positive_index
 from confmat._internal.stream import batch_checks, deferred
 from confmat._internal.stream.sparse_grid import Counts, SparseGrid
 from confmat.exceptions import MergeError, OptionError
@@ -77,7 +77,7 @@ def options(
 
 def positive_index(positive: object, space: ClassSpace) -> int:
     """The index of the positive class of binary scores in ``space`` (default: the second)."""
-    index = resolve_positive(positive, list(space.names))
+    index = class_positive_index(positive, list(space.names))
     return 1 if index is None else index
 
 
