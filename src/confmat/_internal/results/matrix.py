@@ -37,8 +37,9 @@ from confmat._internal.stats.confusions import ConfusedPair, ConfusionRank
 from confmat.exceptions import ClassesError, MergeError, OptionError
 
 if TYPE_CHECKING:  # pictures and tables are drawn by show and report, lazily
-    from matplotlib.axes import Axes
     from pandas import DataFrame
+
+    from confmat._internal.show.heatmap import HeatmapDisplay
 
 
 class PerClassStatistic:
@@ -607,17 +608,21 @@ class ConfusionMatrix:
 
     # -- pictures and confusions (show, stats.confusions) --------------------
 
-    def plot(self, **kwargs: Any) -> Axes:
-        """The annotated heatmap's Axes; keyword arguments as :func:`show.heatmap.heatmap`.
+    def plot(self, **kwargs: Any) -> HeatmapDisplay:
+        """The annotated heatmap; keyword arguments as :func:`confmat.show.heatmap`.
+
+        Returns the :class:`confmat.show.HeatmapDisplay` that keeps the figure's artists
+        (``ax``, ``figure``, ``images``, ``texts``) and the classes shown, as
+        :func:`confmat.show.heatmap` does; in a notebook it shows itself.
 
         Examples:
-            >>> ax = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
-            >>> ax.get_ylabel(), [t.get_text() for t in ax.get_xticklabels()]
+            >>> display = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
+            >>> display.ax.get_ylabel(), [t.get_text() for t in display.ax.get_xticklabels()]
             ('True class', ['no', 'yes'])
         """
         from confmat._internal.show.heatmap import heatmap
 
-        return heatmap(self, **kwargs).ax
+        return heatmap(self, **kwargs)
 
     def most_confused(self, k: int | None = 10, by: ConfusionRank = "count") -> list[ConfusedPair]:
         """The ``k`` largest off-diagonal cells (see :func:`stats.confusions`).
