@@ -15,6 +15,7 @@ from confmat._internal.core import codes
 from confmat._internal.core import sparse as store
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stream import batch_checks, deferred, distributed, saved_state, sparse_grid
+from confmat._internal.stream.options import Options, check_options, positive_index
 from confmat._internal.stream.sparse_grid import Counts, SparseGrid
 from confmat.exceptions import ClassesError, MergeError
 
@@ -86,7 +87,7 @@ class Accumulator:
         process_group: Any = None,
     ) -> None:
         self.process_group = process_group
-        options = saved_state.options(
+        options = check_options(
             threshold=threshold,
             positive=positive,
             from_logits=from_logits,
@@ -102,7 +103,7 @@ class Accumulator:
         num_classes: int | None,
         classes: Sequence[Any] | None,
         device: torch.device | str | None,
-        options: saved_state.Options,
+        options: Options,
     ) -> None:
         self._options = options
         self._device = None if device is None else torch.device(device)
@@ -115,7 +116,7 @@ class Accumulator:
         self._seen = 0
         self._by_position = False
         if self._space is not None:
-            self._positive = saved_state.positive_index(options.positive, self._space)
+            self._positive = positive_index(options.positive, self._space)
             if self._device is not None:
                 self._allocate(self._device)
 
@@ -239,7 +240,7 @@ class Accumulator:
         if self._space is None:
             self._space = deferred.infer_space(true, pred)
             deferred.check_dense_space(self._space, self._is_sparse())
-            self._positive = saved_state.positive_index(self._options.positive, self._space)
+            self._positive = positive_index(self._options.positive, self._space)
         device = self._device
         if device is None:
             device = v.device_of(pred, true)
@@ -277,7 +278,7 @@ class Accumulator:
             )
             if self._space is None and space is not None:  # the other ranks' classes
                 self._space = space
-                self._positive = saved_state.positive_index(self._options.positive, space)
+                self._positive = positive_index(self._options.positive, space)
         if grid is None or space is None:
             raise ClassesError(
                 "compute() before any update: the class space is unknown (pass num_classes= "
@@ -305,7 +306,7 @@ class Accumulator:
                 continue
             if self._space is None:
                 self._space = other._space
-                self._positive = saved_state.positive_index(self._options.positive, self._space)
+                self._positive = positive_index(self._options.positive, self._space)
             saved_state.check_same_classes(self._space.names, other._space.names)
             if self._grid is None:
                 self._allocate(self._device or other._grid.device)
@@ -392,6 +393,21 @@ class Accumulator:
         device = None if self._device is None else str(self._device)
         weighted = ", weighted" if self._grid is not None and self._grid.is_floating_point() else ""
         return (
-            f"Accumulator({saved_state.describe(self._space)}, device={device!r}, "
+            f"Accumulator({_describe(self._space)}, device={device!r}, "
             f"samples={self._seen}{weighted}, validate={self._options.validate})"
         )
+
+
+def _describe(space: codes.ClassSpace | None) -> str:
+    """The class space as an Accumulator's repr shows it.
+
+    Examples:
+        >>> _describe(codes.ClassSpace(("0", "1"))), _describe(codes.ClassSpace(("a", "b")))
+        ('num_classes=2', 'classes=[a, b]')
+    """
+    if space is None:
+        return "classes=None"
+    if space.names == tuple(map(str, range(space.size))):
+        return f"num_classes={space.size}"
+    shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
+    return f"classes=[{shown}]"

@@ -4,24 +4,22 @@ Tensors and plain Python values only, so ``torch.save`` / ``torch.load(..., weig
 keep it. The counts are the Accumulator's whole grid (C[i, j] = samples of true class i predicted
 as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`): a dense
 tensor under ``"grid"``, or for the sparse store its sorted cell codes and their counts under
-``"codes"`` and ``"counts"`` (see :mod:`stream.sparse_grid`).
+``"codes"`` and ``"counts"`` (see :mod:`stream.sparse_grid`). The options are those of
+:mod:`stream.options`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
-import numpy as np
 import torch
 
 from confmat._internal.core import checks as v
-from confmat._internal.core import limits
-from confmat._internal.core import sparse as store
 from confmat._internal.core.codes import ClassSpace
-from confmat._internal.core.encode import resolve_positive
-from confmat._internal.stream import batch_checks, deferred
+from confmat._internal.stream import deferred
+from confmat._internal.stream.options import Options, check_options
 from confmat._internal.stream.sparse_grid import Counts, SparseGrid
 from confmat.exceptions import MergeError, OptionError
 
@@ -30,70 +28,6 @@ VERSION = 2
 
 Saved = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 """Saved counts: a dense grid, or the sparse store's ``(codes, counts)``."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """An Accumulator's options, checked once (see :class:`confmat.Accumulator`)."""
-
-    threshold: float = 0.5
-    positive: object = None
-    from_logits: bool = False
-    ignore_index: int | str | None = None
-    validate: bool = True
-    max_samples: int | None = None
-    sparse: bool | None = None
-
-
-def options(
-    *,
-    threshold: object = 0.5,
-    positive: object = None,
-    from_logits: object = False,
-    ignore_index: object = None,
-    validate: object = True,
-    max_samples: object = None,
-    sparse: object = None,
-) -> Options:
-    """Checked options in plain Python types (so that ``weights_only`` loading keeps them).
-
-    Examples:
-        >>> import numpy as np
-        >>> options(positive=np.str_("yes"), ignore_index=np.int64(-1)).positive
-        'yes'
-    """
-    if isinstance(positive, np.generic):
-        positive = positive.item()
-    return Options(
-        threshold=v.check_threshold(threshold),  # type: ignore[arg-type]
-        positive=positive,
-        from_logits=bool(from_logits),
-        ignore_index=limits.check_ignore_index(ignore_index, isinstance(ignore_index, str)),
-        validate=bool(validate),
-        max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
-        sparse=None if sparse is None else store.use_sparse(0, sparse),  # type: ignore[arg-type]
-    )
-
-
-def positive_index(positive: object, space: ClassSpace) -> int:
-    """The index of the positive class of binary scores in ``space`` (default: the second)."""
-    index = resolve_positive(positive, list(space.names))
-    return 1 if index is None else index
-
-
-def describe(space: ClassSpace | None) -> str:
-    """The class space as an Accumulator's repr shows it.
-
-    Examples:
-        >>> describe(ClassSpace(("0", "1"))), describe(ClassSpace(("a", "b")))
-        ('num_classes=2', 'classes=[a, b]')
-    """
-    if space is None:
-        return "classes=None"
-    if space.names == tuple(map(str, range(space.size))):
-        return f"num_classes={space.size}"
-    shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
-    return f"classes=[{shown}]"
 
 
 def check_same_classes(
@@ -147,7 +81,7 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
     try:
         names, values, config = state["classes"], state["class_values"], state["config"]
         grid, seen = state["grid"], state["samples_seen"]
-        saved = options(**config)
+        saved = check_options(**config)
         if state["version"] > 1 and state["codes"] is not None:
             if grid is not None:
                 raise OptionError(
