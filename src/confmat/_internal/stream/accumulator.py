@@ -5,6 +5,7 @@ C[i, j] is the number (or total sample weight) of samples of true class i predic
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,9 +15,11 @@ from confmat._internal.core import checks as v
 from confmat._internal.core import codes
 from confmat._internal.core import sparse as store
 from confmat._internal.results.matrix import ConfusionMatrix
-from confmat._internal.stream import batch_checks, deferred, distributed, saved_state, sparse_grid
+from confmat._internal.stream import batch_checks, deferred, distributed, saved_state
+from confmat._internal.stream.dense_grid import DenseGrid
+from confmat._internal.stream.grid import CountGrid
 from confmat._internal.stream.options import Options, check_options, positive_index
-from confmat._internal.stream.sparse_grid import Counts, SparseGrid
+from confmat._internal.stream.sparse_grid import SparseGrid
 from confmat.exceptions import ClassesError, MergeError
 
 
@@ -24,11 +27,12 @@ class Accumulator:
     """A confusion matrix accumulated over batches: ``update`` per batch, ``compute`` at the end.
 
     Each update adds its samples into a kept ``(C, C)`` buffer (int64, float64 once weighted)
-    with one scatter-add on the batch's device: its cost does not grow with C^2 and it never
-    waits for the device. Above :data:`core.sparse.DENSE_MAX_CLASSES` classes (or with
-    ``sparse=True``) the counts are kept sparse (:mod:`stream.sparse_grid`): cell codes
-    buffered per batch, merged by sort + reduce with one sync per ``BUFFER_SIZE`` samples;
-    ``compute`` then gives a sparse-store matrix. The class space is fixed up front by
+    with one scatter-add on the batch's device (:mod:`stream.dense_grid`): its cost does not
+    grow with C^2 and it never waits for the device. Above :data:`core.sparse.DENSE_MAX_CLASSES`
+    classes (or with ``sparse=True``) the counts are kept sparse (:mod:`stream.sparse_grid`):
+    cell codes buffered per batch, merged by sort + reduce with one sync per ``BUFFER_SIZE``
+    samples; ``compute`` then gives a sparse-store matrix. Either store is a
+    :class:`stream.grid.CountGrid`. The class space is fixed up front by
     ``classes`` or ``num_classes``, or by the first batch of scores (``(N, C)`` scores give C
     classes, ``(N,)`` binary scores two). String labels need ``classes=``; integer labels
     without ``classes``/``num_classes`` raise :class:`~confmat.ClassesError`, since a stream's
@@ -110,8 +114,7 @@ class Accumulator:
         self._space = codes.class_space(num_classes, classes)
         deferred.check_dense_space(self._space, self._is_sparse())
         self._coder: codes.LabelCoder | None = None
-        self._grid: Counts | None = None
-        self._one = torch.ones((), dtype=torch.int64)
+        self._grid: CountGrid | None = None
         self._positive = 1
         self._seen = 0
         self._by_position = False
@@ -146,20 +149,20 @@ class Accumulator:
         """Whether the counts of this class space are kept sparse (False while it is open)."""
         return self._space is not None and store.use_sparse(self._space.size, self._options.sparse)
 
-    def _zeros(self, device: torch.device | None) -> Counts:
+    def _zeros(self, device: torch.device | None) -> CountGrid:
         assert self._space is not None
-        return sparse_grid.zeros(self._space.size, self._is_sparse(), device)
+        return _empty_grid(self._space.size, self._is_sparse(), device)
 
     def _allocate(self, device: torch.device) -> None:
         self._device = device
-        self._set_grid(self._zeros(device))
+        self._grid = self._zeros(device)
         assert self._space is not None
         self._coder = codes.LabelCoder(self._space, device)
 
     def reset(self) -> Accumulator:
         """Forget every sample (the class space and options stay)."""
         if self._grid is not None:
-            self._set_grid(self._zeros(self._device))
+            self._grid = self._zeros(self._device)
         self._seen, self._by_position = 0, False
         return self
 
@@ -200,40 +203,22 @@ class Accumulator:
             self._by_position = True
         assert self._coder is not None
         rows, cols = deferred.batch_codes(self._coder, grid, true, pred, **self._coding)
-        if sample_weight is None:  # either store
-            grid.index_put_((rows, cols), self._one, accumulate=True)
+        if sample_weight is None:
+            grid.add(rows, cols)
         else:
-            self._add_weighted(rows, cols, sample_weight)
+            grid.add(*self._weighted(rows, cols, sample_weight, grid.device))
         return self
 
-    def _add_weighted(self, rows: torch.Tensor, cols: torch.Tensor, sample_weight: object) -> None:
-        assert self._grid is not None
+    def _weighted(
+        self, rows: torch.Tensor, cols: torch.Tensor, sample_weight: object, device: torch.device
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The rows, columns and float64 values of a weighted batch (refused samples add 1)."""
         assert self._coder is not None
-        weight = batch_checks.check_weights_shape(sample_weight, rows.shape[0], self._grid.device)
+        weight = batch_checks.check_weights_shape(sample_weight, rows.shape[0], device)
         values, rows = deferred.weighted_values(
             weight, rows, cols, self._coder.size, self._options.validate
         )
-        self._to_float64()
-        self._grid.index_put_((rows, cols), values, accumulate=True)
-
-    def _to_float64(self) -> None:
-        if isinstance(self._grid, SparseGrid):
-            self._grid.to_float64()
-        elif self._grid is not None and not self._grid.is_floating_point():
-            self._set_grid(self._grid.to(torch.float64))
-
-    def _set_grid(self, grid: Counts) -> None:
-        """Keep ``grid`` as the counts, with the matching scalar one for unweighted batches.
-
-        The state is a normal tensor even when made inside ``torch.inference_mode()``, so that
-        later updates outside it may still add to it.
-        """
-        if isinstance(grid, SparseGrid):
-            self._grid = grid
-            return
-        with torch.inference_mode(False):
-            self._grid = grid.clone() if grid.is_inference() else grid
-            self._one = torch.ones((), dtype=grid.dtype, device=grid.device)
+        return rows, cols, values
 
     def _start(self, true: v.Values, pred: v.Values) -> None:
         """Fix the class space (if still open) and the device from the first batch."""
@@ -272,10 +257,7 @@ class Accumulator:
         space = self._space
         grid = self._zeros(self._device) if self._grid is None and space else self._grid
         if distributed.is_active(self.process_group):  # agree on the classes, then sum
-            marked = grid is not None and deferred.counted_by_position(grid)
-            grid, space = distributed.sum_over_ranks(
-                grid, space, marked, self._device, self.process_group, limit
-            )
+            grid, space = self._sum_over_ranks(grid, limit)
             if self._space is None and space is not None:  # the other ranks' classes
                 self._space = space
                 self._positive = positive_index(self._options.positive, space)
@@ -285,9 +267,31 @@ class Accumulator:
                 "or classes= to get an empty matrix)"
             )
         deferred.raise_problems(grid, space.names)
-        counts = sparse_grid.class_counts(grid, space.size)
         positive = self._options.positive if space.size == 2 else None
-        return ConfusionMatrix(counts, list(space.names), positive=positive)
+        return ConfusionMatrix(grid.class_counts(), list(space.names), positive=positive)
+
+    def _sum_over_ranks(
+        self, grid: CountGrid | None, timeout: datetime.timedelta
+    ) -> tuple[CountGrid | None, codes.ClassSpace | None]:
+        """Every rank's counts summed (a new grid) in the agreed class order, and that space.
+
+        ``(None, None)`` when no rank knows its classes. A rank that counted nothing takes part
+        with empty counts of the agreed size; the sum is float64 if any rank's counts are
+        weighted, and sparse if any rank keeps them sparse (:mod:`stream.distributed`).
+        """
+        group = self.process_group
+        weighted = grid is not None and grid.is_floating_point()
+        marked = grid is not None and deferred.counted_by_position(grid)
+        agreed = distributed.agree_on_space(
+            self._space, weighted, marked, group, timeout, self._is_sparse()
+        )
+        if agreed is None:
+            return None, None
+        space, order, any_weighted, any_sparse = agreed
+        if grid is None:
+            grid = _empty_grid(space.size, any_sparse, self._device)
+        dtype = torch.float64 if any_weighted else torch.int64
+        return grid.summed_over_ranks(group, order, dtype, any_sparse), space
 
     def merge(self, *others: Accumulator) -> Accumulator:
         """Add the counts of other accumulators (same classes) into this one; returns ``self``.
@@ -310,16 +314,10 @@ class Accumulator:
             saved_state.check_same_classes(self._space.names, other._space.names)
             if self._grid is None:
                 self._allocate(self._device or other._grid.device)
-            self._add_grid(other._grid)
+            assert self._grid is not None
+            self._grid.add_counts(other._grid)
             self._seen += other._seen
         return self
-
-    def _add_grid(self, grid: Counts | tuple[torch.Tensor, torch.Tensor]) -> None:
-        """Add counts of either store, or ``(codes, counts)`` of the sparse one, to this one's."""
-        if sparse_grid.is_weighted(grid):
-            self._to_float64()
-        assert self._grid is not None
-        sparse_grid.add_into(self._grid, grid)
 
     def to(self, device: torch.device | str) -> Accumulator:
         """Move the counts (and every later batch) to ``device``; returns ``self``.
@@ -330,7 +328,7 @@ class Accumulator:
         """
         self._device = torch.device(device)
         if self._grid is not None and self._space is not None:
-            self._set_grid(self._grid.to(self._device))
+            self._grid.to(self._device)
             self._coder = codes.LabelCoder(self._space, self._device)
         return self
 
@@ -364,17 +362,18 @@ class Accumulator:
             tensor([[1, 0],
                     [1, 0]])
         """
-        names, values, options, grid, seen = saved_state.read(state)
+        names, values, options, saved, seen = saved_state.read(state)
         if self._space is not None and names is not None:
             saved_state.check_same_classes(
                 names, self._space.names, "the saved classes must be its"
             )
         self._configure(None, values or names, self._device, options)
-        if grid is not None:
-            device = saved_state.check_counts(grid, self._space)
+        if saved is not None:
+            counts = saved_state.check_counts(saved, self._space)
             if self._grid is None:
-                self._allocate(self._device or device)
-            self._add_grid(grid)
+                self._allocate(self._device or counts.device)
+            assert self._grid is not None
+            self._grid.add_counts(counts)
         self._seen = seen
         return self
 
@@ -411,3 +410,15 @@ def _describe(space: codes.ClassSpace | None) -> str:
         return f"num_classes={space.size}"
     shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
     return f"classes=[{shown}]"
+
+
+def _empty_grid(size: int, sparse: bool, device: torch.device | None) -> CountGrid:
+    """Empty int64 counts of ``size`` classes in the chosen store (:mod:`stream.grid`).
+
+    Examples:
+        >>> type(_empty_grid(3, False, None)).__name__, type(_empty_grid(3, True, None)).__name__
+        ('DenseGrid', 'SparseGrid')
+    """
+    if sparse:
+        return SparseGrid(size, device or torch.device("cpu"))
+    return DenseGrid.zeros(size, device)

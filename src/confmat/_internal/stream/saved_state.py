@@ -2,9 +2,11 @@
 
 Tensors and plain Python values only, so ``torch.save`` / ``torch.load(..., weights_only=True)``
 keep it. The counts are the Accumulator's whole grid (C[i, j] = samples of true class i predicted
-as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`): a dense
-tensor under ``"grid"``, or for the sparse store its sorted cell codes and their counts under
-``"codes"`` and ``"counts"`` (see :mod:`stream.sparse_grid`). The options are those of
+as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`), as its store
+saves them (:meth:`stream.grid.CountGrid.saved`): a dense tensor under ``"grid"``, or for the
+sparse store its sorted cell codes and their counts under ``"codes"`` and ``"counts"``; the
+other keys hold None. Saved counts load into a store of their kind, which adds them into the
+Accumulator's store of either kind. The options are those of
 :mod:`stream.options`.
 """
 
@@ -19,15 +21,17 @@ import torch
 from confmat._internal.core import checks as v
 from confmat._internal.core.codes import ClassSpace
 from confmat._internal.stream import deferred
+from confmat._internal.stream.dense_grid import DenseGrid
+from confmat._internal.stream.grid import CountGrid
 from confmat._internal.stream.options import Options, check_options
-from confmat._internal.stream.sparse_grid import Counts, SparseGrid
+from confmat._internal.stream.sparse_grid import SparseGrid
 from confmat.exceptions import MergeError, OptionError
 
 VERSION = 2
 """The version of the saved state; bumped when its keys change (1: no sparse store)."""
 
-Saved = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
-"""Saved counts: a dense grid, or the sparse store's ``(codes, counts)``."""
+COUNTS = ("grid", "codes", "counts")
+"""The keys of the saved counts: a store fills its own (see :meth:`CountGrid.saved`)."""
 
 
 def check_same_classes(
@@ -41,23 +45,19 @@ def check_same_classes(
 
 
 def make(
-    grid: Counts | None, space: ClassSpace | None, seen: int, options: Options
+    grid: CountGrid | None, space: ClassSpace | None, seen: int, options: Options
 ) -> dict[str, Any]:
     """The saved state of an accumulator.
 
     Examples:
-        >>> make(None, ClassSpace(("a", "b")), 0, Options())["classes"]
-        ['a', 'b']
+        >>> state = make(None, ClassSpace(("a", "b")), 0, Options())
+        >>> state["classes"], [state[key] for key in COUNTS]
+        (['a', 'b'], [None, None, None])
     """
-    cells = None
-    if isinstance(grid, SparseGrid):
-        grid.flush()
-        cells, grid = (grid.codes.clone(), grid.counts.clone()), None
     return {
         "version": VERSION,
-        "grid": None if grid is None else grid.detach().clone(),
-        "codes": None if cells is None else cells[0],
-        "counts": None if cells is None else cells[1],
+        **dict.fromkeys(COUNTS),
+        **({} if grid is None else grid.saved()),
         "classes": None if space is None else list(space.names),
         "class_values": None if space is None or space.values is None else list(space.values),
         "samples_seen": seen,
@@ -65,10 +65,13 @@ def make(
     }
 
 
-def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, Any, int]:
+def read(
+    state: object,
+) -> tuple[list[str] | None, list[int] | None, Options, dict[str, Any] | None, int]:
     """``(names, values, options, counts, samples_seen)`` of a saved state, else an OptionError.
 
-    The counts are the saved grid, ``(codes, counts)`` of the sparse store, or None.
+    The counts are those of :data:`COUNTS` that the state holds (``{"grid": ...}`` or
+    ``{"codes": ..., "counts": ...}``, unchecked: see :func:`check_counts`), or None.
 
     Examples:
         >>> read({"version": 0})  # doctest: +ELLIPSIS
@@ -82,12 +85,13 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
         names, values, config = state["classes"], state["class_values"], state["config"]
         grid, seen = state["grid"], state["samples_seen"]
         saved = check_options(**config)
+        counts = None if grid is None else {"grid": grid}
         if state["version"] > 1 and state["codes"] is not None:
             if grid is not None:
                 raise OptionError(
                     "state holds both a dense grid and sparse codes", argument="state"
                 )
-            grid = (state["codes"], state["counts"])
+            counts = {"codes": state["codes"], "counts": state["counts"]}
     except (KeyError, TypeError) as error:
         raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
     if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
@@ -98,22 +102,25 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
             raise OptionError(
                 f"state's class_values {list(values)[:5]} contradict its classes {names[:5]}"
             )
-    return names, values, saved, grid, seen
+    return names, values, saved, counts, seen
 
 
-def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
-    """Saved counts of either store must fit the saved classes; returns their device.
+def check_counts(saved: dict[str, Any], space: ClassSpace | None) -> CountGrid:
+    """Saved counts (of :func:`read`) must fit the saved classes; returns them as their store.
 
-    A dense grid: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0. Sparse
-    ``(codes, counts)``: 1-d int64 codes, sorted, unique and below ``(C + EXTRA)^2``, and as
-    many int64 or float64 counts, finite, >= 0.
+    A dense ``"grid"``: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0.
+    Sparse ``"codes"`` and ``"counts"``: 1-d int64 codes, sorted, unique and below
+    ``(C + EXTRA)^2``, and as many int64 or float64 counts, finite, >= 0.
 
     Examples:
-        >>> check_counts(torch.zeros(6, 6, dtype=torch.bool), ClassSpace(("a", "b")))
+        >>> check_counts({"grid": torch.zeros(6, 6, dtype=torch.bool)}, ClassSpace(("a", "b")))
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state counts must be int64 or float64, got torch.bool
-        >>> check_counts((torch.tensor([3, 1]), torch.tensor([1, 1])), ClassSpace(("a", "b")))
+        >>> check_counts(
+        ...     {"codes": torch.tensor([3, 1]), "counts": torch.tensor([1, 1])},
+        ...     ClassSpace(("a", "b")),
+        ... )
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state codes must be sorted and unique
@@ -121,17 +128,27 @@ def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
     if space is None:
         raise OptionError("state holds counts but no classes", argument="state")
     side = space.size + deferred.EXTRA
-    if isinstance(saved, torch.Tensor):
-        if tuple(saved.shape) != (side, side):
-            raise OptionError(f"state counts have shape {tuple(saved.shape)}, expected {side}")
-        _check_values(saved)
-        return saved.device
-    if not (isinstance(saved, tuple) and all(isinstance(t, torch.Tensor) for t in saved)):
-        raise OptionError("state counts must be a tensor, or tensors of sparse codes and counts")
-    codes: torch.Tensor = saved[0]
-    counts: torch.Tensor = saved[1]
-    if len(saved) != 2:
-        raise OptionError(f"state's sparse counts must be (codes, counts), got {len(saved)} parts")
+    if "grid" in saved:
+        return DenseGrid(_checked_grid(saved["grid"], side))
+    codes, counts = _checked_cells(saved["codes"], saved["counts"], side)
+    return SparseGrid.of(space.size, codes, counts)
+
+
+_NOT_TENSORS = "state counts must be a tensor, or tensors of sparse codes and counts"
+
+
+def _checked_grid(grid: object, side: int) -> torch.Tensor:
+    if not isinstance(grid, torch.Tensor):
+        raise OptionError(_NOT_TENSORS)
+    if tuple(grid.shape) != (side, side):
+        raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {side}")
+    _check_values(grid)
+    return grid
+
+
+def _checked_cells(codes: object, counts: object, side: int) -> tuple[torch.Tensor, torch.Tensor]:
+    if not (isinstance(codes, torch.Tensor) and isinstance(counts, torch.Tensor)):
+        raise OptionError(_NOT_TENSORS)
     if codes.dtype != torch.int64 or codes.ndim != 1 or counts.shape != codes.shape:
         raise OptionError(
             f"state codes must be 1-d int64 with as many counts, got {codes.dtype} codes of "
@@ -140,9 +157,10 @@ def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
     if not bool((codes[1:] > codes[:-1]).all()):
         raise OptionError("state codes must be sorted and unique")
     if codes.numel() and not (int(codes[0]) >= 0 and int(codes[-1]) < side * side):
-        raise OptionError(f"state codes must lie in [0, {side * side}) for {space.size} classes")
+        classes = side - deferred.EXTRA
+        raise OptionError(f"state codes must lie in [0, {side * side}) for {classes} classes")
     _check_values(counts)
-    return codes.device
+    return codes, counts
 
 
 def _check_values(counts: torch.Tensor) -> None:
