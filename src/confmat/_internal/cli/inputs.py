@@ -142,17 +142,46 @@ def match_scores(
     named = [name for name, _ in pairs]
     if len(columns) == 1:
         return columns[0], classes, named[0] if pairs[0][0] != pairs[0][1] else None
+    values = _class_values(named, y_true, "--score-cols")
     if classes is None:
-        return np.stack(columns, axis=1), _class_values(named, y_true, "--score-cols"), None
+        classes = values
     given = [str(c) for c in classes]
-    order = {str(c): i for i, c in enumerate(_class_values(named, y_true, "--score-cols"))}
-    if sorted(order) != sorted(given):
+    if sorted(map(str, values)) != sorted(given):
         raise UsageError(
             f"--score-cols names the classes {named} but --classes gives {given}: score columns "
             "are matched to classes by name, so name the same classes (--score-cols "
             "CLASS=COLUMN,... names a column's class)"
         )
-    return np.stack([columns[order[c]] for c in given], axis=1), classes, None
+    return _columns_as_python_reads_them(np.stack(columns, axis=1), values, classes), classes, None
+
+
+def _columns_as_python_reads_them(
+    scores: np.ndarray, values: list[Any], classes: list[Any]
+) -> np.ndarray:
+    """Score columns (in --score-cols order, each named by its class) as Python reads them.
+
+    Column j is label j for numeric labels, ``classes[j]`` for text labels.
+
+    Numeric classes other than 0..C-1 have no column order: the predicted labels (the
+    argmax over the columns in --score-cols order) are returned instead.
+    """
+    from confmat._internal.core import checks
+
+    if not all(isinstance(value, (int, np.integer)) for value in values):
+        position = {str(c): i for i, c in enumerate(values)}
+        return scores[:, [position[str(c)] for c in classes]]  # text: column j is classes[j]
+    if sorted(values) == list(range(len(values))):
+        return scores[:, np.argsort(values)]  # column j is label j
+    checks.check_finite_scores(torch_tensor(scores), "--score-cols")
+    labels: np.ndarray = np.asarray(values)[scores.argmax(axis=1)]
+    return labels
+
+
+def torch_tensor(values: np.ndarray) -> Any:
+    """``values`` as a tensor (torch imported on first use)."""
+    import torch
+
+    return torch.from_numpy(values)
 
 
 def one_score_of(option: str | None, named: str | None) -> str | None:

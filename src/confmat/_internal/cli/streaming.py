@@ -285,7 +285,7 @@ def _score_matrix(counter: _Counter, table: Any, positive: str | None) -> Confus
     ``--score-cols``) passes the same encoding as the whole file, so the class names and the
     checks of the true labels are those of ``from_predictions``.
     """
-    from confmat._internal.core import encode
+    from confmat._internal.core import codes, encode
 
     args = counter.args
     if counter.pairs is None or len(counter.pairs) == 1:
@@ -311,6 +311,12 @@ def _score_matrix(counter: _Counter, table: Any, positive: str | None) -> Confus
         "pred": names[encoded.pred.numpy()],
         "count": table.count,
     }
+    scored = None if encoded.score_of is None else encoded.classes[encoded.score_of]
     return ConfusionMatrix.from_counts(
-        columns, "true", "pred", "count", encoded.classes, positive=positive
+        columns,
+        "true",
+        "pred",
+        "count",
+        encoded.classes,
+        positive=codes.reported_positive(positive, scored),
     )
