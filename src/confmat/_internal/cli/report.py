@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from confmat._internal.cli.parser import check_single_label
 from confmat.exceptions import UsageError
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ Renderer = Callable[["Report"], str]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``confmat report``; returns the exit status."""
-    _check_presentation(args)  # a usage error: before any heavy import
+    _check_presentation(args)  # usage errors: before any heavy import
+    check_single_label(args)
     from confmat._internal.io import writing as output
 
     inputs = [args.input, args.classes_file]
