@@ -25,13 +25,7 @@ from confmat._internal.core import codes, pairs
 from confmat._internal.io import batches as cli_batches
 from files import write
 
-
-@pytest.fixture(autouse=True)
-def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_batches, "BATCH_ROWS", 3)
-    monkeypatch.setattr(cli_batches, "BLOCK_BYTES", 80)
-    monkeypatch.setattr(cli_stream, "MERGE_ROWS", 4)
-    monkeypatch.setattr(cli_batches, "PROGRESS", False)
+pytestmark = pytest.mark.usefixtures("tiny_batches")  # tests/conftest.py
 
 
 def outcome(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -19,19 +19,11 @@ import pytest
 import torch
 
 from confmat import ConfusionMatrix
-from confmat._internal.cli import streaming as cli_stream
 from confmat._internal.cli.main import main
-from confmat._internal.io import batches as cli_batches
 from confmat._internal.stats import curves
 from files import write
 
-
-@pytest.fixture(autouse=True)
-def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_batches, "BATCH_ROWS", 3)
-    monkeypatch.setattr(cli_batches, "BLOCK_BYTES", 80)
-    monkeypatch.setattr(cli_stream, "MERGE_ROWS", 4)
-    monkeypatch.setattr(cli_batches, "PROGRESS", False)
+pytestmark = pytest.mark.usefixtures("tiny_batches")  # tests/conftest.py
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -556,38 +548,26 @@ def test_an_invalid_weight_after_dropped_rows_names_its_own_row(tmp_path: Path, 
         assert err.splitlines()[-1].endswith("got -3.0 at data row 17")
 
 
-def test_a_nan_weight_is_a_missing_cell(tmp_path: Path, capsys) -> None:
-    """A NaN in a used column of a file is missing: refused, or dropped with --dropna."""
-    weights = [1.0, 2.0, math.nan, 0.5]
-    columns = {"y_true": [0, 1, 1, 0], "y_pred": [0, 1, 0, 0], "w": weights}
-    path = write(tmp_path / "p.parquet", columns)
-    err = refused([str(path), "--weight-col", "w"], capsys)
-    assert "column 'w' has a missing value" in err
-    assert "data row 3; pass --dropna" in err
-    status, out, err = both(
-        [str(path), "--weight-col", "w", "--dropna", "--format", "json"], capsys
-    )
-    assert status == 0
-    assert "left out 1 of 4 rows" in err
-    same_document(json.loads(out), python_document([0, 1, 0], [0, 1, 0], sample_weight=[1, 2, 0.5]))
-
-
-@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
-def test_a_missing_weight_cell_is_refused_or_dropped(tmp_path: Path, capsys, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "missing"),
+    [(".parquet", math.nan), (".parquet", None), (".jsonl", None), (".csv", "")],
+    ids=["parquet NaN", "parquet null", "jsonl null", "csv empty cell"],
+)
+def test_a_missing_or_nan_weight_is_refused_or_dropped(
+    tmp_path: Path, capsys, suffix: str, missing: object
+) -> None:
+    """A NaN in a used column of a file is missing, as an empty cell: refused, or --dropna."""
     columns = {
         "y_true": [0, 1, 1, 0, 1],
         "y_pred": [0, 1, 0, 0, 1],
-        "w": [1.0, 2.0, None, 0.5, 1.0],
+        "w": [1.0, 2.0, missing, 0.5, 1.0],
     }
     path = write(tmp_path / f"p{suffix}", columns)
-    if suffix == ".csv":
-        path.write_text("y_true,y_pred,w\n0,0,1.0\n1,1,2.0\n1,0,\n0,0,0.5\n1,1,1.0\n")
     err = refused([str(path), "--weight-col", "w"], capsys)
     assert "column 'w' has a missing value" in err
     assert "at data row 3; pass --dropna" in err
-    status, out, err = both(
-        [str(path), "--weight-col", "w", "--dropna", "--format", "json"], capsys
-    )
+    argv = [str(path), "--weight-col", "w", "--dropna", "--format", "json"]
+    status, out, err = both(argv, capsys)
     assert status == 0
     assert "left out 1 of 5 rows" in err
     expected = python_document([0, 1, 0, 1], [0, 1, 0, 1], sample_weight=[1, 2, 0.5, 1])

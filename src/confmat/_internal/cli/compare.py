@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import sys
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -63,10 +62,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
     else:
         text = render_comparison(result, *paired.names)
-    if args.output:
-        output.write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
+    output.write_output(args.output, text)
     return 0
 
 

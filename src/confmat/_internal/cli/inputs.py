@@ -296,7 +296,9 @@ def score_pairs(text: str) -> list[tuple[str, str]]:
         name, _, column = entry.partition("=")
         pair = (name.strip(), column.strip()) if column else (entry, entry)
         if not all(pair):
-            raise UsageError(f"--score-cols entry {entry!r} needs CLASS=COLUMN")
+            raise UsageError(
+                f"--score-cols entry {entry!r} needs CLASS=COLUMN", argument="--score-cols"
+            )
         pairs.append(pair)
     return pairs
 
@@ -320,7 +322,8 @@ def match_scores(
         raise UsageError(
             f"--score-cols names the classes {named} but --classes gives {given}: score columns "
             "are matched to classes by name, so name the same classes (--score-cols "
-            "CLASS=COLUMN,... names a column's class)"
+            "CLASS=COLUMN,... names a column's class)",
+            argument="--score-cols",
         )
     return np.stack([columns[order[c]] for c in given], axis=1), classes, None
 
@@ -328,12 +331,14 @@ def match_scores(
 def one_score_of(option: str | None, named: str | None) -> str | None:
     """The class ``--score-of`` names, or the one ``--score-cols CLASS=COLUMN`` names; not two."""
     if option is not None and named is not None and option != named:
-        raise UsageError(f"--score-of {option!r} contradicts --score-cols {named}=...")
+        raise UsageError(
+            f"--score-of {option!r} contradicts --score-cols {named}=...", argument="--score-of"
+        )
     return option if option is not None else named
 
 
 def score_column(values: np.ndarray, name: str, source: str) -> np.ndarray:
     """A score column as float64; numbers only."""
     if values.dtype.kind not in "fiu":
-        raise InputFileError(f"{source}: score column {name!r} must hold numbers")
+        raise InputFileError(f"score column {name!r} must hold numbers", column=name, source=source)
     return values.astype(np.float64)

@@ -54,10 +54,7 @@ def run(args: argparse.Namespace) -> int:
     picture = _plot(cm, args) if args.plot else None
     if picture is not None:  # both are drawn before either is written
         output.write_atomic(args.plot, picture)
-    if args.output:
-        output.write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
+    output.write_output(args.output, text)
     return 0
 
 
