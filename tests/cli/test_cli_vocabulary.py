@@ -445,6 +445,13 @@ def test_hostile_ignore_index_values(tmp_path: Path, capsys, value: str, match: 
     assert match in refused([str(path), "--ignore-index", value], capsys)
 
 
+@pytest.mark.parametrize("weights", [[], ["--weight-col", "w"]], ids=["counts", "weights"])
+def test_every_row_ignored_is_an_empty_input(tmp_path: Path, capsys, weights: list[str]) -> None:
+    path = write(tmp_path / "p.parquet", {"y_true": [3] * 8, "y_pred": [3] * 8, "w": [1.0] * 8})
+    err = refused([str(path), "--ignore-index", "3", *weights], capsys)
+    assert "no samples" in err
+
+
 def test_ignore_index_of_text_labels_is_text(tmp_path: Path, capsys) -> None:
     labels = ["True", "False", "True", "2**70"]
     path = write(tmp_path / "p.csv", {"y_true": labels, "y_pred": labels[::-1]})

@@ -188,7 +188,8 @@ class _Counter:
         """The merged pair table: int64 counts, or float64 sums of the weights."""
         from confmat._internal.core import checks, pairs
 
-        if self.first is None or not (self.tables or self.weighted):
+        counted = bool(self.tables) if self.weighted is None else not self.weighted.empty
+        if self.first is None or not counted:
             checks.check_not_empty(0)
         if self.weighted is not None:
             return self.weighted.table()

@@ -45,6 +45,11 @@ class WeightSums:
         if self._rows >= max(self.merge_rows, 2 * held):
             self._merge()
 
+    @property
+    def empty(self) -> bool:
+        """Whether no sample was added."""
+        return self._table is None and not self._rows
+
     def table(self) -> PairTable:
         """The pairs that occur, sorted, with their float64 sums (a pair of weight 0 too)."""
         self._merge()
