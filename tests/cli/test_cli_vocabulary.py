@@ -452,6 +452,24 @@ def test_every_row_ignored_is_an_empty_input(tmp_path: Path, capsys, weights: li
     assert "no samples" in err
 
 
+def test_ignored_rows_skip_the_score_checks_and_keep_the_row_numbers(
+    tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("y_true,y_pred\n" + "1,0.5\n0,0.25\n" * 4 + "7,1.5\n" * 3 + "0,0.75\n")
+    cli = document([str(path), "--ignore-index", "7"], capsys)  # an ignored score is not read
+    same_document(
+        cli,
+        python_document(
+            [1, 0] * 4 + [7] * 3 + [0], [0.5, 0.25] * 4 + [1.5] * 3 + [0.75], ignore_index=7
+        ),
+    )
+    path.write_text("y_true,y_pred\n" + "1,0.5\n0,0.25\n" * 4 + "7,0.5\n" * 3 + "0,2.5\n")
+    status, _, err = run(["report", str(path), "--ignore-index", "7", "--stream"], capsys)
+    assert status == 2
+    assert "y_pred must hold probabilities in [0, 1], got 2.5 at data row 12" in err
+
+
 def test_ignore_index_of_text_labels_is_text(tmp_path: Path, capsys) -> None:
     labels = ["True", "False", "True", "2**70"]
     path = write(tmp_path / "p.csv", {"y_true": labels, "y_pred": labels[::-1]})

@@ -201,10 +201,8 @@ def _without_ignored(batch: _Batch, ignore: int | str) -> _Batch:
     keep = batch.y_true != ignore
     if bool(keep.all()):
         return batch
-    rows = np.ones(len(batch.y_true) if batch.keep is None else len(batch.keep), dtype=bool)
-    if batch.keep is not None:
-        rows = batch.keep.copy()
-    rows[rows] = keep
+    rows = np.ones(len(keep), dtype=bool) if batch.keep is None else batch.keep.copy()
+    rows[rows] = keep  # the batch's rows kept: of those kept so far, the ones not ignored
     weights = None if batch.weights is None else batch.weights[keep]
     predictions = [p[keep] for p in batch.predictions]
     return batch._replace(
