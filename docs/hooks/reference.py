@@ -112,6 +112,17 @@ FACADE_PAGES = (
 """The facade's names by topic, each topic a page ``reference/confmat/<slug>.md``."""
 
 
+READING_ORDER = ("confmat", "exceptions", "report", "show", "engines", "integrations")
+"""The public modules in the order of the reference (as in ``mkdocs.yml``'s ``nav``)."""
+
+
+def reading_order(module: str) -> tuple[int, str]:
+    """Sorts the modules as ``READING_ORDER`` says (a submodule after its package)."""
+    part = module.split(".")[1] if "." in module else module
+    rank = READING_ORDER.index(part) if part in READING_ORDER else len(READING_ORDER)
+    return rank, module
+
+
 def page_of(module: str) -> str:
     """The reference page of a public module."""
     if module == public_api.PACKAGE:
@@ -155,7 +166,7 @@ class Reference:
         self.package = griffe.load(
             public_api.PACKAGE, search_paths=[str(SRC)], extensions=extensions
         )
-        self.modules = public_api.public_modules(SRC)
+        self.modules = sorted(public_api.public_modules(SRC), key=reading_order)
         self.homes = public_api.homes(self.package, SRC)
 
     def home(self, module: str, name: str) -> str:
