@@ -137,6 +137,7 @@ def test_readme_has_python_examples() -> None:
     assert len(README_BLOCKS) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", README_BLOCKS, ids=_ids(README_BLOCKS))
 def test_readme_block_runs_alone(block: Block, tmp_path: Path) -> None:
     assert not PRIVATE_IMPORT.search(block.code), f"{block} imports confmat._internal"
@@ -148,6 +149,7 @@ def test_readme_block_runs_alone(block: Block, tmp_path: Path) -> None:
 PAGES = [page for page in guide_pages() if python_blocks(page)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_guide_page_examples_run(page: Path, tmp_path: Path) -> None:
     page_blocks = python_blocks(page)
