@@ -1,16 +1,18 @@
-"""Runs Markdown code blocks in one namespace, in order, as a reader would: ``python run_blocks.py
-BLOCKS.json``, where the file holds ``[{"where": "README.md:12", "code": "..."}, ...]``.
+"""Runs groups of Markdown code blocks as readers would: ``run_blocks.py GROUPS.json OUT.json``.
 
-The process is the reader's interpreter: a fresh one per page, so that no example shares state
-(environment variables, a tracker's run, matplotlib's figures) with another or with the tests.
-It exits with status 1 and the traceback of the first block that fails, naming that block. A
-warning raised by confmat itself fails too, unless it is one of the warnings the guide shows on
-purpose (others' warnings are the libraries' business, not the examples').
+``GROUPS.json`` holds ``[{"name": ..., "blocks": [{"where": "README.md:12", "code": ...}]}]``.
+Each group's blocks run in order in one fresh namespace and a fresh working directory (a README
+block alone; a guide page after its preamble), so that a group never relies on another's names
+or files. This is one interpreter for every group (the test process stays untouched: examples set
+environment variables, start trackers' runs, draw figures), and ``OUT.json`` gets, per group
+name, None or the traceback of its first failing block. A warning raised by confmat itself fails
+a group too, unless the guide shows it on purpose (others' warnings are the libraries' business).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 import warnings
@@ -24,8 +26,10 @@ SHOWN_ON_PURPOSE = {
 }
 
 
-def main(path: str) -> int:
-    blocks = json.loads(Path(path).read_text(encoding="utf-8"))
+def run_group(blocks: list[dict[str, str]], directory: Path) -> str | None:
+    """Run one group in ``directory``; None, or what went wrong."""
+    directory.mkdir(parents=True)
+    os.chdir(directory)
     namespace: dict[str, object] = {"__name__": "__main__"}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -33,19 +37,27 @@ def main(path: str) -> int:
             try:
                 exec(compile(block["code"], block["where"], "exec"), namespace)
             except BaseException:
-                print(f"{block['where']}: this block failed", file=sys.stderr)
-                traceback.print_exc()
-                return 1
-    confmat_warnings = [
+                return f"{block['where']}: this block failed\n{traceback.format_exc()}"
+            finally:
+                if "matplotlib.pyplot" in sys.modules:
+                    sys.modules["matplotlib.pyplot"].close("all")
+    ours = [
         f"{w.filename}:{w.lineno}: {w.category.__name__}: {w.message}"
         for w in caught
         if "confmat" in Path(w.filename).parts and w.category.__name__ not in SHOWN_ON_PURPOSE
     ]
-    if confmat_warnings:
-        print("unexpected warnings from confmat:", *confmat_warnings, sep="\n", file=sys.stderr)
-        return 1
-    return 0
+    return "unexpected warnings from confmat:\n" + "\n".join(ours) if ours else None
+
+
+def main(groups_path: str, out_path: str) -> None:
+    groups = json.loads(Path(groups_path).read_text(encoding="utf-8"))
+    work = Path(out_path).parent / "work"
+    results = {
+        group["name"]: run_group(group["blocks"], work / str(number))
+        for number, group in enumerate(groups)
+    }
+    Path(out_path).write_text(json.dumps(results), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    main(sys.argv[1], sys.argv[2])

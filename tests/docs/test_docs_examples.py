@@ -7,9 +7,9 @@ reader of the page runs them. A block that cannot run here (a GPU, several proce
 cluster) is preceded by ``<!-- not run: the reason -->`` and reported as skipped with that
 reason. No example may import ``confmat._internal``: users import the public names only.
 
-Each file's (README) or page's (guide) blocks run in a fresh interpreter (``run_blocks.py``), in a
-temporary directory, with matplotlib's Agg backend and nothing downloaded (Hugging Face offline,
-W&B offline).
+The examples run once per session in an interpreter of their own (``run_blocks.py``), each README
+block and each page in a fresh namespace and a fresh temporary directory, with matplotlib's Agg
+backend and nothing downloaded (Hugging Face offline, W&B offline).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -99,28 +100,61 @@ def preamble() -> Block:
 
 RUNNER = Path(__file__).with_name("run_blocks.py")
 
+README_BLOCKS = python_blocks(README)
+PAGES = [page for page in guide_pages() if python_blocks(page)]
+NOT_RUN = [
+    b for path in [README, *guide_pages()] for b in python_blocks(path) if b.marker == "not run"
+]
 
-def run(code_blocks: list[Block], tmp_path: Path) -> None:
-    """Run the blocks in order in one fresh interpreter, in ``tmp_path``; fail naming the block."""
-    listing = tmp_path / "blocks.json"
-    listing.write_text(
-        json.dumps([{"where": str(b), "code": b.code} for b in code_blocks]), encoding="utf-8"
-    )
-    work = tmp_path / "work"
-    work.mkdir()
+
+def groups() -> list[dict[str, object]]:
+    """What runs: each README block alone, each guide page's blocks after the preamble."""
+
+    def listing(blocks: list[Block]) -> list[dict[str, str]]:
+        return [{"where": str(b), "code": b.code} for b in blocks]
+
+    alone = [{"name": str(b), "blocks": listing([b])} for b in README_BLOCKS if b.marker is None]
+    pages = [
+        {
+            "name": page.relative_to(ROOT).as_posix(),
+            "blocks": listing([preamble(), *(b for b in python_blocks(page) if b.marker is None)]),
+        }
+        for page in PAGES
+    ]
+    return alone + pages
+
+
+def run_all(directory: Path) -> dict[str, str | None]:
+    """Every group, in one fresh interpreter in ``directory``: ``{name: None or the failure}``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    listing, out = directory / "groups.json", directory / "results.json"
+    listing.write_text(json.dumps(groups()), encoding="utf-8")
     env = dict(os.environ, MPLBACKEND="Agg", HF_HUB_OFFLINE="1", WANDB_MODE="offline")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
-        [sys.executable, str(RUNNER), str(listing)],
-        cwd=work,
+        [sys.executable, str(RUNNER), str(listing), str(out)],
+        cwd=directory,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     if done.returncode != 0:
-        pytest.fail(done.stderr[-6000:], pytrace=False)
+        pytest.fail(f"the example runner itself failed:\n{done.stderr[-6000:]}", pytrace=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
+    """The examples' outcomes, run once per session (the xdist workers share them)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    with FileLock(str(shared / "docs-examples.lock")):
+        record = shared / "docs-examples.json"
+        if not record.exists():
+            record.write_text(json.dumps(run_all(shared / "docs-examples")), encoding="utf-8")
+        return json.loads(record.read_text(encoding="utf-8"))
 
 
 def _ids(items: list[Block] | list[Path]) -> list[str]:
@@ -130,43 +164,40 @@ def _ids(items: list[Block] | list[Path]) -> list[str]:
     ]
 
 
-README_BLOCKS = python_blocks(README)
-
-
 def test_readme_has_python_examples() -> None:
     assert len(README_BLOCKS) >= 2
 
 
+def test_no_example_imports_private_modules() -> None:
+    private = [
+        str(b)
+        for path in [README, *guide_pages()]
+        for b in python_blocks(path)
+        if PRIVATE_IMPORT.search(b.code)
+    ]
+    assert not private, f"examples that import confmat._internal: {private}"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("block", README_BLOCKS, ids=_ids(README_BLOCKS))
-def test_readme_block_runs_alone(block: Block, tmp_path: Path) -> None:
-    assert not PRIVATE_IMPORT.search(block.code), f"{block} imports confmat._internal"
+def test_readme_block_runs_alone(block: Block, results: dict[str, str | None]) -> None:
     if block.marker == "not run":
         pytest.skip(f"{block}: {block.reason}")
-    run([block], tmp_path)
-
-
-PAGES = [page for page in guide_pages() if python_blocks(page)]
+    failure = results[str(block)]
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
-def test_guide_page_examples_run(page: Path, tmp_path: Path) -> None:
-    page_blocks = python_blocks(page)
-    private = [str(b) for b in page_blocks if PRIVATE_IMPORT.search(b.code)]
-    assert not private, f"examples that import confmat._internal: {private}"
-    runnable = [b for b in page_blocks if b.marker is None]
-    run([preamble(), *runnable], tmp_path)
-
-
-NOT_RUN = [
-    b for path in [README, *guide_pages()] for b in python_blocks(path) if b.marker == "not run"
-]
+def test_guide_page_examples_run(page: Path, results: dict[str, str | None]) -> None:
+    failure = results[page.relative_to(ROOT).as_posix()]
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
 
 
 @pytest.mark.parametrize("block", NOT_RUN, ids=_ids(NOT_RUN))
 def test_block_that_cannot_run_here(block: Block) -> None:
-    assert not PRIVATE_IMPORT.search(block.code), f"{block} imports confmat._internal"
     assert block.reason, f"{block}: say why it is not run"
     pytest.skip(f"{block}: {block.reason}")
 
