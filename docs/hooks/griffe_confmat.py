@@ -30,6 +30,7 @@ import dataclasses
 import importlib
 import re
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,9 +126,12 @@ def add_lazy_classes(package: griffe.Module, src: Path) -> None:
         missing = [n for n in public_api.exports(src, module_name) if n not in module.members]
         if not missing or "__getattr__" not in module.members:
             continue
-        runtime = importlib.import_module(module_name)
-        for name in missing:
-            module.set_member(name, lazy_class(module, getattr(runtime, name)))  # type: ignore[union-attr]
+        with warnings.catch_warnings():  # the frameworks' own deprecations are not the docs'
+            warnings.simplefilter("ignore", DeprecationWarning)
+            runtime = importlib.import_module(module_name)
+            built = {name: getattr(runtime, name) for name in missing}
+        for name, value in built.items():
+            module.set_member(name, lazy_class(module, value))  # type: ignore[union-attr]
 
 
 def lazy_class(module: griffe.Module, value: type) -> griffe.Class:
