@@ -244,6 +244,7 @@ def test_2_score_column_j_is_label_j_whatever_the_order_of_classes(tmp_path: Pat
         assert cm.accuracy == 1.0, order
         assert cm.classes == [str(c) for c in order]
         assert via_evaluate(y, scores, classes=order).accuracy == 1.0
+        assert via_accumulator(y, scores, classes=order).accuracy == 1.0
     document = via_cli(y, scores, tmp_path, classes=[1, 0])
     assert document["classes"] == ["1", "0"]
     assert document["overall"]["accuracy"] == 1.0
@@ -271,6 +272,16 @@ def test_3_classes_written_as_text_are_the_same_label_values() -> None:
         ).positive
         == "1"
     )
+
+
+def test_classes_naming_one_value_twice_are_refused_for_integer_labels() -> None:
+    for classes in (["1", "01"], [1, True], ["0", "+0"]):
+        with pytest.raises(confmat.ClassesError, match="both the label value"):
+            confmat.ConfusionMatrix.from_predictions([1, 0], [1, 1], classes=classes)
+        with pytest.raises(confmat.ClassesError, match="both the label value"):
+            confmat.Accumulator(classes=classes).update([1, 0], [1, 1])
+    texts = confmat.ConfusionMatrix.from_predictions(["1", "01"], ["01", "01"], classes=["1", "01"])
+    assert texts.counts.tolist() == [[0, 1], [0, 1]]  # string labels tell them apart
 
 
 def test_4_threshold_with_one_column_per_class_is_refused(tmp_path: Path) -> None:

@@ -99,7 +99,9 @@ class LabelCoder:
         self._table: torch.Tensor | None = None
         self._sorted: tuple[torch.Tensor, torch.Tensor] | None = None
         self._low = 0
+        self._twice: ClassesError | None = None  # raised when integer labels are looked up
         if space.values is not None:
+            self._twice = twice_named_value(space)
             self._build_lookup(space.values)
 
     def _build_lookup(self, values: tuple[int, ...]) -> None:
@@ -125,6 +127,8 @@ class LabelCoder:
             labels = whole_labels(labels, self.size) if validate else labels.long()
         else:
             labels = labels.long()
+        if self._twice is not None:
+            raise self._twice
         if self._table is not None:
             span = self._table.shape[0] - 1
             return self._table[(labels - self._low).add_(1).clamp_(0, span)]  # wraps: invalid
@@ -139,6 +143,31 @@ class LabelCoder:
         pos = np.searchsorted(ordered, labels).clip(max=self.size - 1)
         codes = np.where(ordered[pos] == labels, self._name_order[pos], self.size)
         return torch.from_numpy(codes.astype(np.int64)).to(self.device)
+
+
+def twice_named_value(space: ClassSpace) -> ClassesError | None:
+    """The error of classes that name one label value twice (``["1", "01"]``), if they do.
+
+    String labels tell such classes apart by their text; integer labels cannot, so looking
+    them up raises it.
+
+    Examples:
+        >>> str(twice_named_value(ClassSpace(("1", "01"), (1, 1))))[:45]
+        "classes '1' and '01' are both the label value"
+    """
+    assert space.values is not None
+    values = np.asarray(space.values, dtype=object)
+    unique, counts = np.unique(values, return_counts=True)
+    if bool((counts == 1).all()):
+        return None
+    value = unique[counts > 1][0]
+    i, j = np.flatnonzero(values == value)[:2]
+    return ClassesError(
+        f"classes {space.names[i]!r} and {space.names[j]!r} are both the label value {value}: "
+        "integer labels cannot tell them apart",
+        argument="classes",
+        value=value,
+    )
 
 
 def whole_labels(labels: torch.Tensor, size: int) -> torch.Tensor:
