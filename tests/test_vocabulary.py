@@ -391,3 +391,94 @@ def test_1_the_lightning_callback_with_classes_in_another_order(tmp_path: Path) 
         assert by_name(matrix) == reference
         assert matrix.accuracy == pytest.approx(0.995)
         assert matrix.positive == ("1" if positive is None else str(positive))
+
+
+# -- the README's table of entry points and options, against the code ------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+OPTIONS = (
+    "classes",
+    "num_classes",
+    "threshold",
+    "score_of",
+    "positive",
+    "from_logits",
+    "ignore_index",
+    "sample_weight",
+    "zero_division",
+)
+
+
+def _entry_points() -> dict[str, list[Callable[..., Any]]]:
+    """Each row of the table: the callables whose parameters it describes."""
+    import warnings
+
+    from confmat.integrations import huggingface, ignite, lightning
+
+    with warnings.catch_warnings():  # Ignite imports torch.distributed.optim (jit.script)
+        warnings.filterwarnings("ignore", "`torch.jit.[a-z]+` is deprecated", DeprecationWarning)
+        metric = ignite.ConfusionMatrixMetric
+    return {
+        "`ConfusionMatrix.from_predictions`": [confmat.ConfusionMatrix.from_predictions],
+        "`Accumulator`": [confmat.Accumulator, confmat.Accumulator.update],
+        "`evaluate`": [confmat.evaluate],
+        "`compare`": [confmat.compare],
+        "`top_k`": [confmat.top_k],
+        "`MultilabelConfusion.from_predictions`": [confmat.MultilabelConfusion.from_predictions],
+        "`MultilabelAccumulator`": [
+            confmat.MultilabelAccumulator,
+            confmat.MultilabelAccumulator.update,
+        ],
+        "`evaluate_multilabel`": [confmat.evaluate_multilabel],
+        "Lightning `ConfusionMatrixCallback`": [lightning.ConfusionMatrixCallback],
+        "Hugging Face `ComputeMetrics`": [huggingface.ComputeMetrics],
+        "Ignite `ConfusionMatrixMetric`": [metric],
+    }
+
+
+def _table() -> dict[str, dict[str, str]]:
+    """The README's table between its snippet markers: entry point -> option -> cell."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("[start:vocabulary]")[1].split("[end:vocabulary]")[0]
+    rows = [line for line in block.splitlines() if line.startswith("|")]
+    header = [cell.strip().strip("`") for cell in rows[0].strip("|").split("|")]
+    assert header == ["entry point", *OPTIONS]
+    table = {}
+    for row in rows[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        table[cells[0]] = dict(zip(OPTIONS, cells[1:], strict=True))
+    return table
+
+
+def _parameters(callables: list[Callable[..., Any]]) -> dict[str, Any]:
+    import inspect
+
+    found: dict[str, Any] = {}
+    for function in callables:
+        found.update(inspect.signature(function).parameters)
+    return found
+
+
+def test_the_readme_table_is_every_signature() -> None:
+    table = _table()
+    entry_points = _entry_points()
+    cli = {"`confmat report`": "report", "`confmat compare`": "compare"}
+    assert set(table) == set(entry_points) | set(cli)
+    for entry, callables in entry_points.items():
+        parameters = _parameters(callables)
+        for option, cell in table[entry].items():
+            assert (option in parameters) == (cell != "—"), (entry, option, cell)
+            if option == "from_logits" and cell != "—":
+                assert str(parameters[option].default) == cell, (entry, option)
+
+
+def test_the_readme_table_is_the_command_line() -> None:
+    from confmat._internal.cli.parser import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for entry, command in {"`confmat report`": "report", "`confmat compare`": "compare"}.items():
+        flags = {flag for action in commands[command]._actions for flag in action.option_strings}
+        for option, cell in _table()[entry].items():
+            assert cell.strip("`") in flags, (entry, option, cell)
