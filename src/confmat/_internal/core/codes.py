@@ -22,6 +22,7 @@ a deferred count).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -167,8 +168,88 @@ def positive_probability(scores: torch.Tensor, from_logits: bool) -> torch.Tenso
         >>> positive_probability(torch.tensor([0.0, 2.0]), from_logits=True).tolist()
         [0.5, 0.8807970779778823]
     """
-    values = scores.reshape(-1)
-    return torch.sigmoid(values.to(torch.float64)) if from_logits else values
+    return probabilities(scores.reshape(-1), from_logits)
+
+
+def probabilities(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Scores of any shape as probabilities: logits through a sigmoid (in float64) if asked.
+
+    Probabilities are returned as they are, in their own precision; a sigmoid is applied only
+    when the caller says the scores are logits, never guessed from the values.
+
+    Examples:
+        >>> probabilities(torch.tensor([[0.0, 0.25]]), from_logits=False).tolist()
+        [[0.0, 0.25]]
+        >>> probabilities(torch.tensor([[0.0]]), from_logits=True).dtype
+        torch.float64
+    """
+    return torch.sigmoid(scores.to(torch.float64)) if from_logits else scores
+
+
+def meets_threshold(
+    probabilities: torch.Tensor,
+    threshold: float | torch.Tensor,
+    out: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Whether each probability is at or above its threshold: THE tie rule, ``>=``.
+
+    ``threshold`` is one number, or a tensor that broadcasts against the probabilities (one
+    per column of ``(N, L)`` multilabel probabilities). Either is written in the probabilities'
+    precision before the comparison, so a score that is the threshold in that precision counts.
+    ``out``: a bool tensor to write the result into.
+
+    Examples:
+        >>> meets_threshold(torch.tensor([0.2, 0.5]), 0.5).tolist()
+        [False, True]
+        >>> scores = torch.tensor([[0.3, 0.3]], dtype=torch.float32)
+        >>> meets_threshold(scores, torch.tensor([0.3, 0.31], dtype=torch.float64)).tolist()
+        [[True, False]]
+    """
+    if isinstance(threshold, torch.Tensor):
+        threshold = threshold.to(device=probabilities.device, dtype=probabilities.dtype)
+    if out is None:
+        return probabilities >= threshold
+    return torch.ge(probabilities, threshold, out=out)
+
+
+def label_decisions(
+    scores: torch.Tensor,
+    threshold: float | torch.Tensor,
+    from_logits: bool,
+    out: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Which labels float ``(N, L)`` scores predict: label j iff its probability ``>= threshold``.
+
+    The multilabel form of the rule, one decision per (sample, label): ``threshold`` is one
+    number or one per label column ``(L,)``; see :func:`probabilities` and
+    :func:`meets_threshold`. ``out``: a bool ``(N, L)`` tensor to write the decisions into.
+
+    Examples:
+        >>> label_decisions(torch.tensor([[0.2, 0.5]]), 0.5, False).tolist()
+        [[False, True]]
+        >>> label_decisions(torch.tensor([[0.0, -1.0]]), torch.tensor([0.5, 0.1]), True).tolist()
+        [[True, True]]
+    """
+    return meets_threshold(probabilities(scores, from_logits), threshold, out)
+
+
+def invalid_label_scores(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Which samples' ``(N, L)`` label scores are invalid ``(N,)``, on the device.
+
+    A score is invalid when it is NaN or infinite, or, unless the scores are logits, outside
+    [0, 1] (a probability). Nothing is read on the host.
+
+    Examples:
+        >>> invalid_label_scores(torch.tensor([[0.5, 1.5], [0.1, 0.9]]), False).tolist()
+        [True, False]
+        >>> invalid_label_scores(torch.tensor([[3.0, float("inf")]]), True).tolist()
+        [True]
+    """
+    if from_logits:
+        return (~torch.isfinite(scores)).sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
+    # row extremes in [0, 1]: amin/amax propagate NaN (two row reductions beat one aminmax on
+    # floats on the CPU), no full-size temporary
+    return ~((scores.amin(dim=1) >= 0) & (scores.amax(dim=1) <= 1))
 
 
 def is_multiclass(scores: torch.Tensor) -> bool:
@@ -212,7 +293,7 @@ def threshold_labels(
         >>> threshold_labels(torch.tensor([0.2, 0.5]), 0.5).tolist()
         [0, 1]
     """
-    is_scored = probabilities >= threshold
+    is_scored = meets_threshold(probabilities, threshold)
     return (is_scored if scored == 1 else ~is_scored).long()
 
 
@@ -349,3 +430,75 @@ def reported_positive(positive: object, scored: object) -> object:
         ('disease', 'healthy')
     """
     return scored if positive is None else positive
+
+
+_INTEGER_LITERAL = re.compile(r"-?[0-9]+")
+
+
+def class_value(value: object) -> int | None:
+    """The integer a class stands for when it is a *value*, else None (a name).
+
+    Ints, bools, whole floats and strings that are integer literals (``"1"``, ``"-3"``) are
+    values; anything else is a name.
+
+    Examples:
+        >>> class_value(2), class_value(True), class_value(1.0), class_value("-3"), class_value("a")
+        (2, 1, 1, -3, None)
+    """
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else None
+    if isinstance(value, str) and _INTEGER_LITERAL.fullmatch(value):
+        return int(value)
+    return None
+
+
+def column_classes(
+    classes: Sequence[Any] | None, num_classes: int | None, width: int
+) -> tuple[list[str], list[int] | None]:
+    """The classes of ``width`` columns (scores, or multilabel indicators) and their columns.
+
+    Column j is label j, as a model's output is. With class *values* (every class a whole
+    number, :func:`class_value`) column j is the class of value j, so ``classes`` only orders
+    them: ``classes[i]`` is column ``value(classes[i])``, and the values must be ``0..C-1`` in
+    some order. With class names, column j is ``classes[j]``. Returns the class names in the
+    order of ``classes`` (a value's name is its canonical text: ``1.0`` -> ``"1"``) and the
+    column of each (None when that is column i for class i).
+
+    Raises:
+        ClassesError: ``num_classes`` or the number of classes is not ``width``, names repeat,
+            or values are not ``0..C-1``.
+
+    Examples:
+        >>> column_classes(None, None, 2)
+        (['0', '1'], None)
+        >>> column_classes([2, 0, 1], None, 3), column_classes(["b", "a"], 2, 2)
+        ((['2', '0', '1'], [2, 0, 1]), (['b', 'a'], None))
+    """
+    size = v.check_num_classes(num_classes)
+    if size is not None and size != width:
+        raise ClassesError(
+            f"num_classes={size}, but the data has {width} columns (one per class)",
+            argument="num_classes",
+            value=size,
+        )
+    if classes is None:
+        return [str(i) for i in range(width)], None
+    names = v.check_class_names(classes, width)
+    values = [class_value(c) for c in classes]
+    if any(value is None for value in values):
+        return names, None
+    order = [int(value) for value in values if value is not None]
+    if sorted(order) != list(range(width)):
+        raise ClassesError(
+            f"classes that are numbers are the values of the columns (column j is class j), so "
+            f"they must be 0..{width - 1} in some order, got {list(classes)[:10]!r:.80}: pass "
+            "class names (text) to name the columns",
+            argument="classes",
+        )
+    names = [  # a whole float is named by its integer (1.0 -> "1"); the rest by their text
+        str(value) if isinstance(c, (float, np.floating)) else name
+        for c, value, name in zip(classes, order, names, strict=True)
+    ]
+    return names, None if order == list(range(width)) else order
