@@ -1,4 +1,4 @@
-"""Multilabel renderers and views: text, Markdown, CSV, HTML, DataFrames, the heatmap."""
+"""A multilabel result in every renderer of confmat.report: text, Markdown, CSV, HTML, pandas."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import pytest
 
 import confmat
 from confmat import MultilabelConfusion
-from confmat._internal.report import multilabel as mreport
-from confmat._internal.report import multilabel_views as views
+from confmat.report import (
+    render_csv,
+    render_html,
+    render_markdown,
+    render_text,
+)
 
 
 @pytest.fixture
@@ -21,18 +25,18 @@ def ml() -> MultilabelConfusion:
 
 
 def test_text_markdown_and_csv(ml: MultilabelConfusion) -> None:
-    text = mreport.render_text(ml)
+    text = render_text(ml)
     assert "hamming loss" in text
     assert "Never predicted: b|c (2 true sample(s))." in text
-    markdown = mreport.render_markdown(ml)
+    markdown = render_markdown(ml)
     assert "| b\\|c |" in markdown  # the pipe of a label is escaped
-    rows = mreport.render_csv(ml).splitlines()
+    rows = render_csv(ml).splitlines()
     assert rows[1].startswith("'=cmd,")  # a label that reads as a formula is quoted
     assert rows[2].split(",")[8] == ""  # precision of a label never predicted: empty
 
 
 def test_findings_name_the_co_confusion(ml: MultilabelConfusion) -> None:
-    notes = ml.findings()
+    notes = [finding.message for finding in ml.findings()]
     assert any(
         n.startswith("Most often predicted instead of a missed label: b|c -> c (1)") for n in notes
     )
@@ -50,10 +54,12 @@ def test_dataframes(ml: MultilabelConfusion) -> None:
         ml.to_pandas("matrix")
 
 
-def test_html_with_the_heatmap_and_the_plot(ml: MultilabelConfusion) -> None:
-    page = views.render_html(ml, figure=True)
+def test_html_with_the_co_confusion_and_the_plot(ml: MultilabelConfusion) -> None:
+    page = render_html(ml)
     assert page.startswith("<!DOCTYPE html>")
-    assert "<svg" in page
+    # the co-confusion is the page's shaded matrix table (as a confusion matrix's), not a figure
+    assert '<table class="matrix" id="matrix">' in page
+    assert "<h2>Label co-confusion</h2>" in page
     assert "b|c" in page
     ax = ml.plot()
     assert ax.get_ylabel() == "Label missed"

@@ -1,7 +1,8 @@
-"""Small shared types: option literals and named tuples of counts."""
+"""Small shared types: option literals, named tuples of counts, findings, result protocols."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
 import torch
@@ -20,6 +21,29 @@ Table = Literal["per_class", "overall", "matrix"]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 """How a per-class proportion's confidence interval is computed."""
+
+
+Severity = Literal["info", "warning", "critical"]
+"""How much a finding matters: ``"critical"`` undermines the headline numbers."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about a result (a confusion matrix, a multilabel result), in words.
+
+    Args:
+        severity: ``"info"``, ``"warning"`` or ``"critical"``.
+        code: a stable identifier such as ``"never-predicted"``, for programs and styling.
+        message: the sentence a person reads (plain text; renderers escape it).
+
+    Examples:
+        >>> Finding("warning", "never-predicted", "'frog' is never predicted.").code
+        'never-predicted'
+    """
+
+    severity: Severity
+    code: str
+    message: str
 
 
 class BinaryCounts(NamedTuple):
@@ -189,3 +213,101 @@ class MatrixLike(Protocol):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document."""
+
+
+class MultilabelLike(Protocol):
+    """What presentation reads from a multilabel result (:class:`confmat.MultilabelConfusion`).
+
+    Reports, documents and figures are typed against this protocol, so they never import the
+    class whose methods delegate to them. Per label l, ``counts[l]`` is ``[[tn, fp], [fn, tp]]``;
+    ``co_confusion[i, j]`` counts samples where label i is missed while label j is predicted
+    without being true.
+    """
+
+    @property
+    def counts(self) -> torch.Tensor:
+        """``(L, 2, 2)`` per-label ``[[tn, fp], [fn, tp]]``."""
+
+    @property
+    def classes(self) -> list[str]:
+        """The label names, in the order of ``counts``."""
+
+    @property
+    def num_classes(self) -> int:
+        """L."""
+
+    @property
+    def n(self) -> int | float:
+        """The number (or total weight) of samples."""
+
+    @property
+    def is_weighted(self) -> bool:
+        """Whether counts are sums of sample weights."""
+
+    @property
+    def class_counts(self) -> ClassCounts:
+        """One-vs-rest counts of every label."""
+
+    @property
+    def co_confusion(self) -> torch.Tensor | None:
+        """``(L, L)`` label co-confusion, if counted."""
+
+    @property
+    def sample_sums(self) -> torch.Tensor | None:
+        """Per-sample sums behind the samples averages, if counted."""
+
+    @property
+    def subset_accuracy(self) -> float:
+        """Share of samples predicted exactly."""
+
+    @property
+    def hamming_loss(self) -> float:
+        """Share of wrong (sample, label) decisions."""
+
+    @property
+    def cardinality(self) -> tuple[float, float]:
+        """Mean labels per sample, true and predicted."""
+
+    def per_class(self, name: str) -> torch.Tensor:
+        """A per-label statistic ``(L,)``."""
+
+    def average(self, name: str, method: str = "macro") -> float:
+        """An averaged statistic (also ``"samples"``)."""
+
+    def interval(
+        self, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-label interval ``(lo, hi)``."""
+
+    def never_predicted(self) -> list[str]:
+        """Labels predicted in no counted cell."""
+
+    def rare(self, below: float = ...) -> list[str]:
+        """Labels with a tiny prevalence, rarest first."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The multilabel JSON document."""
+
+
+class TopKLike(Protocol):
+    """What a report reads from top-k results (:class:`confmat.TopK`)."""
+
+    k: int
+    classes: list[str]
+    hits: torch.Tensor
+    support: torch.Tensor
+
+    @property
+    def accuracy(self) -> float:
+        """Share of samples whose true class is among their top k."""
+
+    @property
+    def balanced_accuracy(self) -> float:
+        """Mean top-k recall over the classes present."""
+
+    @property
+    def per_class_recall(self) -> torch.Tensor:
+        """Per true class, the share of its samples with the class in their top k."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The top-k part of a JSON document."""
