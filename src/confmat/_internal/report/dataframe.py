@@ -10,15 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from confmat._internal.core import checks
-from confmat._internal.core.types import MatrixLike, MultilabelLike
-from confmat._internal.report.model import (
-    LABEL_TERMS,
-    LabelSummary,
-    Report,
-    Terms,
-    build_report,
-    is_multilabel,
-)
+from confmat._internal.core.types import MatrixLike, MultilabelLike, is_multilabel
+from confmat._internal.report.model import LABEL_TERMS, LabelSummary, Report, Terms, build_report
 
 if TYPE_CHECKING:
     import pandas as pd

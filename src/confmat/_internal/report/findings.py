@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import torch
 
 from confmat._internal.core.types import Finding as Finding  # its home, re-exported
-from confmat._internal.core.types import MatrixLike, MultilabelLike, Severity
+from confmat._internal.core.types import MatrixLike, MultilabelLike, Severity, is_multilabel
 from confmat._internal.report import numbers
 from confmat._internal.stats.confusions import ConfusedPair, most_confused
 from confmat.exceptions import printable
@@ -41,7 +42,7 @@ MAX_SPELLED = 3
 
 
 def findings(
-    cm: MatrixLike,
+    cm: MatrixLike | MultilabelLike,
     *,
     pairs: Sequence[ConfusedPair] | None = None,
     top_pairs: int = 3,
@@ -50,7 +51,8 @@ def findings(
     """All findings about ``cm``, the most serious first.
 
     Args:
-        cm: the confusion matrix (rows true class, columns predicted class).
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (:func:`label_findings`; ``pairs`` and ``min_samples`` are a matrix's).
         pairs: the most confused pairs, if already at hand (else computed).
         top_pairs: how many confused pairs to describe.
         min_samples: estimates resting on fewer samples are flagged.
@@ -64,6 +66,9 @@ def findings(
         >>> [f.message for f in findings(cm, top_pairs=1)]
         ["'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog')."]
     """
+    if is_multilabel(cm):
+        return label_findings(cm, top_pairs)
+    cm = cast(MatrixLike, cm)
     if pairs is None:
         pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     found = [

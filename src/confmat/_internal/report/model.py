@@ -24,12 +24,18 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeGuard, cast
+from typing import Protocol, cast
 
 import torch
 
 from confmat._internal.core import checks, sparse
-from confmat._internal.core.types import MatrixLike, MultilabelLike, Normalize, TopKLike
+from confmat._internal.core.types import (
+    MatrixLike,
+    MultilabelLike,
+    Normalize,
+    TopKLike,
+    is_multilabel,
+)
 from confmat._internal.report import large
 from confmat._internal.report.findings import Finding, findings, label_findings, majority_class
 from confmat._internal.stats import measures
@@ -364,17 +370,6 @@ class Report:
     terms: Terms = field(default_factory=Terms)
     matrix_shown: bool = True
     top_k: TopKSection | None = None
-
-
-def is_multilabel(result: object) -> TypeGuard[MultilabelLike]:
-    """Whether ``result`` is a multilabel result (it has a co-confusion), not a matrix.
-
-    Examples:
-        >>> from confmat import ConfusionMatrix
-        >>> is_multilabel(ConfusionMatrix([[1]]))
-        False
-    """
-    return hasattr(type(result), "co_confusion")
 
 
 def build_report(
