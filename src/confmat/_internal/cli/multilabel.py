@@ -111,6 +111,12 @@ def _lists(values: np.ndarray, name: str, source: str) -> np.ndarray:
                 f"{source}: column {name!r} must hold a JSON list per row (label names, or one "
                 f"0/1 value or score per label), got {str(cell)[:40]!r} in data row {i + 1}"
             )
+        if parsed is not None and any(x is None or x != x for x in parsed):  # None, NaN
+            raise InputFileError(
+                f"{source}: column {name!r} holds a missing value inside the list of data row "
+                f"{i + 1}: a list holds label names, or one 0/1 value or score per label "
+                "(an empty list is an empty label set)"
+            )
         cells[i] = parsed
     return cells
 

@@ -16,21 +16,28 @@ samples on the device instead (:func:`invalid_target_rows`, :func:`invalid_predi
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from confmat._internal.core import checks as v
-from confmat._internal.core import codes, limits
+from confmat._internal.core import codes, limits, missing
 from confmat.exceptions import LabelError, OptionError, ScoreError, ShapeError
 
 
 def as_grid(values: object, name: str) -> torch.Tensor:
     """A user container as an ``(N, L)`` tensor of numbers or bools (no strings, L >= 1).
 
+    A missing cell (None, NaN in a list of objects, pandas NA) is refused naming its sample
+    and label; to leave cells out, mark them with ``ignore_index``.
+
     Examples:
         >>> as_grid([[0, 1], [1, 1]], "y_true").shape
         torch.Size([2, 2])
     """
-    grid = v.as_values(values, name)
+    array = v.as_array(values, name)
+    if isinstance(array, np.ndarray) and array.dtype.kind == "O" and array.ndim == 2:
+        _refuse_missing(array, name)
+    grid = v.finish_values(array, name)
     if v.is_strings(grid):
         raise ShapeError(
             f"{name} must hold 0/1 label indicators or scores, got strings (write each label "
@@ -45,6 +52,24 @@ def as_grid(values: object, name: str) -> torch.Tensor:
             argument=name,
         )
     return grid
+
+
+def _refuse_missing(cells: np.ndarray, name: str) -> None:
+    """A LabelError naming the first missing (sample, label) cell of an object grid, if any."""
+    rows = missing.missing_rows(cells, labels=True)
+    if rows is None or not bool(rows.any()):
+        return
+    row = int(np.flatnonzero(rows)[0])
+    in_row = missing.missing_rows(cells[row], labels=True)
+    assert in_row is not None
+    col = int(np.flatnonzero(in_row)[0])
+    fix = "mark the cells to leave out with ignore_index" if name == "y_true" else "fill them in"
+    raise LabelError(
+        f"{name} has a missing value ({cells[row, col]!r}) in sample {row}, label {col}: every "
+        f"cell must be 0/1 or a score; {fix}",
+        argument=name,
+        index=row,
+    )
 
 
 def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
