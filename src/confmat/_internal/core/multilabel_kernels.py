@@ -201,27 +201,27 @@ def _add_block(
 ) -> None:
     """Add one chunk's ``(n, 3 L)`` float 0/1 block (missed, extra, true), scaled in place.
 
-    ``weight``: ``(n,)`` in the block's dtype: a 0/1 mask or sample weights, or None;
-    ``counted``: bool ``(n, L)``, the cells counted (None: all).
+    ``weight``: ``(n,)`` in the block's dtype: a 0/1 mask or sample weights, or None (then
+    ``counted`` is None too); ``counted``: bool ``(n, L)``, the cells counted (None: all).
     """
     rows, num_labels = block.shape[0], block.shape[1] // 3
     per_sample = block.view(rows, 3, num_labels).sum(2)  # (n, 3): fn, fp, true
     _add_ratios(sums.ratios, per_sample, None if weight is None else weight.double())
-    if counted is not None:
-        cells = counted.to(block.dtype)
-        sums.cells.add_(cells.sum(0) if weight is None else cells.T @ weight)
     missed, extra = block[:, :num_labels], block[:, num_labels : 2 * num_labels]
     if weight is None:
         sums.columns.add_(block.sum(0))
         sums.total.add_(rows)
-        if counted is None:
-            sums.cells.add_(rows)
+        sums.cells.add_(rows)
     else:
         sums.columns.add_(block.T @ weight)  # matrix-vector: faster than weight @ block
         total = weight.sum()
         sums.total.add_(total)
         if counted is None:
             sums.cells.add_(total)
+        else:  # the total where a label has no ignored cell (the same bits as without)
+            kept = counted.to(block.dtype)
+            left_out = (1 - kept).T @ weight
+            sums.cells.add_(torch.where(left_out > 0, kept.T @ weight, total))
         missed.mul_(weight[:, None])  # the block is a buffer: scaled in place, used no more
     sums.co.add_(missed.T @ extra)
 

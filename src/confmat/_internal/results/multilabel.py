@@ -305,8 +305,9 @@ class MultilabelConfusion:
                 f"cannot add results with different labels: {self._labels[:5]} and "
                 f"{other._labels[:5]}"
             )
+        if not (self.is_weighted or other.is_weighted):  # the sum's total must be an int64
+            limits.check_total(torch.stack((self._counts, other._counts.to(self._counts.device))))
         counts = _sum(self._counts, other._counts)
-        limits.check_total(counts)
         result = MultilabelConfusion.__new__(MultilabelConfusion)
         result._setup(
             counts,
