@@ -446,3 +446,22 @@ def test_state_keeps_ignore_index_and_zero_division_and_loads_the_first_layout()
     assert loaded.compute().to_dict() == plain.compute().to_dict()
     with pytest.raises(confmat.OptionError, match="order"):
         MultilabelAccumulator().load_state_dict({**first, "order": [0, 0]})
+
+
+def test_per_label_thresholds_as_a_tensor_in_the_scores_precision() -> None:
+    threshold = torch.tensor([0.3, 0.7], dtype=torch.float64)
+    scores = torch.tensor([[0.3, 0.7], [0.29, 0.71]], dtype=torch.float32)  # at and beside
+    acc = MultilabelAccumulator(threshold=threshold)
+    for _ in range(3):  # the thresholds are placed on the device once, per scores' dtype
+        acc.update([[1, 1], [1, 1]], scores)
+    acc.update([[1, 1]], scores[:1].double())
+    single = MultilabelConfusion.from_predictions(
+        [[1, 1]] * 6, torch.cat([scores] * 3), threshold=threshold
+    )
+    double = MultilabelConfusion.from_predictions(
+        [[1, 1]], scores[:1].double(), threshold=threshold
+    )
+    expected = (single + double).counts[:, 1, 1].tolist()
+    assert acc.compute().counts[:, 1, 1].tolist() == expected == [4, 6]  # 0.7f < 0.7 in float64
+    with pytest.raises(confmat.OptionError, match="2 of them"):
+        MultilabelAccumulator(num_classes=2, threshold=torch.tensor([0.5, 0.5, 0.5]))

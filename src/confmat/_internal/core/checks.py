@@ -429,7 +429,10 @@ def check_thresholds(threshold: object, width: int | None) -> float | torch.Tens
     if isinstance(threshold, (int, float, np.floating)) and not isinstance(threshold, bool):
         return check_threshold(float(threshold))
     try:
-        values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
+        if isinstance(threshold, torch.Tensor):  # on any device: checked once, on the CPU
+            values = threshold.detach().to("cpu", torch.float64).reshape(-1)
+        else:
+            values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
         raise OptionError(
             f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}",

@@ -115,6 +115,7 @@ class MultilabelAccumulator:
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
+        self._placed: dict[torch.dtype, torch.Tensor] = {}  # per-label thresholds on the device
 
     @property
     def num_classes(self) -> int | None:
@@ -208,9 +209,19 @@ class MultilabelAccumulator:
             self._space = kernels.workspace(self._sums.co.shape[0], self._sums.co.device)
         size = rows.true.shape[0]
         out = self._space.decided[:size] if size <= kernels.CHUNK else None
-        assert self._threshold is not None
-        pred = ml.decisions(rows.pred, self._threshold, self._from_logits, out)
+        pred = ml.decisions(rows.pred, self._threshold_for(rows.pred), self._from_logits, out)
         kernels.add(self._sums, rows.true, pred, rows.weight, keep, self._space, rows.ignored)
+
+    def _threshold_for(self, pred: torch.Tensor) -> float | torch.Tensor:
+        """The threshold, per-label ones copied once to the device in the scores' precision."""
+        threshold = self._threshold
+        assert threshold is not None
+        if not isinstance(threshold, torch.Tensor) or not pred.is_floating_point():
+            return threshold
+        dtype = torch.float64 if self._from_logits else pred.dtype  # logits: sigmoid in float64
+        if dtype not in self._placed:  # a copy to the device waits for it: once, not per batch
+            self._placed[dtype] = threshold.to(device=pred.device, dtype=dtype)
+        return self._placed[dtype]
 
     def _usable(self, bad_true: torch.Tensor, rows: Rows) -> tuple[torch.Tensor, torch.Tensor]:
         """Which rows to count ``(B,)`` and the problems found, counted on the device."""
