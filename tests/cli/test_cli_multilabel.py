@@ -217,3 +217,17 @@ def test_csv_cells_of_json_text_and_a_malformed_cell(
     assert "column 'y' must hold a JSON list per row" in err
     assert "in data row 4" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_shared_renderers_take_title_and_top(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(tmp_path, "c.csv", "a,b,c,pa,pb,pc\n1,0,0,0,1,1\n0,1,0,1,0,1\n1,1,1,0,0,0\n")
+    args = ["report", source, "--multilabel", "--true-cols", "a,b,c", "--pred-cols", "pa,pb,pc"]
+    assert main([*args, "--format", "markdown", "--title", "Tags <v2>", "--top", "1"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Tags \\<v2\\>\n")
+    pairs = markdown[markdown.index("## Most often predicted instead") :]
+    assert pairs.count("\n| a |") + pairs.count("\n| b |") == 1  # --top 1: one pair
+    assert main([*args, "--plot", str(tmp_path / "co.svg"), "--title", "Co", "--top", "2"]) == 0
+    assert "Label missed" in (tmp_path / "co.svg").read_text()

@@ -195,7 +195,8 @@ def report(args: argparse.Namespace) -> int:
     if args.plot:
         from confmat._internal.show import figures
 
-        ax = result.plot() if args.title is None else result.plot(title=args.title)
+        shown = {"title": args.title, "top": args.top}  # as for a matrix's heatmap
+        ax = result.plot(**{key: value for key, value in shown.items() if value is not None})
         try:
             figures.save(ax, args.plot)
         finally:
