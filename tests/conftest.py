@@ -63,3 +63,18 @@ def digits() -> Digits:
     test_images, test_labels = images[1200:], labels[1200:]
     test = TensorDataset(test_images, test_labels)
     return Digits(model, test, test_images, test_labels, seconds, cpu_seconds)
+
+
+# -- streamed reports in tiny batches (tests/cli) ----------------------------------------------
+
+
+@pytest.fixture
+def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of a few rows, merged often: every small file streams in several batches."""
+    from confmat._internal.cli import streaming as cli_stream
+    from confmat._internal.io import batches as cli_batches
+
+    monkeypatch.setattr(cli_batches, "BATCH_ROWS", 3)
+    monkeypatch.setattr(cli_batches, "BLOCK_BYTES", 80)
+    monkeypatch.setattr(cli_stream, "MERGE_ROWS", 4)
+    monkeypatch.setattr(cli_batches, "PROGRESS", False)

@@ -101,7 +101,7 @@ def test_warnings_are_one_escaped_line(
 ) -> None:
     import warnings
 
-    from confmat._internal.cli import main as cli
+    from confmat._internal.cli import report as report_command
 
     def warn(args: object) -> int:
         with warnings.catch_warnings():
@@ -109,7 +109,7 @@ def test_warnings_are_one_escaped_line(
             warnings.warn("glyph \x1b]0;x\x07\nmissing", UserWarning, stacklevel=1)
         return 0
 
-    monkeypatch.setattr(cli, "_report", warn)
+    monkeypatch.setattr(report_command, "run", warn)
     status, _, err = run(["report", "p.csv"], capsys)
     assert status == 0
     assert err == "confmat: warning: glyph \\x1b]0;x\\x07 missing (UserWarning)\n"

@@ -4,6 +4,7 @@ read-only files refused, every output checked before any is written, no temporar
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -164,34 +165,78 @@ _NOBODY = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
 def test_dev_null_and_dev_stdout_as_an_unprivileged_user() -> None:
     """Run as user nobody when the tests run as root (else as the unprivileged user itself).
 
-    The venv's interpreter may lie where nobody cannot reach (under /root): then the system's
-    interpreter of the same version runs with the venv's packages on its path.
+    The clone may sit where nobody cannot read it (a 0700 directory): confmat's sources are
+    copied, readable by all, into a directory nobody can reach. The venv's interpreter may lie
+    where nobody cannot reach (under /root): then the system's interpreter of the same version
+    runs with the venv's packages on its path. Skipped, saying why, only when no interpreter
+    that nobody may run imports confmat's dependencies.
     """
-    paths = sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")})
-    python_path = f"PYTHONPATH={os.pathsep.join([SRC, *paths])}"
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     as_user = _NOBODY if os.geteuid() == 0 else {}
-    directory = Path(tempfile.mkdtemp())
+    base = _reachable_temporary_directory()
+    sources, directory = (Path(tempfile.mkdtemp(dir=base)) for _ in range(2))
     try:
+        _copy_readable(Path(SRC) / "confmat", sources / "confmat")
         directory.chmod(0o755)
         (directory / "p.csv").write_text(LABELS)
         (directory / "p.csv").chmod(0o644)
-        for interpreter in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
-            command = ["env", python_path, "HOME=/tmp", interpreter]
-            done = _run_outputs(command, directory, **as_user)
-            if "Permission denied" in done.stderr or "No such file" in done.stderr:
-                continue  # nobody may not run this interpreter: the next one
-            assert done.returncode == 0, done.stderr
-            assert done.stderr == ""
-            assert done.stdout.count("class,support,") == 2
-            assert names(directory) == ["p.csv"]
-            assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
-            return
-        pytest.skip("no Python with confmat's dependencies that user nobody may run")
+        command = _python_for(str(sources), as_user)
+        done = _run_outputs(command, directory, **as_user)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        assert done.stdout.count("class,support,") == 2
+        assert names(directory) == ["p.csv"]
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     finally:
-        for path in directory.iterdir():
-            path.unlink()
-        directory.rmdir()
+        shutil.rmtree(sources)
+        shutil.rmtree(directory)
+
+
+def _reachable_temporary_directory() -> str:
+    """A temporary directory that every user may enter (each of its ancestors searchable)."""
+    for base in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
+        path = Path(base).resolve()
+        if path.is_dir() and all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents)):
+            return str(path)
+    pytest.skip("no temporary directory that user nobody may enter")
+
+
+def _copy_readable(source: Path, target: Path) -> None:
+    """A copy of a package that every user may read (the clone's own modes may forbid it)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    target.parent.chmod(0o755)
+    for root, folders, files in os.walk(target):
+        Path(root).chmod(0o755)
+        for name in files:
+            (Path(root) / name).chmod(0o644)
+        for name in folders:
+            (Path(root) / name).chmod(0o755)
+
+
+def _python_for(sources: str, as_user: dict[str, object]) -> list[str]:
+    """The command of an interpreter that ``as_user`` may run and that imports confmat's needs."""
+    paths = sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")})
+    env = {"PYTHONPATH": os.pathsep.join([sources, *paths]), "HOME": "/tmp"}
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    failures = []
+    for interpreter in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        probe = [interpreter, "-c", "import confmat._internal.cli.report, torch, pyarrow"]
+        try:
+            done = subprocess.run(  # type: ignore[call-overload]
+                probe,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+                **as_user,
+            )
+        except OSError as error:  # this user may not run it, or it is not there
+            failures.append(f"{interpreter}: {error}")
+            continue
+        if done.returncode == 0:
+            return ["env", *(f"{k}={v}" for k, v in env.items()), interpreter]
+        failures.append(f"{interpreter}: {done.stderr.strip().splitlines()[-1:]}")
+    pytest.skip(f"no Python with confmat's dependencies that this user may run: {failures}")
 
 
 def test_symlinked_output_replaces_the_link_target(predictions: Path, capsys) -> None:

@@ -25,13 +25,7 @@ from confmat._internal.core import codes, pairs
 from confmat._internal.io import batches as cli_batches
 from files import write
 
-
-@pytest.fixture(autouse=True)
-def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_batches, "BATCH_ROWS", 3)
-    monkeypatch.setattr(cli_batches, "BLOCK_BYTES", 80)
-    monkeypatch.setattr(cli_stream, "MERGE_ROWS", 4)
-    monkeypatch.setattr(cli_batches, "PROGRESS", False)
+pytestmark = pytest.mark.usefixtures("tiny_batches")  # tests/conftest.py
 
 
 def outcome(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -56,6 +50,9 @@ GAPPY = RNG.choice([0, 3, 7, 9], N).tolist()
 WIDE = RNG.choice([5, 4_000_000, 12], N).tolist()
 BINARY = RNG.integers(0, 2, N).tolist()
 SCORES = np.round(RNG.random(N), 3).tolist()
+WEIGHTS = RNG.random(N).tolist()  # full-precision floats: their sums round in every order
+LOGITS = np.round(RNG.normal(0, 2, N), 3).tolist()
+SMALL = RNG.integers(0, 3, N).tolist()
 
 CASES: dict[str, tuple[dict[str, list[Any]], list[str]]] = {
     "strings": ({"y_true": TRUE_WORDS, "y_pred": PRED_WORDS}, []),
@@ -91,6 +88,58 @@ CASES: dict[str, tuple[dict[str, list[Any]], list[str]]] = {
         {"label": BINARY, "s": SCORES},
         ["--true-col", "label", "--score-cols", "0=s"],
     ),
+    # the options of the vocabulary, streamed as counted whole
+    "num classes": ({"y_true": SMALL, "y_pred": SMALL[::-1]}, ["--num-classes", "5"]),
+    "ignore index": ({"y_true": GAPPY, "y_pred": GAPPY[::-1]}, ["--ignore-index", "7"]),
+    "ignore index, not a class": (
+        {"y_true": GAPPY, "y_pred": [0 if x == 9 else x for x in GAPPY[::-1]]},
+        ["--ignore-index", "9", "--classes", "7,3,0"],
+    ),
+    "ignore a text label": (
+        {"y_true": TRUE_WORDS, "y_pred": PRED_WORDS},
+        ["--ignore-index", "frog"],
+    ),
+    "ignore index of scores": (
+        {"y_true": SMALL, "y_pred": SCORES},
+        ["--ignore-index", "2", "--threshold", "0.4"],
+    ),
+    "weights": ({"y_true": TRUE_WORDS, "y_pred": PRED_WORDS, "w": WEIGHTS}, ["--weight-col", "w"]),
+    "weights of integer labels": (
+        {"y_true": WIDE, "y_pred": WIDE[1:] + WIDE[:1], "w": WEIGHTS},
+        ["--weight-col", "w"],
+    ),
+    "weights of scores": (
+        {"y_true": BINARY, "y_pred": SCORES, "w": WEIGHTS},
+        ["--weight-col", "w", "--threshold", "0.3"],
+    ),
+    "weights of score columns": (
+        {"t": BINARY, "a": SCORES, "b": SCORES[::-1], "w": WEIGHTS},
+        ["--true-col", "t", "--score-cols", "1=a,0=b", "--weight-col", "w"],
+    ),
+    "weights, ignored": (
+        {"y_true": GAPPY, "y_pred": GAPPY[::-1], "w": WEIGHTS},
+        ["--weight-col", "w", "--ignore-index", "3"],
+    ),
+    "logits": (
+        {"y_true": BINARY, "y_pred": LOGITS},
+        ["--from-logits", "--threshold", "0.3"],
+    ),
+    "whole-number logits": (
+        {"y_true": BINARY, "y_pred": [float(round(x)) for x in LOGITS]},
+        ["--from-logits"],
+    ),
+    "zero division": (
+        {"y_true": TRUE_WORDS, "y_pred": PRED_WORDS},
+        ["--zero-division", "1"],
+    ),
+    "scored class is the positive one": (
+        {"t": [["no", "yes"][b] for b in BINARY], "p": SCORES},
+        ["--true-col", "t", "--pred-col", "p", "--score-of", "no"],
+    ),
+    "scored class of value classes": (
+        {"y_true": BINARY, "y_pred": SCORES},
+        ["--classes", "1,0", "--positive", "0"],
+    ),
 }
 
 
@@ -103,7 +152,21 @@ def test_streamed_document_equals_the_whole_file_one(
     path = write(tmp_path / f"p{suffix}", columns)
     status, out, err = both([str(path), *options, "--format", "json"], capsys)
     assert status == 0, err
-    assert json.loads(out)["n"] == N
+    assert json.loads(out)["n"] == pytest.approx(_counted(columns, options))
+
+
+def _counted(columns: dict[str, list[Any]], options: list[str]) -> float:
+    """The samples (their total weight with --weight-col) a case counts."""
+    true = columns.get("y_true", columns.get("label", columns.get("t")))
+    weights = (
+        columns[options[options.index("--weight-col") + 1]]
+        if "--weight-col" in options
+        else [1] * N
+    )
+    if "--ignore-index" in options:
+        ignored = options[options.index("--ignore-index") + 1]
+        weights = [w for w, t in zip(weights, true, strict=True) if str(t) != ignored]
+    return float(sum(weights))
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

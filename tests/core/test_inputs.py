@@ -75,7 +75,7 @@ def test_string_labels_with_one_score_column_must_say_which_class_it_describes()
             fp(y, p_disease, **kwargs)
     cm = fp(y, p_disease, score_of="disease")
     assert cm.accuracy == 1.0
-    assert cm.positive == "healthy"  # the default reported positive: the second class
+    assert cm.positive == "disease"  # the default reported positive: the scored class
     reported = fp(y, p_disease, score_of="disease", positive="disease")
     assert torch.equal(reported.counts, cm.counts)
     assert reported.binary_counts() == confmat.BinaryCounts(tn=2, fp=0, fn=0, tp=2)

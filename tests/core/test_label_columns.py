@@ -1,4 +1,4 @@
-"""The score rule for label columns (core.codes) and the shared checks (core.checks) it uses."""
+"""The score rule for label columns (core.codes), their labels (core.multilabel) and checks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import confmat
 from confmat._internal.core import checks, codes
+from confmat._internal.core import multilabel as ml
 
 
 @settings(max_examples=100, deadline=None)
@@ -64,15 +65,15 @@ def test_one_threshold_or_one_per_column_and_logits_in_float64() -> None:
     ],
     ids=["none", "names", "values", "permuted", "literals", "floats", "bools"],
 )
-def test_column_classes(classes: Any, expected: Any) -> None:
-    assert codes.column_classes(classes, None, 3) == expected
+def test_label_space(classes: Any, expected: Any) -> None:
+    assert ml.label_space(classes, None, 3) == expected
 
 
 @pytest.mark.parametrize(
     ("classes", "num_classes", "match"),
     [
-        ([0, 1, 3], None, r"0\.\.2 in some order"),
-        ([1, 1.0, 2], None, r"0\.\.2 in some order"),
+        ([0, 1, 3], None, r"0\.\.2 in any order"),
+        ([1, 1.0, 2], None, "unique"),
         (["a", "b"], None, "name 3 classes"),
         (["a", "a", "b"], None, "unique"),
         (None, 2, "num_classes=2, but the data has 3 columns"),
@@ -80,9 +81,9 @@ def test_column_classes(classes: Any, expected: Any) -> None:
     ],
     ids=["not-a-permutation", "repeated-value", "short", "duplicate", "num-classes", "zero"],
 )
-def test_column_classes_refusals(classes: Any, num_classes: Any, match: str) -> None:
+def test_label_space_refusals(classes: Any, num_classes: Any, match: str) -> None:
     with pytest.raises(confmat.ClassesError, match=match):
-        codes.column_classes(classes, num_classes, 3)
+        ml.label_space(classes, num_classes, 3)
 
 
 def test_check_counts_is_one_check_for_every_array_of_counts() -> None:

@@ -30,7 +30,7 @@ def test_pictures_show_themselves_without_pyplot(result, monkeypatch):
 
     dataset = torch.utils.data.TensorDataset(torch.rand(4, 1, 6, 6), torch.zeros(4))
     figure = result.show_misclassified(dataset, k=2)
-    ax = result.matrix.plot()
+    plotted = result.matrix.plot()
     display = heatmap(result.matrix)
-    for shown in (figure, ax, display):
+    for shown in (figure, plotted, display):
         assert shown._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")

@@ -244,7 +244,7 @@ def test_class_values_in_another_order_order_the_result(case: cs.MultilabelCase,
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"classes": [0, 2]}, confmat.ClassesError, r"0\.\.1 in some order"),
+        ({"classes": [0, 2]}, confmat.ClassesError, r"0\.\.1 in any order"),
         ({"classes": ["a"]}, confmat.ClassesError, "name 2 classes"),
         ({"num_classes": 3}, confmat.ClassesError, "num_classes=3"),
         ({"threshold": [0.5, 0.5, 0.5]}, confmat.OptionError, "2 of them"),

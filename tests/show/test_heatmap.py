@@ -18,6 +18,7 @@ from confmat._internal.cli import main as cli
 from confmat._internal.show import figures, layout
 from confmat._internal.show import heatmap as show_heatmap
 from confmat._internal.stats import confusions
+from confmat.show import HeatmapDisplay
 
 matplotlib.use("Agg")
 
@@ -232,13 +233,27 @@ def test_matrix_plot_delegates(draw: Callable[..., Any]) -> None:
     from matplotlib.axes import Axes
 
     cm = ConfusionMatrix([[3, 1], [0, 4]], ["no", "yes"])
-    ax = cm.plot(normalize="pred")
+    display = cm.plot(normalize="pred")
+    ax = display.ax
     try:
-        assert isinstance(ax, Axes)  # the public API returns the axes, not the display
+        # cm.plot() returns what heatmap() returns: the display that keeps its artists
+        assert isinstance(display, HeatmapDisplay)
+        assert isinstance(ax, Axes)
         assert [t.get_text() for t in ax.get_yticklabels()] == ["no", "yes"]
         assert ax.get_title().startswith("Confusion matrix, normalized by predicted class")
     finally:
         figures.close(ax)
+
+
+def test_a_title_with_control_characters_is_drawn_escaped(draw: Callable[..., Any]) -> None:
+    cm = ConfusionMatrix([[3, 1], [0, 4]], ["no", "yes"])
+    display = draw(cm, title="run \x1b[2J7\r\u202eok\x07\nvalidation")
+    assert display.ax.get_title() == "run \\x1b[2J7\\r\\u202eok\\x07\nvalidation"
+    plotted = cm.plot(title="\x1b]0;owned\x07")
+    try:
+        assert plotted.ax.get_title() == "\\x1b]0;owned\\x07"
+    finally:
+        figures.close(plotted)
 
 
 @pytest.mark.parametrize("cmap", [None, "viridis"])

@@ -124,17 +124,20 @@ def test_cost_uses_the_population_prevalence() -> None:
     assert same.value == pytest.approx(enriched.value)
 
 
-def test_string_labels_weights_and_positive() -> None:
+def test_string_labels_weights_and_score_of() -> None:
     counts = curves.threshold_counts(
-        ["sick", "well", "sick"], [0.9, 0.2, 0.4], classes=["well", "sick"]
+        ["sick", "well", "sick"], [0.9, 0.2, 0.4], classes=["well", "sick"], score_of="sick"
     )
     assert counts.tp.tolist() == [1.0, 2.0, 2.0]
     flipped = curves.threshold_counts(
-        ["sick", "well", "sick"], [0.9, 0.2, 0.4], classes=["well", "sick"], positive="well"
+        ["sick", "well", "sick"], [0.9, 0.2, 0.4], classes=["well", "sick"], score_of="well"
     )
     assert flipped.tp.tolist() == [0.0, 0.0, 1.0]
-    inferred = curves.threshold_counts(["sick", "well", "sick"], [0.9, 0.2, 0.4])
-    assert torch.equal(inferred.tp, flipped.tp)  # sorted names: the second, "well", is positive
+    inferred = curves.threshold_counts(["sick", "well", "sick"], [0.9, 0.2, 0.4], score_of="well")
+    assert torch.equal(inferred.tp, flipped.tp)
+    # string labels cannot tell which class the scores are of (the rule of from_predictions)
+    with pytest.raises(confmat.ClassesError, match="score_of="):
+        curves.threshold_counts(["sick", "well", "sick"], [0.9, 0.2, 0.4], classes=["well", "sick"])
     weighted = curves.threshold_counts([0, 1, 1], [0.2, 0.9, 0.4], sample_weight=[1.0, 2.0, 0.5])
     assert weighted.tp.tolist() == [2.0, 2.5, 2.5]
     assert weighted.fp.tolist() == [0.0, 0.0, 1.0]

@@ -104,7 +104,7 @@ def test_binary_logits_and_named_positive() -> None:
     logits = torch.tensor([-2.0, 0.0, 3.0, -0.1])
     y_true = ["ok", "sick", "sick", "ok"]
     for positive in ("ok", "sick"):
-        expected = ConfusionMatrix.from_predictions(  # the Accumulator scores its positive class
+        expected = ConfusionMatrix.from_predictions(  # the scores describe score_of's class
             y_true,
             logits,
             classes=["ok", "sick"],
@@ -112,7 +112,9 @@ def test_binary_logits_and_named_positive() -> None:
             positive=positive,
             score_of=positive,
         )
-        acc = Accumulator(classes=["ok", "sick"], from_logits=True, positive=positive)
+        acc = Accumulator(
+            classes=["ok", "sick"], from_logits=True, positive=positive, score_of=positive
+        )
         result = acc.update(y_true[:2], logits[:2]).update(y_true[2:], logits[2:]).compute()
         assert_same(result, expected)
         assert result.positive == positive
@@ -596,13 +598,19 @@ def test_load_state_dict_refuses_hostile_states(state: dict[str, Any], match: st
 
 
 def test_state_dict_of_numpy_options_loads_with_weights_only() -> None:
-    acc = Accumulator(classes=["no", "yes"], positive=np.str_("yes"), threshold=np.float64(0.3))
+    acc = Accumulator(
+        classes=["no", "yes"],
+        positive=np.str_("yes"),
+        score_of=np.str_("yes"),
+        threshold=np.float64(0.3),
+    )
     acc.update(["yes", "no"], torch.tensor([0.4, 0.2]))
     buffer = io.BytesIO()
     torch.save(acc.state_dict(), buffer)
     buffer.seek(0)
     state = torch.load(buffer, weights_only=True)
     assert type(state["config"]["positive"]) is str
+    assert type(state["config"]["score_of"]) is str
     resumed = Accumulator().load_state_dict(state)
     assert torch.equal(resumed.compute().counts, acc.compute().counts)
 

@@ -415,7 +415,7 @@ def test_classes_in_another_order_and_the_aliases() -> None:
     [
         ({"num_classes": 2, "threshold": [0.5, 0.5, 0.5]}, 2, "2 of them"),
         ({"threshold": [0.5, 0.5, 0.5]}, 2, "2 of them"),
-        ({"classes": [0, 2]}, 2, r"0\.\.1 in some order"),
+        ({"classes": [0, 2]}, 2, r"0\.\.1 in any order"),
         ({"classes": ["a", "b"], "num_classes": 3}, 2, "num_classes=3"),
     ],
     ids=["thresholds", "thresholds-at-first-batch", "values", "num-classes"],

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stream.accumulator import Accumulator
 from confmat.exceptions import ShapeError
@@ -43,9 +44,13 @@ class ComputeMetrics:
         num_classes: C (integer labels ``0..C-1``); needed with ``batch_eval_metrics`` unless
             the logits say C.
         classes: the class names, in order (e.g. from ``model.config.id2label``).
-        threshold: binary scores are positive iff ``score >= threshold``.
-        from_logits: binary scores are logits.
-        ignore_index: labels to leave out (default -100).
+        threshold: one score column: the scored class iff ``score >= threshold`` (0.5).
+        score_of: the class one score column is the score of (default label 1).
+        positive: the class the binary report calls positive (never changes a count).
+        from_logits: the predictions are logits (default: the Trainer hands over the model's
+            raw outputs).
+        ignore_index: labels to leave out (default -100, the Trainer's padding).
+        zero_division: the value of 0/0 statistics (default NaN).
         per_class: also per-class precision, recall and F1 (default: up to 20 classes).
 
     Attributes:
@@ -66,17 +71,23 @@ class ComputeMetrics:
         num_classes: int | None = None,
         classes: Sequence[Any] | None = None,
         *,
-        threshold: float = 0.5,
-        from_logits: bool = False,
+        threshold: float | None = None,
+        score_of: object = None,
+        positive: object = None,
+        from_logits: bool = True,
         ignore_index: int | None = -100,
+        zero_division: ZeroDivision = "nan",
         per_class: bool | None = None,
     ) -> None:
         self.options: dict[str, Any] = {
             "classes": classes,
             "num_classes": num_classes,
             "threshold": threshold,
+            "score_of": score_of,
+            "positive": positive,
             "from_logits": from_logits,
             "ignore_index": ignore_index,
+            "zero_division": zero_division,
         }
         self.per_class = per_class
         self.matrix: ConfusionMatrix | None = None

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stream.accumulator import Accumulator
 from confmat._internal.stream.distributed import real_samples_on_rank
@@ -38,9 +39,12 @@ class ConfusionMatrixMetricLogic:
         output_transform: turns the engine's output into ``(y_pred, y)`` (or a mapping with
             ``y_pred`` and ``y``), as for every Ignite metric.
         device: where the counts live (default: the batches' device).
-        threshold: binary scores are positive iff ``score >= threshold``.
-        from_logits: binary scores are logits.
+        threshold: one score column: the scored class iff ``score >= threshold`` (0.5).
+        score_of: the class one score column is the score of (default label 1).
+        positive: the class the binary report calls positive (never changes a count).
+        from_logits: the model's scores are logits (default, as a model's raw outputs are).
         ignore_index: samples whose true label equals it are left out.
+        zero_division: the value of 0/0 statistics (default NaN).
     """
 
     def __init__(
@@ -50,9 +54,12 @@ class ConfusionMatrixMetricLogic:
         output_transform: Callable[[Any], Any] = lambda output: output,
         device: str | torch.device | None = None,
         *,
-        threshold: float = 0.5,
-        from_logits: bool = False,
+        threshold: float | None = None,
+        score_of: object = None,
+        positive: object = None,
+        from_logits: bool = True,
         ignore_index: int | str | None = None,
+        zero_division: ZeroDivision = "nan",
     ) -> None:
         self._make = functools.partial(
             Accumulator,
@@ -60,8 +67,11 @@ class ConfusionMatrixMetricLogic:
             classes,
             device,
             threshold=threshold,
+            score_of=score_of,
+            positive=positive,
             from_logits=from_logits,
             ignore_index=ignore_index,
+            zero_division=zero_division,
         )
         self._accumulator = self._make()  # checks the options now
         base: Any = super()

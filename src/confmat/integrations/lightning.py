@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.io import writing as output
 from confmat._internal.report.json import render_json
 from confmat._internal.results.matrix import ConfusionMatrix
@@ -88,9 +89,12 @@ class ConfusionMatrixHooks:
         classes: the class names, in order.
         select: ``select(outputs, batch) -> (y_true, y_pred)``; default :func:`default_select`.
         stages: ``"validate"`` and/or ``"test"``.
-        threshold: binary scores are positive iff ``score >= threshold``.
-        from_logits: binary scores are logits.
+        threshold: one score column: the scored class iff ``score >= threshold`` (0.5).
+        score_of: the class one score column is the score of (default label 1).
+        positive: the class the binary report calls positive (never changes a count).
+        from_logits: the step's scores are logits (default, as a model's raw outputs are).
         ignore_index: samples whose true label equals it are left out.
+        zero_division: the value of 0/0 statistics (default NaN).
         scalars: log the scalar statistics with ``pl_module.log`` as ``val/accuracy``, ...
         per_class: also per-class precision, recall and F1 (default False: each
             ``pl_module.log`` call costs about a millisecond at the epoch's end).
@@ -109,9 +113,12 @@ class ConfusionMatrixHooks:
         *,
         select: Select | None = None,
         stages: Sequence[str] = ("validate", "test"),
-        threshold: float = 0.5,
-        from_logits: bool = False,
+        threshold: float | None = None,
+        score_of: object = None,
+        positive: object = None,
+        from_logits: bool = True,
         ignore_index: int | str | None = None,
+        zero_division: ZeroDivision = "nan",
         scalars: bool = True,
         per_class: bool = False,
         heatmap: bool = True,
@@ -135,10 +142,13 @@ class ConfusionMatrixHooks:
             num_classes,
             classes,
             threshold=threshold,
+            score_of=score_of,
+            positive=positive,
             from_logits=from_logits,
             ignore_index=ignore_index,
+            zero_division=zero_division,
         )
-        Accumulator(num_classes, classes, threshold=threshold)  # checks the options now
+        self.accumulator()  # checks the options now
         self.matrices: dict[str, ConfusionMatrix] = {}
         self._counting: list[Accumulator] = []
 

@@ -30,6 +30,20 @@ MAX_RESAMPLES = 1_000_000
 
 MAX_SEED = 2**63 - 1
 
+MAX_NUM_CLASSES = 1 << 24
+"""The most classes ``--num-classes`` may name (their names are held in memory)."""
+
+ZERO_DIVISION = ("nan", "warn", "0", "1")
+
+SINGLE_LABEL_ONLY = (
+    "--num-classes",
+    "--from-logits",
+    "--ignore-index",
+    "--weight-col",
+    "--zero-division",
+)
+"""Options of the single-label report that ``--multilabel`` and ``--top-k`` do not take (yet)."""
+
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (exit status 2) and whose help has defaults."""
@@ -91,6 +105,13 @@ def _path(text: str) -> str:
     return text
 
 
+def _text(text: str) -> str:
+    """An argparse type: a non-blank name or value."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a non-blank value, got {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``confmat`` and its subcommands."""
     parser = _Parser(prog="confmat", description="How well a classifier really performs.")
@@ -129,18 +150,7 @@ def _add_report_parser(commands: Any) -> None:
     report.add_argument("--true-col", default="y_true", help="column of true labels")
     report.add_argument("--pred-col", default="y_pred", help="column of predicted labels/scores")
     report.add_argument("--score-cols", help="comma-separated score columns, one per class")
-    classes = report.add_mutually_exclusive_group()
-    classes.add_argument("--classes", help="comma-separated class names, in order")
-    classes.add_argument("--classes-file", help="file with one class name per line")
-    report.add_argument(
-        "--positive", help="the class a binary report calls positive (never changes the counts)"
-    )
-    report.add_argument(
-        "--score-of",
-        metavar="CLASS",
-        help="the class one score column is the probability of (default: label 1 / true; "
-        "required for text labels)",
-    )
+    _add_vocabulary(report)
     report.add_argument(
         "--pred-kind",
         choices=("labels", "scores"),
@@ -198,6 +208,58 @@ def _add_report_parser(commands: Any) -> None:
     )
 
 
+def _add_vocabulary(command: argparse.ArgumentParser) -> None:
+    """The options every command that counts single-label predictions takes, one meaning each.
+
+    Each is passed to the Python option of the same name (``classes``, ``num_classes``,
+    ``positive``, ``score_of``, ``from_logits``, ``ignore_index``, ``sample_weight``,
+    ``zero_division``), so the command and Python give the same numbers.
+    """
+    group = command.add_argument_group("classes and counting")
+    classes = group.add_mutually_exclusive_group()
+    classes.add_argument("--classes", help="comma-separated class names (label values), in order")
+    classes.add_argument("--classes-file", help="file with one class name per line")
+    group.add_argument(
+        "--num-classes",
+        metavar="N",
+        type=_count(1, MAX_NUM_CLASSES),
+        help="the number of classes: integer labels are indices 0..N-1 (classes '0'..'N-1')",
+    )
+    group.add_argument(
+        "--positive",
+        help="the class a binary report calls positive (never changes the counts; default: the "
+        "scored class of one score column, else label 1 / true, else the second class)",
+    )
+    group.add_argument(
+        "--score-of",
+        metavar="CLASS",
+        help="the class one score column is the probability of (default: label 1 / true; "
+        "required for text labels)",
+    )
+    group.add_argument(
+        "--from-logits",
+        action="store_true",
+        help="one score column holds logits: a sigmoid before the threshold",
+    )
+    group.add_argument(
+        "--ignore-index",
+        metavar="VALUE",
+        type=_text,
+        help="leave out the rows whose true label is VALUE (a number for numeric labels)",
+    )
+    group.add_argument(
+        "--weight-col",
+        metavar="NAME",
+        type=_text,
+        help="column of sample weights (finite, non-negative): counts become weighted sums",
+    )
+    group.add_argument(
+        "--zero-division",
+        choices=ZERO_DIVISION,
+        help="the value of 0/0 statistics: nan, warn (nan and a warning), 0 or 1 (default: nan)",
+    )
+
+
 def _add_compare_parser(commands: Any) -> None:
     """``confmat compare``: two models' predictions of the same samples."""
     compare = commands.add_parser(
@@ -215,20 +277,11 @@ def _add_compare_parser(commands: Any) -> None:
     compare.add_argument(
         "--pred-col-b", help="model B's column (default y_pred_b, or y_pred with two files)"
     )
-    classes = compare.add_mutually_exclusive_group()
-    classes.add_argument("--classes", help="comma-separated class names, in order")
-    classes.add_argument("--classes-file", help="file with one class name per line")
-    compare.add_argument(
-        "--positive", help="the class a binary report calls positive (never changes the counts)"
-    )
-    compare.add_argument(
-        "--score-of", metavar="CLASS", help="the class one score column is the probability of"
-    )
+    _add_vocabulary(compare)
     compare.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
-        help="binary score threshold: positive iff score >= threshold",
+        help="binary score threshold: the scored class iff score >= threshold (default: 0.5)",
     )
     compare.add_argument(
         "--resamples",
@@ -262,3 +315,25 @@ def _add_demo_parser(commands: Any) -> None:
         default=0,
         help="seed of the splits and the training",
     )
+
+
+def given_options(args: argparse.Namespace, options: tuple[str, ...]) -> list[str]:
+    """Those of ``options`` given on the command line (flags set, values present)."""
+    values = (getattr(args, option[2:].replace("-", "_"), None) for option in options)
+    return [
+        option
+        for option, value in zip(options, values, strict=True)
+        if value is not None and value is not False
+    ]
+
+
+def check_single_label(args: argparse.Namespace) -> None:
+    """The options that ``--multilabel`` and ``--top-k`` do not take are refused with them."""
+    mode = "--multilabel" if args.multilabel else "--top-k" if args.top_k is not None else None
+    given = given_options(args, SINGLE_LABEL_ONLY) if mode else []
+    if given:
+        raise UsageError(
+            f"{given[0]} is not supported with {mode} (it applies to the single-label report): "
+            "leave it out",
+            argument=given[0],
+        )

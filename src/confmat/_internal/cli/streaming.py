@@ -9,6 +9,13 @@ the whole input. So the report equals the whole-file one. A float prediction col
 undeclared kind (labels or scores) is read twice: a first pass over its values decides the kind
 as :func:`core.codes.prediction_kind` decides it for the whole column.
 
+The options of the vocabulary follow the whole-file path: ``--ignore-index`` leaves out a
+batch's rows of that true label (after the missing-cell and weight checks, before the score
+checks, as ``from_predictions`` orders them); ``--weight-col`` sums the weights of each pair
+(:mod:`cli.weight_sums`, in sample order: the bits of the whole-file sums); ``--num-classes``,
+``--zero-division`` and the positive class (by default the scored class of one score column,
+:func:`core.codes.reported_positive`) go to ``from_counts``.
+
 Options that need every score at once (``--choose-threshold``, ``--top-k``, ``--multilabel``)
 are not streamed: a large file is then read whole (up to ``io.reading.INPUT_LIMIT_BYTES``), and a
 directory, glob or ``--stream`` is refused naming the option.
@@ -21,19 +28,22 @@ import collections
 import sys
 from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
+from confmat._internal.cli import vocabulary
 from confmat._internal.cli.inputs import (
-    check_threshold_applies,
-    class_name,
-    classes_option,
+    data_row,
+    input_columns,
     match_scores,
     one_score_of,
     score_column,
     score_pairs,
+    weight_values,
 )
+from confmat._internal.cli.vocabulary import class_name, classes_option
+from confmat._internal.cli.weight_sums import WeightSums
 from confmat._internal.io import batches as cli_batches
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat.exceptions import ConfmatError, LabelError, ScoreError, UsageError
@@ -69,59 +79,92 @@ def streamed(args: argparse.Namespace) -> bool:
     return False
 
 
+class _Batch(NamedTuple):
+    """One batch's samples, missing and ignored rows left out, and the rows they came from."""
+
+    source: str
+    first_row: int
+    y_true: np.ndarray
+    predictions: list[np.ndarray]
+    weights: np.ndarray | None
+    keep: np.ndarray | None  # the batch's rows kept, None if all
+
+    def row(self, index: int) -> int:
+        """The data row of the ``index``-th sample kept."""
+        return data_row(self.first_row, self.keep, index)
+
+
 class _Counter:
     """The running count of one input: its pair table, rows dropped and first batch."""
 
     def __init__(self, args: argparse.Namespace, kind: str | None) -> None:
         self.args, self.kind = args, kind
         self.pairs = score_pairs(args.score_cols) if args.score_cols else None
-        self.names = [
-            args.true_col,
-            *([c for _, c in self.pairs] if self.pairs else [args.pred_col]),
-        ]
+        self.names = input_columns(args, self.pairs)
         self.tables: list[Any] = []
+        self.weighted = None if args.weight_col is None else WeightSums(MERGE_ROWS)
         self.pending = self.merged = self.rows = self.dropped = 0
         self.classes: list[Any] | None = None
+        self.ignore: int | str | None = None
         self.first: np.ndarray | None = None  # the true labels of the first batch (their kind)
         self.pool: ThreadPoolExecutor | None = None
         self.running: collections.deque[Future[Any]] = collections.deque()
 
-    def batches(
-        self, report: bool
-    ) -> Generator[tuple[Any, np.ndarray, list[np.ndarray], np.ndarray | None], None, None]:
-        """(batch, true labels, predictions, kept rows) of every batch, missing rows left out."""
-        from confmat._internal.core import missing
-
+    def batches(self, report: bool, ignored: bool = True) -> Generator[_Batch, None, None]:
+        """Every batch, missing rows left out, and ignored ones unless ``ignored`` is False."""
         for batch in cli_batches.read_batches(self.args.input, self.args.input_format, self.names):
-            columns = [
-                missing.Column(f"column {n!r}", v, True)
-                for n, v in zip(self.names, batch.columns, strict=True)
-            ]
-            try:
-                present = missing.drop_missing(
-                    columns,
-                    self.args.dropna,
-                    first_row=batch.first_row,
-                    row_word="data row",
-                    fix="pass --dropna to leave out such rows",
-                )
-            except ConfmatError as error:
-                raise error.in_context(source=batch.source) from None
+            present = self._present(batch)
             if report:
                 self.rows += len(batch.columns[0])
                 self.dropped += present.dropped
             values = cast("list[np.ndarray]", present.values)  # numpy in, numpy out
             typed = [np.asarray(v.tolist()) if v.dtype == object else v for v in values]
-            if len(typed[0]):
-                if self.first is None:
-                    self.first = typed[0]
-                    self.classes = classes_option(self.args, typed[0])
-                yield batch, typed[0], typed[1:], present.keep
+            weights = None
+            if self.args.weight_col is not None:
+                weights = weight_values(
+                    typed.pop(), self.args.weight_col, batch.source, batch.first_row, present.keep
+                )
+            if not len(typed[0]):
+                continue
+            if self.first is None:
+                self.first = typed[0]
+                self.classes = classes_option(self.args, typed[0])
+                self.ignore = vocabulary.ignore_index_option(self.args, typed[0])
+            found = _Batch(
+                batch.source, batch.first_row, typed[0], typed[1:], weights, present.keep
+            )
+            if ignored and self.ignore is not None:
+                found = _without_ignored(found, self.ignore)
+            if len(found.y_true):
+                yield found
 
-    def group(self, y_true: np.ndarray, y_pred: np.ndarray) -> None:
-        """Group a batch's pairs on a worker thread (at most ``WORKERS`` batches waiting)."""
+    def _present(self, batch: Any) -> Any:
+        """The batch's columns without the rows of a missing cell (refused unless --dropna)."""
+        from confmat._internal.core import missing
+
+        columns = [
+            missing.Column(f"column {n!r}", v, True)
+            for n, v in zip(self.names, batch.columns, strict=True)
+        ]
+        try:
+            return missing.drop_missing(
+                columns,
+                self.args.dropna,
+                first_row=batch.first_row,
+                row_word="data row",
+                fix="pass --dropna to leave out such rows",
+            )
+        except ConfmatError as error:
+            raise error.in_context(source=batch.source) from None
+
+    def group(self, y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None) -> None:
+        """Count a batch's pairs: grouped on a worker thread, or their weights summed in order."""
         from confmat._internal.core import pairs
 
+        if self.weighted is not None:
+            assert weights is not None
+            self.weighted.add(y_true, y_pred, weights)
+            return
         assert self.pool is not None
         self.running.append(self.pool.submit(pairs.group_pairs, y_true, y_pred))
         if len(self.running) > WORKERS:
@@ -141,25 +184,50 @@ class _Counter:
             self.tables = [pairs.merge(self.tables)]
             self.pending = self.merged = len(self.tables[0].count)
 
+    def table(self) -> Any:
+        """The merged pair table: int64 counts, or float64 sums of the weights."""
+        from confmat._internal.core import checks, pairs
+
+        counted = bool(self.tables) if self.weighted is None else not self.weighted.empty
+        if self.first is None or not counted:
+            checks.check_not_empty(0)
+        if self.weighted is not None:
+            return self.weighted.table()
+        return pairs.merge(self.tables)
+
+
+def _without_ignored(batch: _Batch, ignore: int | str) -> _Batch:
+    """The batch without the samples whose true label is ``--ignore-index``."""
+    keep = batch.y_true != ignore
+    if bool(keep.all()):
+        return batch
+    rows = np.ones(len(keep), dtype=bool) if batch.keep is None else batch.keep.copy()
+    rows[rows] = keep  # the batch's rows kept: of those kept so far, the ones not ignored
+    weights = None if batch.weights is None else batch.weights[keep]
+    predictions = [p[keep] for p in batch.predictions]
+    return batch._replace(
+        y_true=batch.y_true[keep], predictions=predictions, weights=weights, keep=rows
+    )
+
 
 def matrix_from_stream(args: argparse.Namespace) -> ConfusionMatrix:
     """Count ``args.input`` batch by batch as the options say (see the module docstring)."""
-    many = args.score_cols is not None and len(score_pairs(args.score_cols)) > 1
-    kind = args.pred_kind or ("scores" if many else None)
-    if args.pred_kind is not None:
-        check_threshold_applies(args, np.zeros(1))  # a declared kind decides alone
+    pairs = score_pairs(args.score_cols) if args.score_cols else None
+    columns = 1 if pairs is None else len(pairs)
+    kind = args.pred_kind or ("scores" if columns > 1 else None)
     if kind is None:
         kind = _decided_kind(args)
+    vocabulary.check_score_options(args, kind, columns, args.score_cols or args.pred_col)
     counter = _Counter(args, kind)
     with ThreadPoolExecutor(max_workers=WORKERS) as counter.pool:
-        for batch, y_true, predictions, keep in counter.batches(report=True):
+        for batch in counter.batches(report=True):
             if kind == "labels":
-                pred = predictions[0]
+                pred = batch.predictions[0]
                 if counter.pairs is not None:
                     pred = score_column(pred, counter.pairs[0][1], batch.source)
-                counter.group(y_true, pred)
+                counter.group(batch.y_true, pred, batch.weights)
             else:
-                _add_scores(counter, batch, y_true, predictions, keep)
+                _add_scores(counter, batch)
         counter.finish()
     if args.dropna and counter.dropped:
         print(
@@ -182,46 +250,47 @@ def _raise_at_sample(counter: _Counter) -> None:
     the merged table; a second pass finds its first sample, as the whole-file path names it.
     """
     before = 0
-    for _, y_true, (y_pred,), _ in _Counter(counter.args, "labels").batches(report=False):
+    options = {"classes": counter.classes, "num_classes": counter.args.num_classes}
+    for batch in _Counter(counter.args, "labels").batches(report=False):
         try:
-            ConfusionMatrix.from_predictions(y_true, y_pred, classes=counter.classes)
+            ConfusionMatrix.from_predictions(batch.y_true, batch.predictions[0], **options)
         except LabelError as error:
             if error.index is None:
                 raise error.in_context(source=counter.args.input) from None
             moved = error.moved_to(before + error.index)  # its sample among the whole input's
             raise moved.in_context(source=counter.args.input) from None
-        before += len(y_true)
+        before += len(batch.y_true)
 
 
 def _decided_kind(args: argparse.Namespace) -> str:
-    """Labels or scores for one prediction column: labels unless it holds floats (module doc)."""
+    """Labels or scores for one prediction column: labels unless it holds floats (module doc).
+
+    Decided on every row with a prediction (ignored ones too), as ``from_predictions``
+    decides before it leaves out the ignored samples.
+    """
     import torch
 
     from confmat._internal.core import codes, pairs
 
     witnesses = []
     counter = _Counter(args, None)
-    batches = counter.batches(report=False)
-    for batch, _, (pred,), _ in batches:
+    batches = counter.batches(report=False, ignored=False)
+    for batch in batches:
+        pred = batch.predictions[0]
         if counter.pairs is not None:  # one score column: numbers, as float64
             pred = score_column(pred, counter.pairs[0][1], batch.source)
         if pred.dtype.kind != "f":  # labels, or strings declared as scores: one batch tells
             batches.close()
-            check_threshold_applies(args, pred[:1])
             return "labels"
+        if args.from_logits:  # logits are scores, whatever their values
+            batches.close()
+            return "scores"
         witnesses.append(pairs.kind_witnesses(pred))
     values = np.concatenate(witnesses) if witnesses else np.zeros(0)
-    check_threshold_applies(args, values)
     return codes.prediction_kind(torch.from_numpy(values), None, False)
 
 
-def _add_scores(
-    counter: _Counter,
-    batch: Any,
-    y_true: np.ndarray,
-    predictions: list[np.ndarray],
-    keep: np.ndarray | None,
-) -> None:
+def _add_scores(counter: _Counter, batch: _Batch) -> None:
     """Scores -> class positions by THE rule, invalid scores refused naming their data row."""
     import torch
 
@@ -229,7 +298,7 @@ def _add_scores(
 
     args = counter.args
     if counter.pairs is None:
-        scores = predictions[0]
+        scores = batch.predictions[0]
         if scores.dtype.kind not in "fiub":
             codes.prediction_kind(scores, "scores", False)  # the whole-file path's ShapeError
         scores = scores if scores.dtype.kind == "f" else scores.astype(np.float64)
@@ -237,55 +306,78 @@ def _add_scores(
     else:
         columns = [
             score_column(v, c, batch.source)
-            for v, (_, c) in zip(predictions, counter.pairs, strict=True)
+            for v, (_, c) in zip(batch.predictions, counter.pairs, strict=True)
         ]
-        scores, counter.classes, _ = match_scores(columns, counter.pairs, counter.classes, y_true)
+        scores, counter.classes, _ = match_scores(
+            columns, counter.pairs, counter.classes, batch.y_true
+        )
         name = args.score_cols
     values = torch.from_numpy(scores)
-    bad = codes.invalid_scores(values, from_logits=False)
+    bad = codes.invalid_scores(values, from_logits=args.from_logits)
     if bool(bad.any()):
         i = int(bad.nonzero()[0, 0])
-        row = batch.first_row + (i if keep is None else int(np.flatnonzero(keep)[i]))
         what = "finite scores" if codes.is_multiclass(values) else "probabilities in [0, 1]"
+        if args.from_logits:
+            what = "finite logits"
+        row = batch.row(i)
         raise ScoreError(
-            f"{batch.source}: {name} must hold {what}, got {values[i].tolist()} at data row {row}"
+            f"{name} must hold {what}, got {values[i].tolist()} at data row {row}",
+            argument=name,
+            value=values[i].tolist(),
+            row=row,
+            source=batch.source,
         )
     threshold = 0.5 if args.threshold is None else float(args.threshold)
-    predicted = codes.score_labels(values, threshold=threshold, scored=1)
-    counter.group(y_true, predicted.numpy())
+    predicted = codes.score_labels(
+        values, threshold=threshold, from_logits=args.from_logits, scored=1
+    )
+    counter.group(batch.y_true, predicted.numpy(), batch.weights)
 
 
 def _matrix(counter: _Counter) -> ConfusionMatrix:
     """The matrix of the merged table, by the class rules of ``from_predictions``."""
-    from confmat._internal.core import checks, pairs
-
     args, first = counter.args, counter.first
-    if first is None or not counter.tables:
-        checks.check_not_empty(0)
+    table = counter.table()
     assert first is not None
-    table = pairs.merge(counter.tables)
     positive = class_name(args.positive, first)
     if counter.kind == "labels":
         pred = table.pred
         if pred.dtype.kind == "f":  # float labels: whole numbers, or the whole-file error
             import torch
 
+            from confmat._internal.core import checks
+
             pred = checks.integral_labels(torch.from_numpy(pred), "y_pred").numpy()
         columns = {"true": table.true, "pred": pred, "count": table.count}
-        return ConfusionMatrix.from_counts(
-            columns, "true", "pred", "count", counter.classes, positive=positive
-        )
+        return _from_counts(counter, columns, counter.classes, positive)
     return _score_matrix(counter, table, positive)
 
 
-def _score_matrix(counter: _Counter, table: Any, positive: str | None) -> ConfusionMatrix:
+def _from_counts(
+    counter: _Counter, columns: dict[str, Any], classes: list[Any] | None, positive: object
+) -> ConfusionMatrix:
+    """``from_counts`` of the pair table, with the options of the vocabulary."""
+    return ConfusionMatrix.from_counts(
+        columns,
+        "true",
+        "pred",
+        "count",
+        classes,
+        num_classes=counter.args.num_classes,
+        positive=positive,
+        zero_division=vocabulary.zero_division_option(counter.args),
+    )
+
+
+def _score_matrix(counter: _Counter, table: Any, positive: object) -> ConfusionMatrix:
     """Positions of predicted classes -> the matrix: one row per pair through ``encode``.
 
     A representative score row per pair (1.0 or 0.0 for the scored class, one-hot for
     ``--score-cols``) passes the same encoding as the whole file, so the class names and the
-    checks of the true labels are those of ``from_predictions``.
+    checks of the true labels are those of ``from_predictions``; one score column's scored
+    class is the report's positive class unless ``--positive`` says otherwise.
     """
-    from confmat._internal.core import encode
+    from confmat._internal.core import codes, encode
 
     args = counter.args
     if counter.pairs is None or len(counter.pairs) == 1:
@@ -296,22 +388,22 @@ def _score_matrix(counter: _Counter, table: Any, positive: str | None) -> Confus
         score_of = one_score_of(args.score_of, named)
     else:
         representative = np.eye(len(counter.pairs))[table.pred]
-        score_of = args.score_of
+        score_of = None  # one column per class: the argmax decides
     assert counter.first is not None
     encoded = encode.encode(
         table.true,
         representative,
         classes=counter.classes,
-        threshold=0.5,
+        num_classes=args.num_classes,
         score_of=class_name(score_of, counter.first),
         pred_kind="scores",
     )
+    if encoded.score_of is not None:
+        positive = codes.reported_positive(positive, encoded.classes[encoded.score_of])
     names = np.asarray(encoded.classes, dtype=str)
     columns = {
         "true": names[encoded.true.numpy()],
         "pred": names[encoded.pred.numpy()],
         "count": table.count,
     }
-    return ConfusionMatrix.from_counts(
-        columns, "true", "pred", "count", encoded.classes, positive=positive
-    )
+    return _from_counts(counter, columns, encoded.classes, positive)

@@ -273,12 +273,20 @@ def check_num_classes(num_classes: int | None) -> int | None:
 
 
 def check_class_names(classes: Sequence[Any], num_classes: int | None = None) -> list[str]:
-    """Class names: a non-empty sequence, unique once written as text, of the expected length."""
+    """Class names: a non-empty sequence, unique once written as text, of the expected length.
+
+    Each class is written as its canonical text (:func:`class_names`): ``1``, ``1.0``, ``"1"``
+    and ``np.int64(1)`` are all the class ``"1"``, ``True`` is ``"True"``.
+
+    Examples:
+        >>> check_class_names([0.0, 1.0]), check_class_names(["cat", "dog"])
+        (['0', '1'], ['cat', 'dog'])
+    """
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence | np.ndarray):
         raise ClassesError(
             f"classes must be a list of class names, got {classes!r}", argument="classes"
         )
-    names = list(map(str, classes))
+    names = class_names(classes)
     if not names:
         raise ClassesError(
             "classes must name at least one class, got an empty list", argument="classes"
@@ -287,7 +295,9 @@ def check_class_names(classes: Sequence[Any], num_classes: int | None = None) ->
         seen: set[str] = set()
         duplicate = next(c for c in names if c in seen or seen.add(c))  # type: ignore[func-returns-value]
         raise ClassesError(
-            f"classes must be unique, got {duplicate!r} more than once", argument="classes"
+            f"classes must be unique, got {duplicate!r} more than once",
+            argument="classes",
+            value=duplicate,
         )
     if num_classes is not None and len(names) != num_classes:
         raise ClassesError(
@@ -295,6 +305,156 @@ def check_class_names(classes: Sequence[Any], num_classes: int | None = None) ->
             argument="classes",
         )
     return names
+
+
+def class_names(classes: Sequence[Any] | np.ndarray) -> list[str]:
+    """THE text of each class: whole numbers as integers, bools as ``True``/``False``.
+
+    A class given as a number is a label value, so ``0.0`` and ``0`` are one class, ``"0"``;
+    strings are kept as given. The same data therefore gives the same class names whether
+    the classes are inferred from float labels or given (``classes=[0.0, 1.0]``).
+
+    Examples:
+        >>> class_names([1.0, 0, True, "cat", 0.5, np.int64(7)])
+        ['1', '0', 'True', 'cat', '0.5', '7']
+    """
+    if isinstance(classes, np.ndarray):
+        if classes.dtype.kind in "iuUS":
+            text: list[str] = classes.astype(str).tolist()
+            return text
+        classes = classes.tolist()
+    if all(type(c) is str for c in classes):  # the common cases, without a call per class
+        return list(classes)
+    if all(type(c) is int for c in classes):
+        return list(map(str, classes))
+    return [class_name(c) for c in classes]
+
+
+def class_name(value: object) -> str:
+    """The text of one class (see :func:`class_names`).
+
+    Examples:
+        >>> class_name(2.0), class_name(np.bool_(True)), class_name(0.25)
+        ('2', 'True', '0.25')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def class_values(classes: Sequence[Any] | np.ndarray) -> tuple[int, ...] | None:
+    """The classes as integer label values when every class is one, else None (names).
+
+    A class is a label value when it is a whole number (an int, a bool, a whole float) or a
+    string that writes one (``"1"``, ``"-3"``, ``"1.0"``, ``"True"``): ``classes=[1, 0]``,
+    ``classes=["1", "0"]`` and ``--classes 1,0`` mean the same classes. Integer labels are
+    then looked up among the values; with class names they index the list.
+
+    Examples:
+        >>> class_values([3, 1, 2]), class_values(["1", "0"]), class_values(["cat", "1"])
+        ((3, 1, 2), (1, 0), None)
+        >>> class_values([True, False]), class_values([0.5, 1.0])
+        ((1, 0), None)
+    """
+    if isinstance(classes, np.ndarray) and classes.dtype.kind in "iub":
+        return tuple(classes.astype(np.int64).tolist())
+    items = classes.tolist() if isinstance(classes, np.ndarray) else list(classes)
+    if not items:
+        return None
+    if all(isinstance(c, (int, np.integer)) for c in items):  # bools too
+        return tuple(int(c) for c in items)
+    texts = np.asarray([_as_text(c) for c in items])
+    if texts.dtype.kind != "U":
+        return None
+    return _whole_numbers(texts)
+
+
+def _as_text(value: object) -> str:
+    """A class as the text whose number :func:`_whole_numbers` reads."""
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, str) and value in ("True", "False"):
+        return "1" if value == "True" else "0"
+    return str(value)
+
+
+def _whole_numbers(texts: np.ndarray) -> tuple[int, ...] | None:
+    """The integers ``texts`` write (``"7"``, ``"-3"``, ``"1.0"``), or None if one does not.
+
+    Integers beyond int64 are returned as they are, for the int64 check to refuse them.
+    """
+    unsigned = np.char.lstrip(texts, "+-")
+    if bool(np.char.isdigit(unsigned).all()) and bool((np.char.str_len(unsigned) > 0).all()):
+        try:
+            return tuple(texts.astype(np.int64).tolist())
+        except OverflowError:
+            return tuple(int(text) for text in texts.tolist())
+    try:
+        numbers = texts.astype(np.float64)
+    except ValueError:
+        return None
+    if not bool((np.isfinite(numbers) & (numbers == np.round(numbers))).all()):
+        return None
+    return tuple(int(number) for number in numbers.tolist())
+
+
+def class_position(names: Sequence[str], wanted: object, argument: str) -> int:
+    """Index of the class ``wanted`` names, else a ClassesError naming ``argument``.
+
+    THE rule of ``positive=`` and ``score_of=``: see :func:`find_class`.
+
+    Examples:
+        >>> class_position(["0", "1"], 1.0, "positive"), class_position(["1", "0"], True, "x")
+        (1, 0)
+        >>> class_position(["cat", "dog"], "dog", "positive")
+        1
+    """
+    found = find_class(names, wanted)
+    if found is None:
+        shown = list(names) if len(names) <= 10 else [*names[:10], "..."]
+        raise ClassesError(
+            f"{argument} must be one of the classes {shown}, got {wanted!r}",
+            argument=argument,
+            value=wanted,
+        )
+    return found
+
+
+def find_class(names: Sequence[str], wanted: object) -> int | None:
+    """Index of the class ``wanted`` names: by value when the classes are label values.
+
+    ``1``, ``1.0``, ``"1"`` and ``True`` name the class of value 1 when every class is a
+    label value (:func:`class_values`); otherwise ``wanted`` is compared as text
+    (:func:`class_name`). None when no class is named so.
+
+    Examples:
+        >>> find_class(["0", "1"], 1.0), find_class(["cat", "dog"], "dog"), find_class(["a"], "b")
+        (1, 1, None)
+    """
+    names = list(names)
+    number = _whole_number(wanted)
+    if number is not None:
+        values = class_values(names)
+        if values is not None and number in values:
+            return values.index(number)
+    text = class_name(wanted)
+    return names.index(text) if text in names else None
+
+
+def _whole_number(value: object) -> int | None:
+    """The integer a class reference writes, if it writes one (a label value)."""
+    if isinstance(value, (bool, np.bool_, int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if math.isfinite(value) and float(value).is_integer() else None
+    if isinstance(value, str):
+        found = _whole_numbers(np.asarray([_as_text(value)]))
+        return None if found is None else found[0]
+    return None
 
 
 def check_weights(sample_weight: object, n: int, device: torch.device) -> torch.Tensor:
@@ -538,13 +698,15 @@ def device_of(*values: Values) -> torch.device:
 
 
 def class_index(classes: Sequence[str], name: object) -> int:
-    """Position of the class ``name`` (compared as text) among ``classes``, else a ClassesError.
+    """Position of the class ``name`` among ``classes`` (see :func:`class_position`).
 
     Examples:
-        >>> class_index(["cat", "dog"], "dog")
-        1
+        >>> class_index(["cat", "dog"], "dog"), class_index(["0", "1"], 1.0)
+        (1, 1)
     """
-    text = str(name)
-    if text not in classes:
-        raise ClassesError(f"unknown class {name!r}; the classes are {list(classes[:10])}")
-    return list(classes).index(text)
+    found = find_class(classes, name)
+    if found is None:
+        raise ClassesError(
+            f"unknown class {name!r}; the classes are {list(classes[:10])}", value=name
+        )
+    return found

@@ -22,7 +22,6 @@ a deferred count).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -63,26 +62,21 @@ class ClassSpace:
 def class_space(num_classes: int | None, classes: Sequence[Any] | None) -> ClassSpace | None:
     """The class space fixed by the arguments, or None when it is left to the first batch.
 
+    Classes that are all label values (:func:`core.checks.class_values`: whole numbers, or
+    strings that write them) are looked up by value; other classes are names.
+
     Examples:
         >>> class_space(3, None).names
         ('0', '1', '2')
-        >>> class_space(None, [7, 3]).values
-        (7, 3)
+        >>> class_space(None, [7, 3]).values, class_space(None, ["1", "0"]).values
+        ((7, 3), (1, 0))
     """
     num_classes = v.check_num_classes(num_classes)
     if classes is None:
         return None if num_classes is None else ClassSpace(tuple(map(str, range(num_classes))))
     names = tuple(v.check_class_names(classes, num_classes))
-    numbers = all(_is_whole_number(c) for c in classes)
-    values = limits.check_class_values(tuple(int(c) for c in classes)) if numbers else None
-    return ClassSpace(names, values)
-
-
-def _is_whole_number(value: object) -> bool:
-    """Integers, bools and whole floats are class *values*; anything else is a name."""
-    if isinstance(value, (bool, int, np.bool_, np.integer)):
-        return True
-    return isinstance(value, (float, np.floating)) and float(value).is_integer()
+    values = v.class_values(classes)
+    return ClassSpace(names, None if values is None else limits.check_class_values(values))
 
 
 class LabelCoder:
@@ -377,44 +371,107 @@ def _has_fraction(values: torch.Tensor) -> bool:
     return bool(((values != values.round()) & (values == values)).any())
 
 
-def scored_class(
-    score_of: object, names: list[str], classes: Sequence[Any] | None, strings: bool
-) -> int:
+def scored_class(score_of: object, names: Sequence[str], strings: bool) -> int:
     """Index of the class one score column is the probability of: THE rule.
 
-    ``score_of`` names it; else, for numeric labels, it is label 1 (``True``): the class of
-    value 1 when ``classes`` are values, else index 1. String labels cannot tell, so
-    ``score_of`` is required. Which class a report calls positive is separate (``positive``).
+    ``score_of`` names it (by value when the classes are label values, see
+    :func:`core.checks.class_position`); else, for numeric labels, it is label 1 (``True``):
+    the class of value 1 when the classes are values, else index 1. String labels cannot
+    tell, so ``score_of`` is required. Which class a report calls positive is separate
+    (``positive``, :func:`positive_index`).
 
     Examples:
-        >>> scored_class(None, ["0", "1"], None, strings=False)
-        1
-        >>> scored_class("sick", ["sick", "well"], None, strings=True)
+        >>> scored_class(None, ["0", "1"], strings=False), scored_class(None, ["1", "0"], False)
+        (1, 0)
+        >>> scored_class("sick", ["sick", "well"], strings=True)
         0
     """
     if score_of is not None:
-        if str(score_of) not in names:
-            raise ClassesError(
-                f"score_of must be one of the classes {names}, got {score_of!r}",
-                argument="score_of",
-            )
-        return names.index(str(score_of))
+        return v.class_position(names, score_of, "score_of")
     if strings:
         raise ClassesError(
             f"y_pred holds one score per sample but y_true holds the strings {names[0]!r} and "
             f"{names[1]!r}: say which class the scores are the probability of with "
             f"score_of={names[1]!r} (--score-of on the command line)",
-            argument="y_pred",
+            argument="score_of",
         )
-    space = None if classes is None else class_space(None, classes)
-    if space is None or space.values is None:
-        return 1
-    if 1 not in space.values:
+    one = label_one(names)
+    if one is None:
         raise ClassesError(
             f"binary scores are the probability of label 1 unless score_of= says otherwise, "
-            f"but the classes are {names}: pass score_of=NAME"
+            f"but the classes are {list(names)}: pass score_of=NAME",
+            argument="score_of",
         )
-    return space.values.index(1)
+    return one
+
+
+def label_one(names: Sequence[str]) -> int | None:
+    """Index of label 1 (``True``): the class of value 1, or index 1 of class names.
+
+    Examples:
+        >>> label_one(["0", "1"]), label_one(["1", "0"]), label_one(["7", "3"]), label_one(["a"])
+        (1, 0, None, None)
+    """
+    values = v.class_values(names)
+    if values is None:
+        return 1 if len(names) > 1 else None
+    return values.index(1) if 1 in values else None
+
+
+def positive_index(positive: object, names: Sequence[str]) -> int | None:
+    """Index of the class a binary report calls positive; None for more than two classes.
+
+    ``positive`` names it (as :func:`core.checks.class_position` matches a class); the default
+    is label 1 (``True``) when it is one of the two classes, else the second class. It never
+    changes a count: which class one score column describes is :func:`scored_class`'s.
+
+    Examples:
+        >>> positive_index(None, ["benign", "malignant"]), positive_index(None, ["1", "0"])
+        (1, 0)
+        >>> positive_index("benign", ["benign", "malignant"])
+        0
+    """
+    if positive is None:
+        if len(names) != 2:
+            return None
+        one = label_one(names)
+        return 1 if one is None else one
+    index = v.class_position(names, positive, "positive")
+    if len(names) != 2:
+        raise ClassesError(
+            f"positive applies to two classes, got {len(names)} classes {list(names[:5])}...",
+            argument="positive",
+            value=positive,
+        )
+    return index
+
+
+def column_classes(names: Sequence[str], width: int) -> torch.Tensor | None:
+    """Which class each of ``width`` score columns ``(N, C)`` is, or None when column j is class j.
+
+    Column j of a model's scores is label j. With class names (or string labels) it is
+    ``classes[j]``; with classes that are label values it is the class of value j, so the
+    values must be ``0..C-1`` in some order, else a ``ClassesError`` (the columns cannot be
+    told apart).
+
+    Examples:
+        >>> column_classes(["cat", "dog"], 2) is None, column_classes(["1", "0"], 2).tolist()
+        (True, [1, 0])
+    """
+    values = v.class_values(names)
+    if values is None or values == tuple(range(width)):
+        return None
+    found = np.asarray(values, dtype=np.int64)
+    if found.shape[0] != width or not np.array_equal(np.sort(found), np.arange(width)):
+        raise ClassesError(
+            f"score columns are labels 0..{width - 1} (column j is label j), but the classes "
+            f"are the values {list(values[:10])}: pass classes that are 0..{width - 1} in any "
+            "order, or class names (one per column, in column order)",
+            argument="classes",
+        )
+    order = np.empty(width, dtype=np.int64)
+    order[found] = np.arange(width)
+    return torch.from_numpy(order)
 
 
 def reported_positive(positive: object, scored: object) -> object:
@@ -430,75 +487,3 @@ def reported_positive(positive: object, scored: object) -> object:
         ('disease', 'healthy')
     """
     return scored if positive is None else positive
-
-
-_INTEGER_LITERAL = re.compile(r"-?[0-9]+")
-
-
-def class_value(value: object) -> int | None:
-    """The integer a class stands for when it is a *value*, else None (a name).
-
-    Ints, bools, whole floats and strings that are integer literals (``"1"``, ``"-3"``) are
-    values; anything else is a name.
-
-    Examples:
-        >>> class_value(2), class_value(True), class_value(1.0), class_value("-3"), class_value("a")
-        (2, 1, 1, -3, None)
-    """
-    if isinstance(value, (bool, int, np.bool_, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return int(value) if float(value).is_integer() else None
-    if isinstance(value, str) and _INTEGER_LITERAL.fullmatch(value):
-        return int(value)
-    return None
-
-
-def column_classes(
-    classes: Sequence[Any] | None, num_classes: int | None, width: int
-) -> tuple[list[str], list[int] | None]:
-    """The classes of ``width`` columns (scores, or multilabel indicators) and their columns.
-
-    Column j is label j, as a model's output is. With class *values* (every class a whole
-    number, :func:`class_value`) column j is the class of value j, so ``classes`` only orders
-    them: ``classes[i]`` is column ``value(classes[i])``, and the values must be ``0..C-1`` in
-    some order. With class names, column j is ``classes[j]``. Returns the class names in the
-    order of ``classes`` (a value's name is its canonical text: ``1.0`` -> ``"1"``) and the
-    column of each (None when that is column i for class i).
-
-    Raises:
-        ClassesError: ``num_classes`` or the number of classes is not ``width``, names repeat,
-            or values are not ``0..C-1``.
-
-    Examples:
-        >>> column_classes(None, None, 2)
-        (['0', '1'], None)
-        >>> column_classes([2, 0, 1], None, 3), column_classes(["b", "a"], 2, 2)
-        ((['2', '0', '1'], [2, 0, 1]), (['b', 'a'], None))
-    """
-    size = v.check_num_classes(num_classes)
-    if size is not None and size != width:
-        raise ClassesError(
-            f"num_classes={size}, but the data has {width} columns (one per class)",
-            argument="num_classes",
-            value=size,
-        )
-    if classes is None:
-        return [str(i) for i in range(width)], None
-    names = v.check_class_names(classes, width)
-    values = [class_value(c) for c in classes]
-    if any(value is None for value in values):
-        return names, None
-    order = [int(value) for value in values if value is not None]
-    if sorted(order) != list(range(width)):
-        raise ClassesError(
-            f"classes that are numbers are the values of the columns (column j is class j), so "
-            f"they must be 0..{width - 1} in some order, got {list(classes)[:10]!r:.80}: pass "
-            "class names (text) to name the columns",
-            argument="classes",
-        )
-    names = [  # a whole float is named by its integer (1.0 -> "1"); the rest by their text
-        str(value) if isinstance(c, (float, np.floating)) else name
-        for c, value, name in zip(classes, order, names, strict=True)
-    ]
-    return names, None if order == list(range(width)) else order

@@ -27,7 +27,13 @@ import torch
 
 from confmat._internal.core import checks as v
 from confmat._internal.core import codes, limits, missing
-from confmat.exceptions import ClassesError, LabelError, MissingValueWarning, ShapeError
+from confmat.exceptions import (
+    ClassesError,
+    LabelError,
+    MissingValueWarning,
+    OptionError,
+    ShapeError,
+)
 
 _DENSE_VALUE_LIMIT = 2048
 """Largest label value for which inferred classes are counted densely, then compacted."""
@@ -63,7 +69,7 @@ def encode(
     num_classes: int | None = None,
     sample_weight: object = None,
     ignore_index: int | str | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     from_logits: bool = False,
     score_of: object = None,
     pred_kind: object = None,
@@ -71,12 +77,16 @@ def encode(
 ) -> Encoded:
     """Validate predictions and turn them into class indices.
 
+    ``threshold`` and ``score_of`` describe one score column: given with ``(N, C)`` scores
+    (argmax decides) or with label predictions they would change nothing, so they are
+    refused (None: the default, 0.5 and label 1).
+
     Examples:
         >>> e = encode(["b", "a", "b"], ["b", "b", "a"])
         >>> e.classes, e.true.tolist(), e.pred.tolist()
         (['a', 'b'], [1, 0, 1], [1, 1, 0])
     """
-    threshold = v.check_threshold(threshold)
+    threshold = None if threshold is None else v.check_threshold(threshold)
     num_classes = v.check_num_classes(num_classes)
     true, pred, weight, kind = _present(
         y_true, y_pred, sample_weight, pred_kind, from_logits, dropna
@@ -84,12 +94,13 @@ def encode(
     if kind == "scores" and not v.is_float(pred):
         pred = pred.to(torch.float64)  # type: ignore[union-attr]  # declared scores
     if ignore_index is not None:
-        true, pred, weight = _drop_ignored(true, pred, weight, ignore_index)
+        true, pred, weight = drop_ignored(true, pred, weight, ignore_index)
     v.check_not_empty(true.shape[0])
     if kind == "scores" and (pred.ndim == 1 or (pred.ndim == 2 and pred.shape[1] == 1)):
         assert isinstance(pred, torch.Tensor)
-        scoring = _Scoring(threshold, score_of, from_logits)
+        scoring = _Scoring(0.5 if threshold is None else threshold, score_of, from_logits)
         return _encode_binary_scores(true, pred.reshape(-1), weight, classes, num_classes, scoring)
+    one_column_options(threshold, score_of, scores=kind == "scores")
     if kind == "scores" and pred.ndim == 2:
         assert isinstance(pred, torch.Tensor)
         return _encode_multiclass_scores(true, pred, weight, classes, num_classes)
@@ -142,35 +153,38 @@ def _present(
     return v.finish_values(true, "y_true"), pred, weight, kind
 
 
-def resolve_positive(positive: object, classes: list[str]) -> int | None:
-    """Index of the positive class: the named one, else the second of two classes, else None.
+def one_column_options(threshold: float | None, score_of: object, scores: bool) -> None:
+    """``threshold`` and ``score_of`` describe one score column: refused for other predictions.
+
+    ``scores``: the predictions are ``(N, C)`` scores (argmax decides), else labels.
 
     Examples:
-        >>> resolve_positive(None, ["benign", "malignant"])
-        1
-        >>> resolve_positive("benign", ["benign", "malignant"])
-        0
+        >>> one_column_options(0.3, None, scores=False)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.OptionError: threshold applies to one score column per sample, ...
     """
-    if positive is None:
-        return 1 if len(classes) == 2 else None
-    name = str(positive)
-    if name not in classes:
-        raise ClassesError(
-            f"positive must be one of the classes {classes}, got {positive!r}", argument="positive"
-        )
-    if len(classes) != 2:
-        raise ClassesError(
-            f"positive applies to two classes, got {len(classes)} classes {classes[:5]}...",
-            argument="positive",
-        )
-    return classes.index(name)
+    what = "y_pred holds (N, C) scores, one column per class" if scores else "y_pred holds labels"
+    fix = (
+        " (the argmax decides: to threshold one class, pass its column, e.g. y_pred[:, 1], "
+        "with score_of= that class)"
+        if scores
+        else ""
+    )
+    for name, value in (("threshold", threshold), ("score_of", score_of)):
+        if value is not None:
+            raise OptionError(
+                f"{name} applies to one score column per sample, but {what}: leave it out{fix}",
+                argument=name,
+                value=value,
+            )
 
 
 def _kind(values: v.Values) -> str:
     return "strings" if v.is_strings(values) else f"numbers ({values.dtype})"
 
 
-def _drop_ignored(
+def drop_ignored(
     true: v.Values, pred: v.Values, weight: torch.Tensor | None, ignore_index: object
 ) -> tuple[v.Values, v.Values, torch.Tensor | None]:
     """Remove the samples whose true label is ``ignore_index``."""
@@ -222,7 +236,7 @@ def _encode_binary_scores(
     true_idx, names = encode_true(true, classes, 2, scores.device)
     if len(names) != 2:
         raise ClassesError(f"binary scores need two classes, got classes={names}")
-    scored = codes.scored_class(scoring.score_of, names, classes, v.is_strings(true))
+    scored = codes.scored_class(scoring.score_of, names, v.is_strings(true))
     pred_idx = codes.score_labels(
         scores, threshold=scoring.threshold, from_logits=scoring.from_logits, scored=scored
     )
@@ -249,7 +263,18 @@ def _encode_multiclass_scores(
             f"y_pred has {width} score columns, but {len(names)} classes were given",
             argument="y_pred",
         )
-    return Encoded(true_idx, codes.score_labels(scores), weight, names)
+    return Encoded(true_idx, score_columns(codes.score_labels(scores), names), weight, names)
+
+
+def score_columns(columns: torch.Tensor, names: Sequence[str]) -> torch.Tensor:
+    """Class indices of argmax columns: column j is label j (:func:`core.codes.column_classes`).
+
+    Examples:
+        >>> score_columns(torch.tensor([0, 1, 1]), ["1", "0"]).tolist()
+        [1, 0, 0]
+    """
+    order = codes.column_classes(names, len(names))
+    return columns if order is None else order.to(columns.device)[columns]
 
 
 def encode_true(

@@ -16,12 +16,15 @@ samples on the device instead (:func:`invalid_target_rows`, :func:`invalid_predi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import torch
 
 from confmat._internal.core import checks as v
 from confmat._internal.core import codes, limits, missing
-from confmat.exceptions import LabelError, OptionError, ScoreError, ShapeError
+from confmat.exceptions import ClassesError, LabelError, OptionError, ScoreError, ShapeError
 
 
 def as_grid(values: object, name: str) -> torch.Tensor:
@@ -81,6 +84,42 @@ def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
             f"{tuple(y_pred.shape)}",
             argument="y_true",
         )
+
+
+def label_space(
+    classes: Sequence[Any] | None, num_classes: int | None, width: int
+) -> tuple[list[str], list[int] | None]:
+    """The names of ``width`` label columns in the order of ``classes``, and each one's column.
+
+    Column j is label j, as a model's output is (:func:`core.codes.column_classes`, the rule of
+    score columns): with class names, column j is ``classes[j]``; with class *values* (whole
+    numbers ``0..L-1`` in some order) column j is the label of value j and ``classes`` orders
+    the result. The columns are None when label i is column i.
+
+    Raises:
+        ClassesError: ``num_classes`` or the number of classes is not ``width``, names repeat,
+            or values are not ``0..L-1``.
+
+    Examples:
+        >>> label_space(None, None, 2), label_space(["b", "a"], 2, 2)
+        ((['0', '1'], None), (['b', 'a'], None))
+        >>> label_space([2, 0, 1], None, 3)
+        (['2', '0', '1'], [2, 0, 1])
+    """
+    size = v.check_num_classes(num_classes)
+    if size is not None and size != width:
+        raise ClassesError(
+            f"num_classes={size}, but the data has {width} columns (one per label)",
+            argument="num_classes",
+            value=size,
+        )
+    if classes is None:
+        return [str(i) for i in range(width)], None
+    names = v.check_class_names(classes, width)
+    label_of_column = codes.column_classes(names, width)
+    if label_of_column is None:
+        return names, None
+    return names, torch.argsort(label_of_column).tolist()
 
 
 def check_ignore_index(ignore_index: object) -> int | None:

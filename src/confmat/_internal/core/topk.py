@@ -75,23 +75,3 @@ def hits(scores: torch.Tensor, true: torch.Tensor, k: int) -> torch.Tensor:
         [True]
     """
     return true_rank(scores, true) < k
-
-
-def check_true(y_true: object, num_classes: int, n: int) -> torch.Tensor:
-    """True class indices ``(N,)`` in ``[0, C)``, as int64."""
-    labels = v.as_values(y_true, "y_true")
-    if v.is_strings(labels):
-        raise ShapeError(
-            "y_true must hold class indices 0..C-1 (the columns of y_score)", argument="y_true"
-        )
-    assert isinstance(labels, torch.Tensor)
-    v.check_labels_shape(labels, "y_true")
-    v.check_not_empty(labels.shape[0])
-    if labels.shape[0] != n:
-        raise ShapeError(
-            f"y_score must have one row per sample: y_true has {labels.shape[0]}, y_score has {n}",
-            argument="y_score",
-        )
-    labels = v.integral_labels(labels, "y_true")
-    v.check_label_range(labels, num_classes, "y_true", " (one column of y_score per class)")
-    return labels

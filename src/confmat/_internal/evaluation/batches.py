@@ -40,7 +40,7 @@ class Scored(NamedTuple):
     """What the loop keeps of a batch of model outputs, all ``(N,)`` on the outputs' device.
 
     Attributes:
-        pred: int64 predicted class indices.
+        pred: int64 predicted labels (the outputs' columns).
         confidence: float32 probability of the predicted class.
         loss: float32 cross-entropy of the true class (``-log p_true``).
     """
@@ -201,14 +201,20 @@ def num_outputs(scores: torch.Tensor) -> int:
 
 
 def score(
-    scores: torch.Tensor, targets: torch.Tensor, *, from_logits: bool, threshold: float
+    scores: torch.Tensor,
+    targets: torch.Tensor,
+    *,
+    from_logits: bool,
+    threshold: float,
+    scored: int = 1,
 ) -> Scored:
-    """Predicted class, its probability and the loss of the true class, per sample.
+    """Predicted label, its probability and the loss of the true label, per sample.
 
-    The predicted class follows the one rule of :func:`core.codes.score_labels`:
-    ``(N, C)`` scores by argmax (softmax of logits, or probabilities when
-    ``from_logits=False``), ``(N,)`` / ``(N, 1)`` positive (index 1) iff the probability
-    ``>= threshold``. ``targets`` must already lie in ``[0, C)``.
+    Labels are the outputs' columns (column j is label j). The predicted label follows the
+    one rule of :func:`core.codes.score_labels`: ``(N, C)`` scores by argmax (softmax of
+    logits, or probabilities when ``from_logits=False``), ``(N,)`` / ``(N, 1)`` scores of
+    label ``scored`` (0 or 1), predicted iff the probability ``>= threshold``. ``targets``
+    must already lie in ``[0, C)``.
 
     Examples:
         >>> s = score(torch.tensor([[2.0, 0.0], [0.0, 0.0]]), torch.tensor([1, 0]),
@@ -232,15 +238,15 @@ def score(
         loss = total.log() - shifted.gather(1, targets.reshape(-1, 1)).reshape(-1)
         return Scored(pred, total.reciprocal(), loss)
     probability = codes.positive_probability(scores, from_logits)  # one sigmoid for both
-    pred = codes.threshold_labels(probability, threshold)
+    pred = codes.threshold_labels(probability, threshold, scored)
     prob = probability.double()
     if from_logits:
         values = scores.reshape(-1).double()
         log_pos, log_neg = F.logsigmoid(values), F.logsigmoid(-values)
     else:
         log_pos, log_neg = prob.clamp_min(1e-30).log(), (1 - prob).clamp_min(1e-30).log()
-    confidence = torch.where(pred == 1, prob, 1 - prob)
-    loss = -torch.where(targets == 1, log_pos, log_neg)
+    confidence = torch.where(pred == scored, prob, 1 - prob)
+    loss = -torch.where(targets == scored, log_pos, log_neg)
     return Scored(pred, confidence.float(), loss.float())
 
 

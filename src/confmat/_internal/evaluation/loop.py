@@ -15,13 +15,15 @@ from typing import Any
 
 import torch
 
-from confmat._internal.core import checks
+from confmat._internal.core import checks, codes, encode, limits
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.evaluation import batches, model_state, models
 from confmat._internal.evaluation.coverage import Coverage
 from confmat._internal.evaluation.result import EvaluationResult, table_from_cells
+from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stream import distributed
 from confmat._internal.stream.accumulator import Accumulator
-from confmat.exceptions import ShapeError
+from confmat.exceptions import DistributedError, ShapeError
 
 _PROGRESS_SECONDS = 0.5
 """Seconds between refreshes of the progress bar's accuracy (a refresh waits for the device)."""
@@ -40,8 +42,13 @@ def evaluate(
     device: torch.device | str | None = None,
     progress: bool = True,
     *,
-    threshold: float = 0.5,
+    num_classes: int | None = None,
+    threshold: float | None = None,
+    score_of: object = None,
+    positive: object = None,
     from_logits: bool = True,
+    ignore_index: int | None = None,
+    zero_division: ZeroDivision = "nan",
     batch_fn: Callable[[Any], Any] | None = None,
     input_key: str | None = None,
     target_key: str | None = None,
@@ -67,11 +74,13 @@ def evaluate(
     targets)`` or ``(inputs, targets, index)``. Targets are class indices ``0..C-1`` (the
     columns of the outputs). Inputs that are a dict are passed as ``model(**inputs)``.
 
-    Outputs are ``(N, C)`` scores (argmax), or one binary score per sample ``(N,)`` /
-    ``(N, 1)`` (positive, class 1, iff its probability ``>= threshold``); a dict with
-    ``"logits"`` or an object with ``.logits`` is unwrapped, or ``output_transform(outputs)``
-    gives the scores. Scores are **logits by default** (``from_logits=True``: softmax or
-    sigmoid give the probabilities); pass ``from_logits=False`` for probabilities.
+    Outputs are ``(N, C)`` scores (argmax; column j is label j), or one binary score per
+    sample ``(N,)`` / ``(N, 1)``, the score of ``score_of`` (default label 1), predicted iff its
+    probability ``>= threshold``; a dict with ``"logits"`` or an object with ``.logits`` is
+    unwrapped, or ``output_transform(outputs)`` gives the scores. Scores are **logits by
+    default** (``from_logits=True``, as a model's raw outputs are, here and in the
+    integrations); pass ``from_logits=False`` for probabilities. The options mean what they
+    mean in :meth:`confmat.ConfusionMatrix.from_predictions`.
 
     Every confusion cell keeps a uniform random sample of at most ``keep_samples`` samples
     (reservoir sampling with seeded random keys), and the ``keep_worst`` highest-loss samples
@@ -91,11 +100,20 @@ def evaluate(
     Args:
         model: a module (or any callable), or a dict of them by name.
         loader: an iterable of batches, typically a ``torch.utils.data.DataLoader``.
-        classes: the class names, one per output column (default ``"0"``, ``"1"``, ...).
+        classes: the classes of the output columns (default ``"0"``, ``"1"``, ...): names,
+            one per column in column order, or label values (``[1, 0]``: column j is the
+            class of value j), looked up by value in the targets.
         device: where batches go (default: the model's device; must agree with it).
         progress: show a tqdm progress bar (only when standard error is a terminal).
-        threshold: binary probability threshold.
+        num_classes: C, which must be the outputs' width.
+        threshold: one binary score per sample: the scored class iff its probability
+            ``>= threshold`` (default 0.5); refused for ``(N, C)`` outputs.
+        score_of: the class one binary score per sample is the score of (default label 1).
+        positive: the class the binary report calls positive (default: the scored class);
+            it never changes a count.
         from_logits: the outputs are logits (default) rather than probabilities.
+        ignore_index: samples whose target equals it are left out (e.g. -100).
+        zero_division: the value of 0/0 statistics (default NaN).
         batch_fn: unpacks a batch into ``(inputs, targets)`` or ``(inputs, targets, index)``.
         input_key: the inputs' key in dict batches.
         target_key: the targets' key in dict batches.
@@ -123,9 +141,14 @@ def evaluate(
     named = models.named_models(model)
     run_device = models.device_of(named, device)
     options = _Options(
-        threshold=checks.check_threshold(threshold),
+        threshold=None if threshold is None else checks.check_threshold(threshold),
         from_logits=bool(from_logits),
         classes=None if classes is None else checks.check_class_names(classes),
+        num_classes=checks.check_num_classes(num_classes),
+        score_of=score_of,
+        positive=positive,
+        ignore_index=limits.check_ignore_index(ignore_index, False),
+        zero_division=checks.check_zero_division(zero_division),
         keep_samples=checks.check_non_negative_count(keep_samples, "keep_samples"),
         keep_worst=checks.check_non_negative_count(keep_worst, "keep_worst"),
         seed=seed,
@@ -157,9 +180,14 @@ def evaluate(
 
 @dataclass(frozen=True)
 class _Options:
-    threshold: float
+    threshold: float | None
     from_logits: bool
     classes: list[str] | None
+    num_classes: int | None
+    score_of: object
+    positive: object
+    ignore_index: int | str | None
+    zero_division: ZeroDivision
     keep_samples: int
     keep_worst: int
     seed: int
@@ -233,12 +261,20 @@ class _Loop:
         targets = labels.long()
         self.counted += labels.shape[0]
         self.coverage.add(index, targets)
+        if self.options.ignore_index is not None:  # left out of everything but the coverage
+            kept = targets != self.options.ignore_index
+            outputs = {name: scores[kept] for name, scores in outputs.items()}
+            labels, targets, index = labels[kept], targets[kept], index[kept]
         correct = {}
         for name, scores in outputs.items():
             tracker = self._tracker(name, scores)
             safe = targets.clamp(0, tracker.num_classes - 1)
             scored = batches.score(
-                scores, safe, from_logits=self.options.from_logits, threshold=self.options.threshold
+                scores,
+                safe,
+                from_logits=self.options.from_logits,
+                threshold=0.5 if self.options.threshold is None else self.options.threshold,
+                scored=tracker.scored_label,
             )
             correct[name] = tracker.add(labels, targets, scores, scored, index)
             if self.track_correct:
@@ -269,18 +305,30 @@ class _Loop:
         if tracker is not None:
             return tracker
         width = batches.num_outputs(scores)
-        classes = self.options.classes
+        options = self.options
+        classes = options.classes
         if classes is not None and len(classes) != width:
             raise ShapeError(
                 f"model {name!r} gives scores for {width} classes, but {len(classes)} classes "
                 f"were given: {classes[:10]}"
             )
+        if options.num_classes not in (None, width):
+            raise ShapeError(
+                f"model {name!r} gives scores for {width} classes, but num_classes="
+                f"{options.num_classes}",
+                argument="num_classes",
+            )
+        names = classes or [str(i) for i in range(width)]
+        order = codes.column_classes(names, width)  # column (label) j -> class index
+        scored = None
+        if codes.is_multiclass(scores):
+            encode.one_column_options(options.threshold, options.score_of, scores=True)
+        else:
+            scored = codes.scored_class(options.score_of, names, strings=False)
         accumulator = Accumulator(
             num_classes=width,
-            classes=classes,
+            classes=names,
             device=self.device,
-            threshold=self.options.threshold,
-            from_logits=self.options.from_logits,
             max_samples=self.indexer.max_samples,
         )
         generator = torch.Generator(device=self.device)
@@ -291,9 +339,29 @@ class _Loop:
             self.options.keep_worst,
             generator,
             self.options.from_logits,
+            names,
+            None if order is None else order.to(self.device),
+            scored,
         )
         self.trackers[name] = tracker
         return tracker
+
+    def _matrix(self, tracker: model_state.ModelTracker) -> ConfusionMatrix:
+        """One model's matrix, its classes named, as the options say."""
+        counted = tracker.accumulator.compute()
+        if counted.classes != tracker.names:  # ranks aligned value classes by name
+            raise DistributedError(
+                f"the ranks evaluate with the classes in other orders ({tracker.names[:5]} here, "
+                f"{counted.classes[:5]} on the first rank): the kept samples are counted by "
+                "position, so pass the same ordered classes= on every rank"
+            )
+        scored = None if tracker.scored is None else tracker.names[tracker.scored]
+        return ConfusionMatrix(
+            counted.counts,
+            counted.classes,
+            positive=codes.reported_positive(self.options.positive, scored),
+            zero_division=self.options.zero_division,
+        )
 
     def running_accuracy(self) -> str:
         """The accuracy of each model so far, for the progress bar (waits for the device)."""
@@ -312,7 +380,7 @@ class _Loop:
         """Compute the matrices and gather the kept samples (over all ranks)."""
         if not self.trackers:
             raise ShapeError("the loader yielded no batches: nothing to evaluate")
-        matrices = {name: t.accumulator.compute() for name, t in self.trackers.items()}
+        matrices = {name: self._matrix(t) for name, t in self.trackers.items()}
         for tracker in self.trackers.values():
             tracker.check_scores()
         for name, tracker in self.trackers.items():

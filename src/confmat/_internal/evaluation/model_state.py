@@ -64,7 +64,13 @@ class Indexer:
 
 
 class ModelTracker:
-    """What one model's evaluation keeps: its Accumulator and two sample stores."""
+    """What one model's evaluation keeps: its Accumulator and two sample stores.
+
+    The model's outputs speak labels (column j is label j), and so does the Accumulator (its
+    classes look them up); the sample stores keep class indices, the order of ``classes``
+    (:func:`core.codes.column_classes` maps labels to them, ``order``: None when they are the
+    same).
+    """
 
     def __init__(
         self,
@@ -73,9 +79,18 @@ class ModelTracker:
         keep_worst: int,
         generator: Any,
         from_logits: bool,
+        names: list[str] | None = None,
+        order: torch.Tensor | None = None,
+        scored: int | None = None,
     ) -> None:
         self.accumulator = accumulator
         self.from_logits = from_logits
+        self.names = names or list(map(str, range(accumulator.num_classes or 0)))
+        self.order = order  # label (column) j -> class index, None when they are the same
+        self.scored = scored  # the class one binary score is the score of
+        self.scored_label = 1  # ... and its label
+        if scored is not None:
+            self.scored_label = scored if order is None else int((order == scored).nonzero()[0])
         self.multiclass = True
         self.num_classes = accumulator.num_classes or 0
         self.reservoir = GroupedTopK(keep_samples, groups=self.num_classes**2)
@@ -101,6 +116,7 @@ class ModelTracker:
         """
         self.multiclass = codes.is_multiclass(scores)
         self.accumulator.update(labels, scored.pred)  # scored once, by the one rule
+        true, pred = self.class_of(labels), self.class_of(scored.pred)  # for the stores
         if self.multiclass:  # a NaN or infinite row gives a NaN confidence: one cheap pass
             bad = torch.isnan(scored.confidence).sum()
         else:
@@ -109,16 +125,36 @@ class ModelTracker:
         self._track_range(scores.detach())
         correct = scored.pred == targets
         n = targets.shape[0]
-        ints = torch.stack([index.to(torch.int64), targets, scored.pred], dim=1)
+        if self.order is not None:
+            targets = true
+        ints = torch.stack([index.to(torch.int64), targets, pred], dim=1)
         floats = torch.stack([scored.confidence, scored.loss], dim=1)
         if self.reservoir.k > 0:
-            group = targets.clamp(0, self.num_classes - 1) * self.num_classes + scored.pred
+            group = targets.clamp(0, self.num_classes - 1) * self.num_classes + pred
             key = torch.rand(n, generator=self.generator, device=targets.device)
             self.reservoir.push(Rows(group, key, ints, floats))
         if self.worst.k > 0:
             key = torch.nan_to_num(scored.loss, nan=float("inf"))
             self.worst.push(Rows(torch.zeros_like(targets), key, ints, floats))
         return correct
+
+    def class_of(self, labels: torch.Tensor) -> torch.Tensor:
+        """Class indices of labels (the outputs' columns); invalid labels stay invalid.
+
+        Labels as given when the classes are in column order.
+
+        Examples:
+            >>> tracker = ModelTracker(Accumulator(num_classes=2), 0, 0, None, True, ["1", "0"],
+            ...                        order=torch.tensor([1, 0]))
+            >>> tracker.class_of(torch.tensor([0, 1, 5, -1])).tolist()
+            [1, 0, 5, -1]
+        """
+        if self.order is None:
+            return labels
+        size = self.order.shape[0]
+        values = codes.whole_labels(labels, size) if labels.is_floating_point() else labels.long()
+        inside = (values >= 0) & (values < size)
+        return torch.where(inside, self.order.to(values.device)[values.clamp(0, size - 1)], values)
 
     def _track_range(self, scores: torch.Tensor) -> None:
         """Keep the smallest and largest output and how far a row's sum is from 1 (no wait).

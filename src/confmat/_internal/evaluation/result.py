@@ -207,9 +207,8 @@ class EvaluationResult:
             >>> result.compare(n_resamples=100).mcnemar_exact_p_value
             1.0
         """
-        return Comparison.from_paired_table(
-            *self.paired_table(models), n_resamples=n_resamples, level=level, seed=seed
-        )
+        cells = (int(count) for count in self.paired_table(models))  # counts, never weighted
+        return Comparison.from_paired_table(*cells, n_resamples=n_resamples, level=level, seed=seed)
 
     def show_misclassified(
         self,

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -82,6 +83,19 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def write_output(path: str | Path | None, text: str) -> None:
+    """``text`` to the file ``path`` (by :func:`write_atomic`), or to standard output if None.
+
+    Examples:
+        >>> write_output(None, "a report")
+        a report
+    """
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(path, text)
 
 
 def _check_output(path: Path, inputs: Sequence[str | Path]) -> os.stat_result | None:

@@ -36,13 +36,13 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from confmat._internal.core import checks, encode
+from confmat._internal.core import checks, codes, encode
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.results.document import json_number
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stats import significance
 from confmat._internal.stats.bootstrap import (
     STATISTICS,
-    BootstrapInterval,
     CellLayout,
     check_resamples,
     percentile_interval,
@@ -60,12 +60,15 @@ PER_CLASS = ("recall", "precision", "f1")
 
 
 class PairedTable(NamedTuple):
-    """Correctness of two models on the same samples (the table McNemar's test reads)."""
+    """Correctness of two models on the same samples (the table McNemar's test reads).
 
-    both_right: int
-    only_a: int
-    only_b: int
-    both_wrong: int
+    Counts of samples, or sums of their weights (floats) for weighted samples.
+    """
+
+    both_right: int | float
+    only_a: int | float
+    only_b: int | float
+    both_wrong: int | float
 
 
 class MetricDifference(NamedTuple):
@@ -197,14 +200,22 @@ def compare(
     y_pred_b: object,
     *,
     classes: Sequence[Any] | None = None,
-    threshold: float = 0.5,
-    positive: object = None,
+    num_classes: int | None = None,
+    sample_weight: object = None,
+    ignore_index: int | str | None = None,
+    threshold: float | None = None,
     score_of: object = None,
+    positive: object = None,
+    from_logits: bool = False,
+    zero_division: ZeroDivision = "nan",
     n_resamples: int = 2000,
     level: float = 0.95,
     seed: int | None = 0,
 ) -> Comparison:
     """Compare two models' predictions of the same samples.
+
+    The options mean what they mean in :meth:`ConfusionMatrix.from_predictions`, for both
+    models at once.
 
     Args:
         y_true: true labels ``(N,)``.
@@ -212,10 +223,16 @@ def compare(
             :meth:`ConfusionMatrix.from_predictions`).
         y_pred_b: model b's predictions, of the same kind.
         classes: class order (default: sorted labels seen in truth and both predictions).
-        threshold: binary scores are positive iff ``score >= threshold``.
+        num_classes: integer labels are indices ``0..num_classes-1``.
+        sample_weight: non-negative weights ``(N,)``: the matrices, the table and the
+            differences are weighted sums; McNemar's tests and the bootstrap intervals need
+            counts and are NaN.
+        ignore_index: samples with this true label are left out.
+        threshold: one score column: the scored class iff ``score >= threshold`` (0.5).
+        score_of: the class one score column is the probability of.
         positive: the class a binary report calls positive (it never changes the counts).
-        score_of: the class one score column is the probability of (see
-            :meth:`ConfusionMatrix.from_predictions`).
+        from_logits: scores are logits.
+        zero_division: the value of 0/0 statistics (default NaN).
         n_resamples: paired bootstrap replicates (default 2000).
         level: the confidence level (default 0.95).
         seed: seed of the resampling; equal seeds, equal intervals.
@@ -233,36 +250,35 @@ def compare(
     """
     check_resamples(n_resamples)
     check_level(level)
-    true, pred_a, pred_b, names = _encode_pair(
-        y_true, y_pred_a, y_pred_b, classes, threshold, score_of
+    zero_division = checks.check_zero_division(zero_division)
+    options = _PairOptions(
+        classes, num_classes, sample_weight, ignore_index, threshold, score_of, from_logits
     )
-    size = len(names)
-    triples, counts = torch.unique((true * size + pred_a) * size + pred_b, return_counts=True)
+    pair = _encode_pair(y_true, y_pred_a, y_pred_b, options)
+    names, size = pair.names, len(pair.names)
+    triples, counts = _triples((pair.true * size + pair.a) * size + pair.b, pair.weight)
     t, a, b = triples // (size * size), (triples // size) % size, triples % size
     right_a, right_b = a == t, b == t
     masks = (right_a & right_b, right_a & ~right_b, ~right_a & right_b, ~right_a & ~right_b)
-    table = PairedTable(*(int(counts[m].sum()) for m in masks))
-    matrix_a = _matrix(counts, t, a, names, positive)
-    matrix_b = _matrix(counts, t, b, names, positive)
-    layout_a = CellLayout(t.numpy(), a.numpy(), size)
-    layout_b = CellLayout(t.numpy(), b.numpy(), size)
-    chunk = replicates_per_chunk(size, counts.numel())
-    replicates: dict[str, list[torch.Tensor]] = {name: [] for name in METRICS}
-    for cells in resample(counts.numpy(), n_resamples, seed, chunk):
-        counts_a, counts_b = layout_a.class_counts(cells), layout_b.class_counts(cells)
-        for name in METRICS:
-            replicates[name].append(STATISTICS[name](counts_b) - STATISTICS[name](counts_a))
+    table = PairedTable(*(counts[m].sum().item() for m in masks))
+    positive = codes.reported_positive(positive, pair.scored)
+    matrix_a = _matrix(counts, t, a, names, positive, zero_division)
+    matrix_b = _matrix(counts, t, b, names, positive, zero_division)
+    weighted = pair.weight is not None
+    replicates = {} if weighted else _replicates(counts, t, a, b, size, n_resamples, seed)
     differences = {}
     for name in METRICS:
-        value_a = float(STATISTICS[name](matrix_a.class_counts))
-        value_b = float(STATISTICS[name](matrix_b.class_counts))
-        ci: BootstrapInterval = percentile_interval(
-            torch.cat(replicates[name]), value_b - value_a, level
-        )
-        differences[name] = MetricDifference(value_a, value_b, value_b - value_a, ci.lo, ci.hi)
+        value_a = _defined(STATISTICS[name](matrix_a.class_counts), zero_division)
+        value_b = _defined(STATISTICS[name](matrix_b.class_counts), zero_division)
+        lo = hi = math.nan
+        if not weighted:
+            ci = percentile_interval(torch.cat(replicates[name]), value_b - value_a, level)
+            lo, hi = ci.lo, ci.hi
+        differences[name] = MetricDifference(value_a, value_b, value_b - value_a, lo, hi)
+    tests = (math.nan, math.nan, math.nan) if weighted else _mcnemar(table)
     return Comparison(
         table,
-        *_mcnemar(table),
+        *tests,
         differences=differences,
         per_class=_per_class_differences(matrix_a, matrix_b),
         matrix_a=matrix_a,
@@ -272,14 +288,69 @@ def compare(
     )
 
 
+def _triples(
+    codes_: torch.Tensor, weight: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The distinct ``(true, a, b)`` codes and their counts (sums of weights when weighted)."""
+    if weight is None:
+        found, counts = torch.unique(codes_, return_counts=True)
+        return found, counts
+    triples, inverse = torch.unique(codes_, return_inverse=True)
+    sums = torch.zeros(triples.shape[0], dtype=torch.float64).index_add_(0, inverse, weight)
+    return triples, sums
+
+
+def _replicates(
+    counts: torch.Tensor,
+    t: torch.Tensor,
+    a: torch.Tensor,
+    b: torch.Tensor,
+    size: int,
+    n_resamples: int,
+    seed: int | None,
+) -> dict[str, list[torch.Tensor]]:
+    """Paired bootstrap replicates of each difference ``b - a``: the triples drawn jointly."""
+    layout_a = CellLayout(t.numpy(), a.numpy(), size)
+    layout_b = CellLayout(t.numpy(), b.numpy(), size)
+    chunk = replicates_per_chunk(size, counts.numel())
+    replicates: dict[str, list[torch.Tensor]] = {name: [] for name in METRICS}
+    for cells in resample(counts.numpy(), n_resamples, seed, chunk):
+        counts_a, counts_b = layout_a.class_counts(cells), layout_b.class_counts(cells)
+        for name in METRICS:
+            replicates[name].append(STATISTICS[name](counts_b) - STATISTICS[name](counts_a))
+    return replicates
+
+
+def _defined(value: torch.Tensor, zero_division: ZeroDivision) -> float:
+    """A whole-matrix statistic, its 0/0 (NaN) replaced as ``zero_division`` says."""
+    if math.isnan(float(value)) and zero_division not in ("nan", "warn"):
+        return float(zero_division)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class _PairOptions:
+    classes: Sequence[Any] | None
+    num_classes: int | None
+    sample_weight: object
+    ignore_index: int | str | None
+    threshold: float | None
+    score_of: object
+    from_logits: bool
+
+
+class _Pair(NamedTuple):
+    true: torch.Tensor
+    a: torch.Tensor
+    b: torch.Tensor
+    weight: torch.Tensor | None
+    names: list[str]
+    scored: str | None  # the class one score column describes
+
+
 def _encode_pair(
-    y_true: object,
-    y_pred_a: object,
-    y_pred_b: object,
-    classes: Sequence[Any] | None,
-    threshold: float,
-    score_of: object,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]:
+    y_true: object, y_pred_a: object, y_pred_b: object, options: _PairOptions
+) -> _Pair:
     """Class indices of truth and both predictions in one class order, on the CPU."""
     true = checks.as_values(y_true, "y_true")
     a = checks.as_values(y_pred_a, "y_pred_a")
@@ -288,13 +359,19 @@ def _encode_pair(
     checks.check_same_length(true.shape[0], a, "y_pred_a")
     checks.check_same_length(true.shape[0], b, "y_pred_b")
     check_same_kind(a, b, "y_pred_a", "y_pred_b")
-    n = true.shape[0]
+    weight = None
+    if options.sample_weight is not None:
+        weight = checks.check_weights(options.sample_weight, true.shape[0], torch.device("cpu"))
     encoded = encode.encode(
         _twice(true, true),
         _twice(a, b),
-        classes=classes,
-        threshold=threshold,
-        score_of=score_of,
+        classes=options.classes,
+        num_classes=options.num_classes,
+        sample_weight=None if weight is None else torch.cat([weight, weight]),
+        ignore_index=options.ignore_index,
+        threshold=options.threshold,
+        score_of=options.score_of,
+        from_logits=options.from_logits,
     )
     true_idx, pred_idx, names = encoded.true.cpu(), encoded.pred.cpu(), encoded.classes
     if encoded.compact:
@@ -305,7 +382,10 @@ def _encode_pair(
         new_index = torch.cumsum(seen.long(), 0) - 1
         true_idx, pred_idx = new_index[true_idx], new_index[pred_idx]
         names = [name for name, kept in zip(names, seen.tolist(), strict=True) if kept]
-    return true_idx[:n], pred_idx[:n], pred_idx[n:], names
+    n = true_idx.shape[0] // 2  # after ignore_index
+    kept = None if encoded.weight is None else encoded.weight[:n].cpu()
+    scored = None if encoded.score_of is None else encoded.classes[encoded.score_of]
+    return _Pair(true_idx[:n], pred_idx[:n], pred_idx[n:], kept, names, scored)
 
 
 def _twice(first: checks.Values, second: checks.Values) -> checks.Values:
@@ -315,11 +395,18 @@ def _twice(first: checks.Values, second: checks.Values) -> checks.Values:
 
 
 def _matrix(
-    counts: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, names: list[str], positive: object
+    counts: torch.Tensor,
+    rows: torch.Tensor,
+    cols: torch.Tensor,
+    names: list[str],
+    positive: object,
+    zero_division: ZeroDivision,
 ) -> ConfusionMatrix:
     size = len(names)
-    dense = torch.zeros(size * size, dtype=torch.int64).index_add_(0, rows * size + cols, counts)
-    return ConfusionMatrix(dense.reshape(size, size), names, positive=positive)
+    dense = torch.zeros(size * size, dtype=counts.dtype).index_add_(0, rows * size + cols, counts)
+    return ConfusionMatrix(
+        dense.reshape(size, size), names, positive=positive, zero_division=zero_division
+    )
 
 
 def _per_class_differences(a: ConfusionMatrix, b: ConfusionMatrix) -> dict[str, dict[str, float]]:

@@ -10,9 +10,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, overload
 
+import numpy as np
 import torch
 
-from confmat._internal.core import checks, encode, sparse, tables
+from confmat._internal.core import checks, codes, encode, sparse, tables
 from confmat._internal.core.codes import PredKind
 from confmat._internal.core.types import (
     Average,
@@ -36,8 +37,9 @@ from confmat._internal.stats.confusions import ConfusedPair, ConfusionRank
 from confmat.exceptions import ClassesError, MergeError, OptionError
 
 if TYPE_CHECKING:  # pictures and tables are drawn by show and report, lazily
-    from matplotlib.axes import Axes
     from pandas import DataFrame
+
+    from confmat._internal.show.heatmap import HeatmapDisplay
 
 
 class PerClassStatistic:
@@ -101,7 +103,7 @@ class ConfusionMatrix:
     ) -> None:
         """Hold checked counts and names (:meth:`from_predictions`: the encoder checked them)."""
         self._counts, self._classes = counts, names
-        self._positive = encode.resolve_positive(positive, self._classes)
+        self._positive = codes.positive_index(positive, self._classes)
         self._zero_division = checks.check_zero_division(zero)
         self._class_counts: ClassCounts | None = None
         self._cells: sparse.Cells | None = None
@@ -114,7 +116,7 @@ class ConfusionMatrix:
         classes: Sequence[Any] | None = None,
         sample_weight: object = None,
         ignore_index: int | str | None = None,
-        threshold: float = 0.5,
+        threshold: float | None = None,
         positive: object = None,
         *,
         num_classes: int | None = None,
@@ -135,9 +137,11 @@ class ConfusionMatrix:
                 by integer labels. Default: sorted unique labels seen.
             sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             ignore_index: samples with this true label are left out.
-            threshold: the scored class is predicted iff ``score >= threshold``.
-            positive: the class the binary statistics call positive (default: the second
-                class); it only names the binary block, never changes the counts.
+            threshold: one score column: the scored class is predicted iff
+                ``score >= threshold`` (default 0.5); refused with other predictions.
+            positive: the class the binary statistics call positive (default: the scored
+                class of one score column, else label 1 / ``True``, else the second class);
+                it only names the binary block, never changes the counts.
             num_classes: integer labels are indices ``0..num_classes-1``.
             from_logits: scores are logits (a sigmoid is applied before the threshold).
             score_of: the class one score column ``(N,)`` is the probability of; default
@@ -178,8 +182,9 @@ class ConfusionMatrix:
             dropna=dropna,
         )
         counts, names = tables.prediction_counts(encoded, sparse)
+        scored = None if encoded.score_of is None else names[encoded.score_of]
         cm = cls.__new__(cls)
-        cm._setup(counts, names, positive, zero_division)
+        cm._setup(counts, names, codes.reported_positive(positive, scored), zero_division)
         return cm
 
     @classmethod
@@ -352,9 +357,20 @@ class ConfusionMatrix:
         )
 
     def fbeta(self, beta: float) -> torch.Tensor:
-        """Per-class F-beta ``(C,)``; ``beta > 1`` weighs recall more."""
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
-            raise OptionError(f"beta must be a positive number, got {beta!r}", argument="beta")
+        """Per-class F-beta ``(C,)``; ``beta > 1`` weighs recall more.
+
+        ``beta = inf`` is the recall, F-beta's limit.
+
+        Examples:
+            >>> cm = ConfusionMatrix([[5, 1], [3, 7]])
+            >>> [round(v, 4) for v in cm.fbeta(2).tolist()], cm.fbeta(float("inf")).tolist()
+            ([0.7812, 0.7292], [0.8333333333333334, 0.7])
+        """
+        number = isinstance(beta, (int, float, np.integer, np.floating))
+        if isinstance(beta, bool) or not number or not float(beta) > 0:
+            raise OptionError(
+                f"beta must be a positive number, got {beta!r}", argument="beta", value=beta
+            )
         return measures.fbeta(self.class_counts, float(beta), self._zero_division)
 
     def undefined(self) -> dict[str, list[str]]:
@@ -386,7 +402,7 @@ class ConfusionMatrix:
     @property
     def accuracy(self) -> float:
         """Share of correct predictions."""
-        return measures.accuracy(self.class_counts)
+        return measures.accuracy(self.class_counts, self._zero_division)
 
     @property
     def balanced_accuracy(self) -> float:
@@ -396,17 +412,17 @@ class ConfusionMatrix:
     @property
     def cohen_kappa(self) -> float:
         """Cohen's kappa: agreement beyond chance."""
-        return measures.cohen_kappa(self.class_counts)
+        return measures.cohen_kappa(self.class_counts, self._zero_division)
 
     @property
     def mcc(self) -> float:
         """Matthews correlation coefficient (multiclass R_K)."""
-        return measures.mcc(self.class_counts)
+        return measures.mcc(self.class_counts, self._zero_division)
 
     @property
     def no_information_rate(self) -> float:
         """Accuracy of always predicting the most frequent true class."""
-        return measures.no_information_rate(self.class_counts)
+        return measures.no_information_rate(self.class_counts, self._zero_division)
 
     # -- intervals and tests, from the counts alone -----------------------------------------
 
@@ -592,17 +608,21 @@ class ConfusionMatrix:
 
     # -- pictures and confusions (show, stats.confusions) --------------------
 
-    def plot(self, **kwargs: Any) -> Axes:
-        """The annotated heatmap's Axes; keyword arguments as :func:`show.heatmap.heatmap`.
+    def plot(self, **kwargs: Any) -> HeatmapDisplay:
+        """The annotated heatmap; keyword arguments as :func:`confmat.show.heatmap`.
+
+        Returns the :class:`confmat.show.HeatmapDisplay` that keeps the figure's artists
+        (``ax``, ``figure``, ``images``, ``texts``) and the classes shown, as
+        :func:`confmat.show.heatmap` does; in a notebook it shows itself.
 
         Examples:
-            >>> ax = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
-            >>> ax.get_ylabel(), [t.get_text() for t in ax.get_xticklabels()]
+            >>> display = ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"]).plot(normalize="true")
+            >>> display.ax.get_ylabel(), [t.get_text() for t in display.ax.get_xticklabels()]
             ('True class', ['no', 'yes'])
         """
         from confmat._internal.show.heatmap import heatmap
 
-        return heatmap(self, **kwargs).ax
+        return heatmap(self, **kwargs)
 
     def most_confused(self, k: int | None = 10, by: ConfusionRank = "count") -> list[ConfusedPair]:
         """The ``k`` largest off-diagonal cells (see :func:`stats.confusions`).

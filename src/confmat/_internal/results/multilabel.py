@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import torch
 
-from confmat._internal.core import checks, codes, limits
+from confmat._internal.core import checks, limits
 from confmat._internal.core import multilabel as ml
 from confmat._internal.core import multilabel_kernels as kernels
 from confmat._internal.core.types import ClassCounts, Finding, IntervalMethod, ZeroDivision
@@ -125,7 +125,7 @@ class MultilabelConfusion:
                 ``probability >= threshold``, or logits with ``from_logits=True``.
             classes: the label names, one per column; with class *values* (whole numbers,
                 ``0..L-1`` in some order) column j is the label of value j and ``classes``
-                orders the result (see :func:`core.codes.column_classes`).
+                orders the result (see :func:`core.multilabel.label_space`).
             threshold: one threshold in [0, 1], or one per column (column j's label).
             sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             num_classes: L, checked against the columns.
@@ -154,7 +154,7 @@ class MultilabelConfusion:
         classes = checks.one_of(classes, labels, "classes", "labels")
         true_grid, pred_grid = ml.as_grid(y_true, "y_true"), ml.as_grid(y_pred, "y_pred")
         ml.check_pair(true_grid, pred_grid)
-        names, order = codes.column_classes(classes, num_classes, true_grid.shape[1])
+        names, order = ml.label_space(classes, num_classes, true_grid.shape[1])
         checks.check_zero_division(zero_division)
         found = kernels.count(
             *prepare(true_grid, pred_grid, sample_weight, threshold, from_logits, ignore_index)
@@ -426,7 +426,7 @@ def counted(
     """The result of what the counting kernel found, its labels in ``order`` (None: columns).
 
     The shared end of :meth:`MultilabelConfusion.from_predictions` and the accumulator's
-    ``compute``; ``names`` are already checked (:func:`core.codes.column_classes`). Unlike the
+    ``compute``; ``names`` are already checked (:func:`core.multilabel.label_space`). Unlike the
     constructor, it allows labels with fewer counted cells than ``n`` (ignored cells).
 
     Examples:

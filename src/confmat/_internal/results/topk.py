@@ -13,13 +13,14 @@ from typing import Any
 
 import torch
 
-from confmat._internal.core import checks
+from confmat._internal.core import checks, codes, encode
 from confmat._internal.core import topk as core
 from confmat._internal.core.kernels import confusion_counts
 from confmat._internal.core.types import ZeroDivision
 from confmat._internal.results.document import json_number
 from confmat._internal.results.matrix import ConfusionMatrix
 from confmat._internal.stats import measures
+from confmat.exceptions import ShapeError
 
 
 class TopK:
@@ -102,17 +103,29 @@ def top_k(
     classes: Sequence[Any] | None = None,
     sample_weight: object = None,
     *,
+    num_classes: int | None = None,
+    ignore_index: int | str | None = None,
+    from_logits: bool = False,
+    positive: object = None,
     zero_division: ZeroDivision = "nan",
 ) -> TopK:
     """Top-k accuracy, per-class top-k recall and the top-k confusion of ``(N, C)`` scores.
 
+    The options mean what they mean in :meth:`ConfusionMatrix.from_predictions`; score column
+    j is label j (with class names, ``classes[j]``).
+
     Args:
-        y_true: true class indices ``(N,)`` in ``[0, C)``.
+        y_true: true labels ``(N,)``: integers (column j is label j; with classes that are
+            label values, looked up by value) or strings (with ``classes``, one per column).
         y_score: scores ``(N, C)`` (logits or probabilities: only their order matters).
         k: a sample is a hit when its true class is among its ``k`` highest scores; at equal
-            scores the lower class index ranks first (top-1 is the argmax).
-        classes: the class names, one per column (default ``"0"`` .. ``"C-1"``).
+            scores the lower column ranks first (top-1 is the argmax).
+        classes: the classes of the columns (default ``"0"`` .. ``"C-1"``).
         sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
+        num_classes: C, which must be the scores' width.
+        ignore_index: samples with this true label are left out.
+        from_logits: the scores are logits (the ranks are the same either way).
+        positive: the positive class of a two-class ``misses`` matrix.
         zero_division: the per-class recall of a class without samples (default NaN).
 
     Raises:
@@ -127,27 +140,37 @@ def top_k(
         [[0, 0, 0], [0, 0, 0], [1, 0, 0]]
     """
     scores = core.check_scores(y_score)
-    n, num_classes = scores.shape
-    k = core.check_k(k, num_classes)
-    true = core.check_true(y_true, num_classes, n).to(scores.device)
-    names = (
-        [str(i) for i in range(num_classes)]
-        if classes is None
-        else checks.check_class_names(classes, num_classes)
-    )
+    width = scores.shape[1]
+    if checks.check_num_classes(num_classes) not in (None, width):
+        raise ShapeError(
+            f"y_score has {width} score columns, but num_classes={num_classes}",
+            argument="num_classes",
+            value=num_classes,
+        )
+    k = core.check_k(k, width)
+    true = checks.as_values(y_true, "y_true")
+    checks.check_labels_shape(true, "y_true")
+    if true.shape[0] != scores.shape[0]:
+        raise ShapeError(
+            f"y_score must have one row per sample: y_true has {true.shape[0]}, y_score has "
+            f"{scores.shape[0]}",
+            argument="y_score",
+        )
     weight = None
     if sample_weight is not None:
-        weight = checks.check_weights(sample_weight, n, scores.device)
-    hit = core.hits(scores, true, k)
-    top1 = scores.argmax(dim=1)
+        weight = checks.check_weights(sample_weight, true.shape[0], scores.device)
+    if ignore_index is not None:
+        true, scores, weight = encode.drop_ignored(true, scores, weight, ignore_index)  # type: ignore[assignment]
+    checks.check_not_empty(true.shape[0])
+    rows, names = encode.encode_true(true, classes, width, scores.device)
+    order = codes.column_classes(names, width)  # column j -> class index
+    columns = rows if order is None else torch.argsort(order.to(rows.device))[rows]
+    hit = core.hits(scores, columns, k)
+    top1 = encode.score_columns(scores.argmax(dim=1), names)
     # hits go to an extra column that is dropped: one counting pass, no data-dependent shape
-    pred = torch.where(hit, num_classes, top1)
-    counts = confusion_counts(true, pred, num_classes + 1, weight)[:num_classes]
-    misses = counts[:, :num_classes]
-    return TopK(
-        k,
-        counts[:, num_classes],
-        counts.sum(dim=1),
-        ConfusionMatrix(misses, names, zero_division=zero_division),
-        zero_division,
+    pred = torch.where(hit, width, top1)
+    counts = confusion_counts(rows, pred, width + 1, weight)[:width]
+    misses = ConfusionMatrix(
+        counts[:, :width], names, positive=positive, zero_division=zero_division
     )
+    return TopK(k, counts[:, width], counts.sum(dim=1), misses, zero_division)

@@ -155,7 +155,9 @@ def heatmap(
         texts = _annotate(ax, images, values, row_shares, normalize, percent, layout)
     _decorate(ax, labels, layout)
     ax.set_title(
-        title if title is not None else _default_title(cm, normalize, len(order), reorder, top),
+        hl.title_text(title)
+        if title is not None
+        else _default_title(cm, normalize, len(order), reorder, top),
         parse_math=False,
         fontsize=12 if size <= hl.ALL_CELLS_ANNOTATED else 15,
     )

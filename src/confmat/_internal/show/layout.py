@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from confmat._internal.core.types import Normalize
-from confmat.exceptions import one_line
+from confmat.exceptions import one_line, printable
 
 ALL_CELLS_ANNOTATED = 30
 """Up to this many classes every cell is annotated; beyond, only the notable ones."""
@@ -42,6 +42,21 @@ def shorten(name: str, max_length: int) -> str:
     head = math.ceil((max_length - 1) / 2)
     tail = max_length - 1 - head
     return text[:head].rstrip() + "…" + (text[-tail:].lstrip() if tail else "")
+
+
+def title_text(title: str) -> str:
+    r"""A figure's title as drawn: each of its lines with control characters made visible.
+
+    The title may come from a file or the command line (``--title``): escape sequences, CR and
+    bidirectional overrides are written as ``\x1b``, ``\r``, ``\u202e`` (the one rule,
+    :func:`confmat.exceptions.printable`); line breaks stay line breaks.
+
+    Examples:
+        >>> print(title_text("Run \x1b[31m7\rok\nvalidation"))
+        Run \x1b[31m7\rok
+        validation
+    """
+    return "\n".join(printable(line) for line in title.split("\n"))
 
 
 def shorten_labels(names: Sequence[str], max_length: int) -> list[str]:

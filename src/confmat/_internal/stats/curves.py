@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from confmat._internal.core import checks, encode
+from confmat._internal.core import checks, codes, encode
 from confmat._internal.core.types import BinaryCounts, ClassCounts, ThresholdCriterion
 from confmat._internal.stats import criteria, measures
 from confmat.exceptions import OptionError, ScoreError, ShapeError
@@ -78,7 +78,7 @@ def threshold_counts(
     *,
     sample_weight: object = None,
     classes: Sequence[Any] | None = None,
-    positive: object = None,
+    score_of: object = None,
 ) -> ThresholdCounts:
     """Counts of a binary problem at every distinct score, by one sort and cumulative sums.
 
@@ -87,8 +87,10 @@ def threshold_counts(
         scores: real scores ``(N,)`` or ``(N, 1)``, higher meaning more positive (probabilities,
             logits or any decision value).
         sample_weight: non-negative weights ``(N,)``.
-        classes: the two class names, negative first (needed for string labels).
-        positive: the positive class (default: the second class).
+        classes: the two classes (needed for string labels), as in
+            :meth:`ConfusionMatrix.from_predictions`.
+        score_of: the class the scores are the scores of (higher: more likely that class);
+            default label 1 (``True``); required for string labels.
 
     Returns:
         :class:`ThresholdCounts` with ``T`` = number of distinct scores.
@@ -97,11 +99,11 @@ def threshold_counts(
         ConfmatError: for labels, scores or weights that are not valid.
 
     Examples:
-        >>> c = threshold_counts(["no", "yes", "yes"], [0.2, 0.9, 0.2], classes=["no", "yes"])
+        >>> c = threshold_counts(["no", "yes", "yes"], [0.2, 0.9, 0.2], score_of="yes")
         >>> c.thresholds.tolist(), c.tp.tolist(), c.tn.tolist()
         ([0.9, 0.2], [1.0, 2.0], [1.0, 0.0])
     """
-    is_positive, values, weight = _encode(y_true, scores, sample_weight, classes, positive)
+    is_positive, values, weight = _encode(y_true, scores, sample_weight, classes, score_of)
     ordered, order = torch.sort(values)  # ascending then flipped: faster than descending
     ordered, order = ordered.flip(0), order.flip(0)
     positives = is_positive[order].to(torch.float64)
@@ -124,7 +126,7 @@ def _encode(
     scores: object,
     sample_weight: object,
     classes: Sequence[Any] | None,
-    positive: object,
+    score_of: object,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """(is_positive (N,) bool, scores (N,) on the CPU, weights (N,) or None)."""
     true = checks.as_values(y_true, "y_true")
@@ -135,8 +137,7 @@ def _encode(
     if classes is None and checks.is_strings(true):
         classes = check_two_string_classes(true)
     index, names = encode.encode_true(true, classes, 2, torch.device("cpu"))
-    pos = encode.resolve_positive(positive, names)
-    assert pos is not None  # two classes
+    pos = codes.scored_class(score_of, names, checks.is_strings(true))
     weight = None
     if sample_weight is not None:
         weight = checks.check_weights(sample_weight, true.shape[0], torch.device("cpu"))
@@ -324,7 +325,7 @@ def check_real_scores(scores: object, name: str) -> torch.Tensor:
 
 
 def check_two_string_classes(labels: np.ndarray) -> list[str]:
-    """The two classes of binary string labels, sorted (the second is the default positive).
+    """The two classes of binary string labels, sorted.
 
     Examples:
         >>> check_two_string_classes(np.array(["yes", "no", "yes"]))
@@ -333,6 +334,8 @@ def check_two_string_classes(labels: np.ndarray) -> list[str]:
     classes = sorted(set(labels.tolist()))
     if len(classes) != 2:
         raise OptionError(
-            f"string labels need classes=[negative, positive], y_true holds {classes[:5]}"
+            f"binary string labels need two classes, y_true holds {classes[:5]}: pass "
+            "classes= with the two classes",
+            argument="y_true",
         )
     return classes

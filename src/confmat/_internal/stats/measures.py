@@ -36,6 +36,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
@@ -104,18 +105,37 @@ def safe_divide(
         >>> safe_divide(torch.tensor([0.0]), torch.tensor([0.0]), zero_division=0)
         tensor([0.])
     """
-    result = numerator / denominator
     undefined = (numerator == 0) & (denominator == 0)
+    return undefined_as(numerator / denominator, undefined, zero_division, name, stacklevel=4)
+
+
+def undefined_as(
+    result: torch.Tensor,
+    undefined: torch.Tensor,
+    zero_division: ZeroDivision,
+    name: str,
+    stacklevel: int = 3,
+) -> torch.Tensor:
+    """``result`` with its ``undefined`` entries (0/0) set by THE ``zero_division`` policy.
+
+    NaN for ``"nan"``, NaN and an :class:`~confmat.UndefinedMetricWarning` for ``"warn"``,
+    else the given value (0 or 1). Every undefined statistic goes through here.
+
+    Examples:
+        >>> undefined_as(torch.tensor([0.5, torch.nan]), torch.tensor([False, True]), 0, "mcc")
+        tensor([0.5000, 0.0000])
+    """
     if zero_division == "warn":
         if bool(undefined.any()):
             warnings.warn(
                 f"{name} is undefined (0/0) for {int(undefined.sum())} value(s); they are NaN",
                 UndefinedMetricWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
-    elif zero_division != "nan":
-        result = torch.where(undefined, torch.full_like(result, float(zero_division)), result)
-    return result
+        return torch.where(undefined, torch.nan, result)
+    if zero_division == "nan":
+        return torch.where(undefined, torch.nan, result)
+    return torch.where(undefined, torch.full_like(result, float(zero_division)), result)
 
 
 def prevalence(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
@@ -169,7 +189,17 @@ def f1(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
 
 
 def fbeta(c: ClassCounts, beta: float, zero_division: ZeroDivision = "nan") -> torch.Tensor:
-    """F-beta: (1 + b^2) tp / ((1 + b^2) tp + b^2 fn + fp); recall weighs ``beta`` times more."""
+    """F-beta: (1 + b^2) tp / ((1 + b^2) tp + b^2 fn + fp); recall weighs ``beta`` times more.
+
+    Its limits are its ends: ``beta = 0`` is the precision, ``beta = inf`` the recall.
+
+    Examples:
+        >>> c = class_counts(torch.tensor([[5, 1], [3, 7]]))
+        >>> fbeta(c, float("inf")).tolist() == recall(c).tolist()
+        True
+    """
+    if math.isinf(beta):
+        return recall(c, zero_division)
     b2 = beta * beta
     return safe_divide((1 + b2) * c.tp, (1 + b2) * c.tp + b2 * c.fn + c.fp, zero_division, "f")
 
@@ -307,14 +337,14 @@ def average_batch(
     )
 
 
-def accuracy(c: ClassCounts) -> float:
-    """Share of samples on the diagonal: sum(tp) / n (NaN for an empty matrix)."""
-    return float(accuracy_batch(c))
+def accuracy(c: ClassCounts, zero_division: ZeroDivision = "nan") -> float:
+    """Share of samples on the diagonal: sum(tp) / n (0/0 for an empty matrix)."""
+    return float(accuracy_batch(c, zero_division))
 
 
-def accuracy_batch(c: ClassCounts) -> torch.Tensor:
+def accuracy_batch(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
     """:func:`accuracy` of counts ``(..., C)``: a ``(...)`` tensor."""
-    return c.tp.sum(dim=-1) / c.n
+    return safe_divide(c.tp.sum(dim=-1), c.n, zero_division, "accuracy")
 
 
 def balanced_accuracy(c: ClassCounts) -> float:
@@ -327,45 +357,57 @@ def balanced_accuracy_batch(c: ClassCounts) -> torch.Tensor:
     return average_batch(recall(c), "macro", c)
 
 
-def no_information_rate(c: ClassCounts) -> float:
+def no_information_rate(c: ClassCounts, zero_division: ZeroDivision = "nan") -> float:
     """Accuracy of always predicting the most frequent true class: max(support) / n."""
-    n = float(c.n)
-    return float(c.support.max()) / n if n > 0 else float("nan")
+    return float(safe_divide(c.support.max(), c.n, zero_division, "no_information_rate"))
 
 
-def cohen_kappa(c: ClassCounts) -> float:
+def cohen_kappa(c: ClassCounts, zero_division: ZeroDivision = "nan") -> float:
     """Cohen's kappa: (p_o - p_e) / (1 - p_e), p_e = sum(support * predicted) / n^2.
 
-    NaN when p_e = 1 (one class only, in truth and prediction alike).
+    Undefined (0/0, see ``zero_division``) when p_e = 1: one class only, in truth and
+    prediction alike.
+
+    Examples:
+        >>> c = class_counts(torch.tensor([[5, 0], [0, 0]]))
+        >>> cohen_kappa(c), cohen_kappa(c, zero_division=0)
+        (nan, 0.0)
     """
-    return float(cohen_kappa_batch(c))
+    return float(cohen_kappa_batch(c, zero_division))
 
 
-def cohen_kappa_batch(c: ClassCounts) -> torch.Tensor:
+def cohen_kappa_batch(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
     """:func:`cohen_kappa` of counts ``(..., C)``: a ``(...)`` tensor."""
     n = c.n
     observed = c.tp.sum(dim=-1) / n
     expected = (c.support * c.predicted).sum(dim=-1) / (n * n)
-    return safe_divide(observed - expected, 1 - expected)
+    return safe_divide(observed - expected, 1 - expected, zero_division, "cohen_kappa")
 
 
-def mcc(c: ClassCounts) -> float:
+def mcc(c: ClassCounts, zero_division: ZeroDivision = "nan") -> float:
     """Matthews correlation coefficient, multiclass (Gorodkin 2004, the R_K statistic).
 
     ``(c s - sum p_k t_k) / sqrt((s^2 - sum p_k^2) (s^2 - sum t_k^2))`` with c correct, s samples,
-    p_k predicted and t_k true counts of class k. Equals the usual MCC for two classes; NaN when
-    all predictions or all true labels fall in one class.
+    p_k predicted and t_k true counts of class k. Equals the usual MCC for two classes. Undefined
+    (0/0, see ``zero_division``; scikit-learn gives 0) when all predictions or all true labels
+    fall in one class.
+
+    Examples:
+        >>> c = class_counts(torch.tensor([[3, 2], [0, 0]]))
+        >>> mcc(c), mcc(c, zero_division=0)
+        (nan, 0.0)
     """
-    return float(mcc_batch(c))
+    return float(mcc_batch(c, zero_division))
 
 
-def mcc_batch(c: ClassCounts) -> torch.Tensor:
+def mcc_batch(c: ClassCounts, zero_division: ZeroDivision = "nan") -> torch.Tensor:
     """:func:`mcc` of counts ``(..., C)``: a ``(...)`` tensor."""
     s = c.n
     covariance = c.tp.sum(dim=-1) * s - (c.predicted * c.support).sum(dim=-1)
     spread = (s * s - (c.predicted**2).sum(dim=-1)) * (s * s - (c.support**2).sum(dim=-1))
     # one class only: the covariance is 0 too, up to rounding of weights
-    return torch.where(spread > 0, covariance / spread.clamp(min=0).sqrt(), torch.nan)
+    value = covariance / spread.clamp(min=0).sqrt()
+    return undefined_as(value, ~(spread > 0), zero_division, "mcc")
 
 
 def predictive_values_at_prevalence(

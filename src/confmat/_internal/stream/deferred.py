@@ -21,15 +21,14 @@ a probability (:func:`tally_logits`); its cell ``[C+1, C+2]`` is non-zero once l
 were counted by their position among the classes (:func:`mark_by_position`), which decides
 whether ranks may be aligned by name. Like every cell, they merge, sum over ranks and are saved.
 
-The sparse store (:class:`stream.sparse_grid.SparseGrid`) holds the same cells as codes;
-every function here takes either store (a :data:`Grid`).
+Either store of the grid (:class:`stream.grid.CountGrid`: the dense grid or the sparse store)
+holds these cells; every function here takes either.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Protocol, TypeAlias
 
 import torch
 
@@ -37,6 +36,7 @@ from confmat._internal.core import checks as v
 from confmat._internal.core import codes, limits
 from confmat._internal.core.codes import ClassSpace, LabelCoder
 from confmat._internal.stream import batch_checks
+from confmat._internal.stream.grid import CountGrid
 from confmat.exceptions import (
     ClassesError,
     ConfmatError,
@@ -48,25 +48,6 @@ from confmat.exceptions import (
 
 EXTRA = 4
 """Extra rows and columns of the grid beyond the C classes."""
-
-
-class CellStore(Protocol):
-    """The sparse store of the grid's cells (see :mod:`stream.sparse_grid`)."""
-
-    size: int
-
-    def add_cells(self, rows: Sequence[int], cols: Sequence[int], values: torch.Tensor) -> None:
-        """Add ``values`` to the cells ``[rows, cols]`` (no sync)."""
-
-    def outside(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(rows, cols, counts)`` of the cells outside the classes' ``(C, C)`` block."""
-
-    def cell(self, row: int, col: int) -> torch.Tensor:
-        """The count of one cell, a 0-d tensor."""
-
-
-Grid: TypeAlias = "torch.Tensor | CellStore"
-"""A dense ``(C + EXTRA, C + EXTRA)`` grid or its sparse store."""
 
 
 def weighted_values(
@@ -101,64 +82,54 @@ _PROBLEMS: dict[str, tuple[type[ConfmatError], str]] = {
 }
 
 
-def problems(grid: Grid, size: int) -> dict[str, int | float]:
+def problems(grid: CountGrid) -> dict[str, int | float]:
     """How many samples each deferred check refused, read from the extra cells (one sync).
 
     Examples:
+        >>> from confmat._internal.stream.dense_grid import DenseGrid
         >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
         >>> g[2, 0] = 3; g[0, 3] = 1
-        >>> problems(g, 2)
+        >>> problems(DenseGrid(g))
         {'y_true': 3, 'y_pred': 0, 'scores': 1, 'sample_weight': 0}
     """
-    return dict(zip(_PROBLEMS, _read(grid, size), strict=False))
+    return dict(zip(_PROBLEMS, _read(grid), strict=False))
 
 
-def _read(grid: Grid, size: int) -> list[int | float]:
+def _read(grid: CountGrid) -> list[int | float]:
     """The four problem counts, then the binary logits and those in [0, 1] (one sync)."""
-    if not isinstance(grid, torch.Tensor):
-        return _read_cells(*grid.outside(), size)
-    rows = [*range(size + 1), size + 3]  # the classes and the invalid true labels
-    bad_pred = grid[rows][:, [size, size + 3]].sum()
-    bad_scores = grid[rows, size + 1].sum()
-    bad_true = grid[size].sum() + grid[size + 3].sum()
-    bad_weight = grid[size + 2].sum()
-    logits = grid[0, size + 2], grid[1, size + 2]
-    values: list[int | float] = torch.stack(
-        [bad_true, bad_pred, bad_scores, bad_weight, *logits]
-    ).tolist()
-    return values
+    rows, cols, counts = grid.outside()
+    size = grid.size
 
+    def total(cells: torch.Tensor) -> torch.Tensor:
+        return torch.where(cells, counts, 0).sum()
 
-def _read_cells(
-    rows: torch.Tensor, cols: torch.Tensor, counts: torch.Tensor, size: int
-) -> list[int | float]:
-    """:func:`_read` from the sparse store's cells outside the classes: the same sums."""
     true_rows = (rows <= size) | (rows == size + 3)  # the classes and the invalid true labels
-    bad_true = counts[(rows == size) | (rows == size + 3)].sum()
-    bad_pred = counts[true_rows & ((cols == size) | (cols == size + 3))].sum()
-    bad_scores = counts[true_rows & (cols == size + 1)].sum()
-    bad_weight = counts[rows == size + 2].sum()
-    logits = [counts[(rows == r) & (cols == size + 2)].sum() for r in (0, 1)]
+    bad_true = total((rows == size) | (rows == size + 3))
+    bad_pred = total(true_rows & ((cols == size) | (cols == size + 3)))
+    bad_scores = total(true_rows & (cols == size + 1))
+    bad_weight = total(rows == size + 2)
+    logits = [total((rows == r) & (cols == size + 2)) for r in (0, 1)]
     values: list[int | float] = torch.stack(
         [bad_true, bad_pred, bad_scores, bad_weight, *logits]
     ).tolist()
     return values
 
 
-def raise_problems(grid: Grid, names: Sequence[str]) -> None:
+def raise_problems(grid: CountGrid, names: Sequence[str]) -> None:
     """Raise one error naming every deferred problem and how many samples had it, if any.
 
     The error's type is that of the first problem (LabelError, ScoreError, WeightError).
 
     Examples:
+        >>> from confmat._internal.stream.dense_grid import DenseGrid
         >>> g = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
         >>> g[0, 3] = 2
-        >>> raise_problems(g, ["a", "b"])  # doctest: +ELLIPSIS
+        >>> raise_problems(DenseGrid(g), ["a", "b"])  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
         confmat.exceptions.ScoreError: invalid input seen by update: 2 score row(s) with NaN ...
     """
-    *counts, logits, inside = _read(grid, len(names))
+    *counts, logits, inside = _read(grid)
     bad = [(key, count) for key, count in zip(_PROBLEMS, counts, strict=True) if count]
     if not bad:
         if logits and inside == logits:
@@ -180,24 +151,22 @@ def _warn_logits(n: int) -> None:
     )
 
 
-def tally_logits(grid: Grid, logits: torch.Tensor) -> None:
+def tally_logits(grid: CountGrid, logits: torch.Tensor) -> None:
     """Count binary logits, and those in [0, 1], into cells ``[0, 4]`` and ``[1, 4]`` (no sync).
 
     Column ``C+2`` (4 for two classes) is never a sample's code: its first two cells tell
     :func:`raise_problems` whether every logit looked like a probability.
 
     Examples:
-        >>> grid = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
+        >>> from confmat._internal.stream.dense_grid import DenseGrid
+        >>> grid = DenseGrid.zeros(2, None)
         >>> tally_logits(grid, torch.tensor([0.2, 3.0, 0.9]))
-        >>> grid[:2, 4].tolist()
-        [3, 2]
+        >>> grid.cell(0, 4).item(), grid.cell(1, 4).item()
+        (3, 2)
     """
     inside = (logits >= 0) & (logits <= 1)
     tally = torch.stack([torch.ones_like(inside).sum(), inside.sum()])
-    if isinstance(grid, torch.Tensor):
-        grid[:2, 4].add_(tally)
-    else:
-        grid.add_cells([0, 1], [4, 4], tally)
+    grid.add_to_column(grid.size + 2, tally)
 
 
 def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
@@ -210,21 +179,14 @@ def by_position(true: v.Values, pred: v.Values, space: ClassSpace) -> bool:
     return v.is_float(pred) or (numbers and space.values is None)
 
 
-def mark_by_position(grid: Grid) -> None:
+def mark_by_position(grid: CountGrid) -> None:
     """Mark the grid as counted by position: cell ``[C+1, C+2]``, which no sample reaches."""
-    if isinstance(grid, torch.Tensor):
-        size = grid.shape[0] - EXTRA
-        grid[size + 1, size + 2] = 1
-    else:
-        grid.add_cells([grid.size + 1], [grid.size + 2], torch.ones(1, dtype=torch.int64))
+    grid.mark(grid.size + 1, grid.size + 2)
 
 
-def counted_by_position(grid: Grid) -> bool:
+def counted_by_position(grid: CountGrid) -> bool:
     """Whether :func:`mark_by_position` marked the grid (reads one cell: a sync)."""
-    if not isinstance(grid, torch.Tensor):
-        return bool(grid.cell(grid.size + 1, grid.size + 2) > 0)
-    size = grid.shape[0] - EXTRA
-    return bool(grid[size + 1, size + 2] > 0)
+    return bool(grid.cell(grid.size + 1, grid.size + 2) > 0)
 
 
 def check_dense_space(space: ClassSpace | None, sparse: bool) -> None:
@@ -256,28 +218,31 @@ def infer_space(true: v.Values, pred: v.Values) -> ClassSpace:
 
 def batch_codes(
     coder: LabelCoder,
-    grid: Grid,
+    grid: CountGrid,
     true: v.Values,
     pred: v.Values,
     *,
     threshold: float,
-    positive: int,
+    scored: int,
+    columns: torch.Tensor | None,
     from_logits: bool,
     ignore_index: object,
     validate: bool,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Row and column codes of one batch on the coder's device (no host sync).
 
-    Scores follow the one rule of :func:`core.codes.score_labels`; invalid labels and
-    scores get the extra codes of the grid; true labels equal to ``ignore_index`` get ``C+1``.
-    Binary logits are tallied into ``grid`` (see :func:`tally_logits`).
+    Scores follow the one rule of :func:`core.codes.score_labels`: ``(N, C)`` scores by
+    argmax, column j being the class ``columns[j]`` (:func:`core.codes.column_classes`; None:
+    class j); one score column is the score of class ``scored``. Invalid labels and scores get
+    the extra codes of the grid; true labels equal to ``ignore_index`` get ``C+1``. Binary
+    logits are tallied into ``grid`` (see :func:`tally_logits`).
 
     Examples:
+        >>> from confmat._internal.stream.dense_grid import DenseGrid
         >>> coder = LabelCoder(ClassSpace(("a", "b")), torch.device("cpu"))
-        >>> grid = torch.zeros(2 + EXTRA, 2 + EXTRA, dtype=torch.int64)
-        >>> rows, cols = batch_codes(coder, grid, torch.tensor([0, 1, 5]),
-        ...     torch.tensor([0.2, 0.9, 2.0]), threshold=0.5, positive=1, from_logits=False,
-        ...     ignore_index=None, validate=True)
+        >>> rows, cols = batch_codes(coder, DenseGrid.zeros(2, None), torch.tensor([0, 1, 5]),
+        ...     torch.tensor([0.2, 0.9, 2.0]), threshold=0.5, scored=1, columns=None,
+        ...     from_logits=False, ignore_index=None, validate=True)
         >>> rows.tolist(), cols.tolist()
         ([0, 1, 2], [0, 1, 3])
     """
@@ -287,9 +252,12 @@ def batch_codes(
         if pred.ndim == 2 and pred.shape[1] != 1:
             batch_checks.check_score_width(pred.shape[1], coder.size)
             cols = codes.argmax_codes(pred, validate)
+            if columns is not None:  # valid columns to their classes, invalid codes kept
+                inside = cols < coder.size
+                cols = torch.where(inside, columns[cols.clamp(max=coder.size - 1)], cols)
         else:
             batch_checks.check_binary_scores_fit(coder.size)
-            cols = codes.binary_codes(pred.reshape(-1), threshold, positive, from_logits, validate)
+            cols = codes.binary_codes(pred.reshape(-1), threshold, scored, from_logits, validate)
             if from_logits and validate:
                 tally_logits(grid, pred)
     else:

@@ -5,7 +5,9 @@
 Every rank of the group must call it; a rank that saw no data simply adds zeros. When some rank
 keeps its counts sparse (:mod:`stream.sparse_grid`), every rank instead gathers every
 rank's number of cells, then their ``(code, count)`` arrays padded to the longest, and reduces
-their concatenation (in rank order) by sort + reduce: the same exact counts on every rank.
+their concatenation (in rank order) by sort + reduce (:func:`gather_cells`): the same exact
+counts on every rank. Each store of counts sums itself with these collectives
+(:meth:`stream.grid.CountGrid.summed_over_ranks`), once the ranks agree on the classes.
 
 The ranks first agree on the class space, once per ``compute``: each rank shares a digest of
 its ordered class names. Ranks whose classes are the same names in another order (say
@@ -38,8 +40,6 @@ import numpy as np
 import torch
 
 from confmat._internal.core.codes import ClassSpace
-from confmat._internal.stream import deferred
-from confmat._internal.stream.sparse_grid import Counts, SparseGrid, dense_codes, reduce_codes
 from confmat.exceptions import DistributedError, OptionError
 
 __all__ = ["DEFAULT_TIMEOUT", "DistributedError", "real_samples_on_rank"]
@@ -288,68 +288,6 @@ def all_reduce_sum(tensor: torch.Tensor, group: Any) -> torch.Tensor:
     return work.to(tensor.device)
 
 
-def sum_over_ranks(
-    grid: Counts | None,
-    space: ClassSpace | None,
-    by_position: bool,
-    device: torch.device | None,
-    group: Any,
-    timeout: datetime.timedelta,
-) -> tuple[Counts | None, ClassSpace | None]:
-    """Every rank's counts summed (a copy) in the agreed class order, and that class space.
-
-    ``(None, None)`` when no rank knows its classes. A rank that counted nothing (``grid``
-    None) takes part with zeros of the agreed size; if any rank's counts are weighted, the sum
-    is float64. The extra rows and columns of :mod:`stream.deferred` keep their place.
-    Dense grids are summed by ``all_reduce``; if any rank keeps its counts sparse, every rank
-    gathers the cells (:func:`gather_cells`) and gets a sparse store.
-    """
-    weighted = grid is not None and grid.is_floating_point()
-    sparse = isinstance(grid, SparseGrid)
-    header = agree_on_space(space, weighted, by_position, group, timeout, sparse)
-    if header is None:
-        return None, None
-    agreed, order, any_weighted, any_sparse = header
-    dtype = torch.float64 if any_weighted else torch.int64
-    side = agreed.size + deferred.EXTRA
-    if any_sparse:
-        codes, counts = _codes_of(grid, device)
-        if order is not None:
-            codes = _reorder_codes(codes, order, side)
-        codes, counts = gather_cells(codes, counts.to(dtype), group)
-        return SparseGrid.of(agreed.size, codes, counts), agreed
-    if grid is None:
-        grid = torch.zeros((side, side), dtype=torch.int64, device=device)
-    assert isinstance(grid, torch.Tensor)
-    grid = grid.to(dtype, copy=True)
-    if order is not None:
-        tail = torch.arange(agreed.size, side)
-        index = torch.cat([torch.from_numpy(order), tail]).to(grid.device)
-        grid = grid[index][:, index]
-    return all_reduce_sum(grid, group), agreed
-
-
-def _codes_of(
-    grid: Counts | None, device: torch.device | None
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """This rank's cell codes and counts, from either store (none for no counts)."""
-    if isinstance(grid, SparseGrid):
-        grid.flush()
-        return grid.codes, grid.counts
-    if grid is None:
-        empty = torch.empty(0, dtype=torch.int64, device=device)
-        return empty, empty
-    return dense_codes(grid)
-
-
-def _reorder_codes(codes: torch.Tensor, order: np.ndarray, side: int) -> torch.Tensor:
-    """Codes of this rank's class order as codes of the agreed order (extras keep their place)."""
-    size = len(order)
-    agreed_index = torch.arange(side, device=codes.device)
-    agreed_index[torch.from_numpy(order).to(codes.device)] = torch.arange(size, device=codes.device)
-    return agreed_index[codes // side] * side + agreed_index[codes % side]
-
-
 def gather_cells(
     codes: torch.Tensor, counts: torch.Tensor, group: Any
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -376,3 +314,15 @@ def gather_cells(
         gathered.append(torch.cat([part[:n] for part, n in zip(parts, lengths, strict=True)]))
     unique, summed = reduce_codes(gathered[0], gathered[1])
     return unique.to(home), summed.to(home)
+
+
+def reduce_codes(codes: torch.Tensor, counts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sorted unique ``codes`` and their summed ``counts``, added in the given order.
+
+    Examples:
+        >>> reduce_codes(torch.tensor([5, 1, 5]), torch.tensor([1, 2, 3]))
+        (tensor([1, 5]), tensor([2, 4]))
+    """
+    unique, inverse = torch.unique(codes, sorted=True, return_inverse=True)
+    summed = torch.zeros(unique.numel(), dtype=counts.dtype, device=counts.device)
+    return unique, summed.index_add_(0, inverse, counts)

@@ -14,7 +14,6 @@ from typing import Any
 import torch
 
 from confmat._internal.core import checks as v
-from confmat._internal.core import codes
 from confmat._internal.core import multilabel as ml
 from confmat._internal.core import multilabel_kernels as kernels
 from confmat._internal.core.codes import ClassSpace
@@ -94,7 +93,7 @@ class MultilabelAccumulator:
         self._order: list[int] | None = None
         if given is not None:
             width = len(v.check_class_names(given))
-            self._labels, self._order = codes.column_classes(given, size, width)
+            self._labels, self._order = ml.label_space(given, size, width)
         self._size = size if self._labels is None else len(self._labels)
         self._threshold_arg = threshold
         self._threshold: float | torch.Tensor | None = None

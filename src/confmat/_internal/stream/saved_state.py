@@ -2,98 +2,37 @@
 
 Tensors and plain Python values only, so ``torch.save`` / ``torch.load(..., weights_only=True)``
 keep it. The counts are the Accumulator's whole grid (C[i, j] = samples of true class i predicted
-as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`): a dense
-tensor under ``"grid"``, or for the sparse store its sorted cell codes and their counts under
-``"codes"`` and ``"counts"`` (see :mod:`stream.sparse_grid`).
+as class j, plus the extra cells of refused samples, see :mod:`stream.deferred`), as its store
+saves them (:meth:`stream.grid.CountGrid.saved`): a dense tensor under ``"grid"``, or for the
+sparse store its sorted cell codes and their counts under ``"codes"`` and ``"counts"``; the
+other keys hold None. Saved counts load into a store of their kind, which adds them into the
+Accumulator's store of either kind. The options are those of
+:mod:`stream.options`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
-import numpy as np
 import torch
 
 from confmat._internal.core import checks as v
-from confmat._internal.core import limits
-from confmat._internal.core import sparse as store
 from confmat._internal.core.codes import ClassSpace
-from confmat._internal.core.encode import resolve_positive
-from confmat._internal.stream import batch_checks, deferred
-from confmat._internal.stream.sparse_grid import Counts, SparseGrid
+from confmat._internal.stream import deferred
+from confmat._internal.stream.dense_grid import DenseGrid
+from confmat._internal.stream.grid import CountGrid
+from confmat._internal.stream.options import Options, check_options
+from confmat._internal.stream.sparse_grid import SparseGrid
 from confmat.exceptions import MergeError, OptionError
 
-VERSION = 2
-"""The version of the saved state; bumped when its keys change (1: no sparse store)."""
+VERSION = 3
+"""The version of the saved state; bumped when its keys change (1: no sparse store; 2: no
+``score_of`` and ``zero_division``, and ``positive`` named the class binary scores describe)."""
 
-Saved = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
-"""Saved counts: a dense grid, or the sparse store's ``(codes, counts)``."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """An Accumulator's options, checked once (see :class:`confmat.Accumulator`)."""
-
-    threshold: float = 0.5
-    positive: object = None
-    from_logits: bool = False
-    ignore_index: int | str | None = None
-    validate: bool = True
-    max_samples: int | None = None
-    sparse: bool | None = None
-
-
-def options(
-    *,
-    threshold: object = 0.5,
-    positive: object = None,
-    from_logits: object = False,
-    ignore_index: object = None,
-    validate: object = True,
-    max_samples: object = None,
-    sparse: object = None,
-) -> Options:
-    """Checked options in plain Python types (so that ``weights_only`` loading keeps them).
-
-    Examples:
-        >>> import numpy as np
-        >>> options(positive=np.str_("yes"), ignore_index=np.int64(-1)).positive
-        'yes'
-    """
-    if isinstance(positive, np.generic):
-        positive = positive.item()
-    return Options(
-        threshold=v.check_threshold(threshold),  # type: ignore[arg-type]
-        positive=positive,
-        from_logits=bool(from_logits),
-        ignore_index=limits.check_ignore_index(ignore_index, isinstance(ignore_index, str)),
-        validate=bool(validate),
-        max_samples=batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
-        sparse=None if sparse is None else store.use_sparse(0, sparse),  # type: ignore[arg-type]
-    )
-
-
-def positive_index(positive: object, space: ClassSpace) -> int:
-    """The index of the positive class of binary scores in ``space`` (default: the second)."""
-    index = resolve_positive(positive, list(space.names))
-    return 1 if index is None else index
-
-
-def describe(space: ClassSpace | None) -> str:
-    """The class space as an Accumulator's repr shows it.
-
-    Examples:
-        >>> describe(ClassSpace(("0", "1"))), describe(ClassSpace(("a", "b")))
-        ('num_classes=2', 'classes=[a, b]')
-    """
-    if space is None:
-        return "classes=None"
-    if space.names == tuple(map(str, range(space.size))):
-        return f"num_classes={space.size}"
-    shown = ", ".join(space.names[:6]) + (", ..." if space.size > 6 else "")
-    return f"classes=[{shown}]"
+COUNTS = ("grid", "codes", "counts")
+"""The keys of the saved counts: a store fills its own (see :meth:`CountGrid.saved`)."""
 
 
 def check_same_classes(
@@ -107,23 +46,19 @@ def check_same_classes(
 
 
 def make(
-    grid: Counts | None, space: ClassSpace | None, seen: int, options: Options
+    grid: CountGrid | None, space: ClassSpace | None, seen: int, options: Options
 ) -> dict[str, Any]:
     """The saved state of an accumulator.
 
     Examples:
-        >>> make(None, ClassSpace(("a", "b")), 0, Options())["classes"]
-        ['a', 'b']
+        >>> state = make(None, ClassSpace(("a", "b")), 0, Options())
+        >>> state["classes"], [state[key] for key in COUNTS]
+        (['a', 'b'], [None, None, None])
     """
-    cells = None
-    if isinstance(grid, SparseGrid):
-        grid.flush()
-        cells, grid = (grid.codes.clone(), grid.counts.clone()), None
     return {
         "version": VERSION,
-        "grid": None if grid is None else grid.detach().clone(),
-        "codes": None if cells is None else cells[0],
-        "counts": None if cells is None else cells[1],
+        **dict.fromkeys(COUNTS),
+        **({} if grid is None else grid.saved()),
         "classes": None if space is None else list(space.names),
         "class_values": None if space is None or space.values is None else list(space.values),
         "samples_seen": seen,
@@ -131,10 +66,13 @@ def make(
     }
 
 
-def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, Any, int]:
+def read(
+    state: object,
+) -> tuple[list[str] | None, list[int] | None, Options, dict[str, Any] | None, int]:
     """``(names, values, options, counts, samples_seen)`` of a saved state, else an OptionError.
 
-    The counts are the saved grid, ``(codes, counts)`` of the sparse store, or None.
+    The counts are those of :data:`COUNTS` that the state holds (``{"grid": ...}`` or
+    ``{"codes": ..., "counts": ...}``, unchecked: see :func:`check_counts`), or None.
 
     Examples:
         >>> read({"version": 0})  # doctest: +ELLIPSIS
@@ -142,44 +80,48 @@ def read(state: object) -> tuple[list[str] | None, list[int] | None, Options, An
         ...
         confmat.exceptions.OptionError: state must be a dict made by Accumulator.state_dict()
     """
-    if not isinstance(state, dict) or state.get("version") not in (1, VERSION):
+    if not isinstance(state, dict) or state.get("version") not in (1, 2, VERSION):
         raise OptionError("state must be a dict made by Accumulator.state_dict()", argument="state")
     try:
         names, values, config = state["classes"], state["class_values"], state["config"]
         grid, seen = state["grid"], state["samples_seen"]
-        saved = options(**config)
+        saved = check_options(**(config if state["version"] == VERSION else _older(config)))
+        counts = None if grid is None else {"grid": grid}
         if state["version"] > 1 and state["codes"] is not None:
             if grid is not None:
                 raise OptionError(
                     "state holds both a dense grid and sparse codes", argument="state"
                 )
-            grid = (state["codes"], state["counts"])
+            counts = {"codes": state["codes"], "counts": state["counts"]}
     except (KeyError, TypeError) as error:
         raise OptionError(f"state lacks {error} (it was not made by state_dict())") from None
     if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
         raise OptionError(f"state's samples_seen must be a non-negative integer, got {seen!r}")
     if names is not None:
         names = v.check_class_names(names)
-        if values is not None and [str(value) for value in values] != names:
+        if values is not None and v.class_values(names) != tuple(values):
             raise OptionError(
                 f"state's class_values {list(values)[:5]} contradict its classes {names[:5]}"
             )
-    return names, values, saved, grid, seen
+    return names, values, saved, counts, seen
 
 
-def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
-    """Saved counts of either store must fit the saved classes; returns their device.
+def check_counts(saved: dict[str, Any], space: ClassSpace | None) -> CountGrid:
+    """Saved counts (of :func:`read`) must fit the saved classes; returns them as their store.
 
-    A dense grid: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0. Sparse
-    ``(codes, counts)``: 1-d int64 codes, sorted, unique and below ``(C + EXTRA)^2``, and as
-    many int64 or float64 counts, finite, >= 0.
+    A dense ``"grid"``: an int64 or float64 ``(C + EXTRA, C + EXTRA)`` tensor, finite, >= 0.
+    Sparse ``"codes"`` and ``"counts"``: 1-d int64 codes, sorted, unique and below
+    ``(C + EXTRA)^2``, and as many int64 or float64 counts, finite, >= 0.
 
     Examples:
-        >>> check_counts(torch.zeros(6, 6, dtype=torch.bool), ClassSpace(("a", "b")))
+        >>> check_counts({"grid": torch.zeros(6, 6, dtype=torch.bool)}, ClassSpace(("a", "b")))
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state counts must be int64 or float64, got torch.bool
-        >>> check_counts((torch.tensor([3, 1]), torch.tensor([1, 1])), ClassSpace(("a", "b")))
+        >>> check_counts(
+        ...     {"codes": torch.tensor([3, 1]), "counts": torch.tensor([1, 1])},
+        ...     ClassSpace(("a", "b")),
+        ... )
         Traceback (most recent call last):
         ...
         confmat.exceptions.OptionError: state codes must be sorted and unique
@@ -187,17 +129,27 @@ def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
     if space is None:
         raise OptionError("state holds counts but no classes", argument="state")
     side = space.size + deferred.EXTRA
-    if isinstance(saved, torch.Tensor):
-        if tuple(saved.shape) != (side, side):
-            raise OptionError(f"state counts have shape {tuple(saved.shape)}, expected {side}")
-        _check_values(saved)
-        return saved.device
-    if not (isinstance(saved, tuple) and all(isinstance(t, torch.Tensor) for t in saved)):
-        raise OptionError("state counts must be a tensor, or tensors of sparse codes and counts")
-    codes: torch.Tensor = saved[0]
-    counts: torch.Tensor = saved[1]
-    if len(saved) != 2:
-        raise OptionError(f"state's sparse counts must be (codes, counts), got {len(saved)} parts")
+    if "grid" in saved:
+        return DenseGrid(_checked_grid(saved["grid"], side))
+    codes, counts = _checked_cells(saved["codes"], saved["counts"], side)
+    return SparseGrid.of(space.size, codes, counts)
+
+
+_NOT_TENSORS = "state counts must be a tensor, or tensors of sparse codes and counts"
+
+
+def _checked_grid(grid: object, side: int) -> torch.Tensor:
+    if not isinstance(grid, torch.Tensor):
+        raise OptionError(_NOT_TENSORS)
+    if tuple(grid.shape) != (side, side):
+        raise OptionError(f"state counts have shape {tuple(grid.shape)}, expected {side}")
+    _check_values(grid)
+    return grid
+
+
+def _checked_cells(codes: object, counts: object, side: int) -> tuple[torch.Tensor, torch.Tensor]:
+    if not (isinstance(codes, torch.Tensor) and isinstance(counts, torch.Tensor)):
+        raise OptionError(_NOT_TENSORS)
     if codes.dtype != torch.int64 or codes.ndim != 1 or counts.shape != codes.shape:
         raise OptionError(
             f"state codes must be 1-d int64 with as many counts, got {codes.dtype} codes of "
@@ -206,9 +158,10 @@ def check_counts(saved: object, space: ClassSpace | None) -> torch.device:
     if not bool((codes[1:] > codes[:-1]).all()):
         raise OptionError("state codes must be sorted and unique")
     if codes.numel() and not (int(codes[0]) >= 0 and int(codes[-1]) < side * side):
-        raise OptionError(f"state codes must lie in [0, {side * side}) for {space.size} classes")
+        classes = side - deferred.EXTRA
+        raise OptionError(f"state codes must lie in [0, {side * side}) for {classes} classes")
     _check_values(counts)
-    return codes.device
+    return codes, counts
 
 
 def _check_values(counts: torch.Tensor) -> None:
@@ -218,3 +171,20 @@ def _check_values(counts: torch.Tensor) -> None:
         raise OptionError("state counts must be finite and non-negative")
     if counts.is_floating_point() and not bool(torch.isfinite(counts).all()):
         raise OptionError("state counts must be finite and non-negative")
+
+
+def _older(config: dict[str, Any]) -> dict[str, Any]:
+    """The options of a state saved before version 3, as they counted then.
+
+    ``positive`` named the class binary scores describe (it is ``score_of`` now, and still
+    names the binary block), and the threshold was always given (0.5 meant the default).
+
+    Examples:
+        >>> _older({"threshold": 0.5, "positive": "sick"})
+        {'threshold': None, 'positive': 'sick', 'score_of': 'sick'}
+    """
+    older = dict(config)
+    if older.get("threshold") == 0.5:
+        older["threshold"] = None
+    older.setdefault("score_of", older.get("positive"))
+    return older

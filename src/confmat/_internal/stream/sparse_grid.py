@@ -1,12 +1,12 @@
 """The Accumulator's sparse store: cell codes buffered per batch, merged by sort + reduce.
 
 Above :data:`core.sparse.DENSE_MAX_CLASSES` classes (or with ``sparse=True``) an
-Accumulator keeps no ``(S, S)`` grid, ``S = C + EXTRA`` (the classes and the extra rows and
-columns of :mod:`stream.deferred`). Cell ``[i, j]`` of that grid (C[i, j]: samples of
-true class i predicted as class j) has the code ``i * S + j``; negative codes wrap around to the
-last row or column, as indexing the grid does. The store is the sorted unique codes that occur
-and their counts (int64, float64 once weighted), plus a buffer of :data:`BUFFER_SIZE` codes and
-values on the counts' device.
+Accumulator keeps no ``(S, S)`` grid (:mod:`stream.grid`), ``S = C + EXTRA`` (the classes
+and the extra rows and columns of :mod:`stream.deferred`). Cell ``[i, j]`` of that grid
+(C[i, j]: samples of true class i predicted as class j) has the code ``i * S + j``; negative
+codes wrap around to the last row or column, as indexing the grid does. The store is the sorted
+unique codes that occur and their counts (int64, float64 once weighted), plus a buffer of
+:data:`BUFFER_SIZE` codes and values on the counts' device.
 
 ``add`` writes a batch's codes into the buffer at a fill position the host knows from the batch
 sizes: no host-device synchronization, and a cost that grows with the batch, never with C. A full
@@ -16,17 +16,22 @@ sums are added in the order the dense grid adds them). The merge must learn how 
 new: one synchronization per merge, that is per :data:`BUFFER_SIZE` samples at most (the buffer
 grows with the kept cells up to :data:`BUFFER_MAX`); ``compute``, ``state_dict``, ``merge`` and
 ``to`` merge the buffer too.
+
+Under torch.distributed, when any rank keeps its counts sparse, every rank all-gathers its
+``(code, count)`` arrays and reduces their concatenation (:func:`sum_cells_over_ranks`), the dense
+ranks' non-zero cells included: every rank gets the same sparse store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any
 
+import numpy as np
 import torch
 
 from confmat._internal.core import sparse as store
-from confmat._internal.stream import deferred
+from confmat._internal.stream import deferred, distributed
+from confmat._internal.stream.grid import CountGrid
 from confmat.exceptions import ClassesError
 
 BUFFER_SIZE = 2**20
@@ -42,7 +47,7 @@ _MAX_SIDE = 3_037_000_499
 
 
 class SparseGrid:
-    """The counts of an Accumulator's ``(C + EXTRA, C + EXTRA)`` grid, as sorted codes.
+    """An Accumulator's ``(C + EXTRA, C + EXTRA)`` counts as sorted codes (:mod:`stream.grid`).
 
     Args:
         size: C, the number of classes.
@@ -107,23 +112,15 @@ class SparseGrid:
         codes += cols.clamp(-1, last).remainder_(self.side)
         self._append(codes, values)
 
-    def index_put_(
-        self, indices: tuple[torch.Tensor, torch.Tensor], values: torch.Tensor, accumulate: bool
-    ) -> SparseGrid:
-        """:meth:`add`, called as a dense grid is: a 0-d ``values`` adds it to every sample."""
-        assert accumulate, "the sparse store only adds"
-        rows, cols = indices
-        self.add(rows, cols, None if values.ndim == 0 else values)
-        return self
+    def add_to_column(self, col: int, values: torch.Tensor) -> None:
+        """Add ``values[k]`` to the cell ``[k, col]`` for each ``k`` (no sync)."""
+        codes = torch.arange(values.shape[0], device=self.device).mul_(self.side)
+        self._append(codes.add_(col % self.side), values.to(self.device))
 
-    def add_cells(self, rows: Sequence[int], cols: Sequence[int], values: torch.Tensor) -> None:
-        """Add ``values`` (a tensor of ``len(rows)``) to the cells ``[rows, cols]`` (no sync)."""
-        codes = [
-            (r % self.side) * self.side + c % self.side for r, c in zip(rows, cols, strict=True)
-        ]
-        self._append(
-            torch.tensor(codes, dtype=torch.int64, device=self.device), values.to(self.device)
-        )
+    def mark(self, row: int, col: int) -> None:
+        """Make the cell ``[row, col]`` non-zero: add one to it (reading it would be a sync)."""
+        code = (row % self.side) * self.side + col % self.side
+        self._append(torch.full((1,), code, dtype=torch.int64, device=self.device), None)
 
     @torch.inference_mode(False)  # the state takes updates outside inference mode too
     def _append(self, codes: torch.Tensor, values: torch.Tensor | None) -> None:
@@ -187,13 +184,19 @@ class SparseGrid:
         counts.index_add_(0, where, values.to(self.dtype))  # in sample order, as the dense grid
         self.codes, self.counts, self._cells = merged, counts, None
 
-    def add_codes(self, codes: torch.Tensor, counts: torch.Tensor) -> None:
-        """Add counts of ``(codes, counts)`` (any order, repeats summed), as ``merge`` does."""
-        if counts.is_floating_point():
+    def add_counts(self, other: CountGrid) -> None:
+        """Add the counts of ``other`` (either store, the same classes), as ``merge`` does."""
+        if other.is_floating_point():
             self.to_float64()
+        codes, counts = other.codes_and_counts()
         self.flush()
         if codes.numel():
             self._merge(codes.to(self.device), counts.to(self.device))
+
+    def add_to_dense(self, grid: torch.Tensor) -> None:
+        """Add these counts to ``grid``, a dense ``(S, S)`` tensor (merges the buffer)."""
+        codes, counts = self.codes_and_counts()
+        grid.view(-1).index_add_(0, codes.to(grid.device), counts.to(grid.device, grid.dtype))
 
     @torch.inference_mode(False)  # the state takes updates outside inference mode too
     def to_float64(self) -> None:
@@ -205,15 +208,19 @@ class SparseGrid:
             self._buffer = (self._buffer[0], self._buffer[1].to(torch.float64))
 
     @torch.inference_mode(False)  # the state takes updates outside inference mode too
-    def to(self, device: torch.device) -> SparseGrid:
-        """Move the codes and counts to ``device`` (merging the buffer first); returns ``self``."""
+    def to(self, device: torch.device) -> None:
+        """Move the codes and counts to ``device`` (merging the buffer first)."""
         self.flush()
         self.device = device
         self.codes, self.counts = self.codes.to(device), self.counts.to(device)
         self._buffer, self._cells = None, None
-        return self
 
     # -- reading ----------------------------------------------------------------------------
+
+    def codes_and_counts(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The sorted unique codes kept and their counts (merges the buffer)."""
+        self.flush()
+        return self.codes, self.counts
 
     def cells(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``(rows, cols, counts)`` of every kept cell in row-major order (merges the buffer)."""
@@ -261,77 +268,41 @@ class SparseGrid:
         rows, cols, counts = parts
         return rows, cols, counts
 
+    def saved(self) -> dict[str, torch.Tensor]:
+        """Copies of the kept codes and counts, as ``state_dict`` saves them (merges the buffer)."""
+        codes, counts = self.codes_and_counts()
+        return {"codes": codes.clone(), "counts": counts.clone()}
 
-def dense_codes(grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The sorted codes and counts of a dense grid's non-zero cells.
+    def summed_over_ranks(
+        self, group: Any, order: np.ndarray | None, dtype: torch.dtype, any_sparse: bool
+    ) -> SparseGrid:
+        """Every rank's cells gathered and summed (``any_sparse`` holds: this rank is sparse)."""
+        codes, counts = self.codes_and_counts()
+        return sum_cells_over_ranks(self.size, codes, counts, order, dtype, group)
 
-    Examples:
-        >>> dense_codes(torch.tensor([[0, 2], [1, 0]]))
-        (tensor([1, 2]), tensor([2, 1]))
+
+def sum_cells_over_ranks(
+    size: int,
+    codes: torch.Tensor,
+    counts: torch.Tensor,
+    order: np.ndarray | None,
+    dtype: torch.dtype,
+    group: Any,
+) -> SparseGrid:
+    """The sparse store of every rank's cells ``(codes, counts)``, in the agreed class order.
+
+    ``order`` lists, for each class of the agreed order, its index on this rank (None: the same
+    order); the extra rows and columns keep their place. The cells are gathered in rank order
+    and reduced alike on every rank (:func:`stream.distributed.gather_cells`).
     """
-    flat = grid.reshape(-1)
-    codes = flat.nonzero().reshape(-1)
-    return codes, flat[codes]
+    if order is not None:
+        codes = _reorder_codes(codes, order, size + deferred.EXTRA)
+    return SparseGrid.of(size, *distributed.gather_cells(codes, counts.to(dtype), group))
 
 
-def reduce_codes(codes: torch.Tensor, counts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sorted unique ``codes`` and their summed ``counts``, added in the given order.
-
-    Examples:
-        >>> reduce_codes(torch.tensor([5, 1, 5]), torch.tensor([1, 2, 3]))
-        (tensor([1, 5]), tensor([2, 4]))
-    """
-    unique, inverse = torch.unique(codes, sorted=True, return_inverse=True)
-    summed = torch.zeros(unique.numel(), dtype=counts.dtype, device=counts.device)
-    return unique, summed.index_add_(0, inverse, counts)
-
-
-Counts: TypeAlias = "torch.Tensor | SparseGrid"
-"""An Accumulator's counts: a dense ``(C + EXTRA, C + EXTRA)`` grid or its sparse store."""
-
-
-def zeros(size: int, sparse: bool, device: torch.device | None) -> Counts:
-    """Empty counts of ``size`` classes in the chosen store (int64)."""
-    if sparse:
-        return SparseGrid(size, device or torch.device("cpu"))
-    side = size + deferred.EXTRA
-    return torch.zeros((side, side), dtype=torch.int64, device=device)
-
-
-def is_weighted(counts: Counts | tuple[torch.Tensor, torch.Tensor]) -> bool:
-    """Whether counts of either store, or ``(codes, counts)``, are float64."""
-    return (counts[1] if isinstance(counts, tuple) else counts).is_floating_point()
-
-
-def add_into(mine: Counts, other: Counts | tuple[torch.Tensor, torch.Tensor]) -> None:
-    """Add the counts of either store, or ``(codes, counts)`` of the sparse one, to ``mine``.
-
-    ``mine`` must already be float64 when ``other`` is (see :func:`is_weighted`).
-
-    Examples:
-        >>> mine = zeros(1, True, None)
-        >>> add_into(mine, torch.eye(5, dtype=torch.int64))
-        >>> add_into(mine, (torch.tensor([0, 7]), torch.tensor([2, 1])))
-        >>> mine.codes.tolist(), mine.counts.tolist()
-        ([0, 6, 7, 12, 18, 24], [3, 1, 1, 1, 1, 1])
-    """
-    if isinstance(mine, torch.Tensor) and isinstance(other, torch.Tensor):
-        mine += other.to(mine.device, mine.dtype)
-        return
-    if isinstance(other, SparseGrid):
-        other.flush()
-        other = (other.codes, other.counts)
-    elif isinstance(other, torch.Tensor):
-        other = dense_codes(other)
-    if isinstance(mine, SparseGrid):
-        mine.add_codes(*other)
-    else:  # sparse cells into a dense grid
-        codes, counts = other
-        mine.view(-1).index_add_(0, codes.to(mine.device), counts.to(mine.device, mine.dtype))
-
-
-def class_counts(counts: Counts, size: int) -> torch.Tensor:
-    """The classes' ``(C, C)`` counts: dense from a grid, coalesced sparse from the store."""
-    if isinstance(counts, SparseGrid):
-        return counts.class_counts()
-    return counts[:size, :size].clone()
+def _reorder_codes(codes: torch.Tensor, order: np.ndarray, side: int) -> torch.Tensor:
+    """Codes of this rank's class order as codes of the agreed order (extras keep their place)."""
+    size = len(order)
+    agreed_index = torch.arange(side, device=codes.device)
+    agreed_index[torch.from_numpy(order).to(codes.device)] = torch.arange(size, device=codes.device)
+    return agreed_index[codes // side] * side + agreed_index[codes % side]
