@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 import numpy as np
@@ -201,8 +200,5 @@ def report(args: argparse.Namespace) -> int:
             figures.save(ax, args.plot)
         finally:
             figures.close(ax)
-    if args.output:
-        output.write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
+    output.write_output(args.output, text)
     return 0
