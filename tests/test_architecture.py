@@ -69,9 +69,15 @@ LAZY_UPWARD: frozenset[tuple[str, str]] = frozenset(
         ("confmat._internal.results.matrix", "confmat._internal.show.heatmap"),
         ("confmat._internal.results.matrix", "confmat._internal.report.dataframe"),
         ("confmat._internal.results.matrix", "confmat._internal.report.html"),
-        # MultilabelConfusion's presentation, typed against core.multilabel.MultilabelLike.
-        ("confmat._internal.results.multilabel", "confmat._internal.report.multilabel"),
-        ("confmat._internal.results.multilabel", "confmat._internal.report.multilabel_views"),
+        # MultilabelConfusion's to_dict and findings (the document's findings in words), its
+        # to_pandas, _repr_html_ and plot (the co-confusion heatmap): the same one-line
+        # delegations, to the same renderers; report is typed against core.types.MultilabelLike
+        # and show against MatrixLike (the co-confusion as a ConfusionMatrix), so neither
+        # imports multilabel.
+        ("confmat._internal.results.multilabel", "confmat._internal.report.findings"),
+        ("confmat._internal.results.multilabel", "confmat._internal.report.dataframe"),
+        ("confmat._internal.results.multilabel", "confmat._internal.report.html"),
+        ("confmat._internal.results.multilabel", "confmat._internal.show.heatmap"),
         # EvaluationResult.gallery and its HTML thumbnails draw the kept samples.
         ("confmat._internal.evaluation.result", "confmat._internal.show.gallery"),
     }

@@ -1,4 +1,4 @@
-"""``confmat report --multilabel`` and ``--top-k``; the multilabel JSON document's schema."""
+"""``confmat report --multilabel``; the multilabel JSON document's schema."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from cli_errors import usage_error
 from confmat import MultilabelConfusion
 from confmat._internal.cli.main import main
 
@@ -27,7 +28,6 @@ LISTS = (
     'y_true,y_pred\n"[""cat"", ""dog""]","[""cat""]"\n"[]","[""dog""]"\n"[""dog""]","[""dog""]"\n'
 )
 COLUMNS = "a,b,pa,pb\n1,0,0.9,0.2\n0,1,0.1,0.4\n1,1,0.6,0.7\n"
-SCORES = "y_true,s0,s1,s2\n0,0.5,0.2,0.2\n1,0.3,0.4,0.2\n2,0.2,0.4,0.3\n2,0.7,0.2,0.1\n"
 
 
 def test_json_list_column_of_label_names(
@@ -67,17 +67,6 @@ def test_plot_writes_the_co_confusion_heatmap(tmp_path: Path) -> None:
     assert (tmp_path / "co.svg").read_text().lstrip().startswith("<?xml")
 
 
-def test_top_k_adds_a_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = write(tmp_path, "s.csv", SCORES)
-    args = ["report", source, "--score-cols", "0=s0,1=s1,2=s2", "--top-k", "2"]
-    assert main([*args, "--format", "json"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document["top_k"]["accuracy"] == 0.75
-    assert document["top_k"]["misses"][2] == [1, 0, 0]
-    assert main([*args, "--format", "markdown"]) == 0
-    assert "## Top-2" in capsys.readouterr().out
-
-
 @pytest.mark.parametrize(
     ("text", "extra", "match"),
     [
@@ -89,29 +78,15 @@ def test_top_k_adds_a_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             "one column per label",
         ),
         ("y_true,y_pred\nnot json,[]\n", ["--multilabel"], "JSON list per row"),
-        (
-            SCORES,
-            ["--score-cols", "0=s0,1=s1,2=s2", "--top-k", "4"],
-            "at most the number of classes",
-        ),
-        ("y_true,y_pred\n0,1\n", ["--top-k", "2"], "needs --score-cols"),
-        (
-            SCORES,
-            ["--score-cols", "0=s0,1=s1,2=s2", "--top-k", "2", "--format", "csv"],
-            "no CSV form",
-        ),
+        ('y_true,y_pred\n"[1, null]","[1, 0]"\n', ["--multilabel"], "missing value inside"),
     ],
-    ids=["multilabel-top-k", "cols-pair", "cols-count", "not-json", "k-large", "no-scores", "csv"],
+    ids=["multilabel-top-k", "cols-pair", "cols-count", "not-json", "null-in-list"],
 )
 def test_bad_usage_is_one_line_and_status_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, extra: list[str], match: str
 ) -> None:
     source = write(tmp_path, "x.csv", text)
-    assert main(["report", source, *extra]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("confmat: error: ")
-    assert match in err
-    assert err.count("\n") == 1
+    assert match in usage_error(capsys, ["report", source, *extra])
 
 
 def test_document_of_weighted_and_undefined_results_is_valid() -> None:
@@ -242,3 +217,17 @@ def test_csv_cells_of_json_text_and_a_malformed_cell(
     assert "column 'y' must hold a JSON list per row" in err
     assert "in data row 4" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_shared_renderers_take_title_and_top(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(tmp_path, "c.csv", "a,b,c,pa,pb,pc\n1,0,0,0,1,1\n0,1,0,1,0,1\n1,1,1,0,0,0\n")
+    args = ["report", source, "--multilabel", "--true-cols", "a,b,c", "--pred-cols", "pa,pb,pc"]
+    assert main([*args, "--format", "markdown", "--title", "Tags <v2>", "--top", "1"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Tags \\<v2\\>\n")
+    pairs = markdown[markdown.index("## Most often predicted instead") :]
+    assert pairs.count("\n| a |") + pairs.count("\n| b |") == 1  # --top 1: one pair
+    assert main([*args, "--plot", str(tmp_path / "co.svg"), "--title", "Co", "--top", "2"]) == 0
+    assert "Label missed" in (tmp_path / "co.svg").read_text()

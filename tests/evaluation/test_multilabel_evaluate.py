@@ -35,3 +35,28 @@ def test_dict_batches_and_bad_targets() -> None:
         evaluate_multilabel(model, [(torch.randn(4, 3), torch.tensor([0, 1, 0, 1]))])
     with pytest.raises(confmat.LabelError, match="other than 0/1"):
         evaluate_multilabel(model, [(torch.randn(2, 3), torch.tensor([[0, 2], [1, 1]]))])
+
+
+def test_the_vocabulary_of_from_predictions_with_logits_by_default() -> None:
+    torch.manual_seed(1)
+    model = torch.nn.Linear(3, 2)
+    inputs = torch.randn(6, 3)
+    targets = torch.tensor([[1, -100], [0, 1], [-100, -100], [1, 1], [0, 0], [1, 0]])
+    data = [(inputs[:4], targets[:4]), (inputs[4:], targets[4:])]
+    result = evaluate_multilabel(
+        model, data, classes=[1, 0], ignore_index=-100, zero_division=0, num_classes=2
+    )
+    with torch.no_grad():
+        logits = model(inputs)
+    expected = MultilabelConfusion.from_predictions(
+        targets, logits, classes=[1, 0], from_logits=True, ignore_index=-100, zero_division=0
+    )
+    assert result.to_dict() == expected.to_dict()
+    assert result.n == 5  # the sample whose every cell is ignored counts nowhere
+    assert result.zero_division == 0.0
+    old = evaluate_multilabel(model, data, labels=["p", "q"], ignore_index=-100)
+    assert old.classes == ["p", "q"]
+    with pytest.raises(confmat.OptionError, match="older name"):
+        evaluate_multilabel(model, data, classes=["p", "q"], labels=["p", "q"])
+    with pytest.raises(confmat.OptionError, match="differ from the indicators"):
+        evaluate_multilabel(model, data, ignore_index=0)

@@ -225,7 +225,8 @@ def test_cardinality_intervals_and_findings() -> None:
     assert float(lo[0]) < 1.0 == float(hi[0])
     assert ml.never_predicted() == ["b"]
     notes = ml.findings()
-    assert notes[0] == "Never predicted: b (50 true sample(s))."
+    assert notes[0].message == "Never predicted: b (50 true sample(s))."
+    assert notes[0].code == "never-predicted"
     assert ml.rare(0.3) == ["b", "c"]
 
 

@@ -113,8 +113,9 @@ def test_merge_and_reset() -> None:
         ({"num_labels": 3, "threshold": [0.2, 0.5, 0.9]}, [[0.1, 0.5, 0.95]] * 3, None),
         ({"from_logits": True}, [[-1.0, 0.0, float("nan")]] * 3, [1.0, -2.0, 0.5]),
         ({"num_labels": 3, "max_samples": 4}, [[1, 1, 0]] * 3, None),
+        ({"ignore_index": 3}, [[0.2, float("nan"), 0.9]] * 3, [1.0, 2.0, -1.0]),
     ],
-    ids=["labels", "thresholds", "logits-weights", "max-samples"],
+    ids=["labels", "thresholds", "logits-weights", "max-samples", "ignore-index"],
 )
 def test_update_never_reads_tensor_values_on_the_host(
     kwargs: dict[str, Any], y_pred: list[Any], weight: list[float] | None
@@ -331,3 +332,136 @@ def test_merge_adds_the_exact_samples_sums() -> None:
     assert whole.sample_sums is not None
     assert torch.equal(merged.sample_sums, whole.sample_sums)
     assert merged.to_dict() == whole.to_dict()
+
+
+# -- the vocabulary: ignore_index, classes and their aliases, zero_division ------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cs.multilabel_cases(), data=st.data())
+def test_ignored_cells_in_any_batching_give_the_one_shot_result(
+    case: cs.MultilabelCase, data: Any
+) -> None:
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    ignored = np.random.default_rng(seed).random(case.y_true.shape) < 0.3
+    ignored[0, 0] = False
+    y_true = np.where(ignored, -1, case.y_true)
+    expected = MultilabelConfusion.from_predictions(
+        y_true, case.y_pred, sample_weight=case.sample_weight, ignore_index=-1
+    )
+    n = len(y_true)
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=4)))
+    acc = MultilabelAccumulator(ignore_index=-1)
+    for start, stop in zip([0, *cuts], [*cuts, n], strict=True):
+        w = None if case.sample_weight is None else case.sample_weight[start:stop]
+        acc.update(y_true[start:stop], case.y_pred[start:stop], w)
+    result = acc.compute()
+    same(result, expected)
+    assert result.n == expected.n
+    if case.sample_weight is None:  # whole numbers: the samples sums to the last bit
+        assert result.sample_sums is not None
+        assert expected.sample_sums is not None
+        assert torch.equal(result.sample_sums, expected.sample_sums)
+        assert result.to_dict() == expected.to_dict()
+
+
+def test_ignored_cells_across_chunks_bool_batches_and_large_batches() -> None:
+    generator = torch.Generator().manual_seed(21)
+    sizes = [300, 2 * CHUNK + 5, 100, 1500, 1]
+    total = sum(sizes)
+    y_true = (torch.rand(total, 4, generator=generator) < 0.4).long()
+    y_true[torch.rand(total, 4, generator=generator) < 0.25] = -100
+    scores = torch.rand(total, 4, generator=generator)
+    acc, start = MultilabelAccumulator(ignore_index=-100), 0
+    for i, size in enumerate(sizes):
+        rows = slice(start, start + size)
+        truth = y_true[rows] if i != 2 else (y_true[rows] == 1)  # bools hold no ignored cell
+        acc.update(truth, scores[rows])
+        start += size
+    reference = y_true.clone()
+    part = slice(sum(sizes[:2]), sum(sizes[:3]))
+    reference[part] = (y_true[part] == 1).long()
+    expected = MultilabelConfusion.from_predictions(reference, scores, ignore_index=-100)
+    result = acc.compute()
+    assert result.to_dict() == expected.to_dict()
+    assert result.sample_sums is not None
+    assert expected.sample_sums is not None
+    assert torch.equal(result.sample_sums, expected.sample_sums)
+
+
+def test_a_target_that_is_neither_0_1_nor_ignore_index_is_refused_by_compute() -> None:
+    acc = MultilabelAccumulator(ignore_index=-1).update([[1, -1], [2, 0], [-1, -1]], [[1, 0]] * 3)
+    with pytest.raises(confmat.LabelError, match=r"1 sample\(s\) with y_true value\(s\) other"):
+        acc.compute()
+
+
+def test_classes_in_another_order_and_the_aliases() -> None:
+    y_true, scores = [[1, 0, 1], [0, 1, 1]], [[0.9, 0.2, 0.4], [0.1, 0.7, 0.6]]
+    acc = MultilabelAccumulator(classes=[2, 0, 1]).update(y_true, scores)
+    expected = MultilabelConfusion.from_predictions(y_true, scores, classes=[2, 0, 1])
+    assert acc.compute().to_dict() == expected.to_dict()
+    resumed = MultilabelAccumulator().load_state_dict(_saved(acc))
+    assert resumed.compute().to_dict() == expected.to_dict()
+    old = MultilabelAccumulator(num_labels=3, labels=["a", "b", "c"]).update(y_true, scores)
+    new = MultilabelAccumulator(num_classes=3, classes=["a", "b", "c"]).update(y_true, scores)
+    assert old.compute().to_dict() == new.compute().to_dict()
+    assert new.num_classes == new.num_labels == 3
+    with pytest.raises(confmat.MergeError, match="saved labels"):
+        MultilabelAccumulator(classes=[0, 1, 2]).load_state_dict(_saved(acc))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "width", "match"),
+    [
+        ({"num_classes": 2, "threshold": [0.5, 0.5, 0.5]}, 2, "2 of them"),
+        ({"threshold": [0.5, 0.5, 0.5]}, 2, "2 of them"),
+        ({"classes": [0, 2]}, 2, r"0\.\.1 in any order"),
+        ({"classes": ["a", "b"], "num_classes": 3}, 2, "num_classes=3"),
+    ],
+    ids=["thresholds", "thresholds-at-first-batch", "values", "num-classes"],
+)
+def test_options_are_checked_as_from_predictions_checks_them(
+    kwargs: dict[str, Any], width: int, match: str
+) -> None:
+    with pytest.raises(confmat.ConfmatError, match=match):
+        MultilabelAccumulator(**kwargs).update(np.ones((1, width)), np.ones((1, width)))
+
+
+def test_state_keeps_ignore_index_and_zero_division_and_loads_the_first_layout() -> None:
+    acc = MultilabelAccumulator(ignore_index=-1, zero_division=0)
+    acc.update([[1, -1], [0, 0]], [[1, 1], [0, 0]])
+    state = _saved(acc)
+    assert state["config"]["ignore_index"] == -1
+    assert state["config"]["zero_division"] == 0.0
+    restored = MultilabelAccumulator().load_state_dict(state)
+    assert restored.compute().to_dict() == acc.compute().to_dict()
+    restored.update([[-1, 1]], [[0, 1]])
+    assert restored.compute().n == 3
+    # a state of the first layout: no per-label cells, no ignore_index, no zero_division
+    plain = MultilabelAccumulator().update([[1, 0], [0, 1]], [[1, 1], [0, 1]])
+    first = _saved(plain)
+    first["sums"] = {k: v for k, v in first["sums"].items() if k != "cells"}
+    assert set(first["config"]) == {"threshold", "from_logits", "validate", "max_samples"}
+    loaded = MultilabelAccumulator().load_state_dict(first)
+    assert loaded.compute().to_dict() == plain.compute().to_dict()
+    with pytest.raises(confmat.OptionError, match="order"):
+        MultilabelAccumulator().load_state_dict({**first, "order": [0, 0]})
+
+
+def test_per_label_thresholds_as_a_tensor_in_the_scores_precision() -> None:
+    threshold = torch.tensor([0.3, 0.7], dtype=torch.float64)
+    scores = torch.tensor([[0.3, 0.7], [0.29, 0.71]], dtype=torch.float32)  # at and beside
+    acc = MultilabelAccumulator(threshold=threshold)
+    for _ in range(3):  # the thresholds are placed on the device once, per scores' dtype
+        acc.update([[1, 1], [1, 1]], scores)
+    acc.update([[1, 1]], scores[:1].double())
+    single = MultilabelConfusion.from_predictions(
+        [[1, 1]] * 6, torch.cat([scores] * 3), threshold=threshold
+    )
+    double = MultilabelConfusion.from_predictions(
+        [[1, 1]], scores[:1].double(), threshold=threshold
+    )
+    expected = (single + double).counts[:, 1, 1].tolist()
+    assert acc.compute().counts[:, 1, 1].tolist() == expected == [4, 6]  # 0.7f < 0.7 in float64
+    with pytest.raises(confmat.OptionError, match="2 of them"):
+        MultilabelAccumulator(num_classes=2, threshold=torch.tensor([0.5, 0.5, 0.5]))

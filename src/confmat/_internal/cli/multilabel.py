@@ -1,18 +1,16 @@
-"""``confmat report --multilabel`` and ``--top-k``: reading the columns, choosing the renderer.
+"""``confmat report --multilabel``: reading the label columns, counting, rendering.
 
 Multilabel predictions come either as one column per label (``--true-cols`` and
 ``--pred-cols``, 0/1 or scores) or as one JSON list per cell in ``--true-col``/``--pred-col``:
 a list of label names (``["cat", "dog"]``, the label set of the sample) or a list of L 0/1
-values or scores. ``--top-k K`` adds top-k accuracy, per-class top-k recall and the top-k
-confusion of ``--score-cols`` to the single-label report.
+values or scores. The report is rendered by the shared renderers of :mod:`report`, as a
+single-label report is (``--title`` and ``--top`` apply).
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import sys
 from typing import Any
 
 import numpy as np
@@ -20,10 +18,7 @@ import numpy as np
 from confmat._internal.cli import inputs as cli_input
 from confmat._internal.io import reading as io
 from confmat._internal.io import writing as output
-from confmat._internal.report import multilabel as mreport
-from confmat._internal.report import multilabel_views
 from confmat._internal.results.multilabel import MultilabelConfusion
-from confmat._internal.results.topk import TopK, top_k
 from confmat.exceptions import ConfmatError, InputFileError, UsageError
 
 
@@ -50,14 +45,24 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
         given = None if args.classes is None else cli_input.name_list(args.classes, "--classes")
         y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
     try:
-        return MultilabelConfusion.from_predictions(
-            y_true,
-            y_pred,
-            labels=labels,
-            threshold=0.5 if args.threshold is None else args.threshold,
+        found = MultilabelConfusion.from_predictions(
+            y_true, y_pred, threshold=0.5 if args.threshold is None else args.threshold
         )
+        # the columns were read by name: the names label them as they are, never as values
+        return found if labels is None else named(found, labels)
     except ConfmatError as error:
         raise error.in_context(source=source) from None
+
+
+def named(result: MultilabelConfusion, names: list[str]) -> MultilabelConfusion:
+    """``result`` with its labels named ``names`` (in its order), as read from a file."""
+    return MultilabelConfusion(
+        result.counts,
+        names,
+        co_confusion=result.co_confusion,
+        sample_sums=result.sample_sums,
+        zero_division=result.zero_division,
+    )
 
 
 def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
@@ -105,6 +110,12 @@ def _lists(values: np.ndarray, name: str, source: str) -> np.ndarray:
                 f"{source}: column {name!r} must hold a JSON list per row (label names, or one "
                 f"0/1 value or score per label), got {str(cell)[:40]!r} in data row {i + 1}"
             )
+        if parsed is not None and any(x is None or x != x for x in parsed):  # None, NaN
+            raise InputFileError(
+                f"{source}: column {name!r} holds a missing value inside the list of data row "
+                f"{i + 1}: a list holds label names, or one 0/1 value or score per label "
+                "(an empty list is an empty label set)"
+            )
         cells[i] = parsed
     return cells
 
@@ -145,16 +156,31 @@ def _grids(
     return grids[0], grids[1], names
 
 
-def render(result: MultilabelConfusion, fmt: str) -> str:
-    """The multilabel report in ``fmt`` (text, markdown, json, csv or html)."""
-    renderers = {
-        "text": mreport.render_text,
-        "markdown": mreport.render_markdown,
-        "json": mreport.render_json,
-        "csv": mreport.render_csv,
-        "html": multilabel_views.render_html,
-    }
-    return renderers[fmt](result)
+def render(result: MultilabelConfusion, args: argparse.Namespace) -> str:
+    """The multilabel report in ``--format`` (text, markdown, json, csv or html)."""
+    from confmat._internal import report
+    from confmat._internal.report.model import TOP_PAIRS
+
+    if args.format == "json":
+        return report.render_json(result)
+    source = None if args.input == "-" else args.input
+    top = TOP_PAIRS if args.top is None else args.top
+    built = report.build_report(result, title=args.title, source=source, top_pairs=top)
+    if args.format == "csv":
+        from confmat._internal.report.csv import csv_from_report
+
+        return csv_from_report(built)
+    if args.format == "markdown":
+        from confmat._internal.report.markdown import markdown_from_report
+
+        return markdown_from_report(built)
+    if args.format == "html":
+        from confmat._internal.report.html import html_from_report
+
+        return html_from_report(built)
+    from confmat._internal.report.text import text_from_report
+
+    return text_from_report(built)
 
 
 def report(args: argparse.Namespace) -> int:
@@ -164,94 +190,15 @@ def report(args: argparse.Namespace) -> int:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} is for single-label predictions, not with --multilabel")
     result = multilabel_result(args)
-    text = render(result, args.format)
+    text = render(result, args)
     if args.plot:
         from confmat._internal.show import figures
 
-        ax = result.plot()
+        shown = {"title": args.title, "top": args.top}  # as for a matrix's heatmap
+        ax = result.plot(**{key: value for key, value in shown.items() if value is not None})
         try:
             figures.save(ax, args.plot)
         finally:
             figures.close(ax)
-    if args.output:
-        output.write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
+    output.write_output(args.output, text)
     return 0
-
-
-def with_top_k(args: argparse.Namespace, text: str) -> str:
-    """The single-label report ``text`` with the top-k results of ``--score-cols`` added.
-
-    The score columns are matched to classes by name, as for the report itself.
-    """
-    if not args.score_cols:
-        raise UsageError("--top-k needs --score-cols, one score column per class")
-    source = args.input
-    table = io.read_table(source, args.input_format)
-    pairs = cli_input.score_pairs(args.score_cols)
-    wanted = [args.true_col, *(column for _, column in pairs)]
-    y_true, *values = cli_input.present_columns(table, wanted, source, args.dropna)
-    columns = [
-        cli_input.score_column(v, c, source) for v, (_, c) in zip(values, pairs, strict=True)
-    ]
-    if len(columns) < 2:
-        raise UsageError("--top-k needs one score column per class (at least two)")
-    classes = cli_input.classes_option(args, y_true)
-    scores, classes, _ = cli_input.match_scores(columns, pairs, classes, y_true)
-    names = [str(c) for c in (classes or [name for name, _ in pairs])]
-    try:
-        result = top_k_result(args, y_true, scores.astype(np.float64), names)
-    except ConfmatError as error:
-        raise error.in_context(source=source) from None
-    return top_k_section(result, args.format, text)
-
-
-def top_k_result(
-    args: argparse.Namespace, y_true: np.ndarray, scores: np.ndarray, names: list[str]
-) -> TopK:
-    """Top-k of the score columns, the true labels looked up among the classes by value."""
-    index = {name: i for i, name in enumerate(names)}
-    distinct, inverse = np.unique(y_true.astype(str), return_inverse=True)
-    unknown = [label for label in distinct.tolist() if label not in index]
-    if unknown:
-        raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
-    codes = np.asarray([index[label] for label in distinct.tolist()], dtype=np.int64)[inverse]
-    return top_k(codes, scores, args.top_k, classes=names)
-
-
-def top_k_section(result: TopK, fmt: str, text: str) -> str:
-    """``text`` (the single-label report) with the top-k results added in its format."""
-    rows = [
-        [name, f"{s:g}", f"{h:g}", "n/a" if r != r else f"{r:.4f}"]
-        for name, s, h, r in zip(
-            result.classes,
-            result.support.tolist(),
-            result.hits.tolist(),
-            result.per_class_recall.tolist(),
-            strict=True,
-        )
-    ]
-    head = f"top-{result.k} accuracy {result.accuracy:.4f}, balanced {result.balanced_accuracy:.4f}"
-    if fmt == "json":
-        document = json.loads(text)
-        document["top_k"] = result.to_dict()
-        from confmat._internal.results.document import json_text
-
-        return json_text(document)
-    if fmt == "csv":
-        raise UsageError("--top-k has no CSV form: use --format json, text, markdown or html")
-    if fmt == "markdown":
-        lines = ["", f"## Top-{result.k}", "", head, "", "| class | support | hits | recall |"]
-        lines += ["|---|---|---|---|", *("| " + " | ".join(r) + " |" for r in rows)]
-        return text + "\n".join(lines) + "\n"
-    if fmt == "html":
-        cells = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
-        )
-        section = f"<h2>Top-{result.k}</h2><p>{head}</p><table>{cells}</table>"
-        return text.replace("</body>", section + "</body>", 1)
-    lines = ["", f"Top-{result.k}: {head}"] + [
-        f"  {r[0]:<20} recall {r[3]} ({r[2]}/{r[1]})" for r in rows
-    ]
-    return text + "\n".join(lines) + "\n"

@@ -1,9 +1,10 @@
 """``confmat report``: one file of predictions -> the report, its heatmap and where they go.
 
 The input half (columns, classes, scores, thresholds) is :mod:`cli.inputs` for a file read
-whole and :mod:`cli.streaming` for one read in batches; ``--multilabel`` and ``--top-k`` are
-:mod:`cli.multilabel`. Here: the options of the presentation, the rendering in ``--format``,
-``--plot``, and writing (every output checked before anything is read, then atomically).
+whole and :mod:`cli.streaming` for one read in batches; ``--multilabel`` is
+:mod:`cli.multilabel` and ``--top-k`` :mod:`cli.topk` (a section of the report). Here: the
+options of the presentation, the rendering in ``--format``, ``--plot``, and writing (every
+output checked before anything is read, then atomically).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from confmat.exceptions import UsageError
 if TYPE_CHECKING:
     from confmat._internal.report.model import Report
     from confmat._internal.results.matrix import ConfusionMatrix
+    from confmat._internal.results.topk import TopK
 
 Renderer = Callable[["Report"], str]
 
@@ -46,11 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
     cm = cli_stream.matrix_from_stream(args) if stream else matrix_from_file(args)
     color = args.format == "text" and not args.output and sys.stdout.isatty()
-    text = _render(cm, args, color)
+    top_k = None
     if args.top_k is not None:
-        from confmat._internal.cli import multilabel as cli_multilabel
+        from confmat._internal.cli import topk as cli_topk
 
-        text = cli_multilabel.with_top_k(args, text)
+        top_k = cli_topk.top_k_of(args)
+    text = _render(cm, args, color, top_k)
     picture = _plot(cm, args) if args.plot else None
     if picture is not None:  # both are drawn before either is written
         output.write_atomic(args.plot, picture)
@@ -76,19 +79,21 @@ def _check_presentation(args: argparse.Namespace) -> None:
             )
 
 
-def _render(cm: ConfusionMatrix, args: argparse.Namespace, color: bool) -> str:
+def _render(
+    cm: ConfusionMatrix, args: argparse.Namespace, color: bool, top_k: TopK | None = None
+) -> str:
     """The report in ``--format``; colour only for text to a terminal, never to a file or pipe."""
     from confmat._internal import report
     from confmat._internal.report.model import TOP_PAIRS
 
     if args.format == "json":
-        return report.render_json(cm)
+        return report.render_json(cm, top_k=top_k)
     if args.format == "csv":
         return report.render_csv(cm)
     source = None if args.input == "-" else args.input
     top = TOP_PAIRS if args.top is None else args.top
     built = report.build_report(
-        cm, title=args.title, source=source, top_pairs=top, normalize=args.normalize
+        cm, title=args.title, source=source, top_pairs=top, normalize=args.normalize, top_k=top_k
     )
     return _renderer(args.format, color)(built)
 

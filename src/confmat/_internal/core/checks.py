@@ -506,29 +506,125 @@ def check_zero_division(zero_division: ZeroDivision) -> ZeroDivision:
 
 def check_matrix(counts: object) -> torch.Tensor:
     """A confusion matrix: square ``(C, C)``, finite, non-negative; int64 or float64."""
-    matrix = as_values(counts, "counts")
-    if is_strings(matrix):
-        raise MatrixError("counts must hold numbers, got strings", argument="counts")
-    assert isinstance(matrix, torch.Tensor)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise MatrixError(
-            f"counts must be a square (C, C) matrix, got shape {tuple(matrix.shape)}",
-            argument="counts",
-        )
-    if matrix.is_floating_point():
-        if not bool(torch.isfinite(matrix).all()):
-            raise MatrixError("counts must be finite, got NaN or infinity", argument="counts")
-        matrix = matrix.to(torch.float64)
-    else:
-        matrix = matrix.to(torch.int64)
-    if bool((matrix < 0).any()):
-        i, j = (int(v) for v in (matrix < 0).nonzero()[0])
-        raise MatrixError(
-            f"counts must be non-negative, got {matrix[i, j].item()} in row {i}, column {j}",
-            argument="counts",
-        )
+    matrix = check_counts(counts, "counts", ("C", "C"), "a square (C, C) matrix")
     limits.check_total(matrix)
     return matrix
+
+
+def check_counts(
+    counts: object, name: str, shape: Sequence[int | str], expected: str
+) -> torch.Tensor:
+    """A counts array: numbers of the expected shape, finite, non-negative; int64 or float64.
+
+    Integer counts become int64, float ones (sums of sample weights) float64. The one check of
+    every array of counts a user hands over (a matrix, multilabel counts, a co-confusion).
+
+    Args:
+        counts: the user's container.
+        name: the argument, for the message.
+        shape: per dimension, a size, or a letter: any size of at least 1, the same for every
+            dimension with that letter (``("C", "C")`` is square; ``("L", 2, 2)``).
+        expected: the shape in words, for the message (``"a square (C, C) matrix"``).
+
+    Examples:
+        >>> check_counts([[[3, 1], [0, 2]]], "counts", ("L", 2, 2), "of shape (L, 2, 2)").dtype
+        torch.int64
+        >>> check_counts([[1.0, -2.0]], "co", ("L", "L"), "(L, L)")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        confmat.exceptions.MatrixError: co must be (L, L), got shape (1, 2)
+    """
+    values = as_values(counts, name)
+    if is_strings(values):
+        raise MatrixError(f"{name} must hold numbers, got strings", argument=name)
+    assert isinstance(values, torch.Tensor)
+    if not _has_shape(tuple(values.shape), shape):
+        raise MatrixError(
+            f"{name} must be {expected}, got shape {tuple(values.shape)}", argument=name
+        )
+    if values.is_floating_point():
+        if not bool(torch.isfinite(values).all()):
+            raise MatrixError(f"{name} must be finite, got NaN or infinity", argument=name)
+        values = values.to(torch.float64)
+    else:
+        values = values.to(torch.int64)
+    negative = values < 0
+    if bool(negative.any()):
+        at = tuple(int(i) for i in negative.nonzero()[0])
+        where = f"in row {at[0]}, column {at[1]}" if len(at) == 2 else f"at index {at}"
+        raise MatrixError(
+            f"{name} must be non-negative, got {values[at].item()} {where}",
+            argument=name,
+            value=values[at].item(),
+        )
+    return values
+
+
+def _has_shape(found: tuple[int, ...], shape: Sequence[int | str]) -> bool:
+    """Whether ``found`` matches ``shape`` (sizes, or letters: equal sizes of at least 1)."""
+    if len(found) != len(shape):
+        return False
+    sizes: dict[str, int] = {}
+    for size, want in zip(found, shape, strict=True):
+        if isinstance(want, str):
+            if size < 1 or sizes.setdefault(want, size) != size:
+                return False
+        elif size != want:
+            return False
+    return True
+
+
+def check_thresholds(threshold: object, width: int | None) -> float | torch.Tensor:
+    """One threshold in [0, 1] (a float), or one per column: float64 ``(width,)``.
+
+    ``width`` None takes as many columns as there are thresholds. The multilabel form of
+    :func:`check_threshold` (a threshold per label).
+
+    Examples:
+        >>> check_thresholds(0.3, 2)
+        0.3
+        >>> check_thresholds([0.2, 0.7], 2).tolist()
+        [0.2, 0.7]
+    """
+    if isinstance(threshold, (int, float, np.floating)) and not isinstance(threshold, bool):
+        return check_threshold(float(threshold))
+    try:
+        if isinstance(threshold, torch.Tensor):  # on any device: checked once, on the CPU
+            values = threshold.detach().to("cpu", torch.float64).reshape(-1)
+        else:
+            values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
+    except (TypeError, ValueError, RuntimeError):
+        raise OptionError(
+            f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}",
+            argument="threshold",
+        ) from None
+    if width is None:
+        width = values.numel()
+    if values.numel() != width or not bool(((values >= 0) & (values <= 1)).all()):
+        raise OptionError(
+            f"threshold must be a number in [0, 1] or {width} of them (one per label), "
+            f"got {threshold!r:.60}",
+            argument="threshold",
+        )
+    return values
+
+
+def one_of(value: object, alias: object, name: str, alias_name: str) -> Any:
+    """The option given under its name or under its older alias (never both).
+
+    Examples:
+        >>> one_of(None, ["a"], "classes", "labels"), one_of(3, None, "num_classes", "num_labels")
+        (['a'], 3)
+    """
+    if alias is None:
+        return value
+    if value is not None:
+        raise OptionError(
+            f"{name} and {alias_name} are one option ({alias_name} is its older name): pass "
+            f"one of them, got both",
+            argument=name,
+        )
+    return alias
 
 
 def check_prevalence(prevalence: object, num_classes: int) -> torch.Tensor:

@@ -191,8 +191,88 @@ def positive_probability(scores: torch.Tensor, from_logits: bool) -> torch.Tenso
         >>> positive_probability(torch.tensor([0.0, 2.0]), from_logits=True).tolist()
         [0.5, 0.8807970779778823]
     """
-    values = scores.reshape(-1)
-    return torch.sigmoid(values.to(torch.float64)) if from_logits else values
+    return probabilities(scores.reshape(-1), from_logits)
+
+
+def probabilities(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Scores of any shape as probabilities: logits through a sigmoid (in float64) if asked.
+
+    Probabilities are returned as they are, in their own precision; a sigmoid is applied only
+    when the caller says the scores are logits, never guessed from the values.
+
+    Examples:
+        >>> probabilities(torch.tensor([[0.0, 0.25]]), from_logits=False).tolist()
+        [[0.0, 0.25]]
+        >>> probabilities(torch.tensor([[0.0]]), from_logits=True).dtype
+        torch.float64
+    """
+    return torch.sigmoid(scores.to(torch.float64)) if from_logits else scores
+
+
+def meets_threshold(
+    probabilities: torch.Tensor,
+    threshold: float | torch.Tensor,
+    out: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Whether each probability is at or above its threshold: THE tie rule, ``>=``.
+
+    ``threshold`` is one number, or a tensor that broadcasts against the probabilities (one
+    per column of ``(N, L)`` multilabel probabilities). Either is written in the probabilities'
+    precision before the comparison, so a score that is the threshold in that precision counts.
+    ``out``: a bool tensor to write the result into.
+
+    Examples:
+        >>> meets_threshold(torch.tensor([0.2, 0.5]), 0.5).tolist()
+        [False, True]
+        >>> scores = torch.tensor([[0.3, 0.3]], dtype=torch.float32)
+        >>> meets_threshold(scores, torch.tensor([0.3, 0.31], dtype=torch.float64)).tolist()
+        [[True, False]]
+    """
+    if isinstance(threshold, torch.Tensor):
+        threshold = threshold.to(device=probabilities.device, dtype=probabilities.dtype)
+    if out is None:
+        return probabilities >= threshold
+    return torch.ge(probabilities, threshold, out=out)
+
+
+def label_decisions(
+    scores: torch.Tensor,
+    threshold: float | torch.Tensor,
+    from_logits: bool,
+    out: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Which labels float ``(N, L)`` scores predict: label j iff its probability ``>= threshold``.
+
+    The multilabel form of the rule, one decision per (sample, label): ``threshold`` is one
+    number or one per label column ``(L,)``; see :func:`probabilities` and
+    :func:`meets_threshold`. ``out``: a bool ``(N, L)`` tensor to write the decisions into.
+
+    Examples:
+        >>> label_decisions(torch.tensor([[0.2, 0.5]]), 0.5, False).tolist()
+        [[False, True]]
+        >>> label_decisions(torch.tensor([[0.0, -1.0]]), torch.tensor([0.5, 0.1]), True).tolist()
+        [[True, True]]
+    """
+    return meets_threshold(probabilities(scores, from_logits), threshold, out)
+
+
+def invalid_label_scores(scores: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    """Which samples' ``(N, L)`` label scores are invalid ``(N,)``, on the device.
+
+    A score is invalid when it is NaN or infinite, or, unless the scores are logits, outside
+    [0, 1] (a probability). Nothing is read on the host.
+
+    Examples:
+        >>> invalid_label_scores(torch.tensor([[0.5, 1.5], [0.1, 0.9]]), False).tolist()
+        [True, False]
+        >>> invalid_label_scores(torch.tensor([[3.0, float("inf")]]), True).tolist()
+        [True]
+    """
+    if from_logits:
+        return (~torch.isfinite(scores)).sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
+    # row extremes in [0, 1]: amin/amax propagate NaN (two row reductions beat one aminmax on
+    # floats on the CPU), no full-size temporary
+    return ~((scores.amin(dim=1) >= 0) & (scores.amax(dim=1) <= 1))
 
 
 def is_multiclass(scores: torch.Tensor) -> bool:
@@ -236,7 +316,7 @@ def threshold_labels(
         >>> threshold_labels(torch.tensor([0.2, 0.5]), 0.5).tolist()
         [0, 1]
     """
-    is_scored = probabilities >= threshold
+    is_scored = meets_threshold(probabilities, threshold)
     return (is_scored if scored == 1 else ~is_scored).long()
 
 

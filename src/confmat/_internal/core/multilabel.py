@@ -1,39 +1,46 @@
 """Multilabel inputs: ``(N, L)`` indicator targets and ``(N, L)`` predictions -> boolean grids.
 
 A multilabel sample carries any number of the L labels at once (none, one or several). Targets
-are ``(N, L)`` indicators: bools, or numbers that are 0 or 1. Predictions are ``(N, L)``:
+are ``(N, L)`` indicators: bools, or numbers that are 0 or 1 (or ``ignore_index``: that
+(sample, label) cell is left out of everything). Predictions are ``(N, L)``:
 
 - bools or integers: 0/1 decisions, taken as they are;
-- floats: probabilities of each label, positive iff ``probability >= threshold`` (the one
-  score rule of :mod:`core.codes`, compared in the scores' own precision); the
-  threshold is one number or one per label. Logits go through a sigmoid (in float64) first,
-  only when the caller says so (``from_logits=True``), never guessed from the values.
+- floats: scores, decided by THE score rule of :mod:`core.codes` per label
+  (:func:`core.codes.label_decisions`: positive iff ``probability >= threshold``, one threshold
+  or one per label; logits through a sigmoid only with ``from_logits=True``).
 
-Every check here raises at once (a whole input is at hand). The streaming shell uses
-:func:`invalid_rows` instead, which flags bad samples on the device without reading them.
+This module adapts multilabel grids to the shared stages; it holds no rule of its own. The
+eager checks here raise at once (a whole input is at hand); the streaming shell flags bad
+samples on the device instead (:func:`invalid_target_rows`, :func:`invalid_prediction_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import torch
 
 from confmat._internal.core import checks as v
-from confmat._internal.core.types import IntervalMethod
-from confmat.exceptions import LabelError, OptionError, ScoreError, ShapeError
+from confmat._internal.core import codes, limits, missing
+from confmat.exceptions import ClassesError, LabelError, OptionError, ScoreError, ShapeError
 
 
 def as_grid(values: object, name: str) -> torch.Tensor:
     """A user container as an ``(N, L)`` tensor of numbers or bools (no strings, L >= 1).
 
+    A missing cell (None, NaN in a list of objects, pandas NA) is refused naming its sample
+    and label; to leave cells out, mark them with ``ignore_index``.
+
     Examples:
         >>> as_grid([[0, 1], [1, 1]], "y_true").shape
         torch.Size([2, 2])
     """
-    grid = v.as_values(values, name)
+    array = v.as_array(values, name)
+    if isinstance(array, np.ndarray) and array.dtype.kind == "O" and array.ndim == 2:
+        _refuse_missing(array, name)
+    grid = v.finish_values(array, name)
     if v.is_strings(grid):
         raise ShapeError(
             f"{name} must hold 0/1 label indicators or scores, got strings (write each label "
@@ -50,139 +57,22 @@ def as_grid(values: object, name: str) -> torch.Tensor:
     return grid
 
 
-def check_indicators(grid: torch.Tensor, name: str) -> torch.Tensor:
-    """Label indicators ``(N, L)`` must be 0 or 1 (bools, integers or whole floats); as bool.
-
-    Examples:
-        >>> check_indicators(torch.tensor([[0, 1]]), "y_true").tolist()
-        [[False, True]]
-    """
-    if grid.dtype == torch.bool:
-        return grid
-    bad = (grid != 0) & (grid != 1)
-    if bool(bad.any()):
-        row, col = (int(i) for i in bad.nonzero()[0])
-        hint = " (pass scores as y_pred, not as y_true)" if name == "y_true" else ""
-        raise LabelError(
-            f"{name} must hold 0/1 label indicators, got {grid[row, col].item()!r} in sample "
-            f"{row}, label {col}{hint}",
-            argument=name,
-        )
-    return grid != 0
-
-
-def check_label_thresholds(threshold: object, num_labels: int | None) -> float | torch.Tensor:
-    """One threshold in [0, 1], or one per label (float64 ``(L,)``), for probabilities.
-
-    ``num_labels`` None takes as many labels as there are thresholds.
-
-    Examples:
-        >>> check_label_thresholds(0.3, 2)
-        0.3
-        >>> check_label_thresholds([0.2, 0.7], 2).tolist()
-        [0.2, 0.7]
-    """
-    if isinstance(threshold, (int, float, np.floating)) and not isinstance(threshold, bool):
-        return v.check_threshold(float(threshold))
-    try:
-        values = torch.as_tensor(np.asarray(threshold, dtype=np.float64)).reshape(-1)
-    except (TypeError, ValueError, RuntimeError):
-        raise OptionError(
-            f"threshold must be a number in [0, 1] or one per label, got {threshold!r:.60}",
-            argument="threshold",
-        ) from None
-    if num_labels is None:
-        num_labels = values.numel()
-    if values.numel() != num_labels or not bool(((values >= 0) & (values <= 1)).all()):
-        raise OptionError(
-            f"threshold must be a number in [0, 1] or {num_labels} of them (one per label), "
-            f"got {threshold!r:.60}",
-            argument="threshold",
-        )
-    return values
-
-
-def decide(
-    scores: torch.Tensor,
-    threshold: float | torch.Tensor,
-    from_logits: bool,
-    out: torch.Tensor | None = None,
-) -> torch.Tensor:
-    """Boolean decisions ``(N, L)`` of float scores: positive iff ``probability >= threshold``.
-
-    Probabilities are compared in their own precision (a per-label threshold is written in
-    that precision first); logits go through a sigmoid in float64. ``out``: a bool ``(N, L)``
-    tensor to write the decisions into.
-
-    Examples:
-        >>> decide(torch.tensor([[0.2, 0.5]]), 0.5, False).tolist()
-        [[False, True]]
-        >>> decide(torch.tensor([[0.0, -1.0]]), torch.tensor([0.5, 0.1]), True).tolist()
-        [[True, True]]
-    """
-    probabilities = torch.sigmoid(scores.to(torch.float64)) if from_logits else scores
-    if isinstance(threshold, torch.Tensor):
-        threshold = threshold.to(device=scores.device, dtype=probabilities.dtype)
-    if out is None:
-        return probabilities >= threshold
-    return torch.ge(probabilities, threshold, out=out)
-
-
-def predictions(
-    grid: torch.Tensor, threshold: float | torch.Tensor, from_logits: bool
-) -> torch.Tensor:
-    """Checked boolean predictions ``(N, L)`` from 0/1 decisions or scores (raises at once).
-
-    Examples:
-        >>> predictions(torch.tensor([[0.1, 0.9]]), 0.5, False).tolist()
-        [[False, True]]
-    """
-    if not grid.is_floating_point():
-        if from_logits:
-            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
-        return check_indicators(grid, "y_pred")
-    v.check_finite_scores(grid, "y_pred")
-    if not from_logits:
-        v.check_probabilities(grid, "y_pred")
-    return decide(grid, threshold, from_logits)
-
-
-def invalid_rows(grid: torch.Tensor, from_logits: bool, is_target: bool) -> torch.Tensor:
-    """Which samples ``(N,)`` hold a bad value, computed on the device without reading it.
-
-    Targets must be 0/1; integer predictions 0/1; float predictions finite and, unless they
-    are logits, within [0, 1].
-
-    Examples:
-        >>> invalid_rows(torch.tensor([[0, 2], [1, 0]]), False, True).tolist()
-        [True, False]
-        >>> invalid_rows(torch.tensor([[0.5, 1.5]]), False, False).tolist()
-        [True]
-    """
-    if grid.dtype == torch.bool:
-        return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
-    if not grid.is_floating_point():  # integers: row extremes in [0, 1], one fused reduction
-        low, high = grid.aminmax(dim=1)
-        return (low < 0) | (high > 1)
-    if is_target or from_logits:
-        # 0/1 equal their own truth value, nothing else does
-        bad = grid != (grid != 0) if is_target else ~torch.isfinite(grid)
-        return bad.sum(dim=1) > 0  # a row sum beats any(dim=1) on the CPU
-    # probabilities: row extremes in [0, 1]; amin/amax propagate NaN (two row reductions beat
-    # one aminmax on floats on the CPU), no full-size temporary
-    return ~((grid.amin(dim=1) >= 0) & (grid.amax(dim=1) <= 1))
-
-
-def label_names(labels: Sequence[Any] | None, num_labels: int) -> list[str]:
-    """The label names: given ones (unique, L of them), else ``"0"`` .. ``"L-1"``.
-
-    Examples:
-        >>> label_names(None, 2), label_names(["cat", "dog"], 2)
-        (['0', '1'], ['cat', 'dog'])
-    """
-    if labels is None:
-        return [str(i) for i in range(num_labels)]
-    return v.check_class_names(labels, num_labels)
+def _refuse_missing(cells: np.ndarray, name: str) -> None:
+    """A LabelError naming the first missing (sample, label) cell of an object grid, if any."""
+    rows = missing.missing_rows(cells, labels=True)
+    if rows is None or not bool(rows.any()):
+        return
+    row = int(np.flatnonzero(rows)[0])
+    in_row = missing.missing_rows(cells[row], labels=True)
+    assert in_row is not None
+    col = int(np.flatnonzero(in_row)[0])
+    fix = "mark the cells to leave out with ignore_index" if name == "y_true" else "fill them in"
+    raise LabelError(
+        f"{name} has a missing value ({cells[row, col]!r}) in sample {row}, label {col}: every "
+        f"cell must be 0/1 or a score; {fix}",
+        argument=name,
+        index=row,
+    )
 
 
 def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
@@ -196,62 +86,199 @@ def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
         )
 
 
-class MultilabelLike(Protocol):
-    """What presentation reads from a multilabel result (:class:`confmat.MultilabelConfusion`).
+def label_space(
+    classes: Sequence[Any] | None, num_classes: int | None, width: int
+) -> tuple[list[str], list[int] | None]:
+    """The names of ``width`` label columns in the order of ``classes``, and each one's column.
 
-    Reports and figures are typed against this protocol, so they never import the class whose
-    methods delegate to them.
+    Column j is label j, as a model's output is (:func:`core.codes.column_classes`, the rule of
+    score columns): with class names, column j is ``classes[j]``; with class *values* (whole
+    numbers ``0..L-1`` in some order) column j is the label of value j and ``classes`` orders
+    the result. The columns are None when label i is column i.
+
+    Raises:
+        ClassesError: ``num_classes`` or the number of classes is not ``width``, names repeat,
+            or values are not ``0..L-1``.
+
+    Examples:
+        >>> label_space(None, None, 2), label_space(["b", "a"], 2, 2)
+        ((['0', '1'], None), (['b', 'a'], None))
+        >>> label_space([2, 0, 1], None, 3)
+        (['2', '0', '1'], [2, 0, 1])
     """
+    size = v.check_num_classes(num_classes)
+    if size is not None and size != width:
+        raise ClassesError(
+            f"num_classes={size}, but the data has {width} columns (one per label)",
+            argument="num_classes",
+            value=size,
+        )
+    if classes is None:
+        return [str(i) for i in range(width)], None
+    names = v.check_class_names(classes, width)
+    label_of_column = codes.column_classes(names, width)
+    if label_of_column is None:
+        return names, None
+    return names, torch.argsort(label_of_column).tolist()
 
-    @property
-    def counts(self) -> torch.Tensor:
-        """``(L, 2, 2)`` per-label ``[[tn, fp], [fn, tp]]``."""
 
-    @property
-    def labels(self) -> list[str]:
-        """The label names."""
+def check_ignore_index(ignore_index: object) -> int | None:
+    """``ignore_index`` of multilabel indicators: an int64 label value that is not 0 or 1.
 
-    @property
-    def n(self) -> int | float:
-        """The number (or total weight) of samples."""
+    The check of :func:`core.limits.check_ignore_index` (a whole number, never a bool), and
+    refused when it would ignore a real indicator (0 or 1).
 
-    @property
-    def is_weighted(self) -> bool:
-        """Whether counts are sums of sample weights."""
+    Examples:
+        >>> check_ignore_index(-100), check_ignore_index(None)
+        (-100, None)
+    """
+    value = limits.check_ignore_index(ignore_index, strings=False)
+    if value in (0, 1):
+        raise OptionError(
+            f"ignore_index must differ from the indicators 0 and 1, got {ignore_index!r}: the "
+            "cells it marks would be true or false labels (-1 or -100 are usual)",
+            argument="ignore_index",
+            value=ignore_index,
+        )
+    assert not isinstance(value, str)
+    return value
 
-    @property
-    def co_confusion(self) -> torch.Tensor | None:
-        """``(L, L)`` label co-confusion, if counted."""
 
-    @property
-    def subset_accuracy(self) -> float:
-        """Share of samples predicted exactly."""
+def ignored_cells(grid: torch.Tensor, ignore_index: int | None) -> torch.Tensor | None:
+    """The (sample, label) cells ``(N, L)`` whose true indicator is ``ignore_index`` (or None).
 
-    @property
-    def hamming_loss(self) -> float:
-        """Share of wrong (sample, label) decisions."""
+    Bools hold no such cell; neither do unsigned integers for a negative ``ignore_index``.
 
-    @property
-    def cardinality(self) -> tuple[float, float]:
-        """Mean labels per sample, true and predicted."""
+    Examples:
+        >>> ignored_cells(torch.tensor([[1, -1], [0, 1]]), -1).tolist()
+        [[False, True], [False, False]]
+    """
+    if ignore_index is None or grid.dtype == torch.bool:
+        return None
+    if not grid.is_floating_point() and not _fits(ignore_index, grid.dtype):
+        return torch.zeros(grid.shape, dtype=torch.bool, device=grid.device)
+    return grid == ignore_index
 
-    @property
-    def sample_sums(self) -> torch.Tensor | None:
-        """Per-sample sums behind the samples averages, if counted."""
 
-    def per_label(self, name: str) -> torch.Tensor:
-        """A per-label statistic ``(L,)``."""
+def _fits(value: int, dtype: torch.dtype) -> bool:
+    """Whether ``value`` is in the range of an integer dtype (else no cell can equal it)."""
+    info = torch.iinfo(dtype)
+    return info.min <= value <= info.max
 
-    def average(self, name: str, method: str = "macro") -> float:
-        """An averaged statistic."""
 
-    def interval(
-        self, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Per-label interval ``(lo, hi)``."""
+def check_indicators(
+    grid: torch.Tensor, name: str, ignored: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Label indicators ``(N, L)`` must be 0 or 1 (bools, integers or whole floats); as bool.
 
-    def never_predicted(self) -> list[str]:
-        """Labels predicted in no sample."""
+    Cells marked in ``ignored`` may hold anything (they are left out) and are False.
 
-    def rare(self, below: float = ...) -> list[str]:
-        """Labels with a tiny prevalence."""
+    Examples:
+        >>> check_indicators(torch.tensor([[0, 1]]), "y_true").tolist()
+        [[False, True]]
+        >>> check_indicators(torch.tensor([[-1, 1]]), "y_true", torch.tensor([[True, False]]))
+        tensor([[False,  True]])
+    """
+    if grid.dtype == torch.bool:
+        return grid if ignored is None else grid & ~ignored
+    bad = (grid != 0) & (grid != 1)
+    if ignored is not None:
+        bad &= ~ignored
+    if bool(bad.any()):
+        row, col = (int(i) for i in bad.nonzero()[0])
+        hint = " (pass scores as y_pred, not as y_true)" if name == "y_true" else ""
+        raise LabelError(
+            f"{name} must hold 0/1 label indicators, got {grid[row, col].item()!r} in sample "
+            f"{row}, label {col}{hint}",
+            argument=name,
+            value=grid[row, col].item(),
+            index=row,
+        )
+    truth = grid != 0
+    return truth if ignored is None else truth & ~ignored
+
+
+def predictions(
+    grid: torch.Tensor,
+    threshold: float | torch.Tensor,
+    from_logits: bool,
+    ignored: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Checked boolean predictions ``(N, L)`` from 0/1 decisions or scores (raises at once).
+
+    The predictions of ``ignored`` cells are neither checked nor counted (they are False).
+
+    Examples:
+        >>> predictions(torch.tensor([[0.1, 0.9]]), 0.5, False).tolist()
+        [[False, True]]
+    """
+    if not grid.is_floating_point():
+        if from_logits:
+            raise ScoreError("from_logits=True needs float scores as y_pred, got integer labels")
+        return check_indicators(grid, "y_pred", ignored)
+    if ignored is not None:  # an ignored cell's score may be anything: 0 is valid either way
+        grid = grid.masked_fill(ignored, 0.0)
+    v.check_finite_scores(grid, "y_pred")
+    if not from_logits:
+        v.check_probabilities(grid, "y_pred")
+    decided = codes.label_decisions(grid, threshold, from_logits)
+    return decided if ignored is None else decided & ~ignored
+
+
+def decisions(
+    grid: torch.Tensor,
+    threshold: float | torch.Tensor,
+    from_logits: bool,
+    out: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Boolean ``(N, L)`` decisions of unchecked predictions: non-zero, or the score rule.
+
+    Examples:
+        >>> decisions(torch.tensor([[0, 2]]), 0.5, False).tolist()
+        [[False, True]]
+    """
+    if not grid.is_floating_point():
+        return grid != 0 if out is None else torch.ne(grid, 0, out=out)
+    return codes.label_decisions(grid, threshold, from_logits, out)
+
+
+def invalid_target_rows(grid: torch.Tensor, ignore_index: int | None) -> torch.Tensor:
+    """Which samples ``(N,)`` hold a target other than 0/1 (or ``ignore_index``), on the device.
+
+    Examples:
+        >>> invalid_target_rows(torch.tensor([[0, 2], [1, 0], [-1, 1]]), -1).tolist()
+        [True, False, False]
+    """
+    if grid.dtype == torch.bool:
+        return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
+    ignored = ignored_cells(grid, ignore_index)
+    if ignored is not None:
+        bad = (grid != 0) & (grid != 1) & ~ignored
+        return bad.sum(dim=1) > 0
+    if not grid.is_floating_point():  # integers: row extremes in [0, 1], one fused reduction
+        low, high = grid.aminmax(dim=1)
+        return (low < 0) | (high > 1)
+    # 0/1 equal their own truth value, nothing else does; a row sum beats any(dim=1) on the CPU
+    return (grid != (grid != 0)).sum(dim=1) > 0
+
+
+def invalid_prediction_rows(
+    grid: torch.Tensor, from_logits: bool, ignored: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Which samples ``(N,)`` hold a bad prediction, on the device without reading it.
+
+    Integer predictions must be 0/1; scores valid for :func:`core.codes.invalid_label_scores`.
+    The predictions of ``ignored`` cells are not checked.
+
+    Examples:
+        >>> invalid_prediction_rows(torch.tensor([[0.5, 1.5]]), False).tolist()
+        [True]
+    """
+    if grid.dtype == torch.bool:
+        return torch.zeros(grid.shape[0], dtype=torch.bool, device=grid.device)
+    if ignored is not None:
+        grid = grid.masked_fill(ignored, 0)
+    if not grid.is_floating_point():
+        low, high = grid.aminmax(dim=1)
+        return (low < 0) | (high > 1)
+    return codes.invalid_label_scores(grid, from_logits)

@@ -3,9 +3,15 @@
 They trust their input (checked by :mod:`core.multilabel`) and never read a value on
 the host, so the streaming shell can call them per batch without a device sync.
 
+A (sample, label) cell can be *ignored* (its true indicator was ``ignore_index``): it is left
+out of everything below, as if the sample did not have that label column; a sample whose every
+cell is ignored is left out entirely (it counts in no per-label count, in no samples average,
+not in ``n``). Each label's counts then cover the samples where its cell is counted.
+
 What is counted, for labels ``l`` and samples ``s`` (t true, p predicted, w the sample weight):
 
-- per label, scikit-learn's 2x2 layout ``[[tn, fp], [fn, tp]]``: ``tp[l] = sum_s w t p``, ...;
+- per label, scikit-learn's 2x2 layout ``[[tn, fp], [fn, tp]]``: ``tp[l] = sum_s w t p``, ...,
+  and ``tn[l]`` the rest of the label's counted cells;
 - the **co-confusion** ``M[i, j] = sum_s w [t_i and not p_i] [p_j and not t_j]``: the samples
   in which label i is missed while label j is predicted without being true ("predicted
   instead"). Its diagonal is 0; row i sums, over the misses of label i, the number of wrong
@@ -51,11 +57,13 @@ class MultilabelCounts(NamedTuple):
             without being true; int64 (float64 weighted).
         sample_sums: float64 ``(5, 2)``, rows :data:`SAMPLE_ROWS`, columns (sum of weight times
             value, sum of weight) over the samples where the value is defined.
+        n: the number (int) or weight (float) of samples counted.
     """
 
     counts: torch.Tensor
     co_confusion: torch.Tensor
     sample_sums: torch.Tensor
+    n: int | float
 
 
 class RunningSums(NamedTuple):
@@ -66,13 +74,16 @@ class RunningSums(NamedTuple):
         columns: ``(3 L,)`` per label: fn, then fp, then true (support).
         ratios: ``(5, 2 L + 1, 2)``: ``[r, d]`` = (sum of w * numerator, sum of w) over the
             samples whose ratio ``SAMPLE_ROWS[r]`` has denominator ``d``.
-        total: ``()`` the number (or weight) of samples.
+        total: ``()`` the number (or weight) of samples (with at least one counted cell).
+        cells: ``(L,)`` per label, the number (or weight) of its counted cells: ``total`` for
+            every label unless cells were ignored.
     """
 
     co: torch.Tensor
     columns: torch.Tensor
     ratios: torch.Tensor
     total: torch.Tensor
+    cells: torch.Tensor
 
 
 def shapes(num_labels: int) -> tuple[tuple[int, ...], ...]:
@@ -80,13 +91,14 @@ def shapes(num_labels: int) -> tuple[tuple[int, ...], ...]:
 
     Examples:
         >>> shapes(2)
-        ((2, 2), (6,), (5, 5, 2), ())
+        ((2, 2), (6,), (5, 5, 2), (), (2,))
     """
     return (
         (num_labels, num_labels),
         (3 * num_labels,),
         (len(SAMPLE_ROWS), 2 * num_labels + 1, 2),
         (),
+        (num_labels,),
     )
 
 
@@ -138,6 +150,7 @@ def add(
     weight: torch.Tensor | None = None,
     keep: torch.Tensor | None = None,
     space: Workspace | None = None,
+    ignored: torch.Tensor | None = None,
 ) -> None:
     """Add boolean ``(N, L)`` samples into ``sums`` in place.
 
@@ -148,6 +161,7 @@ def add(
         weight: float64 sample weights ``(N,)`` (default: every sample counts once).
         keep: bool ``(N,)``: the samples to count (default: all); the others count nowhere.
         space: buffers to reuse (see :func:`workspace`).
+        ignored: bool ``(N, L)``: the cells left out (default: none).
     """
     num_labels = true.shape[1]
     space = space or workspace(num_labels, true.device, min(CHUNK, true.shape[0]))
@@ -157,24 +171,38 @@ def add(
         flags = space.flags[:rows]
         flags[:, 2 * num_labels :] = t  # non-zero is true
         t = flags[:, 2 * num_labels :]
+        counted = None
+        if ignored is not None:  # an ignored cell is neither true, predicted, missed nor extra
+            counted = ~ignored[start : start + CHUNK]
+            t.logical_and_(counted)
+            p = p & counted
         torch.gt(t, p, out=flags[:, :num_labels])  # missed
         torch.gt(p, t, out=flags[:, num_labels : 2 * num_labels])  # extra
         w = None if weight is None else weight[start : start + CHUNK]
         if keep is not None:  # refused rows weigh 0 (a float32 0/1 mask keeps counts exact)
             k = keep[start : start + CHUNK]
             w = k.to(torch.float32) if w is None else torch.where(k, w, 0.0)
+        if counted is not None:  # a sample without a counted cell weighs 0
+            some = counted.any(dim=1)
+            w = some.to(torch.float32) if w is None else torch.where(some, w, 0.0)
         if weight is None:
             block = space.values[:rows]
             block.copy_(flags.view(torch.uint8))  # from uint8: several times faster than bool
         else:
             block = flags.view(torch.uint8).to(torch.float64)
-        _add_block(sums, block, w)
+        _add_block(sums, block, w, counted)
 
 
-def _add_block(sums: RunningSums, block: torch.Tensor, weight: torch.Tensor | None) -> None:
+def _add_block(
+    sums: RunningSums,
+    block: torch.Tensor,
+    weight: torch.Tensor | None,
+    counted: torch.Tensor | None,
+) -> None:
     """Add one chunk's ``(n, 3 L)`` float 0/1 block (missed, extra, true), scaled in place.
 
-    ``weight``: ``(n,)`` in the block's dtype: a 0/1 mask or sample weights, or None.
+    ``weight``: ``(n,)`` in the block's dtype: a 0/1 mask or sample weights, or None (then
+    ``counted`` is None too); ``counted``: bool ``(n, L)``, the cells counted (None: all).
     """
     rows, num_labels = block.shape[0], block.shape[1] // 3
     per_sample = block.view(rows, 3, num_labels).sum(2)  # (n, 3): fn, fp, true
@@ -183,9 +211,17 @@ def _add_block(sums: RunningSums, block: torch.Tensor, weight: torch.Tensor | No
     if weight is None:
         sums.columns.add_(block.sum(0))
         sums.total.add_(rows)
+        sums.cells.add_(rows)
     else:
         sums.columns.add_(block.T @ weight)  # matrix-vector: faster than weight @ block
-        sums.total.add_(weight.sum())
+        total = weight.sum()
+        sums.total.add_(total)
+        if counted is None:
+            sums.cells.add_(total)
+        else:  # the total where a label has no ignored cell (the same bits as without)
+            kept = counted.to(block.dtype)
+            left_out = (1 - kept).T @ weight
+            sums.cells.add_(torch.where(left_out > 0, kept.T @ weight, total))
         missed.mul_(weight[:, None])  # the block is a buffer: scaled in place, used no more
     sums.co.add_(missed.T @ extra)
 
@@ -238,19 +274,24 @@ def finish(sums: RunningSums, weighted: bool) -> MultilabelCounts:
     """
     fn, fp, true_sums = sums.columns.view(3, -1)
     tp = true_sums - fn
-    tn = (sums.total - tp - fn - fp).clamp(min=0)  # weighted sums can round below 0
+    tn = (sums.cells - tp - fn - fp).clamp(min=0)  # weighted sums can round below 0
     counts = torch.stack((tn, fp, fn, tp), dim=1).reshape(-1, 2, 2)
     ratios = sums.ratios.detach().to("cpu", torch.float64)[:, 1:]
     denominators = torch.arange(1, ratios.shape[1] + 1, dtype=torch.float64)
     sample_sums = torch.stack(((ratios[..., 0] / denominators).sum(1), ratios[..., 1].sum(1)), 1)
     sample_sums = sample_sums.to(sums.ratios.device)
+    n = float(sums.total)
     if not weighted:
-        return MultilabelCounts(counts.round().long(), sums.co.round().long(), sample_sums)
-    return MultilabelCounts(counts, sums.co.clone(), sample_sums)
+        counts, co = counts.round().long(), sums.co.round().long()
+        return MultilabelCounts(counts, co, sample_sums, round(n))
+    return MultilabelCounts(counts, sums.co.clone(), sample_sums, n)
 
 
 def count(
-    true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None = None
+    true: torch.Tensor,
+    pred: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    ignored: torch.Tensor | None = None,
 ) -> MultilabelCounts:
     """Count boolean ``(N, L)`` targets against boolean predictions (see the module docstring).
 
@@ -258,6 +299,7 @@ def count(
         true: bool ``(N, L)`` true label indicators.
         pred: bool ``(N, L)`` predicted label indicators.
         weight: optional float64 sample weights ``(N,)``.
+        ignored: optional bool ``(N, L)``: the cells left out.
 
     Examples:
         >>> t = torch.tensor([[1, 0, 1], [0, 1, 0]]).bool()
@@ -269,9 +311,11 @@ def count(
         [0, 1, 0]
         >>> found.sample_sums[2].tolist()  # recall: (1/2 + 1/1, 2 samples where defined)
         [1.5, 2.0]
+        >>> count(t, p, ignored=torch.tensor([[False, False, True], [True, True, True]])).n
+        1
     """
     sums = zeros(true.shape[1], true.device)
-    add(sums, true, pred, weight)
+    add(sums, true, pred, weight, ignored=ignored)
     return finish(sums, weight is not None)
 
 

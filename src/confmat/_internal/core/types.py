@@ -1,8 +1,9 @@
-"""Small shared types: option literals and named tuples of counts."""
+"""Small shared types: option literals, named tuples of counts, findings, result protocols."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, Protocol, TypeGuard
 
 import torch
 
@@ -20,6 +21,29 @@ Table = Literal["per_class", "overall", "matrix"]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 """How a per-class proportion's confidence interval is computed."""
+
+
+Severity = Literal["info", "warning", "critical"]
+"""How much a finding matters: ``"critical"`` undermines the headline numbers."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about a result (a confusion matrix, a multilabel result), in words.
+
+    Args:
+        severity: ``"info"``, ``"warning"`` or ``"critical"``.
+        code: a stable identifier such as ``"never-predicted"``, for programs and styling.
+        message: the sentence a person reads (plain text; renderers escape it).
+
+    Examples:
+        >>> Finding("warning", "never-predicted", "'frog' is never predicted.").code
+        'never-predicted'
+    """
+
+    severity: Severity
+    code: str
+    message: str
 
 
 class BinaryCounts(NamedTuple):
@@ -96,25 +120,24 @@ class ClassCounts(NamedTuple):
         return ClassCounts(*(v.sum(dim=-1, keepdim=True) for v in self))
 
 
-class MatrixLike(Protocol):
-    """What presentation (JSON document, reports, figures) reads from a confusion matrix.
+class ResultLike(Protocol):
+    """What presentation reads from every result of counts: a matrix's or a multilabel one's.
 
-    :class:`confmat.ConfusionMatrix` satisfies it; the modules that present a matrix are typed
-    against this protocol, so they never import the class whose methods delegate to them.
-    C[i, j] counts samples of true class i predicted as class j.
+    The counts, the classes (a multilabel result's labels) and their one-vs-rest counts, the
+    number of samples, per-class statistics and intervals, the JSON document.
     """
 
     @property
     def counts(self) -> torch.Tensor:
-        """The ``(C, C)`` counts, rows true, columns predicted."""
+        """The counts: ``(C, C)`` of a matrix, ``(L, 2, 2)`` of a multilabel result."""
 
     @property
     def classes(self) -> list[str]:
-        """The class names, in row order."""
+        """The class (or label) names, in the order of the counts."""
 
     @property
     def num_classes(self) -> int:
-        """C."""
+        """C (or L)."""
 
     @property
     def n(self) -> int | float:
@@ -125,16 +148,36 @@ class MatrixLike(Protocol):
         """Whether counts are sums of sample weights."""
 
     @property
+    def class_counts(self) -> ClassCounts:
+        """One-vs-rest counts of every class (or label)."""
+
+    def per_class(self, name: str) -> torch.Tensor:
+        """A per-class statistic ``(C,)``."""
+
+    def interval(
+        self, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-class confidence interval ``(lo, hi)``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document."""
+
+
+class MatrixLike(ResultLike, Protocol):
+    """What presentation (JSON document, reports, figures) reads from a confusion matrix.
+
+    :class:`confmat.ConfusionMatrix` satisfies it; the modules that present a matrix are typed
+    against this protocol, so they never import the class whose methods delegate to them.
+    C[i, j] counts samples of true class i predicted as class j.
+    """
+
+    @property
     def positive(self) -> str | None:
         """The positive class of a two-class matrix."""
 
     @property
     def support(self) -> torch.Tensor:
         """Samples per true class ``(C,)``."""
-
-    @property
-    def class_counts(self) -> ClassCounts:
-        """One-vs-rest counts of every class."""
 
     @property
     def accuracy(self) -> float:
@@ -164,16 +207,8 @@ class MatrixLike(Protocol):
     def mcnemar_p_value(self) -> float:
         """McNemar's (two classes) or Bowker's test."""
 
-    def per_class(self, name: str) -> torch.Tensor:
-        """A per-class statistic ``(C,)``."""
-
     def average(self, name: str, method: Average = "macro") -> float:
         """An averaged statistic."""
-
-    def interval(
-        self, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Per-class confidence interval ``(lo, hi)``."""
 
     def accuracy_ci(self, level: float = 0.95) -> tuple[float, float]:
         """Exact interval of the accuracy."""
@@ -187,5 +222,78 @@ class MatrixLike(Protocol):
     def undefined(self) -> dict[str, list[str]]:
         """Per statistic, the classes where it is undefined."""
 
+
+class MultilabelLike(ResultLike, Protocol):
+    """What presentation reads from a multilabel result (:class:`confmat.MultilabelConfusion`).
+
+    Reports, documents and figures are typed against this protocol, so they never import the
+    class whose methods delegate to them. Per label l, ``counts[l]`` is ``[[tn, fp], [fn, tp]]``
+    (``(L, 2, 2)``); ``co_confusion[i, j]`` counts samples where label i is missed while label
+    j is predicted without being true.
+    """
+
+    @property
+    def co_confusion(self) -> torch.Tensor | None:
+        """``(L, L)`` label co-confusion, if counted."""
+
+    @property
+    def sample_sums(self) -> torch.Tensor | None:
+        """Per-sample sums behind the samples averages, if counted."""
+
+    @property
+    def subset_accuracy(self) -> float:
+        """Share of samples predicted exactly."""
+
+    @property
+    def hamming_loss(self) -> float:
+        """Share of wrong (sample, label) decisions."""
+
+    @property
+    def cardinality(self) -> tuple[float, float]:
+        """Mean labels per sample, true and predicted."""
+
+    def average(self, name: str, method: str = "macro") -> float:
+        """An averaged statistic (also ``"samples"``)."""
+
+    def never_predicted(self) -> list[str]:
+        """Labels predicted in no counted cell."""
+
+    def rare(self, below: float = ...) -> list[str]:
+        """Labels with a tiny prevalence, rarest first."""
+
+
+def is_multilabel(result: object) -> TypeGuard[MultilabelLike]:
+    """Whether ``result`` is a multilabel result (it has a co-confusion), not a matrix.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix, MultilabelConfusion
+        >>> is_multilabel(ConfusionMatrix([[1]]))
+        False
+        >>> is_multilabel(MultilabelConfusion([[[1, 0], [0, 1]]]))
+        True
+    """
+    return hasattr(type(result), "co_confusion")
+
+
+class TopKLike(Protocol):
+    """What a report reads from top-k results (:class:`confmat.TopK`)."""
+
+    k: int
+    classes: list[str]
+    hits: torch.Tensor
+    support: torch.Tensor
+
+    @property
+    def accuracy(self) -> float:
+        """Share of samples whose true class is among their top k."""
+
+    @property
+    def balanced_accuracy(self) -> float:
+        """Mean top-k recall over the classes present."""
+
+    @property
+    def per_class_recall(self) -> torch.Tensor:
+        """Per true class, the share of its samples with the class in their top k."""
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document."""
+        """The top-k part of a JSON document."""

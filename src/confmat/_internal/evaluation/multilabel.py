@@ -16,6 +16,7 @@ from typing import Any
 import torch
 
 from confmat._internal.core import checks
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.evaluation import batches, models
 from confmat._internal.results.multilabel import MultilabelConfusion
 from confmat._internal.stream import distributed
@@ -26,36 +27,47 @@ from confmat.exceptions import ShapeError
 def evaluate_multilabel(
     model: Callable[..., Any],
     loader: Iterable[Any],
-    labels: Sequence[Any] | None = None,
+    classes: Sequence[Any] | None = None,
     device: torch.device | str | None = None,
     *,
+    num_classes: int | None = None,
     threshold: float | Sequence[float] | torch.Tensor = 0.5,
     from_logits: bool = True,
+    ignore_index: int | None = None,
+    zero_division: ZeroDivision = "nan",
     batch_fn: Callable[[Any], Any] | None = None,
     input_key: str | None = None,
     target_key: str | None = None,
     output_transform: Callable[[Any], Any] | None = None,
     autocast: bool | torch.dtype = False,
+    labels: Sequence[Any] | None = None,
 ) -> MultilabelConfusion:
     """Run a model with one output per label over a loader; count its ``(N, L)`` predictions.
 
     Batches are unpacked as :func:`confmat.evaluate` does; targets are ``(N, L)`` 0/1 label
     indicators and outputs ``(N, L)`` scores, **logits by default** (a sigmoid is applied; pass
     ``from_logits=False`` for probabilities). A label is predicted iff its probability is
-    ``>= threshold`` (one threshold, or one per label).
+    ``>= threshold`` (one threshold, or one per label). The options are those of
+    :meth:`MultilabelConfusion.from_predictions`, but ``from_logits`` defaults to True.
 
     Args:
         model: a module (or any callable) whose outputs are ``(N, L)`` scores.
         loader: an iterable of batches, typically a ``torch.utils.data.DataLoader``.
-        labels: the label names, one per output column.
+        classes: the label names, one per output column (class values ``0..L-1`` order the
+            result); alias ``labels``.
         device: where batches go (default: the model's device; must agree with it).
+        num_classes: L, checked against the outputs' columns.
         threshold: the probability threshold, one number or one per label.
         from_logits: the outputs are logits (default) rather than probabilities.
+        ignore_index: a target value (not 0 or 1, e.g. -100) whose (sample, label) cell is
+            left out of everything.
+        zero_division: the value of 0/0 statistics of the result (default NaN).
         batch_fn: unpacks a batch into ``(inputs, targets)``.
         input_key: the inputs' key in dict batches.
         target_key: the targets' key in dict batches.
         output_transform: turns the model's outputs into the score tensor.
         autocast: run the model under ``torch.autocast`` (True, or the dtype to use).
+        labels: the older name of ``classes`` (not both).
 
     Returns:
         The :class:`~confmat.MultilabelConfusion` of every sample (of every rank).
@@ -67,10 +79,11 @@ def evaluate_multilabel(
         >>> import torch
         >>> model = torch.nn.Linear(4, 3)
         >>> data = [(torch.randn(8, 4), torch.randint(0, 2, (8, 3))) for _ in range(3)]
-        >>> result = evaluate_multilabel(model, data, labels=["a", "b", "c"])
-        >>> result.n, result.labels, model.training
+        >>> result = evaluate_multilabel(model, data, classes=["a", "b", "c"])
+        >>> result.n, result.classes, model.training
         (24, ['a', 'b', 'c'], True)
     """
+    classes = checks.one_of(classes, labels, "classes", "labels")
     named = models.named_models(model)
     run_device = models.device_of(named, device)
     sampler = getattr(loader, "sampler", None)
@@ -78,10 +91,13 @@ def evaluate_multilabel(
     if isinstance(sampler, torch.utils.data.DistributedSampler):
         limit = distributed.real_samples_on_rank(sampler)
     accumulator = MultilabelAccumulator(
-        labels=None if labels is None else checks.check_class_names(labels),
-        device=run_device,
+        num_classes,
+        classes,
+        run_device,
         threshold=threshold,
         from_logits=bool(from_logits),
+        ignore_index=ignore_index,
+        zero_division=zero_division,
         max_samples=limit,
     )
     (network,) = named.values()

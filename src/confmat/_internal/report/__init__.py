@@ -14,9 +14,10 @@ from __future__ import annotations
 from confmat._internal.report.csv import render_csv
 from confmat._internal.report.dataframe import to_pandas
 from confmat._internal.report.html import render_html, repr_html
-from confmat._internal.report.json import print_report, render_json, render_text
+from confmat._internal.report.json import render_json
 from confmat._internal.report.markdown import render_markdown
 from confmat._internal.report.model import Report, build_report
+from confmat._internal.report.text import print_report, render_text
 
 __all__ = [
     "Report",

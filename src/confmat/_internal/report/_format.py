@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from confmat._internal.core.sparse import OTHER
-from confmat._internal.report.model import MatrixView, Report
+from confmat._internal.report.model import LabelSummary, MatrixView, Report, TopKSection
 from confmat._internal.report.numbers import (
     count,
     estimate,
@@ -29,7 +29,7 @@ TABLE_STATISTICS = ("precision", "recall", "f1", "specificity")
 
 
 def subtitle(report: Report) -> str:
-    """The line under the title: samples, classes, positive class.
+    """The line under the title: samples, classes (or labels), positive class.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -41,7 +41,7 @@ def subtitle(report: Report) -> str:
     weighted = " (sum of sample weights)" if s.weighted else ""
     positive = f" (positive class: {s.positive})" if s.positive is not None else ""
     n = f"{s.n:,}" if isinstance(s.n, int) else count(s.n)  # thousands apart: 10,000,000
-    return f"{n} samples{weighted}, {s.num_classes:,} classes{positive}"
+    return f"{n} samples{weighted}, {s.num_classes:,} {report.terms.items}{positive}"
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
@@ -52,8 +52,25 @@ def summary_rows(report: Report) -> list[tuple[str, str]]:
         >>> from confmat._internal.report.model import build_report
         >>> summary_rows(build_report(ConfusionMatrix([[45, 5], [10, 40]])))[0]
         ('accuracy', '0.85 (95% CI 0.76-0.91)')
+
+    A multilabel report's figures:
+
+        >>> from confmat import MultilabelConfusion
+        >>> ml = MultilabelConfusion.from_predictions([[1, 0], [1, 1]], [[1, 0], [0, 1]])
+        >>> summary_rows(build_report(ml))[:2]
+        [('subset accuracy', '0.5000'), ('hamming loss', '0.2500')]
     """
     s = report.summary
+    if isinstance(s, LabelSummary):
+        true, pred = s.cardinality
+        return [
+            ("subset accuracy", number(s.subset_accuracy)),
+            ("hamming loss", number(s.hamming_loss)),
+            ("labels per sample (true)", number(true)),
+            ("labels per sample (predicted)", number(pred)),
+            ("macro F1", number(s.macro_f1)),
+            ("samples F1", number(s.samples_f1)),
+        ]
     return [
         ("accuracy", estimate(s.accuracy, *s.accuracy_ci)),
         ("no-information rate", number(s.no_information_rate)),
@@ -79,7 +96,7 @@ def class_table(report: Report) -> tuple[list[str], list[list[str]]]:
         (['class', 'support', 'predicted', 'precision'], ['b', '0', '0', 'n/a', 'n/a'])
     """
     columns = report.per_class
-    header = ["class", "support", "predicted", *TABLE_STATISTICS, "recall 95% CI"]
+    header = [report.terms.item, "support", "predicted", *TABLE_STATISTICS, "recall 95% CI"]
     rows = [
         [
             name,
@@ -94,7 +111,9 @@ def class_table(report: Report) -> tuple[list[str], list[list[str]]]:
 
 
 def average_rows(report: Report) -> list[list[str]]:
-    """The footer of :func:`class_table`: macro, weighted and micro averages.
+    """The footer of :func:`class_table`: macro, weighted and micro (and samples) averages.
+
+    A statistic without an average of that kind (specificity per sample) is left empty.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -108,10 +127,10 @@ def average_rows(report: Report) -> list[list[str]]:
             f"{method} avg",
             count(s.n),
             "",
-            *(number(report.averages[method][key]) for key in TABLE_STATISTICS),
+            *(number(values[key]) if key in values else "" for key in TABLE_STATISTICS),
             "",
         ]
-        for method in ("macro", "weighted", "micro")
+        for method, values in report.averages.items()
     ]
 
 
@@ -178,6 +197,41 @@ def pair_rows(report: Report) -> list[list[str]]:
         [['a', 'b', '2', '20.0%'], ['b', 'a', '1', '10.0%']]
     """
     return [[p.true, p.pred, count(p.count), percent(p.rate)] for p in report.pairs]
+
+
+TOP_K_HEADER = ("class", "support", "hits", "recall")
+"""The columns of :func:`top_k_rows`."""
+
+
+def top_k_line(section: TopKSection) -> str:
+    """The top-k accuracies in a sentence.
+
+    Examples:
+        >>> from confmat import top_k
+        >>> from confmat._internal.report.model import top_k_section
+        >>> top_k_line(top_k_section(top_k([0, 1], [[0.6, 0.4], [0.9, 0.1]], 1)))
+        'top-1 accuracy 0.5000, balanced 0.5000'
+    """
+    return (
+        f"top-{section.k} accuracy {number(section.accuracy)}, balanced "
+        f"{number(section.balanced_accuracy)}"
+    )
+
+
+def top_k_rows(section: TopKSection) -> tuple[list[str], list[list[str]]]:
+    """Per class: its support, its top-k hits and its top-k recall, as text.
+
+    Examples:
+        >>> from confmat import top_k
+        >>> from confmat._internal.report.model import top_k_section
+        >>> top_k_rows(top_k_section(top_k([0, 1], [[0.6, 0.4], [0.9, 0.1]], 1)))[1]
+        [['0', '1', '1', '1.0000'], ['1', '1', '0', '0.0000']]
+    """
+    rows = [
+        [name, count(support), count(hits), number(recall)]
+        for name, support, hits, recall in section.rows
+    ]
+    return list(TOP_K_HEADER), rows
 
 
 BINARY_HEADER = ("statistic", "estimate", "95% CI", "method")
@@ -265,7 +319,7 @@ def matrix_rows(report: Report, view: MatrixView) -> tuple[list[str], list[list[
     else:
         cells = [[share(x) for x in row] for row in view.shares]
     rows = [[name, *row] for name, row in zip(names, cells, strict=True)]
-    return ["true \\ pred", *names], rows
+    return [report.terms.corner, *names], rows
 
 
 def matrix_unit(report: Report) -> str:
@@ -296,11 +350,14 @@ def matrix_note(report: Report, view: MatrixView) -> str:
     if not view.left_out:
         return ""
     kept, size = len(view.indices), report.summary.num_classes
+    item, items = report.terms.item, report.terms.items
     left, its = (
-        ("1 class", "its") if view.left_out == 1 else (f"{view.left_out:,} classes", "their")
+        (f"1 {item}", "its") if view.left_out == 1 else (f"{view.left_out:,} {items}", "their")
     )
-    return (
-        f"The {kept} classes most involved in confusions, of {size:,}; the row and column {OTHER} "
-        f"sum the {left} left out, so every count is kept (the cell ({OTHER[1:-1]}, "
-        f"{OTHER[1:-1]}) includes {its} correct predictions)."
+    text = (
+        f"The {kept} {items} most involved in confusions, of {size:,}; the row and column {OTHER} "
+        f"sum the {left} left out, so every count is kept"
     )
+    if not report.terms.other_cell:
+        return text + "."
+    return f"{text} (the cell ({OTHER[1:-1]}, {OTHER[1:-1]}) includes {its} correct predictions)."

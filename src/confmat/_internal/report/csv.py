@@ -12,7 +12,7 @@ import io
 import math
 import re
 
-from confmat._internal.core.types import MatrixLike
+from confmat._internal.core.types import MatrixLike, MultilabelLike
 from confmat._internal.report.model import Report, build_report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,11 +31,13 @@ def safe_cell(text: str) -> str:
     return text
 
 
-def render_csv(cm: MatrixLike) -> str:
+def render_csv(cm: MatrixLike | MultilabelLike) -> str:
     """The per-class table: one row per class, a column per count, statistic and interval.
 
     Columns: ``class``, then the counts, every per-class statistic and the 95% Wilson intervals
-    of recall, specificity, precision and NPV (see :class:`~report.model.Report`).
+    of recall, specificity, precision and NPV (see :class:`~report.model.Report`). A
+    multilabel result's table has a row per label: ``label``, its counts in scikit-learn's
+    order (``tn, fp, fn, tp``), the same statistics and intervals.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -60,7 +62,7 @@ def csv_from_report(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: CRLF rows; a CR or LF inside a cell is quoted
     columns = report.per_class
-    writer.writerow(["class", *(safe_cell(name) for name in columns)])
+    writer.writerow([report.terms.item, *(safe_cell(name) for name in columns)])
     for i, name in enumerate(report.classes):
         writer.writerow([safe_cell(name), *(_number(values[i]) for values in columns.values())])
     return buffer.getvalue()

@@ -1,9 +1,10 @@
 """Findings in words: what the numbers of a confusion matrix say, for people to read.
 
 Each finding is a :class:`Finding` (severity, code, message) computed by a pure function of a
-:class:`~results.matrix.ConfusionMatrix`; renderers style them by severity. Nothing here computes
-a statistic: the functions read the matrix's statistics, its intervals and
-:func:`stats.confusions.most_confused`, and put them into sentences.
+:class:`~results.matrix.ConfusionMatrix` (or, :func:`label_findings`, of a multilabel result);
+renderers style them by severity. Nothing here computes a statistic: the functions read the
+result's statistics, its intervals and :func:`stats.confusions.most_confused`, and put them into
+sentences.
 
 Examples:
     >>> from confmat import ConfusionMatrix
@@ -16,18 +17,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import cast
 
 import numpy as np
 import torch
 
-from confmat._internal.core.types import MatrixLike
+from confmat._internal.core.types import Finding as Finding  # its home, re-exported
+from confmat._internal.core.types import MatrixLike, MultilabelLike, Severity, is_multilabel
 from confmat._internal.report import numbers
 from confmat._internal.stats.confusions import ConfusedPair, most_confused
-
-Severity = Literal["info", "warning", "critical"]
-"""How much a finding matters: ``"critical"`` undermines the headline numbers."""
+from confmat.exceptions import printable
 
 ALPHA = 0.05
 """The significance level below which accuracy counts as better than the majority baseline."""
@@ -42,27 +41,8 @@ MAX_SPELLED = 3
 """Up to this many small classes get a sentence each; more are summed up in one finding."""
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One observation about a confusion matrix, in words.
-
-    Args:
-        severity: ``"info"``, ``"warning"`` or ``"critical"``.
-        code: a stable identifier such as ``"never-predicted"``, for programs and styling.
-        message: the sentence a person reads (plain text; renderers escape it).
-
-    Examples:
-        >>> Finding("warning", "never-predicted", "'frog' is never predicted.").code
-        'never-predicted'
-    """
-
-    severity: Severity
-    code: str
-    message: str
-
-
 def findings(
-    cm: MatrixLike,
+    cm: MatrixLike | MultilabelLike,
     *,
     pairs: Sequence[ConfusedPair] | None = None,
     top_pairs: int = 3,
@@ -71,7 +51,8 @@ def findings(
     """All findings about ``cm``, the most serious first.
 
     Args:
-        cm: the confusion matrix (rows true class, columns predicted class).
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (:func:`label_findings`; ``pairs`` and ``min_samples`` are a matrix's).
         pairs: the most confused pairs, if already at hand (else computed).
         top_pairs: how many confused pairs to describe.
         min_samples: estimates resting on fewer samples are flagged.
@@ -85,6 +66,9 @@ def findings(
         >>> [f.message for f in findings(cm, top_pairs=1)]
         ["'dog' is mistaken for 'cat' 3 times (6.2% of true 'dog')."]
     """
+    if is_multilabel(cm):
+        return label_findings(cm, top_pairs)
+    cm = cast(MatrixLike, cm)
     if pairs is None:
         pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     found = [
@@ -94,6 +78,11 @@ def findings(
         *few_samples(cm, min_samples),
         *confused_pairs(pairs[:top_pairs]),
     ]
+    return _by_severity(found)
+
+
+def _by_severity(found: list[Finding]) -> list[Finding]:
+    """The findings sorted by severity (critical, warning, info), stable within each."""
     order = {"critical": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda f: order[f.severity])
 
@@ -375,3 +364,88 @@ def _names(classes: Sequence[str], index: np.ndarray) -> str:
     shown = ", ".join(_quote(classes[int(i)]) for i in index[:MAX_NAMED])
     more = index.size - MAX_NAMED
     return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+# -- multilabel results -------------------------------------------------------------------------
+
+MAX_LISTED = 10
+"""A multilabel finding lists at most this many labels, then says how many more."""
+
+CARDINALITY_GAP = 0.1
+"""Predicting this share more (or fewer) labels per sample than are true is a finding."""
+
+
+def label_findings(ml: MultilabelLike, top: int = 3) -> list[Finding]:
+    """Findings about a multilabel result, the most serious first.
+
+    Labels never predicted, rare labels, the most frequent co-confusions (a label missed while
+    another is predicted instead) and a model predicting more or fewer labels than are true.
+    Label names are made visible (:func:`confmat.exceptions.printable`), as in every report.
+
+    Examples:
+        >>> from confmat import MultilabelConfusion
+        >>> ml = MultilabelConfusion.from_predictions(
+        ...     [[1, 0], [1, 1]], [[1, 0], [0, 0]], ["a", "b"])
+        >>> [(f.code, f.message) for f in label_findings(ml)][0]
+        ('never-predicted', 'Never predicted: b (1 true sample(s)).')
+    """
+    found = [*_never_predicted_labels(ml), *_rare_labels(ml), *_co_confused(ml, top)]
+    found += _label_cardinality(ml)
+    return _by_severity(found)
+
+
+def _listed(names: Sequence[str]) -> str:
+    """Up to :data:`MAX_LISTED` names, made visible, and how many more."""
+    shown = ", ".join(printable(name) for name in names[:MAX_LISTED])
+    more = len(names) - MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _never_predicted_labels(ml: MultilabelLike) -> list[Finding]:
+    never = ml.never_predicted()
+    if not never:
+        return []
+    index = {name: i for i, name in enumerate(ml.classes)}
+    support = ml.class_counts.support
+    true = sum(float(support[index[name]]) for name in never)
+    message = f"Never predicted: {_listed(never)} ({numbers.count(_whole(true))} true sample(s))."
+    return [Finding("warning", "never-predicted", message)]
+
+
+def _rare_labels(ml: MultilabelLike) -> list[Finding]:
+    rare = ml.rare()
+    if not rare:
+        return []
+    message = f"Rare labels (prevalence under 1%): {_listed(rare)}."
+    return [Finding("info", "rare-labels", message)]
+
+
+def _co_confused(ml: MultilabelLike, top: int) -> list[Finding]:
+    co = ml.co_confusion
+    if co is None or not bool((co > 0).any()):
+        return []
+    names = ml.classes
+    pairs = [
+        f"{printable(p.true)} -> {printable(p.pred)} ({numbers.count(_whole(float(p.count)))})"
+        for p in most_confused(co.detach().cpu(), names, k=top)
+    ]
+    message = "Most often predicted instead of a missed label: " + ", ".join(pairs) + "."
+    return [Finding("info", "co-confused", message)]
+
+
+def _label_cardinality(ml: MultilabelLike) -> list[Finding]:
+    true, pred = ml.cardinality
+    if math.isnan(true) or math.isnan(pred):
+        return []
+    if abs(pred - true) <= CARDINALITY_GAP * max(true, 1e-12):
+        return []
+    way = "more" if pred > true else "fewer"
+    message = (
+        f"The model predicts {way} labels per sample ({numbers.number(pred, 2)}) than are true "
+        f"({numbers.number(true, 2)})."
+    )
+    return [Finding("warning", "label-cardinality", message)]
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value

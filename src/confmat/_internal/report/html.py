@@ -22,10 +22,16 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from confmat._internal.core.types import MatrixLike, Normalize
+from confmat._internal.core.types import MatrixLike, MultilabelLike, Normalize
 from confmat._internal.report import _format, numbers
 from confmat._internal.report.interactive import left_out, matrix_table, page_data, sample_groups
-from confmat._internal.report.model import GalleryEntry, Report, build_report, matrix_view
+from confmat._internal.report.model import (
+    GalleryEntry,
+    LabelSummary,
+    Report,
+    build_report,
+    matrix_view,
+)
 from confmat._version import __version__
 
 if TYPE_CHECKING:
@@ -60,7 +66,7 @@ class Card(NamedTuple):
 
 
 def render_html(
-    cm: MatrixLike,
+    cm: MatrixLike | MultilabelLike,
     *,
     title: str | None = None,
     source: str | None = None,
@@ -71,7 +77,8 @@ def render_html(
     """The report as one standalone HTML file.
 
     Args:
-        cm: the confusion matrix (rows true class, columns predicted class).
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (its figures, its label co-confusion as the matrix, the per-label table).
         title: the report's title.
         source: where the predictions came from, e.g. a file name.
         gallery: examples as ``(data:image/png;base64,... URI, caption)`` pairs, or as
@@ -112,11 +119,14 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         True
     """
     header, rows = _class_rows(report)
-    view = matrix_table(report) if heatmap else None
+    view = matrix_table(report) if heatmap and report.matrix_shown else None
     groups = sample_groups(report)
     script, style = _asset("report.js"), _asset("report.css")
+    explained = report.terms.interactive  # the script explains the matrix's cells
+    top_k = report.top_k
     return _template("report.html.j2").render(
         version=__version__,
+        terms=report.terms,
         title=report.title,
         subtitle=_format.subtitle(report),
         source=report.source,
@@ -139,7 +149,10 @@ def html_from_report(report: Report, *, heatmap: bool = True) -> str:
         binary_rows=_format.binary_rows(report),
         groups=groups,
         gallery_note=left_out(report, groups),
-        data=_markup(page_data(report, view) if view is not None else "{}"),
+        top_k=top_k,
+        top_k_line="" if top_k is None else _format.top_k_line(top_k),
+        top_k_rows=[] if top_k is None else _format.top_k_rows(top_k)[1],
+        data=_markup(page_data(report, view) if view is not None and explained else "{}"),
         script=_markup(script),
         script_hash=_markup(source_hash(script)),
         style=_markup(style),
@@ -158,7 +171,7 @@ def source_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def repr_html(cm: MatrixLike) -> str:
+def repr_html(cm: MatrixLike | MultilabelLike) -> str:
     """A compact HTML view for Jupyter: summary, matrix, per-class table, findings.
 
     A binary matrix leads with the positive class's counts and statistics; the matrix shows at
@@ -176,6 +189,8 @@ def repr_html(cm: MatrixLike) -> str:
     view = matrix_view(report, REPR_MATRIX)
     matrix_header, matrix_rows = _format.matrix_rows(report, view)
     return _template("repr.html.j2").render(
+        terms=report.terms,
+        matrix_shown=report.matrix_shown,
         subtitle=_format.subtitle(report),
         distributions=report.distributions,
         distribution_heading=_format.DISTRIBUTION_HEADING,
@@ -198,6 +213,16 @@ def repr_html(cm: MatrixLike) -> str:
 
 def _cards(report: Report) -> list[Card]:
     s = report.summary
+    if isinstance(s, LabelSummary):
+        true, pred = s.cardinality
+        return [
+            Card("subset accuracy", numbers.number(s.subset_accuracy), "label sets exactly right"),
+            Card("Hamming loss", numbers.number(s.hamming_loss), "wrong (sample, label) cells"),
+            Card("labels per sample", numbers.number(true), "true"),
+            Card("labels per sample", numbers.number(pred), "predicted"),
+            Card("macro F1", numbers.number(s.macro_f1), "labels weigh equally"),
+            Card("samples F1", numbers.number(s.samples_f1), "mean over samples"),
+        ]
     accuracy, ci = numbers.estimate_parts(s.accuracy, *s.accuracy_ci)
     majority = repr(s.majority_class)
     return [

@@ -80,9 +80,8 @@ def matrix_table(report: Report) -> MatrixTable:
     size = report.summary.num_classes
     view = matrix_view(report, size if size <= HEATMAP_FULL_MAX else HEATMAP_TOP)
     order = list(view.indices) + ([-1] if view.left_out else [])
-    caption = " ".join(
-        ("rows are true classes, columns predicted classes.", _format.matrix_note(report, view))
-    ).strip()
+    axes = report.terms.axes_sentence
+    caption = " ".join((axes[:1].lower() + axes[1:], _format.matrix_note(report, view))).strip()
     values = view.counts if view.shares is None else view.shares
     text = numbers.count if view.shares is None else numbers.share
     css = _css(shade_levels(np.array(values, dtype=np.float64), bool(view.left_out)))

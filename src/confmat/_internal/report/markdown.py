@@ -1,5 +1,7 @@
 """The Markdown report (GitHub-flavoured tables), with every user string escaped.
 
+Of a confusion matrix or of a multilabel result (its figures, co-confusion and per-label table).
+
 Class names, titles and file names are text, never markup: characters Markdown (and GitHub)
 give a meaning to are backslash-escaped, HTML tags cannot form, and line breaks cannot end a
 table row.
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from confmat._internal.core.types import MatrixLike, Normalize
+from confmat._internal.core.types import MatrixLike, MultilabelLike, Normalize
 from confmat._internal.report import _format
 from confmat._internal.report.model import Report, build_report, matrix_view
 
@@ -38,7 +40,7 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    cm: MatrixLike,
+    cm: MatrixLike | MultilabelLike,
     *,
     title: str | None = None,
     source: str | None = None,
@@ -51,7 +53,8 @@ def render_markdown(
     :data:`MATRIX_MAX_CLASSES` classes, the matrix shows the most confused ones and says so.
 
     Args:
-        cm: the confusion matrix (rows true class, columns predicted class).
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (:class:`~confmat.MultilabelConfusion`).
         title: the report's title.
         source: where the predictions came from, e.g. a file name.
         normalize: the matrix as percent of each true class (``"true"``, rows), of each
@@ -95,30 +98,33 @@ def markdown_from_report(report: Report) -> str:
         lines += _table(_format.BINARY_HEADER, _format.binary_rows(report), numeric_from=1)
     lines += ["", "## Summary", ""]
     lines += _table(["statistic", "value"], _format.summary_rows(report), numeric_from=1)
-    view = matrix_view(report, MATRIX_MAX_CLASSES)
-    lines += ["", "## Confusion matrix", "", "Rows are true classes, columns predicted classes."]
-    if report.normalize is not None:
-        lines[-1] += " " + escape(_format.matrix_unit(report))
-    if note := _format.matrix_note(report, view):
-        lines += ["", escape(note)]
-    lines += [""]
-    lines += _table(*_format.matrix_rows(report, view), numeric_from=1)
+    terms = report.terms
+    if report.matrix_shown:
+        view = matrix_view(report, MATRIX_MAX_CLASSES)
+        lines += ["", f"## {terms.matrix}", "", terms.axes_sentence]
+        if report.normalize is not None:
+            lines[-1] += " " + escape(_format.matrix_unit(report))
+        if note := _format.matrix_note(report, view):
+            lines += ["", escape(note)]
+        lines += [""]
+        lines += _table(*_format.matrix_rows(report, view), numeric_from=1)
     header, bins, sentences = _format.distribution_rows(report)
     if bins:
         lines += ["", f"## {_format.DISTRIBUTION_HEADING}", ""]
         lines += [*_table(header, bins, numeric_from=1), ""]
         lines += [escape(" ".join(sentences))]
     header, rows = _format.class_table(report)
-    lines += ["", "## Per class", ""]
+    lines += ["", f"## {terms.per_item}", ""]
     lines += _table(header, [*rows, *_format.average_rows(report)], numeric_from=1)
-    lines += ["", "## Most confused pairs", ""]
+    lines += ["", f"## {terms.pairs}", ""]
     pairs = _format.pair_rows(report)
-    header = ["true class", "predicted as", "count", "of true class"]
-    lines += (
-        _table(header, pairs, numeric_from=2) if pairs else ["None: no sample is misclassified."]
-    )
+    none = f"None: {terms.no_pairs}."
+    lines += _table(terms.pair_header, pairs, numeric_from=2) if pairs else [none]
     if note := _format.pairs_note(report):
         lines += ["", escape(note)]
+    if report.top_k is not None:
+        lines += ["", f"## Top-{report.top_k.k}", "", escape(_format.top_k_line(report.top_k))]
+        lines += ["", *_table(*_format.top_k_rows(report.top_k), numeric_from=1)]
     lines += ["", "## Findings", ""]
     lines += [f"- {_SEVERITY_LABEL[f.severity]}: {escape(f.message)}" for f in report.findings]
     if not report.findings:

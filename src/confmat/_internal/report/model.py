@@ -1,8 +1,14 @@
-"""The report model: every number a report shows, read once from a confusion matrix.
+"""The report model: every number a report shows, read once from a result.
 
 One :class:`Report` feeds every rendering (terminal, plain text, Markdown, CSV, HTML, DataFrames).
-It does no math of its own: it reads the matrix's statistics, intervals, most confused pairs and
+It does no math of its own: it reads the result's statistics, intervals, most confused pairs and
 findings, and keeps them as plain Python values (NaN where a statistic is undefined).
+
+A multilabel result (:class:`~confmat.MultilabelConfusion`) fills the same model: its labels are
+the rows of the per-class table (each label its own one-vs-rest problem), its label
+co-confusion is the matrix (rows: the label missed, columns: the label predicted instead), the
+most frequent co-confusions are the pairs, and its overall figures are a :class:`LabelSummary`.
+:class:`Terms` holds the words that differ, so every renderer draws both.
 
 Examples:
     >>> from confmat import ConfusionMatrix
@@ -17,14 +23,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 import torch
 
 from confmat._internal.core import checks, sparse
-from confmat._internal.core.types import MatrixLike, Normalize
+from confmat._internal.core.types import (
+    MatrixLike,
+    MultilabelLike,
+    Normalize,
+    TopKLike,
+    is_multilabel,
+)
 from confmat._internal.report import large
-from confmat._internal.report.findings import Finding, findings, majority_class
+from confmat._internal.report.findings import Finding, findings, label_findings, majority_class
 from confmat._internal.stats import measures
 from confmat._internal.stats.confusions import (
     ConfusedPair,
@@ -32,10 +45,14 @@ from confmat._internal.stats.confusions import (
     most_confused,
     most_confused_classes,
 )
+from confmat._internal.stats.multilabel import AVERAGES as LABEL_AVERAGES
 from confmat._internal.stream.reservoir import Sample
 from confmat.exceptions import OptionError
 
 DEFAULT_TITLE = "Confusion matrix report"
+
+LABEL_TITLE = "Multilabel report"
+"""The title of a multilabel report."""
 
 GalleryEntry = tuple[str, str] | tuple[str, str, Sample]
 """An image of a report's gallery: ``(data URI, caption)`` or ``(data URI, caption, sample)``."""
@@ -70,6 +87,95 @@ BINARY_INTERVAL = "Wilson"
 """The method of the binary lead's 95% intervals (:meth:`ConfusionMatrix.interval`'s default)."""
 
 
+class CountGrid(Protocol):
+    """What a report draws as its matrix: square counts and the names of its rows.
+
+    A :class:`~confmat.ConfusionMatrix` (rows true, columns predicted), or a multilabel
+    result's :class:`CoConfusion`.
+    """
+
+    @property
+    def counts(self) -> torch.Tensor:
+        """The ``(C, C)`` counts (dense or sparse)."""
+
+    @property
+    def classes(self) -> list[str]:
+        """The names of the rows (and columns)."""
+
+
+@dataclass(frozen=True)
+class CoConfusion:
+    """A multilabel result's co-confusion as a report's matrix.
+
+    ``counts[i, j]``: the samples in which label i is missed while label j is predicted without
+    being true.
+
+    Examples:
+        >>> CoConfusion(torch.zeros(2, 2, dtype=torch.int64), ["a", "b"]).classes
+        ['a', 'b']
+    """
+
+    counts: torch.Tensor
+    classes: list[str]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The words of a report for what it shows.
+
+    A confusion matrix's (the defaults) or a multilabel result's (:data:`LABEL_TERMS`).
+
+    Examples:
+        >>> Terms().pairs, LABEL_TERMS.item
+        ('Most confused pairs', 'label')
+    """
+
+    title: str = DEFAULT_TITLE
+    result: str = "ConfusionMatrix"  # the type, in the Jupyter view
+    item: str = "class"  # a row of the per-class table
+    items: str = "classes"
+    per_item: str = "Per class"
+    matrix: str = "Confusion matrix"
+    matrix_short: str = "Matrix"
+    axes: str = "rows: true class, columns: predicted class"
+    axes_sentence: str = "Rows are true classes, columns predicted classes."
+    corner: str = "true \\ pred"
+    axis_names: tuple[str, str] = ("true", "predicted")
+    pairs: str = "Most confused pairs"
+    pair_header: tuple[str, str, str, str] = (
+        "true class",
+        "predicted as",
+        "count",
+        "of true class",
+    )
+    no_pairs: str = "no sample is misclassified"
+    other_cell: bool = True  # the (other, other) cell holds correct predictions
+    interactive: bool = True  # the HTML page's script explains the matrix's cells
+    tables: tuple[str, ...] = ("per_class", "overall", "matrix")  # of to_pandas
+
+
+LABEL_TERMS = Terms(
+    title=LABEL_TITLE,
+    result="MultilabelConfusion",
+    item="label",
+    items="labels",
+    per_item="Per label",
+    matrix="Label co-confusion",
+    matrix_short="Co-confusion",
+    axes="rows: label missed, columns: label predicted instead",
+    axes_sentence="Rows are labels missed, columns labels predicted instead.",
+    corner="missed \\ instead",
+    axis_names=("missed", "predicted_instead"),
+    pairs="Most often predicted instead of a missed label",
+    pair_header=("label missed", "predicted instead", "count", "of its misses"),
+    no_pairs="no label is missed while another is predicted instead",
+    other_cell=False,
+    interactive=False,
+    tables=("per_label", "per_class", "overall", "averages", "co_confusion"),
+)
+"""The words of a multilabel report."""
+
+
 @dataclass(frozen=True)
 class Summary:
     """The overall numbers of a report.
@@ -94,6 +200,54 @@ class Summary:
     mcc: float
     macro_f1: float
     weighted_f1: float
+
+
+@dataclass(frozen=True)
+class LabelSummary:
+    """The overall numbers of a multilabel report.
+
+    Examples:
+        >>> from confmat import MultilabelConfusion
+        >>> ml = MultilabelConfusion.from_predictions([[1, 0], [1, 1]], [[1, 0], [0, 1]])
+        >>> build_report(ml).summary.subset_accuracy
+        0.5
+    """
+
+    n: int | float
+    num_classes: int
+    weighted: bool
+    subset_accuracy: float
+    hamming_loss: float
+    cardinality: tuple[float, float]  # labels per sample: true, predicted
+    macro_f1: float
+    samples_f1: float
+    positive: None = None
+
+
+@dataclass(frozen=True)
+class TopKSection:
+    """The top-k part of a report (:func:`confmat.top_k` of the same samples' scores).
+
+    ``rows`` are, per class: its name, support, top-k hits and top-k recall.
+
+    Examples:
+        >>> from confmat import top_k
+        >>> section = top_k_section(top_k([0, 1], [[0.6, 0.4], [0.9, 0.1]], 1))
+        >>> section.k, section.accuracy, section.rows[1]
+        (1, 0.5, ('1', 1, 0, 0.0))
+    """
+
+    k: int
+    accuracy: float
+    balanced_accuracy: float
+    rows: tuple[tuple[str, int | float, int | float, float], ...]
+
+
+def top_k_section(result: TopKLike) -> TopKSection:
+    """The top-k part of a report, read from a :class:`~confmat.TopK`."""
+    columns = (result.support.tolist(), result.hits.tolist(), result.per_class_recall.tolist())
+    rows = tuple(zip(result.classes, *columns, strict=True))
+    return TopKSection(result.k, result.accuracy, result.balanced_accuracy, rows)
 
 
 @dataclass(frozen=True)
@@ -188,6 +342,9 @@ class Report:
     ``averages[method][statistic]`` holds the macro, weighted and micro averages of
     :data:`AVERAGED`. ``normalize`` (None: counts) is what the matrix's cells show: shares of
     the true class (``"true"``, rows), of the predicted class (``"pred"``) or of all samples.
+    A multilabel report holds a :class:`LabelSummary`, its labels' counts in scikit-learn's
+    order (tn, fp, fn, tp), the samples averages too, the co-confusion as its matrix
+    (``matrix_shown`` False when it was not counted) and :data:`LABEL_TERMS`.
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -196,10 +353,10 @@ class Report:
         ('Confusion matrix report', ['a', 'b'], 0.85)
     """
 
-    matrix: MatrixLike
+    matrix: CountGrid
     title: str
     source: str | None
-    summary: Summary
+    summary: Summary | LabelSummary
     classes: tuple[str, ...]
     per_class: dict[str, list[int | float]]
     averages: dict[str, dict[str, float]]
@@ -210,21 +367,26 @@ class Report:
     normalize: Normalize | None = None
     distributions: tuple[large.Distribution, ...] = ()  # recall, precision over many classes
     confused_cells: int = 0  # the pairs with errors, of which ``pairs`` are the first
+    terms: Terms = field(default_factory=Terms)
+    matrix_shown: bool = True
+    top_k: TopKSection | None = None
 
 
 def build_report(
-    cm: MatrixLike,
+    cm: MatrixLike | MultilabelLike,
     *,
     title: str | None = None,
     source: str | None = None,
     gallery: Sequence[GalleryEntry] | None = None,
     top_pairs: int = TOP_PAIRS,
     normalize: Normalize | None = None,
+    top_k: TopKLike | None = None,
 ) -> Report:
     """Read everything a report shows from ``cm``, once.
 
     Args:
-        cm: the confusion matrix (rows true class, columns predicted class).
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (its labels, co-confusion and overall figures).
         title: the report's title (default :data:`DEFAULT_TITLE`).
         source: where the predictions came from, e.g. a file name.
         gallery: examples as ``(data:image/... URI, caption)`` pairs, or ``(URI, caption,
@@ -233,13 +395,16 @@ def build_report(
         top_pairs: how many most confused pairs to list.
         normalize: the matrix's cells as shares of the true class (``"true"``, rows), of the
             predicted class (``"pred"``, columns) or of all samples (``"all"``); None: counts.
+            A confusion matrix's option only.
+        top_k: the top-k results of the same samples' scores, a section of their own.
 
     Returns:
         The report model.
 
     Raises:
         OptionError: if a gallery image is not a ``data:image/`` URI of a raster format, or
-            ``normalize`` is not one of None, ``"true"``, ``"pred"``, ``"all"``.
+            ``normalize`` is not one of None, ``"true"``, ``"pred"``, ``"all"`` (or is given
+            for a multilabel result).
 
     Examples:
         >>> from confmat import ConfusionMatrix
@@ -250,6 +415,30 @@ def build_report(
     images = check_gallery(gallery)  # before any work
     if normalize is not None:
         checks.check_option_choice(normalize, ("true", "pred", "all"), "normalize")
+    section = None if top_k is None else top_k_section(top_k)
+    if is_multilabel(cm):
+        if normalize is not None:
+            raise OptionError(
+                "normalize shows a confusion matrix's cells as shares; a multilabel report has "
+                "none to normalize",
+                argument="normalize",
+            )
+        return _label_report(cm, title, source, images, top_pairs, section)
+    return _matrix_report(
+        cast(MatrixLike, cm), title, source, images, top_pairs, normalize, section
+    )
+
+
+def _matrix_report(
+    cm: MatrixLike,
+    title: str | None,
+    source: str | None,
+    images: list[GalleryEntry],
+    top_pairs: int,
+    normalize: Normalize | None,
+    top_k: TopKSection | None,
+) -> Report:
+    """The :class:`Report` of a confusion matrix."""
     pairs = most_confused(cm.counts, cm.classes, k=top_pairs)
     shown = large.shown_classes(cm)  # every class, or the worst of many (report/large.py)
     names = cm.classes
@@ -271,7 +460,94 @@ def build_report(
         normalize=normalize,
         distributions=large.distributions(cm),
         confused_cells=confused_cells(cm.counts),
+        top_k=top_k,
     )
+
+
+LABEL_COUNT_COLUMNS = ("support", "predicted", "tn", "fp", "fn", "tp")
+"""The per-label counts of a multilabel report, in scikit-learn's order of the cells."""
+
+
+def _label_report(
+    ml: MultilabelLike,
+    title: str | None,
+    source: str | None,
+    images: list[GalleryEntry],
+    top_pairs: int,
+    top_k: TopKSection | None,
+) -> Report:
+    """The :class:`Report` of a multilabel result (see the module docstring)."""
+    names, co = ml.classes, ml.co_confusion
+    shown = co is not None
+    if co is None:  # a result made from counts alone: nothing to draw
+        co = ml.counts.new_zeros((len(names), len(names)))
+    co_matrix = CoConfusion(co.detach().cpu(), names)
+    pairs = _co_pairs(ml, co_matrix, top_pairs) if shown else []
+    methods = [m for m in LABEL_AVERAGES if m != "samples" or ml.sample_sums is not None]
+    return Report(
+        matrix=co_matrix,
+        title=LABEL_TITLE if title is None else str(title),
+        source=None if source is None else str(source),
+        summary=_label_summary(ml),
+        classes=tuple(names),
+        per_class=_per_label(ml),
+        averages={method: _label_averages(ml, method) for method in methods},
+        pairs=tuple(pairs),
+        findings=tuple(label_findings(ml)),
+        gallery=tuple(GalleryItem(*item) for item in images),
+        confused_cells=confused_cells(co_matrix.counts) if shown else 0,
+        terms=LABEL_TERMS,
+        matrix_shown=shown,
+        top_k=top_k,
+    )
+
+
+def _label_summary(ml: MultilabelLike) -> LabelSummary:
+    samples = ml.average("f1", "samples") if ml.sample_sums is not None else math.nan
+    return LabelSummary(
+        n=ml.n,
+        num_classes=ml.num_classes,
+        weighted=ml.is_weighted,
+        subset_accuracy=ml.subset_accuracy,
+        hamming_loss=ml.hamming_loss,
+        cardinality=ml.cardinality,
+        macro_f1=ml.average("f1", "macro"),
+        samples_f1=samples,
+    )
+
+
+def _label_averages(ml: MultilabelLike, method: str) -> dict[str, float]:
+    """Every averaged statistic (:data:`stats.measures.AVERAGED`) that ``method`` has."""
+    names: tuple[str, ...] = measures.AVERAGED
+    if method == "samples":
+        names = tuple(n for n in names if n in ("precision", "recall", "f1", "jaccard"))
+    return {name: ml.average(name, method) for name in names}
+
+
+def _per_label(ml: MultilabelLike) -> dict[str, list[int | float]]:
+    counts = ml.class_counts
+    cells = {"support": counts.support, "predicted": counts.predicted}
+    cells.update(tn=counts.tn, fp=counts.fp, fn=counts.fn, tp=counts.tp)
+    as_count = float if ml.is_weighted else int
+    columns: dict[str, list[int | float]] = {
+        name: [as_count(x) for x in cells[name].tolist()] for name in LABEL_COUNT_COLUMNS
+    }
+    for name in measures.PER_CLASS:
+        columns[name] = ml.per_class(name).tolist()
+    for name in INTERVAL_STATISTICS:
+        lo, hi = ml.interval(name)
+        columns[f"{name}_ci_low"], columns[f"{name}_ci_high"] = lo.tolist(), hi.tolist()
+    return columns
+
+
+def _co_pairs(ml: MultilabelLike, co: CoConfusion, top: int) -> list[ConfusedPair]:
+    """The most frequent co-confusions; ``rate``: the share of the missed label's misses."""
+    misses = ml.class_counts.fn.tolist()
+    where = {name: i for i, name in enumerate(co.classes)}
+    return [
+        pair._replace(rate=pair.count / misses[where[pair.true]])
+        for pair in most_confused(co.counts, co.classes, k=top)
+    ]
 
 
 def _binary_lead(cm: MatrixLike) -> BinaryLead | None:

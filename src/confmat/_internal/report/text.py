@@ -1,9 +1,11 @@
-"""The terminal report, drawn with rich (imported only when a text report is rendered).
+"""The text report: for a terminal (rich, with colour) and as plain text (files, pipes, logs).
 
 It shows, for two classes, the positive class's counts and statistics first; then a summary
 block, the matrix (up to :data:`MATRIX_MAX_CLASSES` classes, else the most confused ones), the
-per-class table, the most confused pairs and the findings. Without colour it is plain text, for
-files and pipes. Every line fits the width (the terminal's, or :data:`PLAIN_WIDTH`): column
+per-class table, the most confused pairs and the findings. A multilabel result's report has
+the same parts: its overall figures, its label co-confusion, the per-label table (with the
+samples averages) and the labels most often predicted instead of a missed one. Without colour
+it is plain text. Every line fits the width (the terminal's, or :data:`PLAIN_WIDTH`): column
 headers are abbreviated, class names shortened, then columns or matrix classes left out, and
 the report says what it left out. Every user-provided string is shown as text (never as rich
 markup) with control characters made visible, so a class name cannot restyle or clear the
@@ -21,8 +23,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from confmat._internal.core.types import MatrixLike, MultilabelLike, Normalize
 from confmat._internal.report import _format
-from confmat._internal.report.model import Report, matrix_view
+from confmat._internal.report.model import Report, build_report, matrix_view
 from confmat._internal.show.layout import shorten_labels
 
 MATRIX_MAX_CLASSES = 12
@@ -62,6 +65,72 @@ _GAP = "  "
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def render_text(
+    cm: MatrixLike | MultilabelLike,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    normalize: Normalize | None = None,
+) -> str:
+    """The report as text: plain by default, with ANSI colours when ``color`` is true.
+
+    Args:
+        cm: the confusion matrix (rows true class, columns predicted class), or a multilabel
+            result (:class:`~confmat.MultilabelConfusion`).
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
+        color: add ANSI colour codes (for a terminal).
+        width: the line width (default :data:`PLAIN_WIDTH`).
+        normalize: the matrix as percent of each true class (``"true"``, rows), of each
+            predicted class (``"pred"``, columns) or of all samples (``"all"``); None: counts.
+
+    Returns:
+        The report, ending with a newline.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> print(render_text(ConfusionMatrix([[5, 1], [2, 8]], ["no", "yes"])).splitlines()[0])
+        Confusion matrix report: 16 samples, 2 classes (positive class: yes)
+    """
+    report = build_report(cm, title=title, source=source, normalize=normalize)
+    return text_from_report(report, color=color, width=width)
+
+
+def print_report(
+    cm: MatrixLike | MultilabelLike,
+    console: Console | None = None,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    normalize: Normalize | None = None,
+) -> None:
+    """Print the report to a rich console (default: standard output, coloured on a terminal).
+
+    Every line fits the console's width: on a narrow terminal, column headers are abbreviated,
+    class names shortened and, if need be, columns or matrix classes left out (the report says
+    which).
+
+    Args:
+        cm: the confusion matrix, or a multilabel result.
+        console: where to print.
+        title: the report's title.
+        source: where the predictions came from, e.g. a file name.
+        normalize: the matrix as shares, as :func:`render_text`.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> console = Console(file=io.StringIO(), width=100)
+        >>> print_report(ConfusionMatrix([[1, 0], [0, 1]]), console)
+        >>> console.file.getvalue().splitlines()[0]
+        'Confusion matrix report: 2 samples, 2 classes (positive class: 1)'
+    """
+    report = build_report(cm, title=title, source=source, normalize=normalize)
+    console = console or Console(highlight=False)
+    console.print(renderable(report, console.width), crop=False)
+
+
 def text_from_report(report: Report, *, color: bool = False, width: int | None = None) -> str:
     """Render a built :class:`~report.model.Report` as text (see :func:`render_text`).
 
@@ -91,17 +160,21 @@ def text_from_report(report: Report, *, color: bool = False, width: int | None =
 def renderable(report: Report, width: int = PLAIN_WIDTH) -> RenderableType:
     """The whole report as one rich renderable, every line at most ``width`` wide."""
     sections: list[tuple[str, RenderableType]] = []
+    terms = report.terms
     if report.binary is not None:
         sections.append((_format.binary_heading(report), _binary(report, width)))
     sections.append(("Summary", _summary(report)))
-    sections.append(("Matrix (rows: true class, columns: predicted class)", _matrix(report, width)))
+    if report.matrix_shown:
+        sections.append((f"{terms.matrix_short} ({terms.axes})", _matrix(report, width)))
     if report.distributions:
         sections.append((_format.DISTRIBUTION_HEADING, _distributions(report, width)))
     sections += [
-        ("Per class", _per_class(report, width)),
-        ("Most confused pairs", _pairs(report, width)),
-        ("Findings", _findings(report)),
+        (terms.per_item, _per_class(report, width)),
+        (terms.pairs, _pairs(report, width)),
     ]
+    if report.top_k is not None:
+        sections.append((f"Top-{report.top_k.k}", _top_k(report, width)))
+    sections.append(("Findings", _findings(report)))
     parts: list[RenderableType] = [_header(report)]
     for heading, block in sections:
         parts += [Text(""), _text(heading, "bold underline"), block]
@@ -303,14 +376,24 @@ def _per_class(report: Report, width: int) -> Text:
 
 def _pairs(report: Report, width: int) -> RenderableType:
     if not report.pairs:
-        return Text("none: no sample is misclassified")
-    header = ["true class", "predicted as", "count", "of true class"]
+        return Text(f"none: {report.terms.no_pairs}")
+    header = list(report.terms.pair_header)
     rows = _format.pair_rows(report)
     for row in rows:
         row[:2] = _short(row[:2], NAME_WIDTH)
     table = _table(header, rows, left=2, width=width)
     note = _format.pairs_note(report)
     return Group(table, _text(_wrap(note, width))) if note else table
+
+
+def _top_k(report: Report, width: int) -> RenderableType:
+    section = report.top_k
+    assert section is not None
+    header, rows = _format.top_k_rows(section)
+    for row in rows:
+        row[0] = _short([row[0]], NAME_WIDTH)[0]
+    table = _table(header, rows, left=1, width=width)
+    return Group(_text(_wrap(_format.top_k_line(section), width)), table)
 
 
 def _distributions(report: Report, width: int) -> RenderableType:

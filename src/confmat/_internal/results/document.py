@@ -1,8 +1,9 @@
-"""The JSON document of a confusion matrix (INTERFACE.md), built from its statistics.
+"""The JSON documents of a confusion matrix (INTERFACE.md) and of a multilabel result.
 
 Rows of ``"matrix"`` are true classes, columns predicted classes: C[i, j] counts samples of true
 class i predicted as class j. NaN (an undefined statistic) becomes ``null`` and an infinite one
 ``"inf"``, through :func:`json_number`, the one rule for numbers in every JSON confmat writes.
+The multilabel document (``"kind": "multilabel"``) is :func:`multilabel_document`.
 
 Examples:
     >>> from confmat import ConfusionMatrix
@@ -29,7 +30,7 @@ import numpy as np
 import torch
 
 from confmat._internal.core import sparse
-from confmat._internal.core.types import MatrixLike
+from confmat._internal.core.types import MatrixLike, MultilabelLike
 from confmat._internal.stats import measures
 
 SCHEMA_VERSION = 1
@@ -334,3 +335,70 @@ def _document(cm: MatrixLike) -> dict[str, Any]:
         "undefined": undefined,
         "sample_weighted": cm.is_weighted,
     }
+
+
+LABEL_AVERAGED = ("precision", "recall", "f1", "jaccard", "specificity", "npv")
+"""The statistics averaged in the multilabel document (samples averages for the first four)."""
+
+SAMPLES_AVERAGED = LABEL_AVERAGED[:4]
+
+LABEL_INTERVALS = ("recall", "precision")
+"""Per-label statistics with a 95% Wilson interval in the multilabel document."""
+
+
+def multilabel_document(ml: MultilabelLike, findings: Sequence[str]) -> dict[str, Any]:
+    """The JSON document of a multilabel result, its findings in words given.
+
+    Keys (schema in ``tests/schema/multilabel.schema.json``): ``schema_version``, ``kind``
+    (``"multilabel"``), ``labels``, ``n``, ``weighted``, ``overall`` (subset accuracy, Hamming
+    loss, label cardinality of truth and prediction), ``per_label`` (per label: its counts
+    ``support, predicted, tn, fp, fn, tp``, every per-class statistic, 95% Wilson intervals of
+    recall and precision, null when weighted), ``averages`` (per method: macro, weighted,
+    micro and, when counted, samples; per statistic), ``co_confusion`` (L x L or null) and
+    ``findings``.
+
+    Examples:
+        >>> from confmat import MultilabelConfusion
+        >>> ml = MultilabelConfusion([[[1, 0], [1, 2]]], ["cat"])
+        >>> [round(x, 4) for x in multilabel_document(ml, [])["per_label"]["cat"]["recall_ci"]]
+        [0.2077, 0.9385]
+    """
+    counts = ml.counts
+    cells = {"support": counts[:, 1].sum(1), "predicted": counts[:, :, 1].sum(1)}
+    cells.update(tn=counts[:, 0, 0], fp=counts[:, 0, 1], fn=counts[:, 1, 0], tp=counts[:, 1, 1])
+    columns = {name: values.tolist() for name, values in cells.items()}
+    stats = {name: json_column(ml.per_class(name)) for name in measures.PER_CLASS}
+    bounds = {name: [v.tolist() for v in ml.interval(name)] for name in LABEL_INTERVALS}
+    per_label = {}
+    for i, label in enumerate(ml.classes):
+        row: dict[str, Any] = {name: values[i] for name, values in columns.items()}
+        row.update({name: values[i] for name, values in stats.items()})
+        for name, (lo, hi) in bounds.items():
+            row[f"{name}_ci"] = None if math.isnan(lo[i]) or math.isnan(hi[i]) else [lo[i], hi[i]]
+        per_label[label] = row
+    true, pred = ml.cardinality
+    overall = {
+        "subset_accuracy": ml.subset_accuracy,
+        "hamming_loss": ml.hamming_loss,
+        "label_cardinality_true": true,
+        "label_cardinality_pred": pred,
+    }
+    methods = ["macro", "weighted", "micro"] + (["samples"] if ml.sample_sums is not None else [])
+    co = ml.co_confusion
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "multilabel",
+        "labels": ml.classes,
+        "n": ml.n,
+        "weighted": ml.is_weighted,
+        "overall": {name: json_number(value) for name, value in overall.items()},
+        "per_label": per_label,
+        "averages": {method: _label_averages(ml, method) for method in methods},
+        "co_confusion": None if co is None else co.tolist(),
+        "findings": list(findings),
+    }
+
+
+def _label_averages(ml: MultilabelLike, method: str) -> dict[str, Any]:
+    names = SAMPLES_AVERAGED if method == "samples" else LABEL_AVERAGED
+    return {name: json_number(ml.average(name, method)) for name in names}

@@ -404,3 +404,24 @@ def heatmap_svg(cm: MatrixLike, **kwargs: Any) -> str:
     finally:
         figures.close(display)
     return text[text.index("<svg") :]
+
+
+def co_confusion_heatmap(co: MatrixLike, n: int | float, **kwargs: Any) -> Axes:
+    """The heatmap of a multilabel result's co-confusion, drawn as a matrix's.
+
+    Rows are the label missed, columns the label predicted instead (its diagonal is always 0:
+    a label cannot be missed and wrongly predicted at once). Keyword arguments are those of
+    :func:`heatmap`; by default one red colour map and a title naming ``n``, the samples.
+
+    Examples:
+        >>> from confmat import ConfusionMatrix
+        >>> ax = co_confusion_heatmap(ConfusionMatrix([[0, 2], [1, 0]], ["a", "b"]), 5)
+        >>> ax.get_ylabel(), ax.get_title()
+        ('Label missed', 'Predicted instead of a missed label (n=5)')
+    """
+    kwargs.setdefault("title", f"Predicted instead of a missed label (n={n:g})")
+    kwargs.setdefault("cmap", OFF_DIAGONAL_CMAP)
+    ax = heatmap(co, **kwargs).ax
+    ax.set_ylabel("Label missed")
+    ax.set_xlabel("Label predicted instead")
+    return ax

@@ -10,10 +10,14 @@ samples average          mean over samples of the statistic of each sample's own
                          weighted by the sample weights; samples where it is 0/0 are left out
                          (or count as ``zero_division`` when that is 0 or 1)
 subset accuracy          share (weight) of samples whose predicted label set equals the true one
-hamming loss             share of wrong (sample, label) cells: ``sum(fp + fn) / (L n)``
+hamming loss             share of wrong (sample, label) cells: ``sum(fp + fn)`` over every
+                         counted cell, ``L n`` of them unless cells were ignored
 label cardinality        mean number of labels per sample: ``sum(support) / n`` (truth) and
                          ``sum(predicted) / n`` (prediction)
 =======================  =====================================================================
+
+Cells left out by ``ignore_index`` are in no count, so each label's counts may cover fewer
+than ``n`` samples; every statistic above is then that of the counted cells.
 
 These match scikit-learn's ``precision_recall_fscore_support(average=...)``, ``accuracy_score``
 and ``hamming_loss`` on multilabel indicators when scikit-learn is given
@@ -24,7 +28,7 @@ Examples:
     >>> counts = torch.tensor([[[1, 0], [0, 1]], [[1, 0], [0, 1]], [[0, 1], [1, 0]]])
     >>> round(hamming_loss(counts), 4)
     0.3333
-    >>> cardinality(counts)
+    >>> cardinality(counts, 2)
     (1.5, 1.5)
 """
 
@@ -33,8 +37,8 @@ from __future__ import annotations
 import torch
 
 from confmat._internal.core.multilabel_kernels import SAMPLE_ROWS
-from confmat._internal.core.types import ClassCounts, ZeroDivision
-from confmat._internal.stats import measures
+from confmat._internal.core.types import ClassCounts, IntervalMethod, ZeroDivision
+from confmat._internal.stats import intervals, measures
 from confmat.exceptions import OptionError, UndefinedMetricWarning
 
 AVERAGES = ("macro", "weighted", "micro", "samples")
@@ -55,24 +59,69 @@ def label_counts(counts: torch.Tensor) -> ClassCounts:
     return ClassCounts(tp=c[..., 1, 1], fp=c[..., 0, 1], fn=c[..., 1, 0], tn=c[..., 0, 0])
 
 
-def total(counts: torch.Tensor) -> float:
-    """The number (or total weight) of samples: the sum of any label's four cells."""
-    return float(counts[0].sum()) if counts.shape[0] else 0.0
-
-
 def hamming_loss(counts: torch.Tensor) -> float:
-    """Share of (sample, label) cells predicted wrong: ``sum(fp + fn) / (L n)``; NaN if n = 0."""
+    """Share of counted (sample, label) cells predicted wrong; NaN without a counted cell.
+
+    ``sum(fp + fn) / sum(tn + fp + fn + tp)``: ``sum(fp + fn) / (L n)`` when no cell is ignored.
+    """
     c = label_counts(counts)
-    cells = counts.shape[0] * total(counts)
+    cells = float(label_cells(c).sum())
     return float((c.fp + c.fn).sum()) / cells if cells > 0 else float("nan")
 
 
-def cardinality(counts: torch.Tensor) -> tuple[float, float]:
-    """Mean labels per sample, ``(true, predicted)``; NaN when there are no samples."""
-    c, n = label_counts(counts), total(counts)
+def label_cells(c: ClassCounts) -> torch.Tensor:
+    """Each label's counted cells ``(L,)``: ``tn + fp + fn + tp`` (``n`` unless cells are ignored).
+
+    A label's one-vs-rest problem has its own total, so its prevalence and its accuracy divide
+    by it (``ClassCounts.n`` is the total of one multiclass matrix, not of a label).
+    """
+    return c.tp + c.fp + c.fn + c.tn
+
+
+def cardinality(counts: torch.Tensor, n: float) -> tuple[float, float]:
+    """Mean labels per sample of ``n`` samples, ``(true, predicted)``; NaN when ``n`` is 0."""
+    c = label_counts(counts)
     if n <= 0:
         return (float("nan"), float("nan"))
     return (float(c.support.sum()) / n, float(c.predicted.sum()) / n)
+
+
+def statistic(counts: torch.Tensor, name: str, zero_division: ZeroDivision = "nan") -> torch.Tensor:
+    """A per-label statistic ``(L,)`` by name (any of :data:`stats.measures.PER_CLASS`).
+
+    Each label is its own one-vs-rest problem: its prevalence is its support over its own
+    counted cells.
+
+    Examples:
+        >>> statistic(torch.tensor([[[3, 0], [1, 0]], [[0, 0], [0, 0]]]), "prevalence").tolist()
+        [0.25, nan]
+    """
+    c = label_counts(counts)
+    if measures.ALIASES.get(name, name) == "prevalence":
+        return measures.safe_divide(c.support, label_cells(c), zero_division, "prevalence")
+    return measures.statistic(name)(c, zero_division)
+
+
+def interval(
+    counts: torch.Tensor, name: str, level: float = 0.95, method: IntervalMethod = "wilson"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-label interval ``(lo, hi)`` of a proportion (or likelihood ratio), as a matrix's.
+
+    Prevalence and one-vs-rest accuracy are proportions of each label's own counted cells.
+
+    Examples:
+        >>> lo, hi = interval(torch.tensor([[[8, 0], [1, 9]]]), "sensitivity")
+        >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
+        (0.5958, 0.9821)
+    """
+    c = label_counts(counts)
+    key = measures.ALIASES.get(name, name)
+    if key in ("prevalence", "accuracy"):
+        successes = c.support if key == "prevalence" else c.tp + c.tn
+        return intervals.proportion(successes, label_cells(c), level, method)
+    if key in intervals.RATIOS:
+        return intervals.RATIOS[key](c, level)
+    return intervals.per_class(c, key, level, method)
 
 
 def subset_accuracy(sample_sums: torch.Tensor) -> float:
@@ -148,5 +197,5 @@ def average(
             f"average must be one of {', '.join(AVERAGES)}; got {method!r}", argument="average"
         )
     c = label_counts(counts)
-    values = measures.statistic(name)(c, zero_division)
+    values = statistic(counts, name, zero_division)
     return measures.average(values, method, c, name, zero_division)  # type: ignore[arg-type]

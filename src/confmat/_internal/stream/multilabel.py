@@ -2,7 +2,8 @@
 
 Per label l the counts are ``[[tn, fp], [fn, tp]]``; the co-confusion ``[i, j]`` counts samples
 where label i is missed while label j is predicted without being true (see
-:mod:`core.multilabel_kernels`).
+:mod:`core.multilabel_kernels`). The options are those of
+:meth:`MultilabelConfusion.from_predictions`, checked by the same functions.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from confmat._internal.core import checks as v
 from confmat._internal.core import multilabel as ml
 from confmat._internal.core import multilabel_kernels as kernels
 from confmat._internal.core.codes import ClassSpace
-from confmat._internal.results.multilabel import MultilabelConfusion
+from confmat._internal.core.types import ZeroDivision
+from confmat._internal.results.multilabel import MultilabelConfusion, counted
 from confmat._internal.stream import batch_checks, distributed, multilabel_state
-from confmat._internal.stream.multilabel_chunk import Chunk
+from confmat._internal.stream.multilabel_chunk import Chunk, Rows
 from confmat.exceptions import DistributedError, LabelError, MergeError, ScoreError, ShapeError
 
 PROBLEMS = (
-    "y_true value(s) other than 0/1",
+    "y_true value(s) other than 0/1 (or ignore_index)",
     "y_pred value(s) that are not 0/1, or scores that are NaN, infinite or (without "
     "from_logits) outside [0, 1]",
     "sample_weight value(s) that are negative or not finite",
@@ -45,20 +47,25 @@ class MultilabelAccumulator:
     float rounding. :meth:`state_dict` / :meth:`load_state_dict` save and resume.
 
     Args:
-        num_labels: L (default: the width of the first batch).
-        labels: the label names (fix L too).
+        num_classes: L (default: the width of the first batch); alias ``num_labels``.
+        classes: the label names, one per column (fix L too); class values ``0..L-1`` order
+            the result, as in :meth:`MultilabelConfusion.from_predictions`; alias ``labels``.
         device: where the counts live (default: the device of the first batch).
         threshold: scores are positive iff ``probability >= threshold``; one number or one
-            per label.
+            per label column.
         from_logits: the scores are logits (a sigmoid is applied before the threshold).
+        ignore_index: a true indicator (not 0 or 1) whose (sample, label) cell is left out.
+        zero_division: the value of 0/0 statistics of the result (default NaN).
         validate: run the deferred value checks (default True).
         max_samples: count at most this many samples on this rank; later ones are skipped.
         process_group: the group ``compute`` sums over (default: the whole world).
+        num_labels: the older name of ``num_classes`` (not both).
+        labels: the older name of ``classes`` (not both).
 
     Examples:
-        >>> acc = MultilabelAccumulator(labels=["a", "b"])
+        >>> acc = MultilabelAccumulator(classes=["a", "b"])
         >>> acc.update([[1, 0], [1, 1]], [[0.9, 0.2], [0.3, 0.8]]).update([[0, 1]], [[0, 1]])
-        MultilabelAccumulator(num_labels=2, samples=3)
+        MultilabelAccumulator(num_classes=2, samples=3)
         >>> result = acc.compute()
         >>> result.counts[:, 1, 1].tolist(), result.subset_accuracy
         ([1, 2], 0.6666666666666666)
@@ -66,26 +73,37 @@ class MultilabelAccumulator:
 
     def __init__(
         self,
-        num_labels: int | None = None,
-        labels: Sequence[Any] | None = None,
+        num_classes: int | None = None,
+        classes: Sequence[Any] | None = None,
         device: torch.device | str | None = None,
         *,
         threshold: float | Sequence[float] | torch.Tensor = 0.5,
         from_logits: bool = False,
+        ignore_index: int | None = None,
+        zero_division: ZeroDivision = "nan",
         validate: bool = True,
         max_samples: int | None = None,
         process_group: Any = None,
+        num_labels: int | None = None,
+        labels: Sequence[Any] | None = None,
     ) -> None:
-        size = v.check_num_classes(num_labels)
-        self._labels = None if labels is None else v.check_class_names(labels, size)
+        size = v.check_num_classes(v.one_of(num_classes, num_labels, "num_classes", "num_labels"))
+        given = v.one_of(classes, labels, "classes", "labels")
+        self._labels: list[str] | None = None
+        self._order: list[int] | None = None
+        if given is not None:
+            width = len(v.check_class_names(given))
+            self._labels, self._order = ml.label_space(given, size, width)
         self._size = size if self._labels is None else len(self._labels)
         self._threshold_arg = threshold
         self._threshold: float | torch.Tensor | None = None
         if self._size is not None:
-            self._threshold = ml.check_label_thresholds(threshold, self._size)
+            self._threshold = v.check_thresholds(threshold, self._size)
         elif isinstance(threshold, (int, float)):
             self._threshold = v.check_threshold(threshold)
         self._from_logits = bool(from_logits)
+        self._ignore = ml.check_ignore_index(ignore_index)
+        self._zero_division = v.check_zero_division(zero_division)
         self._validate = bool(validate)
         self._max = batch_checks.check_max_samples(max_samples)
         self._device = None if device is None else torch.device(device)
@@ -96,11 +114,14 @@ class MultilabelAccumulator:
         self._weighted = False
         self._problems: torch.Tensor | None = None
         self._seen = 0
+        self._placed: dict[torch.dtype, torch.Tensor] = {}  # per-label thresholds on the device
 
     @property
-    def num_labels(self) -> int | None:
-        """L, or None while it waits for the first batch."""
+    def num_classes(self) -> int | None:
+        """L, or None while it waits for the first batch (alias :attr:`num_labels`)."""
         return self._size
+
+    num_labels = num_classes
 
     @property
     def samples_seen(self) -> int:
@@ -111,7 +132,7 @@ class MultilabelAccumulator:
         if self._size is None:
             self._size = width
             if self._threshold is None:  # one threshold per label: checked against L now
-                self._threshold = ml.check_label_thresholds(self._threshold_arg, width)
+                self._threshold = v.check_thresholds(self._threshold_arg, width)
         elif width != self._size:
             raise ShapeError(
                 f"every batch must have the accumulator's {self._size} label columns, got {width}"
@@ -150,19 +171,20 @@ class MultilabelAccumulator:
             head = self._max - offered
             true_grid, pred_grid = true_grid[:head], pred_grid[:head]
             weight = None if weight is None else weight[:head]
-        if rows >= kernels.CHUNK:
+        ignored = ml.ignored_cells(true_grid, self._ignore)
+        if true_grid.shape[0] >= kernels.CHUNK:
             self._flush()
-            self._count(true_grid, pred_grid, weight)
+            self._count(Rows(true_grid, pred_grid, weight, None, ignored))
             return self
         # small batches are copied into a fixed chunk buffer, counted together once it is full;
         # targets are checked now, while hot, and kept as bools (a small buffer)
         if self._chunk is None or not self._chunk.holds(pred_grid):
             self._flush()  # scores are compared in their own precision: never mix dtypes
-            self._chunk = Chunk(true_grid, pred_grid)
-        bad = ml.invalid_rows(true_grid, self._from_logits, True) if self._validate else None
-        start = 0
+            self._chunk = Chunk(true_grid, pred_grid, self._ignore is not None)
+        bad = ml.invalid_target_rows(true_grid, self._ignore) if self._validate else None
+        batch, start = Rows(true_grid, pred_grid, weight, bad, ignored), 0
         while start < true_grid.shape[0]:
-            start += self._chunk.put(true_grid[start:], pred_grid[start:], weight, bad, start)
+            start += self._chunk.put(batch, start)
             if self._chunk.filled == kernels.CHUNK:
                 self._flush()
         return self
@@ -170,41 +192,40 @@ class MultilabelAccumulator:
     def _flush(self) -> None:
         """Count the rows waiting in the chunk buffer."""
         if self._chunk is not None and self._chunk.filled:
-            self._count(*self._chunk.take())
+            self._count(self._chunk.take())
 
-    def _count(
-        self,
-        true_grid: torch.Tensor,
-        pred_grid: torch.Tensor,
-        weight: torch.Tensor | None,
-        bad_true: torch.Tensor | None = None,
-    ) -> None:
+    def _count(self, rows: Rows) -> None:
         assert self._sums is not None
         assert self._problems is not None
         keep = None
         if self._validate:  # refused rows are counted nowhere
+            bad_true = rows.bad_true
             if bad_true is None:
-                bad_true = ml.invalid_rows(true_grid, self._from_logits, True)
-            keep, problems = self._usable(bad_true, pred_grid, weight)
+                bad_true = ml.invalid_target_rows(rows.true, self._ignore)
+            keep, problems = self._usable(bad_true, rows)
             self._problems += problems
         if self._space is None:
             self._space = kernels.workspace(self._sums.co.shape[0], self._sums.co.device)
-        rows = true_grid.shape[0]
-        out = self._space.decided[:rows] if rows <= kernels.CHUNK else None
-        pred = self._decide(pred_grid, out)
-        kernels.add(self._sums, true_grid, pred, weight, keep, self._space)
+        size = rows.true.shape[0]
+        out = self._space.decided[:size] if size <= kernels.CHUNK else None
+        pred = ml.decisions(rows.pred, self._threshold_for(rows.pred), self._from_logits, out)
+        kernels.add(self._sums, rows.true, pred, rows.weight, keep, self._space, rows.ignored)
 
-    def _decide(self, grid: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
-        if not grid.is_floating_point():
-            return grid != 0 if out is None else torch.ne(grid, 0, out=out)
-        assert self._threshold is not None
-        return ml.decide(grid, self._threshold, self._from_logits, out)
+    def _threshold_for(self, pred: torch.Tensor) -> float | torch.Tensor:
+        """The threshold, per-label ones copied once to the device in the scores' precision."""
+        threshold = self._threshold
+        assert threshold is not None
+        if not isinstance(threshold, torch.Tensor) or not pred.is_floating_point():
+            return threshold
+        dtype = torch.float64 if self._from_logits else pred.dtype  # logits: sigmoid in float64
+        if dtype not in self._placed:  # a copy to the device waits for it: once, not per batch
+            self._placed[dtype] = threshold.to(device=pred.device, dtype=dtype)
+        return self._placed[dtype]
 
-    def _usable(
-        self, bad_true: torch.Tensor, pred: torch.Tensor, weight: torch.Tensor | None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def _usable(self, bad_true: torch.Tensor, rows: Rows) -> tuple[torch.Tensor, torch.Tensor]:
         """Which rows to count ``(B,)`` and the problems found, counted on the device."""
-        bad = [bad_true, ml.invalid_rows(pred, self._from_logits, False)]
+        bad = [bad_true, ml.invalid_prediction_rows(rows.pred, self._from_logits, rows.ignored)]
+        weight = rows.weight
         if weight is not None:
             bad.append(~(torch.isfinite(weight) & (weight >= 0)))
         problems = torch.stack([b.sum() for b in bad])
@@ -234,12 +255,8 @@ class MultilabelAccumulator:
                 "invalid input seen by update: " + "; ".join(found) + "; they are not counted"
             )
         state = kernels.finish(sums, weighted)
-        return MultilabelConfusion(
-            state.counts,
-            self._labels,
-            co_confusion=state.co_confusion,
-            sample_sums=state.sample_sums,
-        )
+        names = self._labels or [str(i) for i in range(state.counts.shape[0])]
+        return counted(state, names, self._order, self._zero_division)
 
     def _sum_over_ranks(
         self, timeout: float | None
@@ -256,7 +273,7 @@ class MultilabelAccumulator:
         if self._size is not None and self._size != size:
             raise DistributedError(
                 f"the ranks disagree on the number of labels ({self._size} and {size}): create "
-                "every rank's MultilabelAccumulator with the same num_labels or labels"
+                "every rank's MultilabelAccumulator with the same num_classes or classes"
             )
         device = self._device or torch.device("cpu")
         sums = self._sums or kernels.zeros(size, device)
@@ -298,7 +315,7 @@ class MultilabelAccumulator:
         weights_only=True)`` keep it; rows waiting in the chunk buffer are counted first.
 
         Examples:
-            >>> acc = MultilabelAccumulator(labels=["a", "b"]).update([[1, 0]], [[1, 1]])
+            >>> acc = MultilabelAccumulator(classes=["a", "b"]).update([[1, 0]], [[1, 1]])
             >>> state = acc.state_dict()
             >>> state["labels"], state["samples_seen"], state["sums"]["total"].item()
             (['a', 'b'], 1, 1.0)
@@ -309,6 +326,8 @@ class MultilabelAccumulator:
             self._from_logits,
             self._validate,
             self._max,
+            ignore_index=self._ignore,
+            zero_division=self._zero_division,
         )
         return multilabel_state.make(
             multilabel_state.Saved(
@@ -319,6 +338,7 @@ class MultilabelAccumulator:
                 self._problems,
                 self._weighted,
                 self._seen,
+                self._order,
             )
         )
 
@@ -341,16 +361,17 @@ class MultilabelAccumulator:
         """
         saved = multilabel_state.read(state)
         if self._size is not None and saved.num_labels is not None:
-            mine = self._labels or [str(i) for i in range(self._size)]
-            theirs = saved.labels or [str(i) for i in range(saved.num_labels)]
+            mine = (self._labels or [str(i) for i in range(self._size)], self._order)
+            theirs = (saved.labels or [str(i) for i in range(saved.num_labels)], saved.order)
             if mine != theirs:
                 raise MergeError(
-                    f"the saved labels {theirs[:5]} differ from this accumulator's {mine[:5]}"
+                    f"the saved labels {theirs[0][:5]} differ from this accumulator's {mine[0][:5]}"
                 )
         device, group = self._device, self.process_group
         self.__init__(  # type: ignore[misc]
-            saved.num_labels, saved.labels, device, process_group=group, **saved.options
+            saved.num_labels, None, device, process_group=group, **saved.options
         )
+        self._labels, self._order = saved.labels, saved.order
         if saved.sums is not None and saved.problems is not None:
             device = self._device or saved.sums.co.device
             self._device = device
@@ -360,4 +381,4 @@ class MultilabelAccumulator:
         return self
 
     def __repr__(self) -> str:
-        return f"MultilabelAccumulator(num_labels={self._size}, samples={self._seen})"
+        return f"MultilabelAccumulator(num_classes={self._size}, samples={self._seen})"

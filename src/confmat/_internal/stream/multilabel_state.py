@@ -5,6 +5,11 @@ keep it. The sums are :class:`core.multilabel_kernels.RunningSums` (float64 whol
 numbers without sample weights), the problems the counts of :data:`PROBLEM_COUNT` deferred
 checks. A state is checked whole before anything is restored: wrong keys, shapes, dtypes,
 negative or non-finite sums, sums that contradict each other are refused.
+
+Keys added after the first layout are written only where they differ from what a state of
+that layout means, so earlier states load unchanged: the options ``ignore_index`` and
+``zero_division`` (absent: None and ``"nan"``), the labels' ``order`` (absent: the columns'
+order), the sums' ``cells`` (absent: every cell counted, ``total`` per label).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import torch
 from confmat._internal.core import checks as v
 from confmat._internal.core import multilabel as ml
 from confmat._internal.core import multilabel_kernels as kernels
+from confmat._internal.core.types import ZeroDivision
 from confmat._internal.stream import batch_checks
 from confmat.exceptions import OptionError
 
@@ -40,25 +46,42 @@ class Saved(NamedTuple):
     problems: torch.Tensor | None
     weighted: bool
     seen: int
+    order: list[int] | None = None
 
 
 def options(
-    threshold: object, from_logits: object, validate: object, max_samples: object
+    threshold: object,
+    from_logits: object,
+    validate: object,
+    max_samples: object,
+    ignore_index: object = None,
+    zero_division: ZeroDivision = "nan",
 ) -> dict[str, Any]:
     """Checked options in plain Python types (a threshold per label as a list of floats).
+
+    ``ignore_index`` and ``zero_division`` are kept only when they are not the defaults.
 
     Examples:
         >>> options(torch.tensor([0.25, 0.5]), False, True, None)["threshold"]
         [0.25, 0.5]
+        >>> sorted(options(0.5, False, True, None, ignore_index=-1))[1]
+        'ignore_index'
     """
-    checked = ml.check_label_thresholds(threshold, None)
+    checked = v.check_thresholds(threshold, None)
     threshold = checked if isinstance(checked, float) else checked.tolist()
-    return {
+    found: dict[str, Any] = {
         "threshold": threshold,
         "from_logits": bool(from_logits),
         "validate": bool(validate),
         "max_samples": batch_checks.check_max_samples(max_samples),  # type: ignore[arg-type]
     }
+    ignore = ml.check_ignore_index(ignore_index)
+    if ignore is not None:
+        found["ignore_index"] = ignore
+    zero = v.check_zero_division(zero_division)
+    if zero != "nan":
+        found["zero_division"] = zero
+    return found
 
 
 def make(saved: Saved) -> dict[str, Any]:
@@ -72,7 +95,7 @@ def make(saved: Saved) -> dict[str, Any]:
     sums = None
     if saved.sums is not None:
         sums = {name: t.detach().clone() for name, t in zip(SUM_NAMES, saved.sums, strict=True)}
-    return {
+    state = {
         "version": VERSION,
         "kind": KIND,
         "num_labels": saved.num_labels,
@@ -83,6 +106,9 @@ def make(saved: Saved) -> dict[str, Any]:
         "weighted": saved.weighted,
         "samples_seen": saved.seen,
     }
+    if saved.order is not None:
+        state["order"] = list(saved.order)
+    return state
 
 
 def read(state: object) -> Saved:
@@ -116,15 +142,29 @@ def read(state: object) -> Saved:
     threshold = checked["threshold"]
     if isinstance(threshold, list) and size is not None and len(threshold) != size:
         raise OptionError(f"state's threshold has {len(threshold)} values for {size} labels")
+    order = _order(state.get("order"), size)
     if sums is None:
         if problems is not None:
             raise OptionError("state holds problem counts but no sums", argument="state")
-        return Saved(size, labels, checked, None, None, weighted, seen)
+        return Saved(size, labels, checked, None, None, weighted, seen, order)
     if size is None:
         raise OptionError("state holds sums but no number of labels", argument="state")
-    return Saved(
-        size, labels, checked, check_sums(sums, size, weighted), _problems(problems), weighted, seen
-    )
+    found = check_sums(sums, size, weighted)
+    return Saved(size, labels, checked, found, _problems(problems), weighted, seen, order)
+
+
+def _order(order: object, size: int | None) -> list[int] | None:
+    """The saved labels' columns: None, or a permutation of ``0..L-1``."""
+    if order is None:
+        return None
+    if (
+        not isinstance(order, list)
+        or size is None
+        or sorted(o for o in order if isinstance(o, int) and not isinstance(o, bool))
+        != list(range(size))
+    ):
+        raise OptionError(f"state's order must list the columns 0..L-1, got {order!r:.60}")
+    return order
 
 
 def check_sums(sums: object, size: int, weighted: bool) -> kernels.RunningSums:
@@ -140,6 +180,10 @@ def check_sums(sums: object, size: int, weighted: bool) -> kernels.RunningSums:
         ...
         confmat.exceptions.OptionError: state sums must be finite and non-negative (total)
     """
+    if isinstance(sums, dict) and "cells" not in sums and "total" in sums:  # the first layout
+        total = sums["total"]
+        if isinstance(total, torch.Tensor):
+            sums = {**sums, "cells": total.expand(size).clone()}
     if not isinstance(sums, dict) or set(sums) != set(SUM_NAMES):
         raise OptionError(f"state sums must be a dict of {', '.join(SUM_NAMES)}")
     for name, shape in zip(SUM_NAMES, kernels.shapes(size), strict=True):
@@ -157,10 +201,14 @@ def check_sums(sums: object, size: int, weighted: bool) -> kernels.RunningSums:
     found = kernels.RunningSums(*(sums[name] for name in SUM_NAMES))
     fn, fp, true = found.columns.view(3, -1)
     slack = 1e-9 * float(found.total) if weighted else 0.0
-    if not bool((true - fn >= -slack).all()) or not bool((true + fp <= found.total + slack).all()):
+    if (
+        not bool((true - fn >= -slack).all())
+        or not bool((true + fp <= found.cells + slack).all())
+        or not bool((found.cells <= found.total + slack).all())
+    ):
         raise OptionError(
             "state sums contradict each other: each label needs fn <= support and "
-            "support + fp <= samples"
+            "support + fp <= its counted cells <= samples"
         )
     return found
 
