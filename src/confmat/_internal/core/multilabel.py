@@ -86,25 +86,19 @@ def check_pair(y_true: torch.Tensor, y_pred: torch.Tensor) -> None:
         )
 
 
-def label_space(
-    classes: Sequence[Any] | None, num_classes: int | None, width: int
-) -> tuple[list[str], list[int] | None]:
-    """The names of ``width`` label columns in the order of ``classes``, and each one's column.
+def label_names(classes: Sequence[Any] | None, num_classes: int | None, width: int) -> list[str]:
+    """The names of ``width`` label columns: ``classes``, one per column, in column order.
 
-    Column j is label j, as a model's output is (:func:`core.codes.column_classes`, the rule of
-    score columns): with class names, column j is ``classes[j]``; with class *values* (whole
-    numbers ``0..L-1`` in some order) column j is the label of value j and ``classes`` orders
-    the result. The columns are None when label i is column i.
+    Multilabel inputs are indicator columns, not labels: there is no label value to look up,
+    so ``classes`` names the columns by position (numbers too, ``["401", "250"]``); their text
+    is the one of :func:`core.checks.class_names`.
 
     Raises:
-        ClassesError: ``num_classes`` or the number of classes is not ``width``, names repeat,
-            or values are not ``0..L-1``.
+        ClassesError: ``num_classes`` or the number of classes is not ``width``, or names repeat.
 
     Examples:
-        >>> label_space(None, None, 2), label_space(["b", "a"], 2, 2)
-        ((['0', '1'], None), (['b', 'a'], None))
-        >>> label_space([2, 0, 1], None, 3)
-        (['2', '0', '1'], [2, 0, 1])
+        >>> label_names(None, None, 2), label_names(["b", "a"], 2, 2), label_names([2.0, 0], 2, 2)
+        (['0', '1'], ['b', 'a'], ['2', '0'])
     """
     size = v.check_num_classes(num_classes)
     if size is not None and size != width:
@@ -114,12 +108,8 @@ def label_space(
             value=size,
         )
     if classes is None:
-        return [str(i) for i in range(width)], None
-    names = v.check_class_names(classes, width)
-    label_of_column = codes.column_classes(names, width)
-    if label_of_column is None:
-        return names, None
-    return names, torch.argsort(label_of_column).tolist()
+        return [str(i) for i in range(width)]
+    return v.check_class_names(classes, width)
 
 
 def check_ignore_index(ignore_index: object) -> int | None:

@@ -53,8 +53,7 @@ def evaluate_multilabel(
     Args:
         model: a module (or any callable) whose outputs are ``(N, L)`` scores.
         loader: an iterable of batches, typically a ``torch.utils.data.DataLoader``.
-        classes: the label names, one per output column (class values ``0..L-1`` order the
-            result); alias ``labels``.
+        classes: the label names, one per output column, in column order; alias ``labels``.
         device: where batches go (default: the model's device; must agree with it).
         num_classes: L, checked against the outputs' columns.
         threshold: the probability threshold, one number or one per label.

@@ -123,9 +123,8 @@ class MultilabelConfusion:
                 ``ignore_index`` is left out.
             y_pred: 0/1 decisions ``(N, L)``, or float scores: probabilities, positive iff
                 ``probability >= threshold``, or logits with ``from_logits=True``.
-            classes: the label names, one per column; with class *values* (whole numbers,
-                ``0..L-1`` in some order) column j is the label of value j and ``classes``
-                orders the result (see :func:`core.multilabel.label_space`).
+            classes: the label names, one per column, in column order (numbers too: there
+                are no label values to look up, see :func:`core.multilabel.label_names`).
             threshold: one threshold in [0, 1], or one per column (column j's label).
             sample_weight: non-negative weights ``(N,)``; counts become float64 sums.
             num_classes: L, checked against the columns.
@@ -154,12 +153,12 @@ class MultilabelConfusion:
         classes = checks.one_of(classes, labels, "classes", "labels")
         true_grid, pred_grid = ml.as_grid(y_true, "y_true"), ml.as_grid(y_pred, "y_pred")
         ml.check_pair(true_grid, pred_grid)
-        names, order = ml.label_space(classes, num_classes, true_grid.shape[1])
+        names = ml.label_names(classes, num_classes, true_grid.shape[1])
         checks.check_zero_division(zero_division)
         found = kernels.count(
             *prepare(true_grid, pred_grid, sample_weight, threshold, from_logits, ignore_index)
         )
-        return counted(found, names, order, zero_division)
+        return counted(found, names, zero_division)
 
     # -- the data ---------------------------------------------------------------------------
 
@@ -418,41 +417,24 @@ def prepare(
 
 
 def counted(
-    found: kernels.MultilabelCounts,
-    names: list[str],
-    order: Sequence[int] | None,
-    zero_division: ZeroDivision = "nan",
+    found: kernels.MultilabelCounts, names: list[str], zero_division: ZeroDivision = "nan"
 ) -> MultilabelConfusion:
-    """The result of what the counting kernel found, its labels in ``order`` (None: columns).
+    """The result of what the counting kernel found, one label per column.
 
     The shared end of :meth:`MultilabelConfusion.from_predictions` and the accumulator's
-    ``compute``; ``names`` are already checked (:func:`core.multilabel.label_space`). Unlike the
+    ``compute``; ``names`` are already checked (:func:`core.multilabel.label_names`). Unlike the
     constructor, it allows labels with fewer counted cells than ``n`` (ignored cells).
 
     Examples:
         >>> t = torch.tensor([[1, 0]]).bool()
-        >>> counted(kernels.count(t, t), ["a", "b"], [1, 0]).counts[:, 1, 1].tolist()
-        [0, 1]
+        >>> counted(kernels.count(t, t), ["a", "b"]).counts[:, 1, 1].tolist()
+        [1, 0]
     """
-    found = found if order is None else reorder(found, order)
     result = MultilabelConfusion.__new__(MultilabelConfusion)
     result._setup(
         found.counts, names, found.co_confusion, found.sample_sums, found.n, zero_division
     )
     return result
-
-
-def reorder(found: kernels.MultilabelCounts, order: Sequence[int]) -> kernels.MultilabelCounts:
-    """The counts of the labels in ``order`` (label i is column ``order[i]``).
-
-    Examples:
-        >>> t = torch.tensor([[1, 0]]).bool()
-        >>> reorder(kernels.count(t, t), [1, 0]).counts[:, 1, 1].tolist()
-        [0, 1]
-    """
-    index = torch.tensor(order, dtype=torch.long, device=found.counts.device)
-    co = found.co_confusion[index][:, index]
-    return found._replace(counts=found.counts[index], co_confusion=co)
 
 
 def samplewise_counts(

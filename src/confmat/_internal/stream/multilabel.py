@@ -48,8 +48,8 @@ class MultilabelAccumulator:
 
     Args:
         num_classes: L (default: the width of the first batch); alias ``num_labels``.
-        classes: the label names, one per column (fix L too); class values ``0..L-1`` order
-            the result, as in :meth:`MultilabelConfusion.from_predictions`; alias ``labels``.
+        classes: the label names, one per column in column order (fix L too), as in
+            :meth:`MultilabelConfusion.from_predictions`; alias ``labels``.
         device: where the counts live (default: the device of the first batch).
         threshold: scores are positive iff ``probability >= threshold``; one number or one
             per label column.
@@ -90,10 +90,9 @@ class MultilabelAccumulator:
         size = v.check_num_classes(v.one_of(num_classes, num_labels, "num_classes", "num_labels"))
         given = v.one_of(classes, labels, "classes", "labels")
         self._labels: list[str] | None = None
-        self._order: list[int] | None = None
         if given is not None:
             width = len(v.check_class_names(given))
-            self._labels, self._order = ml.label_space(given, size, width)
+            self._labels = ml.label_names(given, size, width)
         self._size = size if self._labels is None else len(self._labels)
         self._threshold_arg = threshold
         self._threshold: float | torch.Tensor | None = None
@@ -256,7 +255,7 @@ class MultilabelAccumulator:
             )
         state = kernels.finish(sums, weighted)
         names = self._labels or [str(i) for i in range(state.counts.shape[0])]
-        return counted(state, names, self._order, self._zero_division)
+        return counted(state, names, self._zero_division)
 
     def _sum_over_ranks(
         self, timeout: float | None
@@ -338,7 +337,6 @@ class MultilabelAccumulator:
                 self._problems,
                 self._weighted,
                 self._seen,
-                self._order,
             )
         )
 
@@ -361,17 +359,17 @@ class MultilabelAccumulator:
         """
         saved = multilabel_state.read(state)
         if self._size is not None and saved.num_labels is not None:
-            mine = (self._labels or [str(i) for i in range(self._size)], self._order)
-            theirs = (saved.labels or [str(i) for i in range(saved.num_labels)], saved.order)
+            mine = self._labels or [str(i) for i in range(self._size)]
+            theirs = saved.labels or [str(i) for i in range(saved.num_labels)]
             if mine != theirs:
                 raise MergeError(
-                    f"the saved labels {theirs[0][:5]} differ from this accumulator's {mine[0][:5]}"
+                    f"the saved labels {theirs[:5]} differ from this accumulator's {mine[:5]}"
                 )
         device, group = self._device, self.process_group
         self.__init__(  # type: ignore[misc]
             saved.num_labels, None, device, process_group=group, **saved.options
         )
-        self._labels, self._order = saved.labels, saved.order
+        self._labels = saved.labels
         if saved.sums is not None and saved.problems is not None:
             device = self._device or saved.sums.co.device
             self._device = device

@@ -8,8 +8,8 @@ negative or non-finite sums, sums that contradict each other are refused.
 
 Keys added after the first layout are written only where they differ from what a state of
 that layout means, so earlier states load unchanged: the options ``ignore_index`` and
-``zero_division`` (absent: None and ``"nan"``), the labels' ``order`` (absent: the columns'
-order), the sums' ``cells`` (absent: every cell counted, ``total`` per label).
+``zero_division`` (absent: None and ``"nan"``), the sums' ``cells`` (absent: every cell
+counted, ``total`` per label).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ class Saved(NamedTuple):
     problems: torch.Tensor | None
     weighted: bool
     seen: int
-    order: list[int] | None = None
 
 
 def options(
@@ -106,8 +105,6 @@ def make(saved: Saved) -> dict[str, Any]:
         "weighted": saved.weighted,
         "samples_seen": saved.seen,
     }
-    if saved.order is not None:
-        state["order"] = list(saved.order)
     return state
 
 
@@ -142,29 +139,14 @@ def read(state: object) -> Saved:
     threshold = checked["threshold"]
     if isinstance(threshold, list) and size is not None and len(threshold) != size:
         raise OptionError(f"state's threshold has {len(threshold)} values for {size} labels")
-    order = _order(state.get("order"), size)
     if sums is None:
         if problems is not None:
             raise OptionError("state holds problem counts but no sums", argument="state")
-        return Saved(size, labels, checked, None, None, weighted, seen, order)
+        return Saved(size, labels, checked, None, None, weighted, seen)
     if size is None:
         raise OptionError("state holds sums but no number of labels", argument="state")
     found = check_sums(sums, size, weighted)
-    return Saved(size, labels, checked, found, _problems(problems), weighted, seen, order)
-
-
-def _order(order: object, size: int | None) -> list[int] | None:
-    """The saved labels' columns: None, or a permutation of ``0..L-1``."""
-    if order is None:
-        return None
-    if (
-        not isinstance(order, list)
-        or size is None
-        or sorted(o for o in order if isinstance(o, int) and not isinstance(o, bool))
-        != list(range(size))
-    ):
-        raise OptionError(f"state's order must list the columns 0..L-1, got {order!r:.60}")
-    return order
+    return Saved(size, labels, checked, found, _problems(problems), weighted, seen)
 
 
 def check_sums(sums: object, size: int, weighted: bool) -> kernels.RunningSums:
