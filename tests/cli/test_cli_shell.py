@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -310,3 +311,13 @@ def test_presentation_options_that_would_change_nothing_are_refused(
     err = capsys.readouterr().err
     assert match in err
     assert err.count("\n") == 1
+
+
+def test_the_console_script_is_the_command_line() -> None:
+    import tomllib
+
+    from confmat._internal.cli.main import main
+
+    project = tomllib.loads((Path(SRC).parent / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, function = project["project"]["scripts"]["confmat"].partition(":")
+    assert getattr(importlib.import_module(module), function) is main

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import torch
 
+import confmat
 from confmat import ConfusionMatrix
 from confmat._internal.cli.main import main
 from confmat._internal.stats import curves
@@ -406,24 +407,51 @@ def test_num_classes_that_contradicts_classes_is_refused(tmp_path: Path, capsys)
     assert agreeing["classes"] == ["0", "1", "2"]
 
 
-@pytest.mark.parametrize(
-    "option",
-    [
-        ["--num-classes", "3"],
-        ["--from-logits"],
-        ["--ignore-index", "0"],
-        ["--weight-col", "w"],
-        ["--zero-division", "1"],
-    ],
-    ids=["num-classes", "from-logits", "ignore-index", "weight-col", "zero-division"],
-)
-@pytest.mark.parametrize("mode", [["--multilabel"], ["--top-k", "2", "--score-cols", "a,b"]])
-def test_new_options_are_refused_with_multilabel_and_top_k(
-    tmp_path: Path, capsys, option: list[str], mode: list[str]
-) -> None:
-    path = write(tmp_path / "p.csv", {"y_true": BINARY, "a": SCORES, "b": SCORES, "w": WEIGHTS})
-    err = refused([str(path), *mode, *option], capsys, stream=False)
-    assert f"{option[0]} is not supported with {mode[0]}" in err
+def test_the_vocabulary_reaches_multilabel(tmp_path: Path, capsys) -> None:
+    cells = RNG.integers(-1, 2, (N, 2)).tolist()  # -1: a cell left out
+    logits = np.round(RNG.normal(0, 2, (N, 2)), 3).tolist()
+    columns = {"a": [c[0] for c in cells], "b": [c[1] for c in cells]}
+    columns |= {"pa": [x[0] for x in logits], "pb": [x[1] for x in logits]}
+    path = write(tmp_path / "p.csv", columns)
+    argv = ["report", str(path), "--multilabel", "--true-cols", "a,b", "--pred-cols", "pa,pb"]
+    argv += ["--from-logits", "--ignore-index", "-1", "--zero-division", "0", "--num-classes", "2"]
+    status, out, err = run([*argv, "--format", "json"], capsys)
+    assert status == 0, err
+    expected = confmat.MultilabelConfusion.from_predictions(
+        cells,
+        logits,
+        classes=["a", "b"],
+        from_logits=True,
+        ignore_index=-1,
+        zero_division=0,
+        num_classes=2,
+    )
+    assert json.loads(out) == json.loads(json.dumps(expected.to_dict()))
+    assert refused([*argv[1:], "--weight-col", "pa"], capsys, stream=False).endswith(
+        "--weight-col is not supported with --multilabel (it applies to the single-label "
+        "report): leave it out\n"
+    )
+
+
+def test_the_vocabulary_reaches_top_k(tmp_path: Path, capsys) -> None:
+    labels = [[0, 1, 2, -100][i] for i in RNG.integers(0, 4, N)]
+    scores = RNG.random((N, 3)).round(3)
+    columns = {"y_true": labels, **{f"s{j}": scores[:, j].tolist() for j in range(3)}}
+    path = write(tmp_path / "p.csv", {**columns, "w": WEIGHTS})
+    argv = ["report", str(path), "--score-cols", "0=s0,1=s1,2=s2", "--top-k", "2"]
+    argv += ["--classes", "2,0,1", "--ignore-index", "-100", "--weight-col", "w"]
+    status, out, err = run([*argv, "--zero-division", "0", "--format", "json"], capsys)
+    assert status == 0, err
+    expected = confmat.top_k(
+        labels,
+        scores,
+        2,
+        classes=[2, 0, 1],
+        sample_weight=WEIGHTS,
+        ignore_index=-100,
+        zero_division=0,
+    )
+    assert json.loads(out)["top_k"] == json.loads(json.dumps(expected.to_dict()))
 
 
 # -- hostile values ---------------------------------------------------------------------------

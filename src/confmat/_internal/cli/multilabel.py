@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from confmat._internal.cli import inputs as cli_input
+from confmat._internal.cli import vocabulary
 from confmat._internal.io import reading as io
 from confmat._internal.io import writing as output
 from confmat._internal.results.multilabel import MultilabelConfusion
@@ -45,24 +46,25 @@ def multilabel_result(args: argparse.Namespace) -> MultilabelConfusion:
         given = None if args.classes is None else cli_input.name_list(args.classes, "--classes")
         y_true, y_pred, labels = _grids(true_cells, pred_cells, given, source)
     try:
-        found = MultilabelConfusion.from_predictions(
-            y_true, y_pred, threshold=0.5 if args.threshold is None else args.threshold
+        return MultilabelConfusion.from_predictions(
+            y_true,
+            y_pred,
+            classes=labels,
+            threshold=0.5 if args.threshold is None else args.threshold,
+            num_classes=args.num_classes,
+            from_logits=args.from_logits,
+            ignore_index=_ignore_index(args),
+            zero_division=vocabulary.zero_division_option(args),
         )
-        # the columns were read by name: the names label them as they are, never as values
-        return found if labels is None else named(found, labels)
     except ConfmatError as error:
         raise error.in_context(source=source) from None
 
 
-def named(result: MultilabelConfusion, names: list[str]) -> MultilabelConfusion:
-    """``result`` with its labels named ``names`` (in its order), as read from a file."""
-    return MultilabelConfusion(
-        result.counts,
-        names,
-        co_confusion=result.co_confusion,
-        sample_sums=result.sample_sums,
-        zero_division=result.zero_division,
-    )
+def _ignore_index(args: argparse.Namespace) -> int | None:
+    """``--ignore-index``: the cell value left out (a whole number other than 0 and 1)."""
+    if args.ignore_index is None:
+        return None
+    return vocabulary.ignore_index_option(args, np.zeros(1, dtype=np.int64))  # type: ignore[return-value]
 
 
 def _numbers(values: np.ndarray, name: str, source: str) -> np.ndarray:
@@ -185,7 +187,8 @@ def render(result: MultilabelConfusion, args: argparse.Namespace) -> str:
 
 def report(args: argparse.Namespace) -> int:
     """``confmat report --multilabel``: count, render, write (and draw the co-confusion)."""
-    for option in ("score_cols", "top_k", "choose_threshold", "normalize"):
+    single_label = ("score_cols", "top_k", "choose_threshold", "normalize", "score_of", "positive")
+    for option in single_label:
         if getattr(args, option) is not None:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} is for single-label predictions, not with --multilabel")

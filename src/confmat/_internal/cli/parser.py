@@ -35,14 +35,8 @@ MAX_NUM_CLASSES = 1 << 24
 
 ZERO_DIVISION = ("nan", "warn", "0", "1")
 
-SINGLE_LABEL_ONLY = (
-    "--num-classes",
-    "--from-logits",
-    "--ignore-index",
-    "--weight-col",
-    "--zero-division",
-)
-"""Options of the single-label report that ``--multilabel`` and ``--top-k`` do not take (yet)."""
+SINGLE_LABEL_ONLY = ("--weight-col",)
+"""Options of the single-label report that ``--multilabel`` does not take (yet)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -328,8 +322,8 @@ def given_options(args: argparse.Namespace, options: tuple[str, ...]) -> list[st
 
 
 def check_single_label(args: argparse.Namespace) -> None:
-    """The options that ``--multilabel`` and ``--top-k`` do not take are refused with them."""
-    mode = "--multilabel" if args.multilabel else "--top-k" if args.top_k is not None else None
+    """The options that ``--multilabel`` does not take are refused with it."""
+    mode = "--multilabel" if args.multilabel else None
     given = given_options(args, SINGLE_LABEL_ONLY) if mode else []
     if given:
         raise UsageError(

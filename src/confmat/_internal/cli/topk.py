@@ -13,9 +13,10 @@ import argparse
 import numpy as np
 
 from confmat._internal.cli import inputs as cli_input
+from confmat._internal.cli import vocabulary
 from confmat._internal.io import reading as io
 from confmat._internal.results.topk import TopK, top_k
-from confmat.exceptions import ConfmatError, InputFileError, UsageError
+from confmat.exceptions import ConfmatError, UsageError
 
 
 def check_top_k(args: argparse.Namespace) -> None:
@@ -27,35 +28,45 @@ def check_top_k(args: argparse.Namespace) -> None:
 
 
 def top_k_of(args: argparse.Namespace) -> TopK:
-    """The top-k results of ``--score-cols`` against ``--true-col`` in ``args.input``."""
+    """The top-k results of ``--score-cols`` against ``--true-col`` in ``args.input``.
+
+    The options of the vocabulary go to :func:`confmat.top_k` (``--classes``,
+    ``--num-classes``, ``--ignore-index``, ``--weight-col``, ``--from-logits``,
+    ``--zero-division``), as they go to ``from_predictions`` for the report itself.
+    """
     check_top_k(args)
     source = args.input
     table = io.read_table(source, args.input_format)
     pairs = cli_input.score_pairs(args.score_cols)
-    wanted = [args.true_col, *(column for _, column in pairs)]
-    y_true, *values = cli_input.present_columns(table, wanted, source, args.dropna)
-    columns = [
-        cli_input.score_column(v, c, source) for v, (_, c) in zip(values, pairs, strict=True)
-    ]
-    if len(columns) < 2:
+    columns, keep = cli_input.present_rows(
+        table, cli_input.input_columns(args, pairs), source, args.dropna
+    )
+    weights = None
+    if args.weight_col is not None:
+        weights = cli_input.weight_values(columns.pop(), args.weight_col, source, 1, keep)
+    y_true, *values = columns
+    scores = [cli_input.score_column(v, c, source) for v, (_, c) in zip(values, pairs, strict=True)]
+    if len(scores) < 2:
         raise UsageError("--top-k needs one score column per class (at least two)")
-    classes = cli_input.classes_option(args, y_true)
-    scores, classes, _ = cli_input.match_scores(columns, pairs, classes, y_true)
-    names = [str(c) for c in (classes or [name for name, _ in pairs])]
+    classes = vocabulary.classes_option(args, y_true)
+    matrix, classes, _ = cli_input.match_scores(scores, pairs, classes, y_true)
+    if matrix.ndim != 2:
+        raise UsageError(
+            "--top-k needs score columns that are the classes 0..C-1 (or names), in any order: "
+            "other numbers are no columns of a model's scores",
+            argument="--top-k",
+        )
     try:
-        return top_k_result(args, y_true, scores.astype(np.float64), names)
+        return top_k(
+            y_true,
+            matrix.astype(np.float64),
+            args.top_k,
+            classes=classes,
+            sample_weight=weights,
+            num_classes=args.num_classes,
+            ignore_index=vocabulary.ignore_index_option(args, y_true),
+            from_logits=args.from_logits,
+            zero_division=vocabulary.zero_division_option(args),
+        )
     except ConfmatError as error:
         raise error.in_context(source=source) from None
-
-
-def top_k_result(
-    args: argparse.Namespace, y_true: np.ndarray, scores: np.ndarray, names: list[str]
-) -> TopK:
-    """Top-k of the score columns, the true labels looked up among the classes by value."""
-    index = {name: i for i, name in enumerate(names)}
-    distinct, inverse = np.unique(y_true.astype(str), return_inverse=True)
-    unknown = [label for label in distinct.tolist() if label not in index]
-    if unknown:
-        raise InputFileError(f"{args.input}: true labels {unknown[:5]} are not score columns")
-    codes = np.asarray([index[label] for label in distinct.tolist()], dtype=np.int64)[inverse]
-    return top_k(codes, scores, args.top_k, classes=names)
