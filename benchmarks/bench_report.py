@@ -27,7 +27,7 @@ from collections.abc import Callable
 import torch
 
 import confmat
-from confmat._internal.report import render_html, render_text
+from confmat.report import render_html, render_text
 
 TARGET_SECONDS = 3.0
 

@@ -96,7 +96,7 @@ def report_at(classes: int, n: int, browser: str | None = None) -> None:
     The build and its floor run interleaved three times on the same codes (the first of each
     pays the page faults of fresh memory): the ratio is of the best CPU times.
     """
-    from confmat._internal.report import render_html, render_text
+    from confmat.report import render_html, render_text
 
     y_true, y_pred = labels(classes, n)
     floors, builds = [], []
@@ -179,7 +179,7 @@ def parquet_run(rows: int, classes: int, path: str) -> None:
 
     import duckdb
 
-    from confmat._internal.io import engines
+    from confmat import engines
 
     if not os.path.exists(path):
         duckdb.sql(

@@ -26,7 +26,6 @@ import numpy as np
 import torch
 
 import confmat
-from confmat._internal.stats import curves
 
 BOOTSTRAP_TARGET = 1.0
 SWEEP_TARGET = 5.0
@@ -86,9 +85,9 @@ def bench_sweep(repeats: int, n: int) -> bool:
     scores = np.clip(generator.normal(0.4 + 0.2 * y, 0.2), 0, 1).round(4)
 
     def ours() -> float:
-        counts = curves.threshold_counts(y, scores)
-        curves.roc_curve(counts)
-        return curves.roc_auc(counts)
+        counts = confmat.threshold_counts(y, scores)
+        confmat.roc_curve(counts)
+        return confmat.roc_auc(counts)
 
     def theirs() -> object:
         return roc_curve(y, scores)
