@@ -105,8 +105,11 @@ def safe_divide(
         >>> safe_divide(torch.tensor([0.0]), torch.tensor([0.0]), zero_division=0)
         tensor([0.])
     """
+    result = numerator / denominator
+    if zero_division == "nan":  # 0/0 is NaN already: no second pass over the values
+        return result
     undefined = (numerator == 0) & (denominator == 0)
-    return undefined_as(numerator / denominator, undefined, zero_division, name, stacklevel=4)
+    return undefined_as(result, undefined, zero_division, name, stacklevel=4)
 
 
 def undefined_as(
