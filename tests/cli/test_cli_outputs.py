@@ -129,14 +129,30 @@ for output in sys.argv[2:]:
 """
 
 
+_AS_NOBODY = """
+import ctypes, os, pwd, sys
+from confmat._internal.cli.main import main
+main(["report", sys.argv[1], "--format", "csv", "--output", os.devnull])  # every import, as root
+nobody = pwd.getpwnam("nobody")
+for fd in [1, *(int(a[8:]) for a in sys.argv[2:] if a.startswith("/dev/fd/"))]:
+    os.fchown(fd, nobody.pw_uid, nobody.pw_gid)  # the shell pipes, as if nobody made them
+os.setgroups([])
+os.setgid(nobody.pw_gid)
+os.setuid(nobody.pw_uid)
+ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: /dev/fd/N stays readable
+assert os.geteuid() == nobody.pw_uid
+"""
+"""Run as root, then as user nobody: for an interpreter and packages nobody may not read."""
+
+
 def _run_outputs(
-    python_command: list[str], directory: Path, **kwargs: object
+    python_command: list[str], directory: Path, prelude: str = "", **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
     """In bash, ``confmat report p.csv`` with ``--output`` ``>(cat)``, ``/dev/stdout | cat``
     and ``/dev/null``, in one Python process (one torch import); the pipes are the shell's own.
     """
     command = " ".join(python_command)
-    script = f"{command} -c '{_OUTPUTS}' p.csv >(cat) /dev/stdout /dev/null | cat"
+    script = f"{command} -c '{prelude}{_OUTPUTS}' p.csv >(cat) /dev/stdout /dev/null | cat"
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         ["bash", "-c", script],
         cwd=directory,
@@ -168,8 +184,9 @@ def test_dev_null_and_dev_stdout_as_an_unprivileged_user() -> None:
     The clone may sit where nobody cannot read it (a 0700 directory): confmat's sources are
     copied, readable by all, into a directory nobody can reach. The venv's interpreter may lie
     where nobody cannot reach (under /root): then the system's interpreter of the same version
-    runs with the venv's packages on its path. Skipped, saying why, only when no interpreter
-    that nobody may run imports confmat's dependencies.
+    runs with the venv's packages on its path. Where nobody may run no interpreter with
+    confmat's dependencies (the venv itself inside a 0700 directory), the process starts as
+    root, imports everything, and becomes user nobody before it writes (``_AS_NOBODY``).
     """
     as_user = _NOBODY if os.geteuid() == 0 else {}
     base = _reachable_temporary_directory()
@@ -179,8 +196,8 @@ def test_dev_null_and_dev_stdout_as_an_unprivileged_user() -> None:
         directory.chmod(0o755)
         (directory / "p.csv").write_text(LABELS)
         (directory / "p.csv").chmod(0o644)
-        command = _python_for(str(sources), as_user)
-        done = _run_outputs(command, directory, **as_user)
+        command, prelude = _python_for(str(sources), as_user)
+        done = _run_outputs(command, directory, prelude, **(as_user if not prelude else {}))
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
         assert done.stdout.count("class,support,") == 2
@@ -212,8 +229,10 @@ def _copy_readable(source: Path, target: Path) -> None:
             (Path(root) / name).chmod(0o755)
 
 
-def _python_for(sources: str, as_user: dict[str, object]) -> list[str]:
-    """The command of an interpreter that ``as_user`` may run and that imports confmat's needs."""
+def _python_for(sources: str, as_user: dict[str, object]) -> tuple[list[str], str]:
+    """The command of an interpreter that ``as_user`` may run and that imports confmat's needs,
+    and the prelude of its script: empty, or ``_AS_NOBODY`` when only root may run one.
+    """
     paths = sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")})
     env = {"PYTHONPATH": os.pathsep.join([sources, *paths]), "HOME": "/tmp"}
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -234,8 +253,10 @@ def _python_for(sources: str, as_user: dict[str, object]) -> list[str]:
             failures.append(f"{interpreter}: {error}")
             continue
         if done.returncode == 0:
-            return ["env", *(f"{k}={v}" for k, v in env.items()), interpreter]
+            return ["env", *(f"{k}={v}" for k, v in env.items()), interpreter], ""
         failures.append(f"{interpreter}: {done.stderr.strip().splitlines()[-1:]}")
+    if as_user:  # root: start as root, then become nobody
+        return ["env", *(f"{k}={v}" for k, v in env.items()), sys.executable], _AS_NOBODY
     pytest.skip(f"no Python with confmat's dependencies that this user may run: {failures}")
 
 
