@@ -1,1 +1,1 @@
-"""."""
+"""Everything private to confmat, one package per layer (see ARCHITECTURE.md): it may move."""

@@ -1,1 +1,1 @@
-"""."""
+"""Reading prediction files (whole and in batches), engines' tables, writing reports atomically."""

@@ -1,1 +1,1 @@
-"""."""
+"""The result types, each whole in its own module, and their JSON documents."""

@@ -1,1 +1,1 @@
-"""."""
+"""Figures: the heatmap, curves and sample pictures (matplotlib only when drawing)."""

@@ -1,1 +1,1 @@
-"""."""
+"""Pure functions of counts: statistics, intervals, tests, bootstrap, curves."""

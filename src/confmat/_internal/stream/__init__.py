@@ -1,1 +1,1 @@
-"""."""
+"""The Accumulators: counting batch by batch on any device, exact under torch.distributed."""
