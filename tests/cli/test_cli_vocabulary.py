@@ -644,3 +644,25 @@ def test_every_hostile_value_is_one_line_without_a_traceback(tmp_path: Path, cap
             assert "Traceback" not in err
             if status == 2:
                 assert err.count("\n") == 1, (option, value, err)
+
+
+@pytest.mark.parametrize(
+    ("names", "order"),
+    [(["3", "1", "2"], None), (["0", "1", "2"], "2,0,1"), (["cat", "dog", "eel"], "eel,cat,dog")],
+    ids=["values-not-0-to-C-1", "values-reordered", "names-reordered"],
+)
+def test_score_columns_named_by_class_stream_as_the_whole_file(
+    tmp_path: Path, capsys, names: list[str], order: str | None
+) -> None:
+    rng = np.random.default_rng(5)
+    labels = rng.choice(names, N).tolist()
+    if names[0].isdigit():
+        labels = [int(label) for label in labels]
+    scores = rng.integers(0, 3, (N, 3)) / 2  # ties between columns included
+    columns = {"y_true": labels, **{f"s{j}": scores[:, j].tolist() for j in range(3)}}
+    path = write(tmp_path / "p.csv", columns)
+    argv = [str(path), "--score-cols", ",".join(f"{n}=s{j}" for j, n in enumerate(names))]
+    if order is not None:
+        argv += ["--classes", order]
+    found = document(argv, capsys)  # the streamed document equals the whole file's
+    assert found["n"] == N

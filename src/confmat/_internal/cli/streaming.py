@@ -308,6 +308,13 @@ def _add_scores(counter: _Counter, batch: _Batch) -> None:
             score_column(v, c, batch.source)
             for v, (_, c) in zip(batch.predictions, counter.pairs, strict=True)
         ]
+        if len(columns) > 1:  # one column per class: the argmax, as a class label
+            _check_finite(np.stack(columns, axis=1), args.score_cols, batch)
+            scores, counter.classes, _ = match_scores(
+                columns, counter.pairs, counter.classes, batch.y_true
+            )
+            counter.group(batch.y_true, _argmax_labels(scores, counter.classes), batch.weights)
+            return
         scores, counter.classes, _ = match_scores(
             columns, counter.pairs, counter.classes, batch.y_true
         )
@@ -332,6 +339,36 @@ def _add_scores(counter: _Counter, batch: _Batch) -> None:
         values, threshold=threshold, from_logits=args.from_logits, scored=1
     )
     counter.group(batch.y_true, predicted.numpy(), batch.weights)
+
+
+def _check_finite(scores: np.ndarray, name: str, batch: _Batch) -> None:
+    """Score rows with NaN or infinity are refused, naming the first one's data row."""
+    bad = ~np.isfinite(scores).all(axis=1)
+    if bool(bad.any()):
+        i = int(np.flatnonzero(bad)[0])
+        row = batch.row(i)
+        raise ScoreError(
+            f"{name} must hold finite scores, got {scores[i].tolist()} at data row {row}",
+            argument=name,
+            value=scores[i].tolist(),
+            row=row,
+            source=batch.source,
+        )
+
+
+def _argmax_labels(scores: np.ndarray, classes: list[Any] | None) -> np.ndarray:
+    """The class labels ``match_scores`` predicts: the argmax column's label, or its labels.
+
+    Column j is label j for numeric classes, ``classes[j]`` for text classes (as Python reads
+    score columns); numeric classes other than 0..C-1 come back as labels already.
+    """
+    if scores.ndim == 1:
+        return scores
+    columns: np.ndarray = scores.argmax(axis=1)
+    if classes is not None and not all(isinstance(c, (int, np.integer)) for c in classes):
+        labels: np.ndarray = np.asarray([str(c) for c in classes])[columns]
+        return labels
+    return columns
 
 
 def _matrix(counter: _Counter) -> ConfusionMatrix:
@@ -372,10 +409,11 @@ def _from_counts(
 def _score_matrix(counter: _Counter, table: Any, positive: object) -> ConfusionMatrix:
     """Positions of predicted classes -> the matrix: one row per pair through ``encode``.
 
-    A representative score row per pair (1.0 or 0.0 for the scored class, one-hot for
-    ``--score-cols``) passes the same encoding as the whole file, so the class names and the
-    checks of the true labels are those of ``from_predictions``; one score column's scored
-    class is the report's positive class unless ``--positive`` says otherwise.
+    A representative prediction per pair (a score of 1.0 or 0.0 for the scored class; the
+    argmax's class label for ``--score-cols`` of one column per class) passes the same
+    encoding as the whole file, so the class names and the checks of the true labels are those
+    of ``from_predictions``; one score column's scored class is the report's positive class
+    unless ``--positive`` says otherwise.
     """
     from confmat._internal.core import codes, encode
 
@@ -385,10 +423,9 @@ def _score_matrix(counter: _Counter, table: Any, positive: object) -> ConfusionM
         named = None
         if counter.pairs is not None and counter.pairs[0][0] != counter.pairs[0][1]:
             named = counter.pairs[0][0]
-        score_of = one_score_of(args.score_of, named)
-    else:
-        representative = np.eye(len(counter.pairs))[table.pred]
-        score_of = None  # one column per class: the argmax decides
+        score_of, kind = one_score_of(args.score_of, named), "scores"
+    else:  # one column per class: the argmax's class labels were counted
+        representative, score_of, kind = table.pred, None, "labels"
     assert counter.first is not None
     encoded = encode.encode(
         table.true,
@@ -396,7 +433,7 @@ def _score_matrix(counter: _Counter, table: Any, positive: object) -> ConfusionM
         classes=counter.classes,
         num_classes=args.num_classes,
         score_of=class_name(score_of, counter.first),
-        pred_kind="scores",
+        pred_kind=kind,
     )
     if encoded.score_of is not None:
         positive = codes.reported_positive(positive, encoded.classes[encoded.score_of])
