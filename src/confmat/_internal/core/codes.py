@@ -4,14 +4,16 @@ The rule, written once here and used by every path (``ConfusionMatrix.from_predi
 ``Accumulator`` and ``evaluate``):
 
 - scores ``(N, C)``: the predicted class is the argmax (the first one at a tie), whether the
-  scores are logits or probabilities (softmax does not change the argmax);
+  scores are logits or probabilities (softmax does not change the argmax); column j is label j
+  (:func:`column_classes`);
 - scores ``(N,)`` or ``(N, 1)``: probabilities of one class, the *scored* class (label 1 /
   ``True`` for numeric labels; named by ``score_of=`` for string labels, see
   :func:`scored_class`), which is predicted iff ``score >= threshold``,
   compared in the scores' own precision (a score that is the threshold written in that
   precision counts); logits go through a sigmoid in float64 first, and only when the caller
   says so (``from_logits=True``), never by guessing from the values. Which class a report
-  calls *positive* is a separate choice that never changes the counts.
+  calls *positive* is a separate choice that never changes the counts (:func:`positive_index`,
+  :func:`reported_positive`).
 - float ``y_pred`` of shape ``(N,)`` are scores or labels by :func:`prediction_kind`: whole
   numbers outside [0, 1] are labels, a column of only 0.0 and 1.0 must be declared.
 

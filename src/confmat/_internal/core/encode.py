@@ -3,15 +3,17 @@
 The rules (see INTERFACE.md):
 
 - classes given by the user fix the order. Integer (or bool) labels are *values* looked up in
-  ``classes`` when every class is an integer (``classes=[3, 1, 2]``); otherwise they are *indices*
-  into the list of names (``classes=["cat", "dog"]``). String labels are always looked up by name.
+  ``classes`` when every class is a whole number (``classes=[3, 1, 2]``, ``["1", "0"]``,
+  ``[1.0, 0.0]``: :func:`core.checks.class_values`); otherwise they are *indices* into the list
+  of names (``classes=["cat", "dog"]``). String labels are always looked up by name.
 - else ``num_classes`` makes integer labels indices ``0..num_classes-1``;
 - else the classes are the sorted unique labels seen (numbers numerically, strings
   lexicographically). Negative integers are refused there: pass them in ``classes=``.
-- ``y_pred`` of floats are scores: ``(N, C)`` by argmax, ``(N,)`` or ``(N, 1)`` binary
-  probabilities of the scored class (:func:`core.codes.scored_class`), predicted iff
-  ``score >= threshold``; a float ``(N,)`` column of whole numbers may be labels
-  (:func:`core.codes.prediction_kind`).
+- ``y_pred`` of floats are scores: ``(N, C)`` by argmax, column j being label j
+  (:func:`core.codes.column_classes`), or ``(N,)`` / ``(N, 1)`` binary probabilities of the
+  scored class (:func:`core.codes.scored_class`), predicted iff ``score >= threshold``; a float
+  ``(N,)`` column of whole numbers may be labels (:func:`core.codes.prediction_kind`).
+  ``threshold`` and ``score_of`` are refused for other predictions (:func:`one_column_options`).
 - missing labels are refused, or dropped with ``dropna=True`` (:mod:`core.missing`).
 """
 
