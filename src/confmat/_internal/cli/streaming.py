@@ -308,32 +308,17 @@ def _add_scores(counter: _Counter, batch: _Batch) -> None:
             score_column(v, c, batch.source)
             for v, (_, c) in zip(batch.predictions, counter.pairs, strict=True)
         ]
-        if len(columns) > 1:  # one column per class: the argmax, as a class label
-            _check_finite(np.stack(columns, axis=1), args.score_cols, batch)
-            scores, counter.classes, _ = match_scores(
-                columns, counter.pairs, counter.classes, batch.y_true
-            )
-            counter.group(batch.y_true, _argmax_labels(scores, counter.classes), batch.weights)
-            return
+        name = args.score_cols
+        if len(columns) > 1:  # checked as one row of scores per sample, as read
+            _refuse_invalid(torch.from_numpy(np.stack(columns, axis=1)), name, args, batch)
         scores, counter.classes, _ = match_scores(
             columns, counter.pairs, counter.classes, batch.y_true
         )
-        name = args.score_cols
+        if len(columns) > 1:  # one column per class: the argmax, as a class label
+            counter.group(batch.y_true, _argmax_labels(scores, counter.classes), batch.weights)
+            return
     values = torch.from_numpy(scores)
-    bad = codes.invalid_scores(values, from_logits=args.from_logits)
-    if bool(bad.any()):
-        i = int(bad.nonzero()[0, 0])
-        what = "finite scores" if codes.is_multiclass(values) else "probabilities in [0, 1]"
-        if args.from_logits:
-            what = "finite logits"
-        row = batch.row(i)
-        raise ScoreError(
-            f"{name} must hold {what}, got {values[i].tolist()} at data row {row}",
-            argument=name,
-            value=values[i].tolist(),
-            row=row,
-            source=batch.source,
-        )
+    _refuse_invalid(values, name, args, batch)
     threshold = 0.5 if args.threshold is None else float(args.threshold)
     predicted = codes.score_labels(
         values, threshold=threshold, from_logits=args.from_logits, scored=1
@@ -341,19 +326,25 @@ def _add_scores(counter: _Counter, batch: _Batch) -> None:
     counter.group(batch.y_true, predicted.numpy(), batch.weights)
 
 
-def _check_finite(scores: np.ndarray, name: str, batch: _Batch) -> None:
-    """Score rows with NaN or infinity are refused, naming the first one's data row."""
-    bad = ~np.isfinite(scores).all(axis=1)
-    if bool(bad.any()):
-        i = int(np.flatnonzero(bad)[0])
-        row = batch.row(i)
-        raise ScoreError(
-            f"{name} must hold finite scores, got {scores[i].tolist()} at data row {row}",
-            argument=name,
-            value=scores[i].tolist(),
-            row=row,
-            source=batch.source,
-        )
+def _refuse_invalid(values: Any, name: str, args: argparse.Namespace, batch: _Batch) -> None:
+    """Invalid scores (the rule of ``core.codes.invalid_scores``) refused naming the data row."""
+    from confmat._internal.core import codes
+
+    bad = codes.invalid_scores(values, from_logits=args.from_logits)
+    if not bool(bad.any()):
+        return
+    i = int(bad.nonzero()[0, 0])
+    what = "finite scores" if codes.is_multiclass(values) else "probabilities in [0, 1]"
+    if args.from_logits:
+        what = "finite logits"
+    row = batch.row(i)
+    raise ScoreError(
+        f"{name} must hold {what}, got {values[i].tolist()} at data row {row}",
+        argument=name,
+        value=values[i].tolist(),
+        row=row,
+        source=batch.source,
+    )
 
 
 def _argmax_labels(scores: np.ndarray, classes: list[Any] | None) -> np.ndarray:
